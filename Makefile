@@ -1,0 +1,57 @@
+# The README's two commands: `make dashboard` and `make test`. Both create .venv on demand.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ENGAGEMENTS ?= engagements
+
+.PHONY: dashboard viewer test lint typecheck unit notebooks benchmark system-deps constraints clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[lab,test]'
+	touch $(STAMP)
+
+## The consultant's live dashboard on the bundled sample engagement.
+dashboard: $(STAMP)
+	$(BIN)/tenfold dashboard --engagements $(ENGAGEMENTS)
+
+## The stakeholders' read-only view.
+viewer: $(STAMP)
+	$(BIN)/tenfold dashboard --engagements $(ENGAGEMENTS) --viewer
+
+## Every check: lint, type check, unit and browser tests, notebooks under nbval.
+test: lint typecheck unit notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check toolkit tests benchmarks scripts
+	$(BIN)/ruff format --check toolkit tests benchmarks scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+notebooks: $(STAMP)
+	$(BIN)/pytest -p no:cacheprovider --nbval-lax --nbval-current-env \
+	  --nbval-sanitize-with tests/nbval-sanitize.cfg notebooks dashboards
+
+benchmark: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+## System packages the browser tests and PDF export need (Debian, as root). CI runs this.
+system-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null
+
+## Re-pin the whole stack after changing dependencies in pyproject.toml.
+constraints:
+	rm -rf /tmp/tenfold-pin && $(PYTHON) -m venv /tmp/tenfold-pin
+	/tmp/tenfold-pin/bin/pip install --quiet '.[lab,test]'
+	{ sed -n '1,3p' constraints.txt; /tmp/tenfold-pin/bin/pip freeze --exclude tenfold \
+	  | grep -v -E '^(pip|setuptools|wheel)=='; } > constraints.txt.new && mv constraints.txt.new constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
