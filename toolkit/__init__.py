@@ -1,0 +1,55 @@
+"""Tenfold: diagnose why a customer-service organisation fails, across ten management factors.
+
+The public API, in the order an analyst meets it::
+
+    import toolkit as tf
+
+    framework = tf.load_framework()                  # the ten factors and the 0-4 scale
+    engagement = tf.load_engagement("engagements/harbourline-2026-11.json")
+    scores = tf.score_engagement(engagement)         # one row per factor, pandas in and out
+    summary = tf.summarize(scores)
+"""
+
+from __future__ import annotations
+
+from toolkit.errors import (
+    EngagementError,
+    ExportError,
+    FindingsImportError,
+    FrameworkError,
+    SchemaVersionError,
+    StoreError,
+    TenfoldError,
+)
+from toolkit.findings import SOURCES, Engagement, Finding, Override
+from toolkit.framework import Factor, Framework, load_framework
+from toolkit.scoring import Summary, score_engagement, score_findings, summarize
+from toolkit.spreadsheets import export_findings, import_findings, read_findings
+from toolkit.store import load_engagement, save_engagement, update_engagement
+
+__all__ = [
+    "SOURCES",
+    "Engagement",
+    "EngagementError",
+    "ExportError",
+    "Factor",
+    "Finding",
+    "FindingsImportError",
+    "Framework",
+    "FrameworkError",
+    "Override",
+    "SchemaVersionError",
+    "StoreError",
+    "Summary",
+    "TenfoldError",
+    "export_findings",
+    "import_findings",
+    "load_engagement",
+    "load_framework",
+    "read_findings",
+    "save_engagement",
+    "score_engagement",
+    "score_findings",
+    "summarize",
+    "update_engagement",
+]

@@ -1,0 +1,208 @@
+"""The ``tenfold`` command.
+
+Bad input never produces a traceback: the command prints ``tenfold: error: ...`` on stderr,
+naming the file and what is wrong, exits with status 2, and leaves every file untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from toolkit.errors import TenfoldError
+from toolkit.findings import SOURCES, Engagement
+from toolkit.framework import Framework, load_framework
+from toolkit.scoring import score_engagement, score_findings, summarize
+from toolkit.spreadsheets import export_findings, import_findings, read_findings
+from toolkit.store import load_engagement, save_engagement, update_engagement
+
+EXIT_BAD_INPUT = 2
+
+
+class _Group(click.Group):
+    """Turns every TenfoldError and OSError into a one-line message and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TenfoldError as exc:
+            click.echo(f"tenfold: error: {exc}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"tenfold: error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+
+
+def _framework(ctx: click.Context) -> Framework:
+    fw: Framework = ctx.obj["framework"]
+    return fw
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--framework",
+    "framework_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A custom framework TOML file (default: the bundled Tenfold framework).",
+)
+@click.version_option(package_name="tenfold")
+@click.pass_context
+def cli(ctx: click.Context, framework_path: Path | None) -> None:
+    """Tenfold: diagnose why a customer-service organisation fails, across ten factors."""
+    ctx.ensure_object(dict)
+    try:
+        ctx.obj["framework"] = load_framework(framework_path)
+    except TenfoldError as exc:
+        click.echo(f"tenfold: error: {exc}", err=True)
+        ctx.exit(EXIT_BAD_INPUT)
+
+
+@cli.command()
+@click.pass_context
+def factors(ctx: click.Context) -> None:
+    """List the framework's factors: id, group, label and failure mode."""
+    fw = _framework(ctx)
+    click.echo(f"{fw.name} (id {fw.id}, version {fw.version})")
+    for i, f in enumerate(fw.factors, start=1):
+        click.echo(f"{i:>2}  {f.id:<16} {f.group:<13} {f.label:<23} {f.failure_mode}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--client", required=True, help="The client's name.")
+@click.option("--lead", required=True, help="The engagement lead (default rater of findings).")
+@click.option("--title", default="Service management diagnostic", show_default=True)
+@click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="YYYY-MM-DD")
+@click.pass_context
+def new(
+    ctx: click.Context, file: Path, client: str, lead: str, title: str, date: dt.datetime | None
+) -> None:
+    """Create a new, empty engagement file."""
+    if file.exists():
+        raise TenfoldError(f"{file}: already exists; choose another name")
+    engagement = Engagement.new(
+        client=client,
+        lead=lead,
+        title=title,
+        date=date.date() if date else None,
+        framework=_framework(ctx),
+    )
+    save_engagement(engagement, file)
+    click.echo(f"created {file}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--factor", required=True, help="Factor id or label.")
+@click.option("--level", required=True, type=int, help="0 absent ... 4 embedded.")
+@click.option("--evidence", required=True, help="What was seen or heard.")
+@click.option("--source", type=click.Choice(SOURCES), default="interview", show_default=True)
+@click.option("--rater", default=None, help="Who recorded it (default: the engagement lead).")
+@click.pass_context
+def add(
+    ctx: click.Context,
+    file: Path,
+    factor: str,
+    level: int,
+    evidence: str,
+    source: str,
+    rater: str | None,
+) -> None:
+    """Add one finding to an engagement."""
+    fw = _framework(ctx)
+    fid = fw.resolve_factor(factor)
+    if fid is None:
+        raise TenfoldError(f"--factor: unknown factor {factor!r}; see `tenfold factors`")
+    if not evidence.strip():
+        raise TenfoldError("--evidence: is empty")
+    saved = update_engagement(
+        file,
+        lambda e: e.add_finding(
+            factor=fid, level=level, evidence=evidence, source=source, rater=rater
+        ),
+        framework=fw,
+    )
+    click.echo(f"added finding {saved.findings[-1].id} to {file} ({len(saved.findings)} findings)")
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("findings", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def import_(ctx: click.Context, file: Path, findings: Path) -> None:
+    """Import findings from a CSV or XLSX file: all rows, or none."""
+    fw = _framework(ctx)
+    before = len(load_engagement(file, framework=fw).findings)
+    saved = update_engagement(file, lambda e: import_findings(e, findings, framework=fw), framework=fw)
+    click.echo(f"imported {len(saved.findings) - before} findings into {file}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def export(ctx: click.Context, file: Path, out: Path) -> None:
+    """Export an engagement's findings to CSV or XLSX."""
+    engagement = load_engagement(file, framework=_framework(ctx))
+    export_findings(engagement, out)
+    click.echo(f"wrote {len(engagement.findings)} findings to {out}")
+
+
+def _scores_for(path: Path, fw: Framework) -> pd.DataFrame:
+    if path.suffix.lower() in (".csv", ".xlsx"):
+        findings = read_findings(path, framework=fw, default_rater="(unnamed)")
+        frame = pd.DataFrame([f.model_dump() for f in findings])
+        return score_findings(frame, fw)
+    return score_engagement(load_engagement(path, framework=fw), fw)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+@click.pass_context
+def score(ctx: click.Context, file: Path, fmt: str) -> None:
+    """Score an engagement file or a findings CSV/XLSX."""
+    fw = _framework(ctx)
+    scores = _scores_for(file, fw)
+    if fmt == "csv":
+        click.echo(scores.to_csv(float_format="%.3g"), nl=False)
+    elif fmt == "json":
+        records = json.loads(scores.reset_index().to_json(orient="records", double_precision=6))
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+    else:
+        show = scores[["label", "score", "basis", "n_findings", "n_raters", "spread", "confidence"]]
+        with pd.option_context("display.width", 120, "display.max_columns", 20):
+            click.echo(show.to_string(float_format=lambda v: f"{v:.2f}", na_rep="-"))
+        s = summarize(scores, fw)
+        mean = "-" if pd.isna(s.mean_score) else f"{s.mean_score:.2f}"
+        click.echo(
+            f"\nassessed {s.assessed}/{s.n_factors}, weighted mean {mean}, "
+            f"needing consensus {s.needs_consensus}, priorities: {', '.join(s.priorities[:5]) or '-'}"
+        )
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def validate(ctx: click.Context, file: Path) -> None:
+    """Check an engagement file against the framework; exit 2 with the problem if it fails."""
+    engagement = load_engagement(file, framework=_framework(ctx))
+    click.echo(
+        f"{file}: ok ({engagement.client}, {len(engagement.findings)} findings, "
+        f"framework {engagement.framework.id} {engagement.framework.version})"
+    )
+
+
+def main() -> None:
+    """Entry point of the ``tenfold`` console script."""
+    sys.exit(cli.main(prog_name="tenfold"))

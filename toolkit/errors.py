@@ -1,0 +1,70 @@
+"""The exceptions Tenfold raises for bad input.
+
+Every error says what was wrong, where (file, row, factor, field) and, where it helps, what to
+do about it. Catch :class:`TenfoldError` to handle them all::
+
+    TenfoldError
+    ├── FrameworkError          a framework file is missing, unreadable or invalid
+    ├── EngagementError         an engagement file or object is invalid
+    │   └── SchemaVersionError  the file was written with a schema this version cannot read
+    ├── FindingsImportError     a CSV/XLSX import has bad rows (all of them listed; nothing imported)
+    ├── StoreError              an engagement could not be saved (lock timeout, disk error)
+    └── ExportError             a chart, table or report could not be written
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "EngagementError",
+    "ExportError",
+    "FindingsImportError",
+    "FrameworkError",
+    "SchemaVersionError",
+    "StoreError",
+    "TenfoldError",
+]
+
+
+class TenfoldError(Exception):
+    """Base class of every error caused by input that Tenfold cannot accept."""
+
+
+class FrameworkError(TenfoldError):
+    """A framework file is missing, unreadable or breaks a rule."""
+
+
+class EngagementError(TenfoldError):
+    """An engagement file or object is invalid."""
+
+
+class SchemaVersionError(EngagementError):
+    """An engagement file was written with a schema version this toolkit cannot read."""
+
+
+class StoreError(TenfoldError):
+    """An engagement could not be saved or locked."""
+
+
+class ExportError(TenfoldError):
+    """A chart, table or report could not be written."""
+
+
+class FindingsImportError(TenfoldError):
+    """An import of findings failed; ``problems`` lists every bad row, and nothing was imported.
+
+    Each problem reads like ``"row 7, level: 5 is outside 0-4"``. Rows are counted as a
+    spreadsheet shows them: the header is row 1, the first finding row 2.
+    """
+
+    def __init__(self, source: str, problems: Sequence[str]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        shown = self.problems[:20]
+        more = len(self.problems) - len(shown)
+        lines = [f"{source}: {len(self.problems)} problem(s), nothing was imported:"]
+        lines += [f"  {p}" for p in shown]
+        if more:
+            lines.append(f"  ... and {more} more")
+        super().__init__("\n".join(lines))

@@ -1,0 +1,325 @@
+"""Findings and engagements: what a consultant records, and the rules it must follow.
+
+A :class:`Finding` is one piece of evidence that points to a level (0-4) of one factor. An
+:class:`Engagement` is one diagnostic of one client: its findings, per-factor consensus
+overrides, targets and not-applicable factors. Engagements are immutable; every change returns a
+new engagement, so a change can be replayed on the latest file on disk (see :mod:`toolkit.store`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, TypeVar, get_args
+
+import pandas as pd
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from toolkit.errors import EngagementError
+from toolkit.framework import Framework, load_framework
+
+__all__ = [
+    "FINDING_COLUMNS",
+    "SOURCES",
+    "Engagement",
+    "Finding",
+    "Override",
+    "Source",
+    "new_finding_id",
+    "utcnow",
+]
+
+Source = Literal["interview", "observation", "document", "survey", "metric", "other"]
+#: Where a finding's evidence came from.
+SOURCES: tuple[str, ...] = get_args(Source)
+#: The columns of a findings table (CSV, XLSX and DataFrame alike), in order.
+FINDING_COLUMNS: tuple[str, ...] = (
+    "id",
+    "factor",
+    "level",
+    "evidence",
+    "source",
+    "rater",
+    "recorded_at",
+)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC, to the second (what ``recorded_at`` stores)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def new_finding_id() -> str:
+    """A new random finding id; unique across processes without coordination."""
+    return uuid.uuid4().hex[:12]
+
+
+def _check_level(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number from 0 to 4")
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Finding(_Model):
+    """One piece of evidence for one factor."""
+
+    id: str = Field(default_factory=new_finding_id, min_length=1)
+    factor: str = Field(min_length=1)
+    level: int = Field(ge=0, le=4)
+    evidence: str = Field(min_length=1)
+    source: Source = "interview"
+    rater: str = Field(min_length=1)
+    recorded_at: dt.datetime = Field(default_factory=utcnow)
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _whole_level(cls, value: Any) -> Any:
+        return _check_level(value)
+
+    @field_validator("recorded_at")
+    @classmethod
+    def _aware(cls, value: dt.datetime) -> dt.datetime:
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+class Override(_Model):
+    """A consensus level agreed by the team for one factor, replacing the computed one."""
+
+    level: int = Field(ge=0, le=4)
+    reason: str = Field(min_length=1)
+    by: str = Field(min_length=1)
+    at: dt.datetime = Field(default_factory=utcnow)
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _whole_level(cls, value: Any) -> Any:
+        return _check_level(value)
+
+
+class FrameworkRef(_Model):
+    """The framework an engagement was scored against, pinned by id and version."""
+
+    id: str
+    version: str
+
+
+class Engagement(_Model):
+    """One diagnostic of one client's service organisation."""
+
+    client: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    lead: str = Field(min_length=1)
+    date: dt.date = Field(default_factory=lambda: utcnow().date())
+    framework: FrameworkRef = Field(
+        default_factory=lambda: FrameworkRef(id=load_framework().id, version=load_framework().version)
+    )
+    findings: tuple[Finding, ...] = ()
+    overrides: dict[str, Override] = Field(default_factory=dict)
+    not_applicable: tuple[str, ...] = ()
+    targets: dict[str, int] = Field(default_factory=dict)
+    notes: str = ""
+
+    @field_validator("targets")
+    @classmethod
+    def _target_levels(cls, value: dict[str, int]) -> dict[str, int]:
+        for fid, lv in value.items():
+            if isinstance(lv, bool) or not 0 <= lv <= 4:
+                raise ValueError(f"target of {fid!r}: {lv!r} is outside 0-4")
+        return value
+
+    # -- construction ----------------------------------------------------------------------
+    @classmethod
+    def new(
+        cls,
+        *,
+        client: str,
+        lead: str,
+        title: str = "Service management diagnostic",
+        date: dt.date | None = None,
+        framework: Framework | None = None,
+    ) -> Engagement:
+        """A new, empty engagement pinned to ``framework`` (default: the bundled one)."""
+        fw = framework or load_framework()
+        data: dict[str, Any] = {
+            "client": client,
+            "lead": lead,
+            "title": title,
+            "framework": {"id": fw.id, "version": fw.version},
+        }
+        if date is not None:
+            data["date"] = date
+        return _validated(cls, data)
+
+    # -- checks ------------------------------------------------------------------------------
+    def problems(self, framework: Framework) -> list[str]:
+        """Everything in this engagement that does not fit ``framework`` (empty when fine)."""
+        out = []
+        if self.framework.id != framework.id:
+            out.append(
+                f"framework: engagement uses {self.framework.id!r}, not {framework.id!r}; "
+                "load the framework it was made with"
+            )
+        known = set(framework.factor_ids)
+        for i, f in enumerate(self.findings):
+            if f.factor not in known:
+                out.append(f"findings[{i}] (id {f.id}), factor: unknown factor {f.factor!r}")
+        for name, ids in (
+            ("overrides", self.overrides),
+            ("targets", self.targets),
+            ("not_applicable", self.not_applicable),
+        ):
+            out += [f"{name}: unknown factor {fid!r}" for fid in ids if fid not in known]
+        return out
+
+    def check(self, framework: Framework | None = None) -> Engagement:
+        """Raise :class:`EngagementError` listing every problem against ``framework``."""
+        problems = self.problems(framework or load_framework())
+        if problems:
+            raise EngagementError(f"engagement {self.client!r}: " + "; ".join(problems))
+        return self
+
+    # -- changes (each returns a new engagement) --------------------------------------------
+    def add_finding(
+        self,
+        *,
+        factor: str,
+        level: int,
+        evidence: str,
+        source: str = "interview",
+        rater: str | None = None,
+        id: str | None = None,
+        recorded_at: dt.datetime | None = None,
+    ) -> Engagement:
+        """A copy with one more finding; ``rater`` defaults to the engagement lead."""
+        data: dict[str, Any] = {
+            "factor": factor,
+            "level": level,
+            "evidence": evidence,
+            "source": source,
+            "rater": rater if rater and rater.strip() else self.lead,
+        }
+        if id:
+            data["id"] = id
+        if recorded_at:
+            data["recorded_at"] = recorded_at
+        return self.with_findings([*self.findings, _validated(Finding, data)])
+
+    def with_findings(self, findings: Iterable[Finding]) -> Engagement:
+        """A copy whose findings are ``findings`` (ids must be unique)."""
+        items = tuple(findings)
+        ids = [f.id for f in items]
+        if len(set(ids)) != len(ids):
+            raise EngagementError("findings: two findings share an id")
+        return self.model_copy(update={"findings": items})
+
+    def update_finding(self, finding_id: str, **changes: Any) -> Engagement:
+        """A copy where the finding ``finding_id`` has ``changes`` applied (validated)."""
+        found = False
+        items = []
+        for f in self.findings:
+            if f.id == finding_id:
+                found = True
+                f = _validated(Finding, {**f.model_dump(), **changes, "id": f.id})
+            items.append(f)
+        if not found:
+            raise EngagementError(f"findings: no finding with id {finding_id!r}")
+        return self.with_findings(items)
+
+    def remove_finding(self, finding_id: str) -> Engagement:
+        """A copy without the finding ``finding_id`` (an error if it does not exist)."""
+        items = [f for f in self.findings if f.id != finding_id]
+        if len(items) == len(self.findings):
+            raise EngagementError(f"findings: no finding with id {finding_id!r}")
+        return self.with_findings(items)
+
+    def set_override(
+        self, factor: str, level: int | None, *, reason: str = "", by: str | None = None
+    ) -> Engagement:
+        """Set a consensus override for ``factor`` (a reason is required); ``None`` clears it."""
+        overrides = dict(self.overrides)
+        if level is None:
+            overrides.pop(factor, None)
+        else:
+            overrides[factor] = _validated(
+                Override, {"level": level, "reason": reason, "by": by or self.lead}
+            )
+        return self.model_copy(update={"overrides": overrides})
+
+    def set_target(self, factor: str, level: int | None) -> Engagement:
+        """Set the target level of ``factor``; ``None`` clears it."""
+        targets = dict(self.targets)
+        if level is None:
+            targets.pop(factor, None)
+        else:
+            if isinstance(level, bool) or not 0 <= int(level) <= 4:
+                raise EngagementError(f"targets: level {level!r} of {factor!r} is outside 0-4")
+            targets[factor] = int(level)
+        return self.model_copy(update={"targets": targets})
+
+    def set_not_applicable(self, factor: str, value: bool = True) -> Engagement:
+        """Mark ``factor`` as not applicable to this client (or applicable again)."""
+        na = [f for f in self.not_applicable if f != factor]
+        if value:
+            na.append(factor)
+        return self.model_copy(update={"not_applicable": tuple(sorted(na))})
+
+    def finding(self, finding_id: str) -> Finding:
+        """The finding with id ``finding_id``."""
+        for f in self.findings:
+            if f.id == finding_id:
+                return f
+        raise EngagementError(f"findings: no finding with id {finding_id!r}")
+
+    # -- tables ------------------------------------------------------------------------------
+    def findings_frame(self) -> pd.DataFrame:
+        """The findings as a DataFrame with the columns of :data:`FINDING_COLUMNS`."""
+        return findings_to_frame(self.findings)
+
+
+def findings_to_frame(findings: Iterable[Finding]) -> pd.DataFrame:
+    """Findings as a DataFrame (columns :data:`FINDING_COLUMNS`, ``recorded_at`` in UTC)."""
+    rows = [f.model_dump() for f in findings]
+    frame = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+    frame["level"] = frame["level"].astype("int64")
+    frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True)
+    return frame
+
+
+def describe_validation_error(exc: ValidationError) -> list[str]:
+    """Pydantic's errors as ``"field: message"`` lines in the project's words."""
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "value"
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        value = err.get("input")
+        if loc.endswith("level") and err["type"] in ("less_than_equal", "greater_than_equal"):
+            msg = f"{value} is outside 0-4"
+        elif loc.endswith("level") and err["type"].startswith(("int_", "float_")):
+            msg = f"{value!r} is not a whole number from 0 to 4"
+        elif err["type"] == "literal_error":
+            msg = f"{value!r} is not one of {', '.join(SOURCES)}"
+        elif err["type"] in ("string_too_short", "missing") and loc.endswith("evidence"):
+            msg = "is empty"
+        out.append(f"{loc}: {msg}")
+    return out
+
+
+def _validated(model: type[M], data: Mapping[str, Any]) -> M:
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        raise EngagementError("; ".join(describe_validation_error(exc))) from None

@@ -1,0 +1,261 @@
+"""The diagnostic framework: factors, their groups and the 0-4 health scale.
+
+The default framework ships as ``toolkit/frameworks/tenfold.toml``, a human-editable file. A
+custom file may rename labels, change weights, and drop or add factors (3 to 20). Every factor
+carries five anchors, one for each level of the scale.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from toolkit.errors import FrameworkError
+
+__all__ = [
+    "LEVELS",
+    "MAX_FACTORS",
+    "MIN_FACTORS",
+    "Factor",
+    "Framework",
+    "Group",
+    "Level",
+    "load_framework",
+]
+
+#: The scale is health: higher is healthier, so a bigger radar is better.
+LEVELS: tuple[int, ...] = (0, 1, 2, 3, 4)
+MIN_FACTORS = 3
+MAX_FACTORS = 20
+MAX_LABEL = 22
+_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Level(_Frozen):
+    """One step of the health scale."""
+
+    level: int = Field(ge=0, le=4)
+    name: str = Field(min_length=1)
+    meaning: str = Field(min_length=1)
+
+
+class Group(_Frozen):
+    """A group of factors (the default framework has ``organization`` and ``manager``)."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str = Field(min_length=1)
+    description: str = ""
+
+
+class Factor(_Frozen):
+    """One factor of the framework, with the text a consultant uses in the room."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    group: str
+    label: str = Field(min_length=1, max_length=MAX_LABEL)
+    failure_mode: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    weight: float = Field(default=1.0, gt=0)
+    anchors: tuple[str, ...]
+    questions: tuple[str, ...] = Field(min_length=1)
+    evidence: tuple[str, ...] = ()
+    remedies: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("anchors")
+    @classmethod
+    def _five_anchors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(value) != len(LEVELS):
+            raise ValueError(f"needs exactly {len(LEVELS)} anchors (levels 0-4), got {len(value)}")
+        if any(not a.strip() for a in value):
+            raise ValueError("an anchor is empty")
+        return value
+
+    def anchor(self, level: int) -> str:
+        """The behavioural anchor text of ``level`` (0-4) for this factor."""
+        return self.anchors[int(level)]
+
+
+class Framework(_Frozen):
+    """A validated framework. Factors keep the file's order, which is the radar's order."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    version: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    description: str = ""
+    levels: tuple[Level, ...]
+    groups: tuple[Group, ...] = Field(min_length=1)
+    factors: tuple[Factor, ...] = Field(min_length=MIN_FACTORS, max_length=MAX_FACTORS)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Framework:
+        if tuple(lv.level for lv in self.levels) != LEVELS:
+            raise ValueError("levels must be exactly 0, 1, 2, 3, 4 in that order")
+        ids = [f.id for f in self.factors]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"factor ids must be unique; repeated: {', '.join(dupes)}")
+        labels = [f.label.casefold() for f in self.factors]
+        if len(set(labels)) != len(labels):
+            raise ValueError("factor labels must be unique (case-insensitive)")
+        groups = {g.id for g in self.groups}
+        for f in self.factors:
+            if f.group not in groups:
+                raise ValueError(
+                    f"factor {f.id!r}, field 'group': {f.group!r} is not one of the groups "
+                    f"({', '.join(sorted(groups))})"
+                )
+        return self
+
+    # -- lookups ----------------------------------------------------------------------------
+    @property
+    def factor_ids(self) -> tuple[str, ...]:
+        """Factor ids in framework order."""
+        return tuple(f.id for f in self.factors)
+
+    def __iter__(self) -> Iterator[Factor]:  # type: ignore[override]
+        return iter(self.factors)
+
+    def __len__(self) -> int:
+        return len(self.factors)
+
+    def factor(self, factor_id: str) -> Factor:
+        """The factor with id ``factor_id``; ``KeyError`` naming the known ids otherwise."""
+        for f in self.factors:
+            if f.id == factor_id:
+                return f
+        raise KeyError(f"unknown factor {factor_id!r}; known: {', '.join(self.factor_ids)}")
+
+    def group(self, group_id: str) -> Group:
+        """The group with id ``group_id``."""
+        for g in self.groups:
+            if g.id == group_id:
+                return g
+        raise KeyError(f"unknown group {group_id!r}")
+
+    def level_name(self, level: int) -> str:
+        """The name of a scale level, e.g. ``2 -> "Partial"``."""
+        return self.levels[int(level)].name
+
+    def resolve_factor(self, name: str) -> str | None:
+        """The factor id for an id or a label (case-insensitive); ``None`` if neither matches."""
+        key = str(name).strip().casefold()
+        for f in self.factors:
+            if key in (f.id.casefold(), f.label.casefold()):
+                return f.id
+        return None
+
+    @property
+    def weights(self) -> pd.Series:
+        """Factor weights as a Series indexed by factor id, in framework order."""
+        return pd.Series(
+            [f.weight for f in self.factors], index=pd.Index(self.factor_ids, name="factor")
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per factor: label, group, failure mode, weight, description, anchors and more."""
+        rows = []
+        for f in self.factors:
+            row: dict[str, Any] = {
+                "factor": f.id,
+                "label": f.label,
+                "group": f.group,
+                "failure_mode": f.failure_mode,
+                "weight": f.weight,
+                "description": f.description,
+            }
+            for lv in LEVELS:
+                row[f"anchor_{lv}"] = f.anchors[lv]
+            row["questions"] = "\n".join(f.questions)
+            row["evidence"] = "\n".join(f.evidence)
+            row["remedies"] = "\n".join(f.remedies)
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("factor")
+
+    def derive(self, **changes: Any) -> Framework:
+        """A validated copy with ``changes`` applied (e.g. ``factors=...``, ``id=...``)."""
+        data = self.model_dump()
+        data.update(changes)
+        return _validate(data, source=f"derived from {self.id}")
+
+
+def _describe_location(loc: tuple[int | str, ...], data: Any) -> str:
+    """Turn a pydantic location such as ('factors', 2, 'anchors') into words."""
+    if len(loc) >= 2 and loc[0] == "factors" and isinstance(loc[1], int):
+        fid = None
+        factors = data.get("factors") if isinstance(data, dict) else None
+        if isinstance(factors, list) and loc[1] < len(factors) and isinstance(factors[loc[1]], dict):
+            fid = factors[loc[1]].get("id")
+        who = f"factor {fid!r}" if fid else f"factor #{loc[1] + 1}"
+        rest = ".".join(str(p) for p in loc[2:])
+        return f"{who}, field {rest!r}" if rest else who
+    return "field " + repr(".".join(str(p) for p in loc)) if loc else "framework"
+
+
+def _validate(data: Any, *, source: str) -> Framework:
+    if isinstance(data, dict) and isinstance(data.get("framework"), dict):
+        header = data.pop("framework")
+        data = {**header, **data}
+    try:
+        return Framework.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = _describe_location(tuple(err["loc"]), data)
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            problems.append(f"{where}: {msg}")
+        raise FrameworkError(f"{source}: " + "; ".join(problems)) from None
+
+
+def default_framework_path() -> Path:
+    """Where the bundled default framework file lives."""
+    return Path(str(resources.files("toolkit") / "frameworks" / "tenfold.toml"))
+
+
+@lru_cache(maxsize=1)
+def _default() -> Framework:
+    return _load(default_framework_path())
+
+
+def _load(path: Path) -> Framework:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FrameworkError(f"{path}: no such framework file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FrameworkError(f"{path}: cannot read the framework file ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise FrameworkError(f"{path}: not valid TOML ({exc})") from None
+    return _validate(data, source=str(path))
+
+
+def load_framework(path: str | Path | None = None) -> Framework:
+    """Load the default framework, or a custom one from a TOML file.
+
+    Parameters
+    ----------
+    path
+        A framework TOML file. ``None`` gives the bundled Tenfold framework.
+
+    Raises
+    ------
+    FrameworkError
+        The file is missing, is not TOML, or breaks a rule; the message names the file, the
+        factor and the field (``"custom.toml: factor 'purpose', field 'anchors': needs exactly
+        5 anchors (levels 0-4), got 4"``).
+    """
+    if path is None:
+        return _default()
+    return _load(Path(path))

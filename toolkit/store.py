@@ -1,0 +1,217 @@
+"""Engagement files on disk: one engagement, one JSON file; atomic, locked, versioned.
+
+The file is pretty-printed with sorted keys so that a change reads well in a git diff. Each
+file carries ``schema_version``; older schemas are migrated on load, newer ones are refused
+with a message saying so.
+
+Saving is atomic: the new content goes to a temporary file in the same folder, is fsynced and
+then replaces the old file, which is kept beside it as ``NAME.json.bak``. A lock file
+(``NAME.json.lock``) serialises writers; :func:`update_engagement` re-reads the file under the
+lock and applies a change to the latest content, so two processes adding findings to the same
+engagement at once keep every finding.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from pydantic import ValidationError
+
+from toolkit.errors import EngagementError, SchemaVersionError, StoreError
+from toolkit.findings import Engagement, describe_validation_error
+from toolkit.framework import Framework
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "engagement_from_json",
+    "engagement_to_json",
+    "load_engagement",
+    "save_engagement",
+    "update_engagement",
+]
+
+#: The schema this version writes. Schema 1 kept targets and not-applicable flags in a
+#: per-factor ``factors`` table; schema 2 splits them into ``targets`` and ``not_applicable``.
+SCHEMA_VERSION = 2
+LOCK_TIMEOUT = 10.0
+
+
+def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    factors = data.pop("factors", {}) or {}
+    data["targets"] = {
+        fid: spec["target"] for fid, spec in factors.items() if spec.get("target") is not None
+    }
+    data["not_applicable"] = sorted(fid for fid, spec in factors.items() if spec.get("not_applicable"))
+    return data
+
+
+#: from-version -> function turning that schema's dict into the next version's.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _migrate_1_to_2}
+
+
+def engagement_to_json(engagement: Engagement) -> str:
+    """The file text of ``engagement``: indented, sorted keys, a trailing newline."""
+    data = {"schema_version": SCHEMA_VERSION, **engagement.model_dump(mode="json")}
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def engagement_from_json(text: str, *, source: str = "<engagement>") -> Engagement:
+    """Parse, migrate and validate an engagement file's text; errors name ``source``."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
+        raise EngagementError(
+            f"{source}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}"
+        ) from None
+    if not isinstance(data, dict):
+        raise EngagementError(f"{source}: expected a JSON object, found {type(data).__name__}")
+    version = data.pop("schema_version", None)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise SchemaVersionError(f"{source}: schema_version is missing or not a whole number")
+    if version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"{source}: written with schema version {version}, but this Tenfold reads up to "
+            f"{SCHEMA_VERSION}; upgrade the tenfold package to open it"
+        )
+    if version < 1:
+        raise SchemaVersionError(f"{source}: schema_version {version} does not exist")
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+    try:
+        return Engagement.model_validate(data)
+    except ValidationError as exc:
+        raise EngagementError(
+            f"{source}: " + "; ".join(describe_validation_error(exc))
+        ) from None
+
+
+def load_engagement(path: str | Path, *, framework: Framework | None = None) -> Engagement:
+    """Load an engagement file, migrating older schemas.
+
+    Parameters
+    ----------
+    path
+        The engagement's JSON file.
+    framework
+        Check the engagement against this framework (default: the bundled one when the file
+        names it; a file made with another framework is then checked only for its structure).
+
+    Raises
+    ------
+    EngagementError
+        The file is missing, unreadable, not JSON, or invalid; the message names the file and
+        the field. :class:`SchemaVersionError` for a schema this version cannot read.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise EngagementError(f"{path}: no such engagement file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EngagementError(f"{path}: cannot read the engagement file ({exc})") from None
+    engagement = engagement_from_json(text, source=str(path))
+    fw = framework
+    if fw is None:
+        from toolkit.framework import load_framework
+
+        default = load_framework()
+        fw = default if engagement.framework.id == default.id else None
+    if fw is not None:
+        problems = engagement.problems(fw)
+        if problems:
+            raise EngagementError(f"{path}: " + "; ".join(problems))
+    return engagement
+
+
+def _lock(path: Path) -> FileLock:
+    return FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            backup = path.with_name(path.name + ".bak")
+            fd_b, tmp_b = tempfile.mkstemp(prefix=f".{backup.name}.", suffix=".tmp", dir=folder)
+            os.close(fd_b)
+            shutil.copy2(path, tmp_b)
+            os.replace(tmp_b, backup)
+        os.replace(tmp, path)
+        tmp = ""
+        try:
+            dir_fd = os.open(folder, os.O_RDONLY)
+        except OSError:  # pragma: no cover - platforms without directory fds
+            return
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    finally:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def save_engagement(engagement: Engagement, path: str | Path) -> Path:
+    """Write ``engagement`` to ``path`` atomically, under the file's lock.
+
+    The previous content is kept as ``path + ".bak"``. Overwrites whatever is on disk: to
+    change an engagement that others may be editing, use :func:`update_engagement`.
+    """
+    path = Path(path)
+    text = engagement_to_json(engagement)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _lock(path):
+            _write_atomic(path, text)
+    except Timeout:
+        raise StoreError(
+            f"{path}: another program has held the lock for {LOCK_TIMEOUT:.0f} s; not saved"
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"{path}: could not save ({exc}); the previous file is untouched") from None
+    return path
+
+
+def update_engagement(
+    path: str | Path,
+    change: Callable[[Engagement], Engagement],
+    *,
+    framework: Framework | None = None,
+) -> Engagement:
+    """Apply ``change`` to the latest engagement on disk and save it, all under the lock.
+
+    This is how concurrent editors (two dashboard tabs, a script and the dashboard) keep each
+    other's work: the change is replayed on what is on disk now, not on a stale copy.
+
+    Returns the engagement as saved. Raises whatever ``change`` raises, with nothing written.
+    """
+    path = Path(path)
+    try:
+        with _lock(path):
+            current = load_engagement(path, framework=framework)
+            updated = change(current)
+            if framework is not None:
+                updated.check(framework)
+            if updated != current:
+                _write_atomic(path, engagement_to_json(updated))
+            return updated
+    except Timeout:
+        raise StoreError(
+            f"{path}: another program has held the lock for {LOCK_TIMEOUT:.0f} s; not saved"
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"{path}: could not save ({exc}); the previous file is untouched") from None
