@@ -1,4 +1,4 @@
-"""The public API is curated: everything in __all__ exists, is sorted, and nothing public is missed."""
+"""The public API is curated: __all__ exists, is sorted, and misses nothing public."""
 
 from __future__ import annotations
 

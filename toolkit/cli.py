@@ -141,7 +141,9 @@ def import_(ctx: click.Context, file: Path, findings: Path) -> None:
     """Import findings from a CSV or XLSX file: all rows, or none."""
     fw = _framework(ctx)
     before = len(load_engagement(file, framework=fw).findings)
-    saved = update_engagement(file, lambda e: import_findings(e, findings, framework=fw), framework=fw)
+    saved = update_engagement(
+        file, lambda e: import_findings(e, findings, framework=fw), framework=fw
+    )
     click.echo(f"imported {len(saved.findings) - before} findings into {file}")
 
 
@@ -167,7 +169,11 @@ def _scores_for(path: Path, fw: Framework) -> pd.DataFrame:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
 )
 @click.pass_context
 def score(ctx: click.Context, file: Path, fmt: str) -> None:
@@ -187,7 +193,8 @@ def score(ctx: click.Context, file: Path, fmt: str) -> None:
         mean = "-" if pd.isna(s.mean_score) else f"{s.mean_score:.2f}"
         click.echo(
             f"\nassessed {s.assessed}/{s.n_factors}, weighted mean {mean}, "
-            f"needing consensus {s.needs_consensus}, priorities: {', '.join(s.priorities[:5]) or '-'}"
+            f"needing consensus {s.needs_consensus}, "
+            f"priorities: {', '.join(s.priorities[:5]) or '-'}"
         )
 
 

@@ -7,7 +7,7 @@ do about it. Catch :class:`TenfoldError` to handle them all::
     ├── FrameworkError          a framework file is missing, unreadable or invalid
     ├── EngagementError         an engagement file or object is invalid
     │   └── SchemaVersionError  the file was written with a schema this version cannot read
-    ├── FindingsImportError     a CSV/XLSX import has bad rows (all of them listed; nothing imported)
+    ├── FindingsImportError     a CSV/XLSX import has bad rows (all listed; nothing imported)
     ├── StoreError              an engagement could not be saved (lock timeout, disk error)
     └── ExportError             a chart, table or report could not be written
 """

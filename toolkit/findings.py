@@ -125,7 +125,9 @@ class Engagement(_Model):
     lead: str = Field(min_length=1)
     date: dt.date = Field(default_factory=lambda: utcnow().date())
     framework: FrameworkRef = Field(
-        default_factory=lambda: FrameworkRef(id=load_framework().id, version=load_framework().version)
+        default_factory=lambda: FrameworkRef(
+            id=load_framework().id, version=load_framework().version
+        )
     )
     findings: tuple[Finding, ...] = ()
     overrides: dict[str, Override] = Field(default_factory=dict)

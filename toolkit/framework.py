@@ -194,7 +194,11 @@ def _describe_location(loc: tuple[int | str, ...], data: Any) -> str:
     if len(loc) >= 2 and loc[0] == "factors" and isinstance(loc[1], int):
         fid = None
         factors = data.get("factors") if isinstance(data, dict) else None
-        if isinstance(factors, list) and loc[1] < len(factors) and isinstance(factors[loc[1]], dict):
+        if (
+            isinstance(factors, list)
+            and loc[1] < len(factors)
+            and isinstance(factors[loc[1]], dict)
+        ):
             fid = factors[loc[1]].get("id")
         who = f"factor {fid!r}" if fid else f"factor #{loc[1] + 1}"
         rest = ".".join(str(p) for p in loc[2:])

@@ -83,9 +83,9 @@ def _factor_codes(factors: pd.Series, framework: Framework) -> np.ndarray:
                 f"known: {', '.join(framework.factor_ids)}"
             )
         index = {fid: i for i, fid in enumerate(framework.factor_ids)}
-        fixed = factors[bad].astype(str).map(lambda n: index[mapping[n]])  # type: ignore[index]
+        to_code = {name: index[fid] for name, fid in mapping.items() if fid is not None}
         codes = codes.copy()
-        codes[bad] = fixed.to_numpy(dtype=np.int64)
+        codes[bad] = factors[bad].astype(str).map(to_code).to_numpy(dtype=np.int64)
     return codes
 
 

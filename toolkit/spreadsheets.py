@@ -103,7 +103,9 @@ def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     except csv.Error as exc:
         raise FindingsImportError(str(path), [f"not a readable CSV file ({exc})"]) from None
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise FindingsImportError(str(path), [f"not a readable {fmt.upper()} file ({exc})"]) from None
+        raise FindingsImportError(
+            str(path), [f"not a readable {fmt.upper()} file ({exc})"]
+        ) from None
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
         raise FindingsImportError(str(path), ["the file is empty; expected a header row"])
@@ -159,7 +161,10 @@ def read_findings(
         if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
             problems.append(f"row {number}: more cells than header columns")
             continue
-        cells = {name: _unneutralize(row[i].strip()) if i < len(row) else "" for i, name in enumerate(header)}
+        cells = {
+            name: _unneutralize(row[i].strip()) if i < len(row) else ""
+            for i, name in enumerate(header)
+        }
         data: dict[str, Any] = {"evidence": cells["evidence"], "level": cells["level"]}
         factor = fw.resolve_factor(cells["factor"]) if cells["factor"] else None
         if factor is None:

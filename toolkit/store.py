@@ -48,7 +48,9 @@ def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
     data["targets"] = {
         fid: spec["target"] for fid, spec in factors.items() if spec.get("target") is not None
     }
-    data["not_applicable"] = sorted(fid for fid, spec in factors.items() if spec.get("not_applicable"))
+    data["not_applicable"] = sorted(
+        fid for fid, spec in factors.items() if spec.get("not_applicable")
+    )
     return data
 
 
@@ -89,9 +91,7 @@ def engagement_from_json(text: str, *, source: str = "<engagement>") -> Engageme
     try:
         return Engagement.model_validate(data)
     except ValidationError as exc:
-        raise EngagementError(
-            f"{source}: " + "; ".join(describe_validation_error(exc))
-        ) from None
+        raise EngagementError(f"{source}: " + "; ".join(describe_validation_error(exc))) from None
 
 
 def load_engagement(path: str | Path, *, framework: Framework | None = None) -> Engagement:
@@ -182,7 +182,9 @@ def save_engagement(engagement: Engagement, path: str | Path) -> Path:
             f"{path}: another program has held the lock for {LOCK_TIMEOUT:.0f} s; not saved"
         ) from None
     except OSError as exc:
-        raise StoreError(f"{path}: could not save ({exc}); the previous file is untouched") from None
+        raise StoreError(
+            f"{path}: could not save ({exc}); the previous file is untouched"
+        ) from None
     return path
 
 
@@ -214,4 +216,6 @@ def update_engagement(
             f"{path}: another program has held the lock for {LOCK_TIMEOUT:.0f} s; not saved"
         ) from None
     except OSError as exc:
-        raise StoreError(f"{path}: could not save ({exc}); the previous file is untouched") from None
+        raise StoreError(
+            f"{path}: could not save ({exc}); the previous file is untouched"
+        ) from None
