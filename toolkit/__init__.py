@@ -23,11 +23,21 @@ from toolkit.errors import (
 )
 from toolkit.findings import SOURCES, Engagement, Finding, Override
 from toolkit.framework import Factor, Framework, load_framework
+from toolkit.portfolio import (
+    PORTFOLIO_COLUMNS,
+    Portfolio,
+    client_trend,
+    compare_clients,
+    load_portfolio,
+    portfolio_benchmark,
+    portfolio_scores,
+)
 from toolkit.scoring import Summary, score_engagement, score_findings, summarize
 from toolkit.spreadsheets import export_findings, import_findings, read_findings
 from toolkit.store import load_engagement, save_engagement, update_engagement
 
 __all__ = [
+    "PORTFOLIO_COLUMNS",
     "SOURCES",
     "Engagement",
     "EngagementError",
@@ -38,14 +48,20 @@ __all__ = [
     "Framework",
     "FrameworkError",
     "Override",
+    "Portfolio",
     "SchemaVersionError",
     "StoreError",
     "Summary",
     "TenfoldError",
+    "client_trend",
+    "compare_clients",
     "export_findings",
     "import_findings",
     "load_engagement",
     "load_framework",
+    "load_portfolio",
+    "portfolio_benchmark",
+    "portfolio_scores",
     "read_findings",
     "save_engagement",
     "score_engagement",

@@ -1,0 +1,391 @@
+"""A portfolio of engagements: many clients, repeat assessments, and a benchmark across them.
+
+An analyst points :func:`load_portfolio` at a folder of engagement files and gets every
+engagement with the file it came from; :func:`portfolio_scores` turns them into one tidy table
+(one row per engagement and factor); the rest are views of that table::
+
+    portfolio = tf.load_portfolio("engagements")
+    scores = tf.portfolio_scores(portfolio)
+    tf.compare_clients(scores)                  # factors x clients, latest assessment of each
+    tf.client_trend(scores, "Harbourline Contact Services")   # factors x assessment dates
+    benchmark = tf.portfolio_benchmark(scores)  # median and quartiles of every factor
+
+Loading is all-or-nothing, as everywhere in Tenfold: if any file in the folder is not a valid
+engagement, :func:`load_portfolio` raises one :class:`~toolkit.errors.EngagementError` listing
+every bad file, and returns nothing. A comparison built on a silently shrunken portfolio would
+be a wrong comparison; move a file aside deliberately instead.
+
+A factor that is not assessed (or not applicable) has a NaN score in every table here and is
+left out of the benchmark's statistics, never counted as zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import EngagementError
+from toolkit.findings import Engagement
+from toolkit.framework import Framework, load_framework
+from toolkit.scoring import score_engagement
+from toolkit.store import load_engagement
+
+__all__ = [
+    "PORTFOLIO_COLUMNS",
+    "Portfolio",
+    "client_trend",
+    "compare_clients",
+    "load_portfolio",
+    "portfolio_benchmark",
+    "portfolio_scores",
+]
+
+#: The columns of :func:`portfolio_scores`, in order (one row per engagement and factor).
+PORTFOLIO_COLUMNS: tuple[str, ...] = (
+    "engagement",
+    "client",
+    "title",
+    "date",
+    "file",
+    "factor",
+    "label",
+    "group",
+    "score",
+    "basis",
+    "n_findings",
+    "n_raters",
+    "spread",
+    "confidence",
+    "target",
+    "gap",
+)
+
+Stat = Literal["median", "mean"]
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """Engagements loaded from a folder, with the file each came from.
+
+    Ordered by client, then date, then file name. Iterating yields the engagements;
+    ``len(portfolio)`` is their number.
+    """
+
+    folder: Path
+    paths: tuple[Path, ...]
+    engagements: tuple[Engagement, ...]
+
+    def __iter__(self) -> Iterator[Engagement]:
+        return iter(self.engagements)
+
+    def __len__(self) -> int:
+        return len(self.engagements)
+
+    @property
+    def clients(self) -> tuple[str, ...]:
+        """The distinct clients, in portfolio order."""
+        return tuple(dict.fromkeys(e.client for e in self.engagements))
+
+    def frame(self) -> pd.DataFrame:
+        """One row per engagement: file, client, title, date, lead and number of findings."""
+        return pd.DataFrame(
+            {
+                "engagement": [p.stem for p in self.paths],
+                "client": [e.client for e in self.engagements],
+                "title": [e.title for e in self.engagements],
+                "date": pd.to_datetime([e.date for e in self.engagements]),
+                "lead": [e.lead for e in self.engagements],
+                "n_findings": [len(e.findings) for e in self.engagements],
+                "file": [p.name for p in self.paths],
+            }
+        ).set_index("engagement")
+
+
+def _is_engagement_file(path: Path) -> bool:
+    # Skips the store's lock, backup and temporary files and anything hidden.
+    return path.is_file() and path.suffix == ".json" and not path.name.startswith(".")
+
+
+def load_portfolio(folder: str | Path, *, framework: Framework | None = None) -> Portfolio:
+    """Load every engagement file (``*.json``) in ``folder``.
+
+    Parameters
+    ----------
+    folder
+        A folder of engagement files, such as ``engagements/``. Sub-folders, hidden files and
+        the store's ``.bak``/``.lock`` files are ignored.
+    framework
+        Check every engagement against this framework (default: as :func:`load_engagement`).
+
+    Returns
+    -------
+    Portfolio
+        The engagements and their paths, ordered by client, date and file name.
+
+    Raises
+    ------
+    EngagementError
+        ``folder`` is not a folder or holds no engagement file, or one or more files are not
+        valid engagements: the message lists every bad file and why, and nothing is returned.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise EngagementError(f"{root}: not a folder of engagement files")
+    files = sorted(p for p in root.iterdir() if _is_engagement_file(p))
+    if not files:
+        raise EngagementError(f"{root}: no engagement files (*.json) in this folder")
+    loaded: list[tuple[Path, Engagement]] = []
+    problems: list[str] = []
+    for path in files:
+        try:
+            loaded.append((path, load_engagement(path, framework=framework)))
+        except EngagementError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise EngagementError(
+            f"{root}: {len(problems)} of {len(files)} file(s) are not valid engagements; "
+            "nothing was loaded (fix or move them aside):\n  " + "\n  ".join(problems)
+        )
+    loaded.sort(key=lambda item: (item[1].client.casefold(), item[1].date, item[0].name))
+    return Portfolio(
+        folder=root,
+        paths=tuple(p for p, _ in loaded),
+        engagements=tuple(e for _, e in loaded),
+    )
+
+
+def _entries(
+    portfolio: Portfolio | Iterable[Engagement],
+) -> list[tuple[str, str, Engagement]]:
+    """(engagement key, file name, engagement) for a portfolio or a plain list."""
+    if isinstance(portfolio, Portfolio):
+        return [(p.stem, p.name, e) for p, e in zip(portfolio.paths, portfolio, strict=True)]
+    out = []
+    for e in portfolio:
+        if not isinstance(e, Engagement):
+            raise EngagementError(f"portfolio: expected engagements, found {type(e).__name__}")
+        out.append((f"{e.client} {e.date.isoformat()}", "", e))
+    return out
+
+
+def portfolio_scores(
+    portfolio: Portfolio | Iterable[Engagement], *, framework: Framework | None = None
+) -> pd.DataFrame:
+    """Score every engagement of a portfolio into one tidy table.
+
+    Parameters
+    ----------
+    portfolio
+        A :class:`Portfolio` or any iterable of engagements.
+    framework
+        The framework every engagement is scored against (default: the bundled one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per engagement and factor with the columns of :data:`PORTFOLIO_COLUMNS`,
+        ordered by client, date and factor (framework order). ``engagement`` identifies the
+        assessment (the file name without ``.json``, or "client date" for a plain list);
+        ``date`` is a datetime; ``score`` is NaN where a factor is not assessed or not
+        applicable (see ``basis``).
+
+    Raises
+    ------
+    EngagementError
+        An engagement does not fit ``framework`` (the message names its client).
+    """
+    fw = framework or load_framework()
+    entries = _entries(portfolio)
+    entries.sort(key=lambda item: (item[2].client.casefold(), item[2].date, item[0]))
+    keys = [k for k, _, _ in entries]
+    if len(set(keys)) != len(keys):
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        raise EngagementError(f"portfolio: two engagements share the key(s) {', '.join(dupes)}")
+    frames = []
+    for key, file, e in entries:
+        s = score_engagement(e, fw).reset_index()
+        s.insert(0, "engagement", key)
+        s.insert(1, "client", e.client)
+        s.insert(2, "title", e.title)
+        s.insert(3, "date", pd.Timestamp(e.date))
+        s.insert(4, "file", file)
+        frames.append(s)
+    if not frames:
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in PORTFOLIO_COLUMNS})
+        empty["date"] = pd.Series(dtype="datetime64[ns]")
+        empty["score"] = pd.Series(dtype=np.float64)
+        return empty
+    out = pd.concat(frames, ignore_index=True)
+    return out[list(PORTFOLIO_COLUMNS)]
+
+
+def _check_scores(scores: pd.DataFrame) -> None:
+    missing = [c for c in ("engagement", "client", "date", "factor", "score") if c not in scores]
+    if missing:
+        raise EngagementError(
+            f"portfolio scores: missing column(s) {', '.join(missing)}; "
+            "pass the table made by portfolio_scores()"
+        )
+
+
+def _factor_order(scores: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(scores["factor"]))
+
+
+def _latest(scores: pd.DataFrame) -> pd.DataFrame:
+    """Only the rows of each client's most recent assessment (latest date, then key)."""
+    per = scores[["client", "date", "engagement"]].drop_duplicates()
+    last = per.sort_values(["date", "engagement"]).groupby("client", sort=False).tail(1)
+    return scores[scores["engagement"].isin(set(last["engagement"]))]
+
+
+def compare_clients(
+    scores: pd.DataFrame, *, value: str = "score", latest: bool = True
+) -> pd.DataFrame:
+    """Clients side by side: one row per factor, one column per client.
+
+    Parameters
+    ----------
+    scores
+        The table from :func:`portfolio_scores`.
+    value
+        The column to show (``"score"``, ``"gap"``, ``"n_findings"``...).
+    latest
+        Use each client's most recent assessment (default). With ``False`` every assessment
+        gets a column, named ``"client (YYYY-MM-DD)"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by factor id in framework order; columns in portfolio order. NaN where a
+        factor is not assessed or not applicable.
+    """
+    _check_scores(scores)
+    if value not in scores:
+        raise EngagementError(f"portfolio scores: no column {value!r}")
+    rows = _latest(scores) if latest else scores
+    if latest:
+        column = rows["client"]
+    else:
+        column = rows["client"] + " (" + rows["date"].dt.strftime("%Y-%m-%d") + ")"
+    order = list(dict.fromkeys(column))
+    table = (
+        rows.assign(_column=column)
+        .pivot(index="factor", columns="_column", values=value)
+        .reindex(index=_factor_order(scores), columns=order)
+    )
+    table.index.name = "factor"
+    table.columns.name = "client"
+    return table
+
+
+def client_trend(scores: pd.DataFrame, client: str, *, value: str = "score") -> pd.DataFrame:
+    """One client's assessments over time: one row per factor, one column per assessment date.
+
+    Parameters
+    ----------
+    scores
+        The table from :func:`portfolio_scores`.
+    client
+        The client's name, exactly as in the engagement files.
+    value
+        The column to follow over time (default ``"score"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by factor id with a ``label`` column, then one column per assessment date
+        (``"YYYY-MM-DD"``, oldest first), then ``change`` = latest - earliest. ``change`` is NaN
+        where either end is not assessed: a factor first assessed later has no trend yet.
+
+    Raises
+    ------
+    EngagementError
+        ``client`` is not in the portfolio (the message lists the clients that are).
+    """
+    _check_scores(scores)
+    rows = scores[scores["client"] == client]
+    if rows.empty:
+        known = ", ".join(repr(c) for c in dict.fromkeys(scores["client"]))
+        raise EngagementError(f"portfolio: no client {client!r}; clients: {known}")
+    rows = rows.sort_values(["date", "engagement"], kind="stable")
+    column = rows["date"].dt.strftime("%Y-%m-%d")
+    if column.groupby(rows["factor"]).size().max() > column.nunique():
+        raise EngagementError(f"portfolio: {client!r} has two assessments on the same date")
+    dates = list(dict.fromkeys(column))
+    table = rows.assign(_date=column).pivot(index="factor", columns="_date", values=value)
+    table = table.reindex(index=_factor_order(scores), columns=dates)
+    table.columns.name = None
+    labels = rows.drop_duplicates("factor").set_index("factor")["label"]
+    table.insert(0, "label", labels.reindex(table.index))
+    table["change"] = table[dates[-1]] - table[dates[0]]
+    table.index.name = "factor"
+    return table
+
+
+def portfolio_benchmark(
+    scores: pd.DataFrame,
+    *,
+    stat: Stat = "median",
+    latest: bool = True,
+    exclude: str | Sequence[str] = (),
+) -> pd.DataFrame:
+    """The distribution of every factor's score across the portfolio: a benchmark.
+
+    Parameters
+    ----------
+    scores
+        The table from :func:`portfolio_scores`.
+    stat
+        Which statistic becomes the ``score`` column: ``"median"`` (default) or ``"mean"``.
+    latest
+        Count only each client's most recent assessment (default), so a client assessed
+        twice does not weigh double.
+    exclude
+        Client(s) to leave out, e.g. the client the benchmark is compared with.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by factor id in framework order, with ``label``, ``group``, ``n`` (clients
+        with a score for the factor), ``min``, ``q1``, ``median``, ``q3``, ``max``, ``mean``,
+        and ``score`` (the chosen ``stat``) and ``basis`` ("findings", or "not assessed" where
+        no client has a score), so it can be passed wherever a scores table is expected, such
+        as ``radar_chart(scores, benchmark=benchmark)``. Unassessed factors are left out of
+        every statistic; a factor nobody assessed has ``n`` 0 and NaN statistics.
+    """
+    _check_scores(scores)
+    if stat not in ("median", "mean"):
+        raise ValueError(f"stat: {stat!r} is not 'median' or 'mean'")
+    excluded = {exclude} if isinstance(exclude, str) else set(exclude)
+    unknown = sorted(excluded - set(scores["client"]))
+    if unknown:
+        raise EngagementError(f"portfolio: cannot exclude unknown client(s) {', '.join(unknown)}")
+    rows = _latest(scores) if latest else scores
+    rows = rows[~rows["client"].isin(excluded)]
+    order = _factor_order(scores)
+    grouped = rows.groupby("factor", sort=False)["score"]
+    out = pd.DataFrame(
+        {
+            "n": grouped.count(),
+            "min": grouped.min(),
+            "q1": grouped.quantile(0.25),
+            "median": grouped.median(),
+            "q3": grouped.quantile(0.75),
+            "max": grouped.max(),
+            "mean": grouped.mean(),
+        }
+    ).reindex(order)
+    out["n"] = out["n"].fillna(0).astype(np.int64)
+    meta = scores.drop_duplicates("factor").set_index("factor")
+    out.insert(0, "label", meta["label"].reindex(order) if "label" in meta else order)
+    out.insert(1, "group", meta["group"].reindex(order) if "group" in meta else "")
+    out["score"] = out[stat]
+    out["basis"] = np.where(out["n"] > 0, "findings", "not assessed").astype(object)
+    out.index.name = "factor"
+    return out
