@@ -65,7 +65,7 @@ def _codes(values: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
     """Integer codes of ``values`` in ``categories`` (-1 where absent), fast for categoricals."""
     if isinstance(values.dtype, pd.CategoricalDtype) and tuple(values.cat.categories) == categories:
         return np.asarray(values.cat.codes, dtype=np.int64)
-    return np.asarray(pd.Categorical(values, categories=list(categories)).codes, dtype=np.int64)
+    return np.asarray(pd.Index(categories).get_indexer(values), dtype=np.int64)
 
 
 def _factor_codes(factors: pd.Series, framework: Framework) -> np.ndarray:
@@ -95,8 +95,8 @@ def _levels(levels: pd.Series) -> np.ndarray:
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise EngagementError(
-            f"findings, level: {levels.iloc[first]!r} (position {first}) is not a whole "
-            f"number from 0 to 4; {int(bad.sum())} such value(s)"
+            f"findings, level: {levels.iloc[first]} (row {first} of the table) is not a "
+            f"whole number from 0 to 4; {int(bad.sum())} such value(s)"
         )
     return values
 

@@ -69,7 +69,13 @@ def engagement_from_json(text: str, *, source: str = "<engagement>") -> Engageme
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
+        end = text.rstrip()
+        truncated = exc.pos >= len(end) or not end.endswith("}")
+        hint = (
+            f" (the file looks truncated; the backup {source}.bak may be whole)"
+            if truncated
+            else ""
+        )
         raise EngagementError(
             f"{source}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}"
         ) from None

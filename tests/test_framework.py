@@ -1,0 +1,133 @@
+"""The framework file: the ten factors, their text, and clear errors for broken custom files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit import Framework, FrameworkError, load_framework
+from toolkit.framework import default_framework_path
+
+SEED_IDS = (
+    "sponsorship",
+    "cx_executive",
+    "main_metric",
+    "leader_aptitude",
+    "purpose",
+    "originality",
+    "authority",
+    "composure",
+    "connection",
+    "accountability",
+)
+
+
+def test_default_framework_has_the_ten_factors_in_order(framework: Framework) -> None:
+    assert framework.factor_ids == SEED_IDS
+
+
+def test_groups_split_five_executive_and_five_manager(framework: Framework) -> None:
+    groups = [f.group for f in framework.factors]
+    assert groups == ["organization"] * 5 + ["manager"] * 5
+
+
+def test_every_factor_has_the_text_a_consultant_needs(framework: Framework) -> None:
+    for f in framework.factors:
+        assert len(f.label) <= 22, f.id
+        assert len(f.anchors) == 5 and all(a.strip() for a in f.anchors), f.id
+        assert 2 <= len(f.questions) <= 4, f.id
+        assert 2 <= len(f.remedies) <= 3, f.id
+        assert f.evidence and f.failure_mode and f.description, f.id
+
+
+def test_scale_names_run_from_absent_to_embedded(framework: Framework) -> None:
+    names = [lv.name for lv in framework.levels]
+    assert names == ["Absent", "Ad hoc", "Partial", "Established", "Embedded"]
+    assert framework.level_name(2) == "Partial"
+
+
+def test_resolve_factor_accepts_id_or_label_case_insensitively(framework: Framework) -> None:
+    assert framework.resolve_factor("main_metric") == "main_metric"
+    assert framework.resolve_factor("  clear MAIN metric ") == "main_metric"
+    assert framework.resolve_factor("nothing like it") is None
+
+
+def _custom(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "custom.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _default_text() -> str:
+    return default_framework_path().read_text(encoding="utf-8")
+
+
+def test_custom_file_with_fewer_factors_and_new_weight_loads(tmp_path: Path) -> None:
+    text = _default_text()
+    # Drop the last factor and weight the first one double.
+    text = text[: text.rindex("[[factors]]")]
+    text = text.replace('group = "organization"\n', 'group = "organization"\nweight = 2.0\n', 1)
+    fw = load_framework(_custom(tmp_path, text))
+    assert len(fw) == 9
+    assert fw.weights["sponsorship"] == 2.0
+    assert fw.weights["cx_executive"] == 1.0
+
+
+def test_missing_anchor_names_file_factor_and_field(tmp_path: Path) -> None:
+    text = _default_text().replace(
+        '  "Nobody can name the unit\'s goal; reports list many numbers with no priority.",\n', ""
+    )
+    path = _custom(tmp_path, text)
+    with pytest.raises(FrameworkError) as err:
+        load_framework(path)
+    message = str(err.value)
+    assert str(path) in message
+    assert "factor 'main_metric'" in message
+    assert "'anchors'" in message
+    assert "got 4" in message
+
+
+def test_label_too_long_is_refused_with_its_factor(tmp_path: Path) -> None:
+    text = _default_text().replace('label = "Composure"', 'label = "' + "x" * 30 + '"')
+    with pytest.raises(FrameworkError, match=r"factor 'composure', field 'label'"):
+        load_framework(_custom(tmp_path, text))
+
+
+def test_unknown_group_is_refused(tmp_path: Path) -> None:
+    text = _default_text().replace('group = "manager"', 'group = "managment"', 1)
+    with pytest.raises(FrameworkError, match=r"factor 'originality', field 'group'"):
+        load_framework(_custom(tmp_path, text))
+
+
+def test_too_few_factors_is_refused(tmp_path: Path) -> None:
+    text = _default_text()
+    text = text[: text.index("[[factors]]", text.index('id = "cx_executive"'))]
+    with pytest.raises(FrameworkError, match="at least 3"):
+        load_framework(_custom(tmp_path, text))
+
+
+def test_duplicate_ids_are_refused(framework: Framework) -> None:
+    with pytest.raises(FrameworkError, match="repeated: purpose"):
+        framework.derive(factors=[*framework.factors, framework.factor("purpose")])
+
+
+def test_not_toml_and_missing_file_say_so(tmp_path: Path) -> None:
+    with pytest.raises(FrameworkError, match="not valid TOML"):
+        load_framework(_custom(tmp_path, "[framework\nid ="))
+    with pytest.raises(FrameworkError, match="no such framework file"):
+        load_framework(tmp_path / "nope.toml")
+
+
+def test_derive_can_add_a_factor(framework: Framework) -> None:
+    extra = framework.factor("purpose").model_copy(
+        update={"id": "tooling", "label": "Fit-for-purpose tools"}
+    )
+    bigger = framework.derive(factors=[*framework.factors, extra])
+    assert len(bigger) == 11 and bigger.factor_ids[-1] == "tooling"
+
+
+def test_to_frame_has_one_row_per_factor_with_anchors(framework: Framework) -> None:
+    frame = framework.to_frame()
+    assert list(frame.index) == list(SEED_IDS)
+    assert frame.loc["purpose", "anchor_4"] == framework.factor("purpose").anchors[4]

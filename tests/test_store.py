@@ -1,0 +1,180 @@
+"""Engagement files: stable JSON, schema versions, atomic saves with a backup, and locking."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from toolkit import (
+    Engagement,
+    EngagementError,
+    SchemaVersionError,
+    StoreError,
+    load_engagement,
+    save_engagement,
+    store,
+    update_engagement,
+)
+from toolkit.store import SCHEMA_VERSION, engagement_to_json
+
+
+def test_save_and_load_round_trip(tmp_path: Path, sample: Engagement) -> None:
+    path = save_engagement(sample, tmp_path / "e.json")
+    assert load_engagement(path) == sample
+
+
+def test_file_is_pretty_sorted_and_identical_on_resave(tmp_path: Path, sample: Engagement) -> None:
+    path = save_engagement(sample, tmp_path / "e.json")
+    first = path.read_bytes()
+    save_engagement(load_engagement(path), path)
+    assert path.read_bytes() == first
+    data = json.loads(first)
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert list(data) == sorted(data)
+    assert first.decode().startswith('{\n  "client"')
+    assert "Tomás Herrera" in first.decode()  # readable, not \u-escaped
+
+
+def test_previous_version_is_kept_as_backup(tmp_path: Path, empty: Engagement) -> None:
+    path = save_engagement(empty, tmp_path / "e.json")
+    before = path.read_text()
+    save_engagement(empty.add_finding(factor="purpose", level=2, evidence="x"), path)
+    assert path.with_name("e.json.bak").read_text() == before
+    assert len(load_engagement(path).findings) == 1
+
+
+def test_failed_save_leaves_the_old_file_and_no_temp_files(
+    tmp_path: Path, empty: Engagement, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = save_engagement(empty, tmp_path / "e.json")
+    before = path.read_bytes()
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store.os, "fsync", broken_fsync)
+    with pytest.raises(StoreError, match=r"could not save.*No space left"):
+        save_engagement(empty.add_finding(factor="purpose", level=2, evidence="x"), path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == ["e.json"]
+
+
+def test_truncated_file_is_reported_with_its_name(tmp_path: Path, sample_path: Path) -> None:
+    text = sample_path.read_text()
+    broken = tmp_path / "broken.json"
+    broken.write_text(text[: len(text) // 2])
+    with pytest.raises(EngagementError, match=r"broken\.json: not valid JSON.*truncated"):
+        load_engagement(broken)
+
+
+def test_newer_schema_is_refused_with_advice(tmp_path: Path, sample_path: Path) -> None:
+    data = json.loads(sample_path.read_text())
+    data["schema_version"] = SCHEMA_VERSION + 1
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(
+        SchemaVersionError, match=r"future\.json: written with schema version 3.*upgrade"
+    ):
+        load_engagement(path)
+
+
+def test_missing_schema_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "e.json"
+    path.write_text('{"client": "x"}')
+    with pytest.raises(SchemaVersionError, match="schema_version is missing"):
+        load_engagement(path)
+
+
+def test_schema_1_is_migrated(tmp_path: Path, empty: Engagement) -> None:
+    data = json.loads(engagement_to_json(empty))
+    del data["targets"], data["not_applicable"]
+    data["schema_version"] = 1
+    data["factors"] = {
+        "purpose": {"target": 3, "not_applicable": False},
+        "composure": {"target": None, "not_applicable": True},
+    }
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    migrated = load_engagement(path)
+    assert migrated.targets == {"purpose": 3}
+    assert migrated.not_applicable == ("composure",)
+
+
+def test_bad_field_in_file_names_file_and_field(tmp_path: Path, sample_path: Path) -> None:
+    data = json.loads(sample_path.read_text())
+    data["findings"][3]["level"] = 7
+    data["findings"][5]["evidence"] = ""
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(EngagementError) as err:
+        load_engagement(path)
+    message = str(err.value)
+    assert "bad.json" in message
+    assert "findings.3.level: 7 is outside 0-4" in message
+    assert "findings.5.evidence: is empty" in message
+
+
+def test_unknown_factor_in_file_is_refused(tmp_path: Path, sample_path: Path) -> None:
+    data = json.loads(sample_path.read_text())
+    data["findings"][0]["factor"] = "morale"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(EngagementError, match="unknown factor 'morale'"):
+        load_engagement(path)
+
+
+def test_update_replays_the_change_on_the_latest_file(tmp_path: Path, empty: Engagement) -> None:
+    path = save_engagement(empty, tmp_path / "e.json")
+    stale = load_engagement(path)
+    update_engagement(path, lambda e: e.add_finding(factor="purpose", level=1, evidence="tab 1"))
+    # A second editor still holding the stale copy adds through update: both findings survive.
+    assert stale.findings == ()
+    update_engagement(path, lambda e: e.add_finding(factor="purpose", level=3, evidence="tab 2"))
+    assert [f.evidence for f in load_engagement(path).findings] == ["tab 1", "tab 2"]
+
+
+def test_failing_change_writes_nothing(tmp_path: Path, empty: Engagement) -> None:
+    path = save_engagement(empty, tmp_path / "e.json")
+    before = path.read_bytes()
+    with pytest.raises(EngagementError):
+        update_engagement(path, lambda e: e.add_finding(factor="purpose", level=2, evidence=" "))
+    assert path.read_bytes() == before
+
+
+def test_lock_held_elsewhere_times_out_with_a_message(
+    tmp_path: Path, empty: Engagement, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = save_engagement(empty, tmp_path / "e.json")
+    monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.2)
+    other = FileLock(str(path) + ".lock")
+    with other, pytest.raises(StoreError, match="held the lock"):
+        update_engagement(path, lambda e: e.set_target("purpose", 3))
+
+
+def _add_many(path: str, who: str, count: int) -> None:
+    for i in range(count):
+        update_engagement(
+            path,
+            lambda e, i=i: e.add_finding(
+                factor="purpose", level=i % 5, evidence=f"{who} {i}", rater=who
+            ),
+        )
+
+
+def test_two_processes_adding_at_once_keep_every_finding(tmp_path: Path, empty: Engagement) -> None:
+    path = save_engagement(empty, tmp_path / "e.json")
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_add_many, args=(str(path), who, 25)) for who in ("ana", "ben")]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+        assert w.exitcode == 0
+    evidence = {f.evidence for f in load_engagement(path).findings}
+    assert evidence == {f"{who} {i}" for who in ("ana", "ben") for i in range(25)}
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
