@@ -262,3 +262,25 @@ def test_categorical_and_string_inputs_agree() -> None:
     plain = frame(rows)
     cat = plain.astype({"factor": "category", "rater": "category", "source": "category"})
     pd.testing.assert_frame_equal(score_findings(plain), score_findings(cat))
+
+
+def test_missing_rater_counts_as_one_unnamed_rater() -> None:
+    data = pd.DataFrame({"factor": ["purpose"] * 3, "level": [0, 4, 4], "rater": ["a", None, None]})
+    row = score_findings(data).loc["purpose"]
+    assert row["n_raters"] == 2 and row["computed"] == 2.0  # median of (0, 4)
+
+
+def test_categorical_with_other_categories_and_mixed_case_sources() -> None:
+    data = pd.DataFrame(
+        {
+            "factor": pd.Categorical(
+                ["Shared purpose", "purpose"], categories=["x", "purpose", "Shared purpose"]
+            ),
+            "level": [1, 3],
+            "rater": pd.Categorical(["a", "b"], categories=["b", "a", "unused"]),
+            "source": [" Interview", "SURVEY"],
+        }
+    )
+    row = score_findings(data).loc["purpose"]
+    assert row["n_findings"] == 2 and row["computed"] == 2.0 and row["n_raters"] == 2
+    assert row["confidence"] == "medium"

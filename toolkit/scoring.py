@@ -16,7 +16,7 @@ The rule, for each factor (documented in the README too):
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,7 +25,7 @@ import pandas as pd
 
 from toolkit.errors import EngagementError
 from toolkit.findings import SOURCES, Engagement
-from toolkit.framework import Framework, load_framework
+from toolkit.framework import LEVELS, Framework, load_framework
 
 __all__ = [
     "BASES",
@@ -61,44 +61,72 @@ SCORE_COLUMNS: tuple[str, ...] = (
 WEAK_AT = 1.0
 
 
-def _codes(values: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
-    """Integer codes of ``values`` in ``categories`` (-1 where absent), fast for categoricals."""
-    if isinstance(values.dtype, pd.CategoricalDtype) and tuple(values.cat.categories) == categories:
-        return np.asarray(values.cat.codes, dtype=np.int64)
-    return np.asarray(pd.Index(categories).get_indexer(values), dtype=np.int64)
+def _codes(
+    values: pd.Series, categories: tuple[str, ...], resolve: Callable[[str], str | None]
+) -> np.ndarray:
+    """Integer codes of ``values`` in ``categories``, -1 where ``resolve`` finds no match.
+
+    Only the distinct values are resolved (a categorical's categories, or the uniques of
+    ``pd.factorize``), so a million rows cost one pass over integer codes.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.asarray(values.cat.codes)  # int8/int16: no copy
+        uniques = [str(c) for c in values.cat.categories]
+        if tuple(uniques) == categories:
+            return codes
+    else:
+        raw, found = pd.factorize(values)
+        codes = raw.astype(np.int64)
+        uniques = [str(c) for c in found]
+    index = {c: i for i, c in enumerate(categories)}
+    lookup = np.array([index.get(resolve(u) or "", -1) for u in uniques] + [-1], dtype=np.int64)
+    out: np.ndarray = lookup[codes]  # code -1 (missing) picks the trailing -1
+    return out
+
+
+def _rater_codes(raters: pd.Series) -> tuple[np.ndarray, int]:
+    if isinstance(raters.dtype, pd.CategoricalDtype):
+        codes = np.asarray(raters.cat.codes)
+        n = len(raters.cat.categories)
+        if len(codes) and codes.min() < 0:  # a missing rater counts as one more, unnamed rater
+            return np.where(codes < 0, n, codes), n + 1
+        return codes, max(n, 1)
+    codes, uniques = pd.factorize(raters)
+    codes = codes.astype(np.int64)
+    if (codes < 0).any():  # a missing rater counts as one more, unnamed rater
+        codes[codes < 0] = len(uniques)
+        return codes, len(uniques) + 1
+    return codes, max(len(uniques), 1)
 
 
 def _factor_codes(factors: pd.Series, framework: Framework) -> np.ndarray:
-    codes = _codes(factors, framework.factor_ids)
-    bad = codes < 0
-    if bad.any():
-        # Accept labels (case-insensitive) as well as ids, as imports do.
-        unknown = pd.unique(factors[bad].astype(str))
-        mapping = {name: framework.resolve_factor(name) for name in unknown}
-        missing = sorted(name for name, fid in mapping.items() if fid is None)
-        if missing:
-            shown = ", ".join(repr(m) for m in missing[:5])
-            raise EngagementError(
-                f"findings, factor: unknown factor(s) {shown}; "
-                f"known: {', '.join(framework.factor_ids)}"
-            )
-        index = {fid: i for i, fid in enumerate(framework.factor_ids)}
-        to_code = {name: index[fid] for name, fid in mapping.items() if fid is not None}
-        codes = codes.copy()
-        codes[bad] = factors[bad].astype(str).map(to_code).to_numpy(dtype=np.int64)
+    # Ids or labels (case-insensitive), as imports accept.
+    codes = _codes(factors, framework.factor_ids, framework.resolve_factor)
+    if (codes < 0).any():
+        unknown = sorted({str(v) for v in pd.unique(factors[codes < 0])})
+        shown = ", ".join(repr(m) for m in unknown[:5])
+        raise EngagementError(
+            f"findings, factor: unknown factor(s) {shown}; known: {', '.join(framework.factor_ids)}"
+        )
     return codes
 
 
 def _levels(levels: pd.Series) -> np.ndarray:
-    values = pd.to_numeric(levels, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    bad = ~np.isfinite(values) | (values < 0) | (values > 4) | (values != np.round(values))
+    if pd.api.types.is_integer_dtype(levels.dtype):
+        values = levels.to_numpy()
+        if not len(values) or (values.min() >= 0 and values.max() <= 4):
+            return values
+        bad = (values < 0) | (values > 4)
+    else:
+        values = pd.to_numeric(levels, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        bad = ~np.isfinite(values) | (values < 0) | (values > 4) | (values != np.round(values))
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise EngagementError(
             f"findings, level: {levels.iloc[first]} (row {first} of the table) is not a "
             f"whole number from 0 to 4; {int(bad.sum())} such value(s)"
         )
-    return values
+    return values.astype(np.intp, copy=False)
 
 
 def score_findings(
@@ -145,75 +173,78 @@ def score_findings(
 
     fcodes = _factor_codes(findings["factor"], fw)
     levels = _levels(findings["level"])
-    rater_col = findings["rater"]
-    if isinstance(rater_col.dtype, pd.CategoricalDtype):
-        rcodes = np.asarray(rater_col.cat.codes, dtype=np.int64)
-        n_r = max(len(rater_col.cat.categories), 1)
-    else:
-        rcodes, uniques = pd.factorize(rater_col)
-        rcodes = rcodes.astype(np.int64)
-        n_r = max(len(uniques), 1)
+    rcodes, n_r = _rater_codes(findings["rater"])
 
-    # 1. each rater's mean level per factor, via one bincount over factor x rater.
-    key = fcodes * n_r + rcodes
-    counts = np.bincount(key, minlength=n_f * n_r)
-    sums = np.bincount(key, weights=levels, minlength=n_f * n_r)
+    # 1. each rater's mean level per factor, from one histogram over factor x rater x level.
+    key = fcodes.astype(np.intp)
+    key *= n_r
+    key += rcodes
+    key *= len(LEVELS)
+    key += levels
+    hist = np.bincount(key, minlength=n_f * n_r * len(LEVELS)).reshape(n_f * n_r, len(LEVELS))
+    counts = hist.sum(axis=1)
     present = np.flatnonzero(counts)
-    rater_mean = sums[present] / counts[present]
+    rater_mean = (hist[present] @ np.arange(len(LEVELS))) / counts[present]
     combo_factor = present // n_r
 
     # 2. median, min and max of the rater levels per factor (a small table: factors x raters).
-    per_rater = pd.Series(rater_mean).groupby(combo_factor)
-    stats = pd.DataFrame(
-        {"computed": per_rater.median(), "min": per_rater.min(), "max": per_rater.max()}
-    ).reindex(range(n_f))
-    n_findings = np.bincount(fcodes, minlength=n_f)
-    n_raters = np.bincount(combo_factor, minlength=n_f)
+    computed, low, high = (np.full(n_f, np.nan) for _ in range(3))
+    bounds = np.searchsorted(combo_factor, np.arange(n_f + 1))
+    for i in range(n_f):
+        chunk = rater_mean[bounds[i] : bounds[i + 1]]
+        if chunk.size:
+            computed[i], low[i], high[i] = np.median(chunk), chunk.min(), chunk.max()
+    n_findings = counts.reshape(n_f, n_r).sum(axis=1)
+    n_raters = np.diff(bounds)
     if "source" in findings.columns:
-        scodes = _codes(findings["source"].astype("string").str.lower(), SOURCES)
-        scodes = np.where(scodes < 0, len(SOURCES), scodes)  # unknown sources count as one more
+        scodes = _codes(findings["source"], SOURCES, lambda name: name.strip().lower())
+        if len(scodes) and scodes.min() < 0:  # unknown sources count as one more
+            scodes = np.where(scodes < 0, len(SOURCES), scodes)
         n_s = len(SOURCES) + 1
-        seen = np.bincount(fcodes * n_s + scodes, minlength=n_f * n_s).reshape(n_f, n_s) > 0
+        skey = fcodes.astype(np.intp)
+        skey *= n_s
+        skey += scodes
+        seen = np.bincount(skey, minlength=n_f * n_s).reshape(n_f, n_s) > 0
         n_sources = seen.sum(axis=1)
     else:
         n_sources = np.ones(n_f, dtype=np.int64)
 
-    out = pd.DataFrame(index=pd.Index(ids, name="factor"))
-    out["label"] = [f.label for f in fw.factors]
-    out["group"] = [f.group for f in fw.factors]
-    computed = stats["computed"].to_numpy(dtype=np.float64)
     override = np.array([overrides.get(i, np.nan) for i in ids], dtype=np.float64)
-    na = np.array([i in set(not_applicable) for i in ids])
+    na = np.isin(np.array(ids), list(not_applicable))
     has_override = ~np.isnan(override)
     assessed = n_findings > 0
 
     # 3. score and basis.
-    score = np.where(has_override, override, computed)
-    score = np.where(na, np.nan, score)
+    score = np.where(na, np.nan, np.where(has_override, override, computed))
     basis = np.select(
         [na, has_override, assessed], ["not applicable", "consensus", "findings"], "not assessed"
     )
-    out["score"] = score
-    out["basis"] = basis.astype(object)
-    out["computed"] = computed
 
     # 4. the rest.
-    out["n_findings"] = n_findings.astype(np.int64)
-    out["n_raters"] = n_raters.astype(np.int64)
-    out["min"] = stats["min"].to_numpy(dtype=np.float64)
-    out["max"] = stats["max"].to_numpy(dtype=np.float64)
-    spread = out["max"].to_numpy() - out["min"].to_numpy()
-    out["spread"] = spread
-    out["needs_consensus"] = (np.nan_to_num(spread, nan=0.0) >= 2) & ~has_override & ~na
-    out["confidence"] = np.select(
+    spread = high - low
+    target = np.array([targets.get(i, np.nan) for i in ids], dtype=np.float64)
+    confidence = np.select(
         [(n_findings >= 3) & (n_sources >= 2), n_findings >= 2, n_findings == 1],
         ["high", "medium", "low"],
         "none",
-    ).astype(object)
-    target = np.array([targets.get(i, np.nan) for i in ids], dtype=np.float64)
-    out["target"] = target
-    out["gap"] = target - score
-    return out[list(SCORE_COLUMNS)]
+    )
+    columns = {
+        "label": [f.label for f in fw.factors],
+        "group": [f.group for f in fw.factors],
+        "score": score,
+        "basis": basis.astype(object),
+        "computed": computed,
+        "n_findings": n_findings.astype(np.int64),
+        "n_raters": n_raters.astype(np.int64),
+        "min": low,
+        "max": high,
+        "spread": spread,
+        "needs_consensus": (np.nan_to_num(spread, nan=0.0) >= 2) & ~has_override & ~na,
+        "confidence": confidence.astype(object),
+        "target": target,
+        "gap": target - score,
+    }
+    return pd.DataFrame(columns, index=pd.Index(ids, name="factor"))
 
 
 def score_engagement(engagement: Engagement, framework: Framework | None = None) -> pd.DataFrame:
