@@ -210,6 +210,52 @@ def validate(ctx: click.Context, file: Path) -> None:
     )
 
 
+@cli.command()
+@click.option(
+    "--engagements",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("engagements"),
+    show_default=True,
+    help="The folder of engagement files the dashboard opens and saves.",
+)
+@click.option("--viewer", is_flag=True, help="Serve the stakeholders' read-only viewer instead.")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Default: 8866 or free.")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
+def dashboard(engagements: Path, viewer: bool, port: int | None, no_browser: bool) -> None:
+    """Serve the assessment dashboard (or --viewer) with Voila on 127.0.0.1 and print its URL."""
+    from toolkit.dashboard.serve import serve
+
+    status = serve(
+        engagements,
+        which="viewer" if viewer else "assessment",
+        port=port,
+        open_browser=not no_browser,
+        echo=click.echo,
+    )
+    if status:
+        raise click.exceptions.Exit(status)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="OUT.html, .pdf, .pptx or .xlsx (default: an HTML file named after the client).",
+)
+@click.pass_context
+def report(ctx: click.Context, file: Path, output: Path | None) -> None:
+    """Write the client report of an engagement: HTML, PDF, PPTX deck or XLSX workbook."""
+    from toolkit.report import build_report, report_filename
+
+    engagement = load_engagement(file, framework=_framework(ctx))
+    out = output or Path(report_filename(engagement, "html"))
+    build_report(engagement, out, framework=_framework(ctx))
+    click.echo(f"wrote {out} ({out.stat().st_size / 1024:.0f} KB)")
+
+
 def main() -> None:
     """Entry point of the ``tenfold`` console script."""
     sys.exit(cli.main(prog_name="tenfold"))

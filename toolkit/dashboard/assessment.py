@@ -1,0 +1,668 @@
+"""The consultant's live dashboard: record findings in the client's meeting room.
+
+Every change is saved at once through :func:`toolkit.store.update_engagement` (atomic, locked,
+replayed on the latest file so two tabs keep each other's work); the app then shows what was
+saved, the radar redrawn and "saved hh:mm:ss". Bad input gets an inline message and nothing is
+written. Nothing here raises into the page: every failure becomes a message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from toolkit.dashboard import changes
+from toolkit.dashboard.common import (
+    CSS,
+    EngagementFile,
+    Tone,
+    default_folder,
+    esc,
+    format_score,
+    header_html,
+    list_engagements,
+    message_html,
+    style_widget,
+    summary_html,
+)
+from toolkit.dashboard.download import DownloadButton
+from toolkit.errors import TenfoldError
+from toolkit.findings import SOURCES, Engagement
+from toolkit.framework import Framework, load_framework
+from toolkit.scoring import score_engagement
+from toolkit.spreadsheets import export_findings
+from toolkit.store import load_engagement, save_engagement, update_engagement
+
+__all__ = ["AssessmentApp", "slug"]
+
+NO_LEVEL = -1
+RADAR_SIZE = 360  # the "none" choice of the target and override pickers
+
+
+def slug(text: str) -> str:
+    """A safe ASCII file-name part: ``"Café Nord"`` -> ``"cafe-nord"``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "engagement"
+
+
+class AssessmentApp:
+    """The assessment dashboard, built from widgets; display it with ``display(app)``.
+
+    Parameters
+    ----------
+    folder
+        The engagements folder (default: ``TENFOLD_ENGAGEMENTS``, else ``../engagements``).
+    framework
+        The framework (default: the bundled one).
+    open
+        The engagement file to open first (a name in ``folder`` or a path); default the most
+        recent assessment in the folder.
+
+    Attributes
+    ----------
+    path, engagement, scores
+        The open engagement file, the engagement as last saved or read, and its scores.
+    radar
+        The radar widget (``radar.chart`` is the Altair chart currently drawn).
+    """
+
+    def __init__(
+        self,
+        folder: str | Path | None = None,
+        *,
+        framework: Framework | None = None,
+        open: str | Path | None = None,
+    ) -> None:
+        self.framework = framework or load_framework()
+        self.folder = Path(folder) if folder is not None else default_folder()
+        self.path: Path | None = None
+        self.engagement: Engagement | None = None
+        self.scores: pd.DataFrame | None = None
+        self.radar: Any = None
+        self.saved_at: dt.datetime | None = None
+        self.editing: str | None = None
+        self._undo: list[tuple[str, changes.Inverse]] = []
+        self._syncing = False
+        self.finding_rows: dict[str, tuple[widgets.Button, widgets.Button]] = {}
+        self._build()
+        self.refresh_files(select=open)
+
+    # -- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        fw = self.framework
+        self.header = widgets.HTML(header_html(None))
+        self.picker = widgets.Dropdown(
+            description="Engagement",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="520px"),
+        )
+        self.picker.observe(self._on_pick, names="value")
+        self.reload_button = widgets.Button(
+            description="Reload", tooltip="Read the engagement file again", icon="refresh"
+        )
+        self.reload_button.on_click(lambda _b: self.reload())
+        self.new_button = widgets.ToggleButton(description="New engagement…", value=False)
+        self.undo_button = widgets.Button(description="Undo", disabled=True, icon="undo")
+        self.undo_button.on_click(lambda _b: self.undo())
+        self.saved = widgets.HTML("")
+        toolbar = widgets.HBox(
+            [self.picker, self.reload_button, self.new_button, self.undo_button, self.saved],
+            layout=widgets.Layout(align_items="center", gap="8px", flex_flow="row wrap"),
+        )
+        self.new_client = widgets.Text(description="Client", placeholder="Client name")
+        self.new_title = widgets.Text(description="Title", value="Service management diagnostic")
+        self.new_lead = widgets.Text(description="Lead", placeholder="Engagement lead")
+        self.create_button = widgets.Button(description="Create", button_style="primary")
+        self.create_button.on_click(lambda _b: self.create())
+        self.new_panel = widgets.HBox(
+            [self.new_client, self.new_title, self.new_lead, self.create_button],
+            layout=widgets.Layout(display="none", gap="6px", flex_flow="row wrap"),
+        )
+        self.new_button.observe(
+            lambda ch: setattr(self.new_panel.layout, "display", "flex" if ch["new"] else "none"),
+            names="value",
+        )
+        self.message = widgets.HTML("")
+
+        # The finding form (left), the factor's prompts (middle), the radar (right).
+        self.factor = widgets.Dropdown(
+            options=[(f"{f.label} — {f.failure_mode}", f.id) for f in fw.factors],
+            description="Factor",
+            layout=widgets.Layout(width="100%"),
+        )
+        self.factor.observe(self._on_factor, names="value")
+        self.level = widgets.ToggleButtons(
+            options=[(f"{lv.level} {lv.name}", lv.level) for lv in fw.levels],
+            value=None,
+            style={"button_width": "auto"},
+        )
+        self.level.observe(lambda _c: self._show_anchor(), names="value")
+        self.anchor = widgets.HTML("")
+        self.evidence = widgets.Textarea(
+            description="Evidence",
+            placeholder="What was seen, heard or read (a quote, a number, a document)",
+            layout=widgets.Layout(width="100%", height="84px"),
+        )
+        self.source = widgets.Dropdown(
+            options=list(SOURCES), value="interview", description="Source"
+        )
+        self.rater = widgets.Text(description="Rater", placeholder="engagement lead")
+        self.add_button = widgets.Button(
+            description="Add finding", button_style="primary", icon="plus"
+        )
+        self.add_button.on_click(lambda _b: self.submit())
+        self.cancel_button = widgets.Button(
+            description="Cancel edit", layout=widgets.Layout(display="none")
+        )
+        self.cancel_button.on_click(lambda _b: self.cancel_edit())
+        form = widgets.VBox(
+            [
+                widgets.HTML('<div class="tf-section">Record a finding</div>'),
+                self.factor,
+                self.level,
+                self.anchor,
+                self.evidence,
+                self.source,
+                self.rater,
+                widgets.HBox([self.add_button, self.cancel_button]),
+            ],
+            layout=widgets.Layout(width="410px", min_width="340px"),
+        )
+        self.prompts = widgets.HTML("")
+        prompts = widgets.VBox(
+            [self.prompts], layout=widgets.Layout(width="236px", min_width="220px")
+        )
+        style_widget(prompts, "tf-card", "tf-prompts")
+
+        self.radar_box = widgets.VBox(layout=widgets.Layout(width="640px"))
+        self.summary = widgets.HTML("")
+        self.png_button = DownloadButton(
+            "Radar PNG",
+            self._filename("radar", "png"),
+            self._radar_png,
+            on_error=self._export_failed,
+        )
+        self.csv_button = DownloadButton(
+            "Findings CSV",
+            self._filename("findings", "csv"),
+            lambda: self._findings_bytes("csv"),
+            on_error=self._export_failed,
+        )
+        self.xlsx_button = DownloadButton(
+            "Findings XLSX",
+            self._filename("findings", "xlsx"),
+            lambda: self._findings_bytes("xlsx"),
+            on_error=self._export_failed,
+        )
+        exports = widgets.HBox(
+            [self.png_button, self.csv_button, self.xlsx_button],
+            layout=widgets.Layout(gap="6px"),
+        )
+        right = widgets.VBox(
+            [self.radar_box, self.summary, exports], layout=widgets.Layout(width="640px")
+        )
+
+        # The selected factor: its findings (edit, delete) and its settings.
+        self.factor_title = widgets.HTML("")
+        self.findings_box = widgets.VBox()
+        self.not_applicable = widgets.Checkbox(
+            description="Not applicable to this client", indent=False
+        )
+        self.not_applicable.observe(self._on_not_applicable, names="value")
+        self.target = widgets.ToggleButtons(
+            options=[("none", NO_LEVEL)] + [(str(lv), lv) for lv in range(5)],
+            value=NO_LEVEL,
+            description="Target",
+            style={"button_width": "auto", "description_width": "50px"},
+        )
+        self.target.observe(self._on_target, names="value")
+        self.override_level = widgets.Dropdown(
+            options=[("no override", NO_LEVEL)]
+            + [(f"{lv.level} {lv.name}", lv.level) for lv in fw.levels],
+            value=NO_LEVEL,
+            description="Consensus",
+            layout=widgets.Layout(width="230px"),
+        )
+        self.override_reason = widgets.Text(
+            placeholder="Reason the team agreed (required)",
+            layout=widgets.Layout(width="270px"),
+        )
+        self.override_button = widgets.Button(description="Apply consensus")
+        self.override_button.on_click(lambda _b: self.apply_override())
+        self.override_state = widgets.HTML("")
+        row = widgets.Layout(gap="6px", align_items="center", flex_flow="row wrap")
+        settings = widgets.VBox(
+            [
+                widgets.HTML('<div class="tf-section">Factor settings</div>'),
+                widgets.HBox([self.target, self.not_applicable], layout=row),
+                widgets.HBox(
+                    [self.override_level, self.override_reason, self.override_button], layout=row
+                ),
+                self.override_state,
+            ],
+        )
+        findings = widgets.VBox([self.factor_title, self.findings_box])
+        left = widgets.VBox(
+            [
+                widgets.HBox(
+                    [form, prompts],
+                    layout=widgets.Layout(gap="14px", align_items="flex-start"),
+                ),
+                findings,
+                settings,
+            ],
+            layout=widgets.Layout(width="660px", gap="10px"),
+        )
+        self.body = widgets.HBox(
+            [left, right],
+            layout=widgets.Layout(gap="18px", flex_flow="row wrap", align_items="flex-start"),
+        )
+        self.view = widgets.VBox(
+            [widgets.HTML(CSS), self.header, toolbar, self.new_panel, self.message, self.body]
+        )
+        style_widget(self.view, "tf-app")
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.view)  # type: ignore[no-untyped-call]
+
+    # -- messages -----------------------------------------------------------------------------
+    def say(self, text: str, tone: Tone = "info") -> None:
+        """Show an inline message above the dashboard (empty text clears it)."""
+        self.message.value = message_html(text, tone)
+
+    @property
+    def message_text(self) -> str:
+        """The message shown now, as plain text (for tests and logs)."""
+        return re.sub(r"<[^>]+>", "", self.message.value)
+
+    def _export_failed(self, exc: Exception) -> None:
+        self.say(f"Export failed: {exc}", "error")
+
+    # -- opening ------------------------------------------------------------------------------
+    def refresh_files(self, *, select: str | Path | None = None) -> None:
+        """List the folder's engagement files again and open ``select`` (or the newest)."""
+        self.files: list[EngagementFile] = list_engagements(self.folder, self.framework)
+        options = [(f.label, str(f.path)) for f in self.files]
+        if not options:
+            self.picker.options = []
+            self._show(None)
+            self.say(
+                f"No engagement files in {self.folder}. Create one with “New engagement…”.",
+                "info",
+            )
+            return
+        chosen = options[0][1]
+        if select is not None:
+            wanted = Path(select) if Path(select).is_absolute() else self.folder / select
+            chosen = next((v for _l, v in options if Path(v) == wanted), chosen)
+        self._syncing = True
+        try:
+            self.picker.options = options
+            self.picker.value = None
+        finally:
+            self._syncing = False
+        self.picker.value = chosen
+
+    def _on_pick(self, change: dict[str, Any]) -> None:
+        if not self._syncing and change["new"]:
+            self.open(change["new"])
+
+    def open(self, path: str | Path) -> bool:
+        """Open an engagement file; an unreadable file gets a message and is left untouched."""
+        path = Path(path)
+        try:
+            engagement = load_engagement(path, framework=self.framework)
+        except TenfoldError as exc:
+            self.path = None
+            self._show(None)
+            self.say(f"Cannot open this engagement: {exc}. The file was not changed.", "error")
+            return False
+        self.path = path
+        self._undo.clear()
+        self.cancel_edit()
+        self.saved_at = None
+        self._show(engagement)
+        self.say("")
+        return True
+
+    def reload(self) -> bool:
+        """Read the open engagement file again (to see another tab's or a colleague's work)."""
+        if self.path is None:
+            self.refresh_files()
+            return self.path is not None
+        try:
+            engagement = load_engagement(self.path, framework=self.framework)
+        except TenfoldError as exc:
+            self.say(f"Cannot read the engagement file: {exc}. Nothing was saved.", "error")
+            return False
+        self._show(engagement)
+        return True
+
+    def create(self) -> bool:
+        """Create a new engagement file from the client, title and lead fields, and open it."""
+        client, title, lead = (
+            self.new_client.value.strip(),
+            self.new_title.value.strip(),
+            self.new_lead.value.strip(),
+        )
+        missing = [n for n, v in (("client", client), ("title", title), ("lead", lead)) if not v]
+        if missing:
+            self.say(f"To create an engagement, fill in: {', '.join(missing)}.", "error")
+            return False
+        try:
+            engagement = Engagement.new(
+                client=client, title=title, lead=lead, framework=self.framework
+            )
+            stem = f"{slug(client)}-{engagement.date:%Y-%m}"
+            path = self.folder / f"{stem}.json"
+            n = 2
+            while path.exists():
+                path = self.folder / f"{stem}-{n}.json"
+                n += 1
+            save_engagement(engagement, path)
+        except TenfoldError as exc:
+            self.say(f"Not created: {exc}", "error")
+            return False
+        self.new_button.value = False
+        for w in (self.new_client, self.new_lead):
+            w.value = ""
+        self.refresh_files(select=path)
+        self.say(f"Created {path.name}.", "ok")
+        return True
+
+    # -- showing ------------------------------------------------------------------------------
+    def _show(self, engagement: Engagement | None) -> None:
+        """Show ``engagement`` everywhere: header, radar, summary, the selected factor."""
+        from toolkit.charts import chart_widget, radar_chart
+
+        self.engagement = engagement
+        self.body.layout.display = "none" if engagement is None else "flex"
+        self.header.value = header_html(engagement, subtitle="Tenfold assessment")
+        for b in (self.png_button, self.csv_button, self.xlsx_button):
+            b.disabled = engagement is None
+        if engagement is None:
+            self.scores = None
+            return
+        self.scores = score_engagement(engagement, self.framework)
+        chart = radar_chart(self.scores, framework=self.framework, size=RADAR_SIZE)
+        if self.radar is None:
+            self.radar = chart_widget(chart)
+            self.radar_box.children = [self.radar]
+        else:
+            self.radar.chart = chart
+        self.summary.value = summary_html(self.scores, self.framework)
+        self.rater.placeholder = f"default: {engagement.lead}"
+        self._on_factor()
+
+    def _on_factor(self, _change: Any = None) -> None:
+        fid = self.factor.value
+        factor = self.framework.factor(fid)
+        self.level.tooltips = [f"{lv}: {factor.anchor(lv)}" for lv in range(5)]
+        self._show_anchor()
+        look_for = "".join(f"<li>{esc(x)}</li>" for x in factor.evidence)
+        self.prompts.value = (
+            f'<div class="tf-section">{esc(factor.label)}</div>'
+            f'<div class="tf-muted">Fails as: {esc(factor.failure_mode)}</div>'
+            f"<div style='font-size:13px;margin-top:4px'>{esc(factor.description)}</div>"
+            '<div class="tf-section" style="margin-top:8px">Ask</div>'
+            f"<ul>{''.join(f'<li>{esc(q)}</li>' for q in factor.questions)}</ul>"
+            + (f'<div class="tf-section">Look for</div><ul>{look_for}</ul>' if look_for else "")
+        )
+        self._show_factor_panel()
+
+    def _show_anchor(self) -> None:
+        factor = self.framework.factor(self.factor.value)
+        level = self.level.value
+        if level is None:
+            self.anchor.value = '<div class="tf-muted">Choose the level the evidence shows.</div>'
+            return
+        name = self.framework.level_name(level)
+        self.anchor.value = (
+            f'<div class="tf-anchor"><b>{level} {esc(name)}:</b> {esc(factor.anchor(level))}</div>'
+        )
+
+    def _show_factor_panel(self) -> None:
+        e, scores = self.engagement, self.scores
+        if e is None or scores is None:
+            return
+        fid = self.factor.value
+        row = scores.loc[fid]
+        own = [f for f in e.findings if f.factor == fid]
+        self.factor_title.value = (
+            f'<div class="tf-section">Findings for {esc(row["label"])}: '
+            f"{esc(format_score(row['score'], row['basis'], self.framework))}"
+            f' <span class="tf-muted">· {len(own)} findings · basis {esc(row["basis"])}'
+            f" · confidence {esc(row['confidence'])}</span></div>"
+        )
+        self.finding_rows = {}
+        rows: list[widgets.Widget] = []
+        for f in own:
+            text = widgets.HTML(
+                f'<span class="tf-level">{f.level}</span> {esc(f.evidence)} '
+                f'<span class="tf-muted">— {esc(f.source)}, {esc(f.rater)}</span>',
+                layout=widgets.Layout(flex="1 1 auto", width="auto"),
+            )
+            edit = widgets.Button(description="Edit", layout=widgets.Layout(width="56px"))
+            delete = widgets.Button(description="Delete", layout=widgets.Layout(width="76px"))
+            edit.on_click(lambda _b, i=f.id: self.edit(i))
+            delete.on_click(lambda _b, i=f.id: self.delete(i))
+            self.finding_rows[f.id] = (edit, delete)
+            rows.append(style_widget(widgets.HBox([text, edit, delete]), "tf-row"))
+        if not rows:
+            rows = [widgets.HTML('<div class="tf-muted">No findings yet: not assessed.</div>')]
+        self.findings_box.children = rows
+        self._syncing = True
+        try:
+            self.not_applicable.value = fid in e.not_applicable
+            self.target.value = e.targets.get(fid, NO_LEVEL)
+            override = e.overrides.get(fid)
+            self.override_level.value = override.level if override else NO_LEVEL
+            self.override_reason.value = override.reason if override else ""
+        finally:
+            self._syncing = False
+        self.override_state.value = (
+            f'<div class="tf-muted">Consensus {override.level} set by {esc(override.by)} on '
+            f"{override.at:%d %b %Y}: {esc(override.reason)}</div>"
+            if override
+            else ""
+        )
+
+    # -- saving -------------------------------------------------------------------------------
+    def apply(self, what: str, change: changes.Change) -> bool:
+        """Apply ``change`` to the latest file under its lock, show the result, remember undo."""
+        if self.path is None:
+            self.say("Open or create an engagement first.", "error")
+            return False
+        inverse: list[changes.Inverse] = []
+
+        def run(current: Engagement) -> Engagement:
+            new, undo = change(current)
+            inverse.append(undo)
+            return new
+
+        saved = self._save(run)
+        if saved is None:
+            return False
+        self._undo.append((what, inverse[-1]))
+        self._after_save(saved, f"{what}.")
+        return True
+
+    def _save(self, change: Callable[[Engagement], Engagement]) -> Engagement | None:
+        assert self.path is not None
+        try:
+            return update_engagement(self.path, change, framework=self.framework)
+        except TenfoldError as exc:
+            self.say(f"Not saved: {exc}", "error")
+        except Exception as exc:  # never a traceback on the page
+            self.say(f"Not saved: an unexpected problem ({type(exc).__name__}: {exc})", "error")
+        return None
+
+    def _after_save(self, saved: Engagement, note: str) -> None:
+        self.saved_at = dt.datetime.now()
+        self.saved.value = f'<span class="tf-saved">✔ saved {self.saved_at:%H:%M:%S}</span>'
+        self.undo_button.disabled = not self._undo
+        self.undo_button.tooltip = f"Undo: {self._undo[-1][0]}" if self._undo else ""
+        self._show(saved)
+        self.say(note, "ok")
+
+    def undo(self) -> bool:
+        """Take back the last change made here (applied to the latest file, like any change)."""
+        if not self._undo or self.path is None:
+            self.say("Nothing to undo.", "info")
+            return False
+        what, inverse = self._undo[-1]
+        saved = self._save(inverse)
+        if saved is None:
+            return False
+        self._undo.pop()
+        self._after_save(saved, f"Undone: {what}.")
+        return True
+
+    # -- the form -----------------------------------------------------------------------------
+    def submit(self) -> bool:
+        """Add the finding in the form (or save the finding being edited)."""
+        evidence = self.evidence.value.strip()
+        problems = []
+        if self.level.value is None:
+            problems.append("choose a level (0-4)")
+        if not evidence:
+            problems.append("write the evidence")
+        if problems:
+            self.say("Not saved: " + " and ".join(problems) + ".", "error")
+            return False
+        fields: dict[str, Any] = {
+            "factor": self.factor.value,
+            "level": int(self.level.value),
+            "evidence": evidence,
+            "source": self.source.value,
+            "rater": self.rater.value.strip() or None,
+        }
+        label = self.framework.factor(self.factor.value).label
+        if self.editing is not None:
+            if fields["rater"] is None:
+                fields.pop("rater")
+            ok = self.apply(
+                f"Finding for {label} changed", changes.update_finding(self.editing, **fields)
+            )
+        else:
+            _id, change = changes.add_finding(**fields)
+            ok = self.apply(f"Finding added to {label}", change)
+        if ok:
+            self.cancel_edit()
+            self.evidence.value = ""
+            self.level.value = None
+        return ok
+
+    def edit(self, finding_id: str) -> None:
+        """Load a finding into the form; "Save changes" then updates it."""
+        if self.engagement is None:
+            return
+        try:
+            f = self.engagement.finding(finding_id)
+        except TenfoldError as exc:
+            self.say(str(exc), "error")
+            return
+        self.editing = finding_id
+        self.factor.value = f.factor
+        self.level.value = f.level
+        self.evidence.value = f.evidence
+        self.source.value = f.source
+        self.rater.value = f.rater
+        self.add_button.description = "Save changes"
+        self.add_button.icon = "check"
+        self.cancel_button.layout.display = "inline-flex"
+
+    def cancel_edit(self) -> None:
+        """Leave editing: the form adds new findings again."""
+        if self.editing is not None:
+            self.evidence.value = ""
+            self.rater.value = ""
+            self.level.value = None
+        self.editing = None
+        self.add_button.description = "Add finding"
+        self.add_button.icon = "plus"
+        self.cancel_button.layout.display = "none"
+
+    def delete(self, finding_id: str) -> bool:
+        """Delete a finding (Undo puts it back)."""
+        label = self.framework.factor(self.factor.value).label
+        if self.editing == finding_id:
+            self.cancel_edit()
+        return self.apply(f"Finding deleted from {label}", changes.remove_finding(finding_id))
+
+    # -- factor settings ----------------------------------------------------------------------
+    def _on_target(self, change: dict[str, Any]) -> None:
+        if self._syncing:
+            return
+        fid = self.factor.value
+        level = None if change["new"] == NO_LEVEL else int(change["new"])
+        label = self.framework.factor(fid).label
+        shown = "cleared" if level is None else f"set to {level}"
+        self.apply(f"Target of {label} {shown}", changes.set_target(fid, level))
+
+    def _on_not_applicable(self, change: dict[str, Any]) -> None:
+        if self._syncing:
+            return
+        fid = self.factor.value
+        label = self.framework.factor(fid).label
+        what = "not applicable" if change["new"] else "applicable again"
+        self.apply(f"{label} marked {what}", changes.set_not_applicable(fid, bool(change["new"])))
+
+    def apply_override(self) -> bool:
+        """Set or clear the consensus override of the selected factor (a reason is required)."""
+        fid = self.factor.value
+        label = self.framework.factor(fid).label
+        level = self.override_level.value
+        reason = self.override_reason.value.strip()
+        if level == NO_LEVEL:
+            if self.engagement is not None and fid not in self.engagement.overrides:
+                self.say(f"{label} has no consensus override to clear.", "info")
+                return False
+            return self.apply(
+                f"Consensus on {label} cleared", changes.set_override(fid, None, reason="", by=None)
+            )
+        if not reason:
+            self.say("Not saved: a consensus override needs a reason.", "error")
+            return False
+        by = self.rater.value.strip() or None
+        return self.apply(
+            f"Consensus on {label} set to {level}",
+            changes.set_override(fid, int(level), reason=reason, by=by),
+        )
+
+    # -- exports ------------------------------------------------------------------------------
+    def _filename(self, kind: str, ext: str) -> Callable[[], str]:
+        def name() -> str:
+            e = self.engagement
+            stem = f"{slug(e.client)}-{e.date:%Y-%m-%d}" if e else "engagement"
+            return f"{stem}-{kind}.{ext}"
+
+        return name
+
+    def _radar_png(self) -> bytes:
+        from toolkit.charts import radar_chart, save_chart
+
+        if self.scores is None:
+            raise TenfoldError("no engagement is open")
+        chart = radar_chart(self.scores, framework=self.framework)
+        with tempfile.TemporaryDirectory() as tmp:
+            data: bytes = save_chart(chart, Path(tmp) / "radar.png").read_bytes()
+            return data
+
+    def _findings_bytes(self, fmt: str) -> bytes:
+        if self.engagement is None:
+            raise TenfoldError("no engagement is open")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"findings.{fmt}"
+            export_findings(self.engagement, path)
+            return path.read_bytes()

@@ -1,0 +1,195 @@
+"""Serving the dashboards with Voila: where the notebooks and the settings live, and the command.
+
+The Voila and Jupyter server settings live in one folder, ``toolkit/dashboard/jupyter_config/``:
+``jupyter_server_config.json`` holds them (read by a Jupyter server running the Voila extension,
+as on Binder) and ``voila.py`` loads that same file for standalone Voila (what
+``tenfold dashboard`` runs). Pointing ``JUPYTER_CONFIG_PATH`` at the folder applies them:
+
+- no tracebacks on the page (``VoilaConfiguration.show_tracebacks``);
+- idle kernels of closed tabs shut down after 15 minutes (``MappingKernelManager.cull_*``);
+- a notebook stalling while it renders ends with a message after 120 s
+  (``VoilaExecutor.timeout``);
+- one preheated kernel per dashboard: the imports are done before anyone asks for the page, and
+  the dashboard notebooks wait (:func:`wait_for_visitor`) to read the engagement files until a
+  person opens the page, so what they see is never stale.
+
+The dashboard notebooks live in the repository's ``dashboards/`` folder (the same files Binder
+shows and nbval runs); ``TENFOLD_DASHBOARDS`` points elsewhere for an installed package.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import webbrowser
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Literal
+
+from toolkit.errors import TenfoldError
+
+__all__ = [
+    "CONFIG_DIR",
+    "Dashboard",
+    "dashboard_path",
+    "dashboards_dir",
+    "free_port",
+    "serve",
+    "voila_command",
+    "voila_env",
+    "wait_for_visitor",
+]
+
+Dashboard = Literal["assessment", "viewer"]
+
+#: The folder holding the Jupyter/Voila settings shared by ``tenfold dashboard`` and Binder.
+CONFIG_DIR = Path(__file__).resolve().parent / "jupyter_config"
+_REPO_DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
+
+
+def dashboards_dir() -> Path:
+    """The folder of the dashboard notebooks.
+
+    ``TENFOLD_DASHBOARDS`` when set, else the ``dashboards/`` folder of the source checkout the
+    package is installed from (``pip install -e .``, as ``make`` does).
+
+    Raises
+    ------
+    TenfoldError
+        Neither exists; the message says how to point at the notebooks.
+    """
+    env = os.environ.get("TENFOLD_DASHBOARDS")
+    folder = Path(env) if env else _REPO_DASHBOARDS
+    if not (folder / "assessment.ipynb").is_file():
+        raise TenfoldError(
+            f"{folder}: the dashboard notebooks are not there; run from a source checkout of "
+            "Tenfold (pip install -e .) or set TENFOLD_DASHBOARDS to the folder holding "
+            "assessment.ipynb and viewer.ipynb"
+        )
+    return folder
+
+
+def dashboard_path(which: Dashboard = "assessment") -> Path:
+    """The notebook of the ``"assessment"`` or ``"viewer"`` dashboard."""
+    return dashboards_dir() / f"{which}.ipynb"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on ``host`` now (several servers may run on one machine)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def voila_env(engagements: str | Path, *, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment Voila runs in: the shared settings and the engagements folder.
+
+    ``JUPYTER_CONFIG_PATH`` gets :data:`CONFIG_DIR` in front (kernels inherit the environment,
+    so the dashboards read ``TENFOLD_ENGAGEMENTS``, made absolute here).
+    """
+    env = dict(os.environ if base is None else base)
+    paths = [str(CONFIG_DIR)]
+    if env.get("JUPYTER_CONFIG_PATH"):
+        paths.append(env["JUPYTER_CONFIG_PATH"])
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
+    env["TENFOLD_ENGAGEMENTS"] = str(Path(engagements).resolve())
+    return env
+
+
+def voila_command(
+    notebook: str | Path, *, port: int, open_browser: bool = False, host: str = "127.0.0.1"
+) -> list[str]:
+    """The command line starting Voila on ``host:port`` for one dashboard notebook."""
+    voila = Path(sys.executable).with_name("voila")
+    head = [str(voila)] if voila.exists() else [sys.executable, "-m", "voila"]
+    return [
+        *head,
+        str(notebook),
+        f"--port={port}",
+        f"--Voila.ip={host}",
+        "--Voila.open_browser=" + ("True" if open_browser else "False"),
+    ]
+
+
+def wait_for_visitor() -> None:
+    """Load the charts, then, in a preheated Voila kernel, wait until a person opens the page.
+
+    Dashboard notebooks call this before reading engagement files, so the slow part (imports,
+    the offline chart bundle) is done ahead of time and the data shown is read when the page
+    opens. Outside a preheated kernel it returns as soon as the imports are done.
+    """
+    import altair as alt
+
+    import toolkit.charts  # noqa: F401  (imported now so that opening the page does not wait)
+
+    alt.JupyterChart.enable_offline()
+    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+        return
+    from voila.utils import wait_for_request  # type: ignore[import-untyped]
+
+    wait_for_request()
+
+
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def serve(
+    engagements: str | Path,
+    *,
+    which: Dashboard = "assessment",
+    port: int | None = None,
+    open_browser: bool = True,
+    echo: Callable[[str], None] = print,
+    ready_timeout: float = 60.0,
+) -> int:
+    """Run Voila with one dashboard on 127.0.0.1 until interrupted; returns Voila's exit status.
+
+    Prints the dashboard's URL once the server answers. ``port`` defaults to 8866, or a free
+    port when 8866 is taken.
+
+    Raises
+    ------
+    TenfoldError
+        The engagements folder or the dashboard notebooks are missing, or the port is taken.
+    """
+    host = "127.0.0.1"
+    folder = Path(engagements)
+    if not folder.is_dir():
+        raise TenfoldError(
+            f"{folder}: no such engagements folder; create it or pass --engagements DIR"
+        )
+    notebook = dashboard_path(which)
+    if port is None:
+        port = 8866 if not _port_open(host, 8866) else free_port(host)
+    elif _port_open(host, port):
+        raise TenfoldError(f"port {port} on {host} is in use; choose another with --port")
+    command = voila_command(notebook, port=port, host=host)
+    process = subprocess.Popen(command, env=voila_env(folder), cwd=notebook.parent)
+    url = f"http://{host}:{port}/"
+    try:
+        deadline = time.monotonic() + ready_timeout
+        while process.poll() is None and not _port_open(host, port):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        if process.poll() is not None:
+            return process.returncode or 1
+        echo(f"Tenfold {which} dashboard for {folder.resolve()}: {url}  (Ctrl+C stops it)")
+        if open_browser:
+            webbrowser.open(url)
+        return process.wait()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
+        try:
+            return process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            return process.wait()
