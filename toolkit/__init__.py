@@ -12,6 +12,7 @@ The public API, in the order an analyst meets it::
 
 from __future__ import annotations
 
+from toolkit.charts import chart_widget, heatmap_chart, radar_chart, ranked_chart, save_chart
 from toolkit.errors import (
     EngagementError,
     ExportError,
@@ -53,16 +54,21 @@ __all__ = [
     "StoreError",
     "Summary",
     "TenfoldError",
+    "chart_widget",
     "client_trend",
     "compare_clients",
     "export_findings",
+    "heatmap_chart",
     "import_findings",
     "load_engagement",
     "load_framework",
     "load_portfolio",
     "portfolio_benchmark",
     "portfolio_scores",
+    "radar_chart",
+    "ranked_chart",
     "read_findings",
+    "save_chart",
     "save_engagement",
     "score_engagement",
     "score_findings",

@@ -1,0 +1,141 @@
+"""Charts out of Python: offline display in Jupyter and Voila, and files on disk.
+
+Nothing here reaches the network. :func:`chart_widget` uses Altair's ``JupyterChart`` in
+offline mode (its JavaScript comes from vl-convert, inside the kernel), which renders in
+JupyterLab and Voila with no internet access; the default and mimetype renderers load Vega from
+a CDN and do not. :func:`save_chart` renders with vl-convert, also offline.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+import altair as alt
+
+from toolkit.errors import ExportError
+
+__all__ = ["FORMATS", "chart_widget", "save_chart"]
+
+ChartFormat = Literal["png", "svg", "pdf", "html"]
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "html")
+_REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?\s*(https?:)?//", re.IGNORECASE)
+_offline_enabled = False
+
+
+def _vl_version() -> str | None:
+    """The Vega-Lite version Altair writes, in vl-convert's spelling (``"6.4"``)."""
+    import vl_convert as vlc
+
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return major_minor if major_minor in vlc.get_vegalite_versions() else None
+
+
+def _spec(chart: Any) -> dict[str, Any]:
+    if isinstance(chart, dict):
+        return chart
+    to_dict = getattr(chart, "to_dict", None)
+    if to_dict is None:
+        raise TypeError(f"expected an Altair chart or a Vega-Lite dict, got {type(chart).__name__}")
+    spec: dict[str, Any] = to_dict()
+    return spec
+
+
+def render_chart(chart: Any, format: ChartFormat, *, scale: float = 2.0) -> bytes:
+    """The chart rendered offline by vl-convert, as the bytes of a PNG, SVG, PDF or HTML file.
+
+    HTML is self-contained: Vega, Vega-Lite and vega-embed are inlined, no script is fetched.
+    """
+    import vl_convert as vlc
+
+    spec = _spec(chart)
+    version = _vl_version()
+    if format == "png":
+        return bytes(vlc.vegalite_to_png(spec, vl_version=version, scale=scale))
+    if format == "svg":
+        return str(vlc.vegalite_to_svg(spec, vl_version=version)).encode("utf-8")
+    if format == "pdf":
+        return bytes(vlc.vegalite_to_pdf(spec, vl_version=version))
+    if format == "html":
+        html = str(vlc.vegalite_to_html(spec, vl_version=version, bundle=True))
+        if _REMOTE_SCRIPT.search(html):
+            raise ValueError("the HTML loads a script from the network")
+        return html.encode("utf-8")
+    raise ValueError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+
+
+def save_chart(
+    chart: Any,
+    path: str | os.PathLike[str],
+    *,
+    format: ChartFormat | None = None,
+    scale: float = 2.0,
+) -> Path:
+    """Write a chart to a PNG, SVG, PDF or self-contained HTML file, with no network access.
+
+    Parameters
+    ----------
+    chart
+        An Altair chart (or a Vega-Lite spec as a dict).
+    path
+        Where to write. The file appears complete or not at all: it is written to a temporary
+        file in the same folder and renamed into place.
+    format
+        ``"png"``, ``"svg"``, ``"pdf"`` or ``"html"``; by default taken from the file suffix.
+    scale
+        Pixel density of PNG output; 2 gives crisp images on slides (SVG, PDF and HTML
+        are vector and ignore it).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    ExportError
+        The format is unknown, the chart cannot be rendered, or the file cannot be written;
+        the message names the path and the reason.
+    """
+    out = Path(path)
+    fmt = (format or out.suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        shown = f"format {format!r}" if format else f"suffix {out.suffix or '(none)'!r}"
+        raise ExportError(f"{out}: cannot save a chart with {shown}; use .png, .svg, .pdf or .html")
+    try:
+        data = render_chart(chart, fmt, scale=scale)  # type: ignore[arg-type]
+    except ExportError:
+        raise
+    except Exception as exc:  # vl-convert raises plain ValueErrors with Vega's message
+        raise ExportError(f"{out}: could not render the chart as {fmt} ({exc})") from exc
+    folder = out.parent if str(out.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write the file ({exc.strerror or exc})") from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a chart is meant to be shared
+        os.replace(tmp, out)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ExportError(f"{out}: cannot write the file ({exc.strerror or exc})") from exc
+    return out
+
+
+def chart_widget(chart: alt.TopLevelMixin) -> alt.JupyterChart:
+    """A widget that shows ``chart`` in JupyterLab or Voila with no network access.
+
+    Offline mode is switched on once per kernel (the Vega bundle is served from vl-convert, in
+    the kernel, instead of a CDN). Update the widget in place with ``widget.chart = new_chart``.
+    """
+    global _offline_enabled
+    if not _offline_enabled:
+        alt.JupyterChart.enable_offline()
+        _offline_enabled = True
+    spec: Any = chart
+    return alt.JupyterChart(spec)

@@ -1,0 +1,624 @@
+"""The radar: every factor on one picture, drawn so that it cannot be misread as zero.
+
+Vega-Lite has no radar mark, so the geometry is computed here in plain Python: factor ``i`` of
+``n`` sits on the spoke at angle ``theta = 2 pi i / n`` (12 o'clock, clockwise) and a level ``r``
+on that spoke is the point ``x = r sin(theta)``, ``y = r cos(theta)``. The outer ring is level 4,
+so a score of 2 lies at half the outer radius. Every layer shares one pair of linear scales with
+equal pixels per level on both axes and no axes drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import altair as alt
+import pandas as pd
+from altair.utils.schemapi import debug_mode
+
+from toolkit.charts._style import (
+    FONT_SIZE,
+    GRID,
+    INK,
+    MUTED,
+    SERIES_COLOURS,
+    SERIES_DASHES,
+    framework_or_default,
+    group_scale,
+    named,
+    number,
+    text_width,
+    wrap_label,
+)
+from toolkit.framework import MAX_FACTORS, MIN_FACTORS, Framework
+
+__all__ = ["radar_chart", "series_levels"]
+
+OUTER = 4.0
+_LINE_HEIGHT = FONT_SIZE + 2
+_NOTE_SPACE = 22  # pixels below the radar for the note on unassessed spokes
+
+
+def series_levels(values: pd.DataFrame | pd.Series | None, index: pd.Index) -> pd.Series | None:
+    """Levels of a comparison series (another scores table or a Series), aligned to ``index``.
+
+    A scores DataFrame contributes its ``score`` column; a Series is taken as levels indexed by
+    factor id. Factors missing from ``values`` are NaN (not drawn).
+    """
+    if values is None:
+        return None
+    if isinstance(values, pd.DataFrame):
+        if "score" not in values.columns:
+            raise ValueError("a comparison DataFrame needs a 'score' column (a scores table)")
+        values = values["score"]
+    levels = pd.to_numeric(values, errors="coerce").astype("float64")
+    return levels.reindex(index)
+
+
+def _runs(present: list[bool]) -> list[list[int]]:
+    """Maximal cyclic runs of consecutive present spokes; one run ``[0..n-1]`` when all are."""
+    n = len(present)
+    if all(present):
+        return [list(range(n))]
+    if not any(present):
+        return []
+    start = next(i for i in range(n) if not present[i])  # begin just after a gap
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for step in range(1, n + 1):
+        i = (start + step) % n
+        if present[i]:
+            current.append(i)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _chart(data: dict[str, list[dict[str, Any]]], rows: list[dict[str, Any]]) -> alt.Chart:
+    """A layer reading ``rows`` from the chart's top-level datasets, named by position.
+
+    Named datasets keep the spec deterministic and compact, and are validated once.
+    """
+    name = f"radar-{len(data)}"
+    data[name] = rows
+    return alt.Chart(named(name))
+
+
+def _xy(r: float, theta: float) -> tuple[float, float]:
+    return round(r * math.sin(theta), 4), round(r * math.cos(theta), 4)
+
+
+def radar_chart(
+    scores: pd.DataFrame,
+    *,
+    target: bool = True,
+    previous: pd.DataFrame | pd.Series | None = None,
+    previous_label: str = "Previous",
+    benchmark: pd.DataFrame | pd.Series | None = None,
+    benchmark_label: str = "Portfolio median",
+    framework: Framework | None = None,
+    title: str | None = None,
+    size: int = 420,
+) -> alt.LayerChart:
+    """An honest radar of factor scores, with target, previous and benchmark overlays.
+
+    Parameters
+    ----------
+    scores
+        A scores table as returned by :func:`~toolkit.score_engagement`. The spokes follow its
+        index (factor ids), starting at 12 o'clock and going clockwise; 3 to 20 factors.
+    target
+        Draw ``scores["target"]`` as a series (when any factor has a target).
+    previous, benchmark
+        Another scores table (its ``score`` column is used) or a Series of levels indexed by
+        factor id; NaN, or a factor missing, is not drawn at that spoke.
+    previous_label, benchmark_label
+        Their names in the legend.
+    framework
+        Supplies failure modes for tooltips and the level and group names (default: bundled).
+    title
+        An optional chart title.
+    size
+        The diameter of the area around the outer ring, in pixels; spoke labels and the
+        legend are added outside it, so they are never clipped.
+
+    Returns
+    -------
+    altair.LayerChart
+        A pure, deterministic chart: the same input gives the same ``to_dict()``.
+
+    Notes
+    -----
+    How the radar stays honest:
+
+    * Rings at levels 1-4 carry the level names; level 0 is the centre, level 4 the outer ring.
+    * A factor that is not assessed or not applicable has no score, and none is drawn: its spoke
+      is dashed, a hollow grey marker sits on the outer ring, and its label reads "not
+      assessed" or "not applicable" in grey. Each series' outline is drawn only between
+      neighbouring spokes that both have a value, so it breaks at such a spoke instead of
+      dipping to the centre; a faint dotted chord bridges the break in the current outline so
+      the eye can follow it without reading a zero.
+    * No series is filled, so overlaid outlines stay readable; each has an Okabe-Ito colour and
+      its own dash style (current solid, target dashed, previous dotted, benchmark dash-dot).
+    * Where two or more raters scored a factor, a translucent whisker on its spoke spans the
+      lowest to the highest rater level.
+    * The two factor groups are marked by a coloured arc outside the ring and the colour of
+      their labels, with a legend.
+    """
+    # Altair validates every object as it is built unless told otherwise; the finished spec is
+    # still validated once, by ``to_dict()``. This keeps the build fast enough for live editing.
+    with debug_mode(False):
+        return _radar(
+            scores,
+            target=target,
+            previous=previous,
+            previous_label=previous_label,
+            benchmark=benchmark,
+            benchmark_label=benchmark_label,
+            framework=framework,
+            title=title,
+            size=size,
+        )
+
+
+def _radar(
+    scores: pd.DataFrame,
+    *,
+    target: bool,
+    previous: pd.DataFrame | pd.Series | None,
+    previous_label: str,
+    benchmark: pd.DataFrame | pd.Series | None,
+    benchmark_label: str,
+    framework: Framework | None,
+    title: str | None,
+    size: int,
+) -> alt.LayerChart:
+    fw = framework_or_default(framework)
+    ids = [str(i) for i in scores.index]
+    n = len(ids)
+    if not MIN_FACTORS <= n <= MAX_FACTORS:
+        raise ValueError(f"a radar needs {MIN_FACTORS} to {MAX_FACTORS} factors, got {n}")
+    known = {f.id: f for f in fw.factors}
+    labels = [str(v) for v in scores["label"]] if "label" in scores else ids
+    failure = [known[i].failure_mode if i in known else "" for i in ids]
+    groups = [str(v) for v in scores["group"]] if "group" in scores else ["" for _ in ids]
+    basis = [str(v) for v in scores["basis"]] if "basis" in scores else ["findings"] * n
+    current = pd.to_numeric(scores["score"], errors="coerce").astype("float64")
+    thetas = [2 * math.pi * i / n for i in range(n)]
+    level_names = [lv.name for lv in fw.levels]
+
+    # -- layout in pixels ----------------------------------------------------------------
+    radius_px = size * 0.38
+    k = radius_px / OUTER  # pixels per level, on both axes
+    label_px = radius_px + 16
+    texts: list[str] = []
+    for i in range(n):
+        text = wrap_label(labels[i])
+        if basis[i] in ("not assessed", "not applicable"):
+            text += "\n(" + basis[i] + ")"
+        texts.append(text)
+    half_w, half_h = radius_px + 10, radius_px + 10
+    aligns: list[str] = []
+    baselines: list[str] = []
+    for i, th in enumerate(thetas):
+        s, c = math.sin(th), math.cos(th)
+        ax, ay = label_px * s, label_px * c
+        w = text_width(texts[i])
+        h = _LINE_HEIGHT * (texts[i].count("\n") + 1)
+        align = "left" if s > 0.17 else "right" if s < -0.17 else "center"
+        baseline = "bottom" if c > 0.5 else "top" if c < -0.5 else "middle"
+        aligns.append(align)
+        baselines.append(baseline)
+        left = {"left": ax, "right": ax - w, "center": ax - w / 2}[align]
+        low = {"bottom": ay, "top": ay - h, "middle": ay - h / 2}[baseline]
+        half_w = max(half_w, abs(left), abs(left + w))
+        half_h = max(half_h, abs(low), abs(low + h))
+    half_w += 8
+    half_h += 6
+    unassessed = [i for i in range(n) if math.isnan(current.iloc[i])]
+    bottom_extra = _NOTE_SPACE if unassessed else 0
+    width = round(2 * half_w)
+    height = round(2 * half_h + bottom_extra)
+    x_dom = [round(-half_w / k, 4), round(half_w / k, 4)]
+    y_dom = [round(-(half_h + bottom_extra) / k, 4), round(half_h / k, 4)]
+
+    def xy(extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        enc: dict[str, Any] = {
+            "x": alt.X("x:Q", scale=alt.Scale(domain=x_dom, nice=False, zero=False), axis=None),
+            "y": alt.Y("y:Q", scale=alt.Scale(domain=y_dom, nice=False, zero=False), axis=None),
+        }
+        enc.update(extra or {})
+        return enc
+
+    layers: list[alt.Chart] = []
+    data: dict[str, list[dict[str, Any]]] = {}
+
+    # -- grid: rings at levels 1-4 and spokes ---------------------------------------------
+    # Rings are generated in the browser (a sequence of 4 x 97 points), not carried as data.
+    steps = 96
+    layers.append(
+        alt.Chart(alt.sequence(0, 4 * (steps + 1), as_="i"))
+        .transform_calculate(
+            ring=f"floor(datum.i / {steps + 1}) + 1",
+            seq=f"datum.i % {steps + 1}",
+        )
+        .transform_calculate(
+            x=f"datum.ring * sin(2 * PI * datum.seq / {steps})",
+            y=f"datum.ring * cos(2 * PI * datum.seq / {steps})",
+        )
+        .mark_line(stroke=GRID, strokeWidth=1, interpolate="linear")
+        .encode(**xy({"detail": alt.Detail("ring:O"), "order": alt.Order("seq:Q")}))
+    )
+    spoke_rows = []
+    for i, th in enumerate(thetas):
+        x, y = _xy(OUTER, th)
+        spoke_rows.append({"x": 0, "y": 0, "x2": x, "y2": y, "dashed": i in unassessed})
+    solid = [r for r in spoke_rows if not r["dashed"]]
+    dashed = [r for r in spoke_rows if r["dashed"]]
+    for rows, spoke_dash in ((solid, None), (dashed, [3, 3])):
+        if not rows:
+            continue
+        mark: dict[str, Any] = {"stroke": GRID if spoke_dash is None else MUTED, "strokeWidth": 1}
+        if spoke_dash is not None:
+            mark["strokeDash"] = spoke_dash
+        layers.append(
+            _chart(data, rows)
+            .mark_rule(**mark)
+            .encode(**xy({"x2": alt.X2("x2:Q"), "y2": alt.Y2("y2:Q")}))
+        )
+    ring_label_theta = math.pi / n
+    ring_labels = []
+    for level in (1, 2, 3, 4):
+        x, y = _xy(level, ring_label_theta)
+        ring_labels.append({"x": x, "y": y, "text": level_names[level]})
+    layers.append(
+        _chart(data, ring_labels)
+        .mark_text(align="left", baseline="bottom", dx=3, dy=-1, fontSize=9, fill=MUTED)
+        .encode(**xy({"text": alt.Text("text:N")}))
+    )
+
+    # -- group arcs outside the outer ring ----------------------------------------------------
+    group_names, group_colours, group_label = group_scale(pd.DataFrame({"group": groups}), fw)
+    arc_r = OUTER + 7 / k
+    half_step = math.pi / n
+    arc_rows = []
+    arc_id = 0
+    i = 0
+    while i < n:
+        j = i
+        while j + 1 < n and groups[j + 1] == groups[i]:
+            j += 1
+        start, end = thetas[i] - half_step * 0.85, thetas[j] + half_step * 0.85
+        pieces = max(4, round((end - start) / (math.pi / 36)))
+        for p in range(pieces + 1):
+            x, y = _xy(arc_r, start + (end - start) * p / pieces)
+            arc_rows.append(
+                {"arc": arc_id, "seq": p, "x": x, "y": y, "group": group_label[groups[i]]}
+            )
+        arc_id += 1
+        i = j + 1
+    layers.append(
+        _chart(data, arc_rows)
+        .mark_line(strokeWidth=4, strokeCap="butt", opacity=0.85)
+        .encode(
+            **xy(
+                {
+                    "stroke": alt.Stroke(
+                        "group:N",
+                        scale=alt.Scale(domain=group_names, range=group_colours),
+                        legend=alt.Legend(
+                            title="Factor group", orient="right", symbolType="stroke"
+                        ),
+                    ),
+                    "detail": alt.Detail("arc:O"),
+                    "order": alt.Order("seq:Q"),
+                }
+            )
+        )
+    )
+
+    # -- rater range whiskers -------------------------------------------------------------
+    whisker_rows = []
+    if {"min", "max", "n_raters"} <= set(scores.columns):
+        for i, fid in enumerate(ids):
+            lo, hi = number(scores["min"].iloc[i]), number(scores["max"].iloc[i])
+            raters = number(scores["n_raters"].iloc[i])
+            if lo is None or hi is None or (raters or 0) < 2 or basis[i] == "not applicable":
+                continue
+            x, y = _xy(lo, thetas[i])
+            x2, y2 = _xy(hi, thetas[i])
+            whisker_rows.append(
+                {
+                    "factor": fid,
+                    "label": labels[i],
+                    "x": x,
+                    "y": y,
+                    "x2": x2,
+                    "y2": y2,
+                    "min": lo,
+                    "max": hi,
+                    "raters": int(raters or 0),
+                }
+            )
+    if whisker_rows:
+        layers.append(
+            _chart(data, whisker_rows)
+            .mark_rule(stroke=SERIES_COLOURS["current"], strokeWidth=5, opacity=0.25)
+            .encode(
+                **xy(
+                    {
+                        "x2": alt.X2("x2:Q"),
+                        "y2": alt.Y2("y2:Q"),
+                        "tooltip": [
+                            alt.Tooltip("label:N", title="Factor"),
+                            alt.Tooltip("min:Q", title="Lowest rater level", format=".2~f"),
+                            alt.Tooltip("max:Q", title="Highest rater level", format=".2~f"),
+                            alt.Tooltip("raters:Q", title="Raters"),
+                        ],
+                    }
+                )
+            )
+        )
+
+    # -- the series -----------------------------------------------------------------------
+    series: list[tuple[str, str, pd.Series]] = [("current", "Current", current)]
+    if target and "target" in scores.columns:
+        tgt = pd.to_numeric(scores["target"], errors="coerce").astype("float64")
+        if tgt.notna().any():
+            series.append(("target", "Target", tgt))
+    prev = series_levels(previous, scores.index)
+    if prev is not None:
+        series.append(("previous", previous_label, prev))
+    bench = series_levels(benchmark, scores.index)
+    if bench is not None:
+        series.append(("benchmark", benchmark_label, bench))
+    names = [name for _, name, _ in series]
+    if len(set(names)) != len(names):
+        raise ValueError(f"series names must differ, got {names}")
+    colours = [SERIES_COLOURS[role] for role, _, _ in series]
+    dashes = [SERIES_DASHES[role] for role, _, _ in series]
+
+    line_rows: list[dict[str, Any]] = []
+    gap_rows: list[dict[str, Any]] = []
+    point_rows: list[dict[str, Any]] = []
+    other_rows: list[dict[str, Any]] = []
+    for rank, (role, name, values) in enumerate(series):
+        vals = [number(v) for v in values]
+        present = [v is not None for v in vals]
+        runs = _runs(present)
+        closed = len(runs) == 1 and len(runs[0]) == n
+        stroke_w = 2.5 if role == "current" else 1.8
+        for seg, run in enumerate(runs):
+            idx = [*run, run[0]] if closed else run
+            for seq, i in enumerate(idx):
+                x, y = _xy(vals[i] or 0.0, thetas[i])
+                line_rows.append(
+                    {
+                        "series": name,
+                        "rank": rank,
+                        "segment": f"{rank}-{seg}",
+                        "seq": seq,
+                        "x": x,
+                        "y": y,
+                        "width": stroke_w,
+                    }
+                )
+        if role == "current" and not closed and len(runs) >= 1 and sum(present) >= 2:
+            for g, run in enumerate(runs):
+                nxt = runs[(g + 1) % len(runs)]
+                a, b = run[-1], nxt[0]
+                for seq, i in enumerate((a, b)):
+                    x, y = _xy(vals[i] or 0.0, thetas[i])
+                    gap_rows.append({"gap": g, "seq": seq, "x": x, "y": y})
+        for i, v in enumerate(vals):
+            if v is None:
+                continue
+            x, y = _xy(v, thetas[i])
+            row = {
+                "series": name,
+                "rank": rank,
+                "x": x,
+                "y": y,
+                "label": labels[i],
+                "failure_mode": failure[i],
+                "level": v,
+                "level_name": level_names[min(4, max(0, round(v)))],
+            }
+            if role == "current":
+                row.update(
+                    {
+                        "basis": basis[i],
+                        "findings": number(scores["n_findings"].iloc[i])
+                        if "n_findings" in scores
+                        else None,
+                        "confidence": str(scores["confidence"].iloc[i])
+                        if "confidence" in scores
+                        else "",
+                    }
+                )
+                point_rows.append(row)
+            else:
+                other_rows.append(row)
+
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=names, range=colours),
+        legend=alt.Legend(
+            title=None,
+            orient="right",
+            symbolType="stroke",
+            symbolStrokeWidth=2.5,
+            symbolSize=400,
+        ),
+    )
+    dash = alt.StrokeDash(
+        "series:N", scale=alt.Scale(domain=names, range=dashes), legend=alt.Legend(title=None)
+    )
+    if gap_rows:
+        layers.append(
+            _chart(data, gap_rows)
+            .mark_line(stroke=MUTED, strokeWidth=1, strokeDash=[1, 3])
+            .encode(**xy({"detail": alt.Detail("gap:O"), "order": alt.Order("seq:Q")}))
+        )
+    # Later series first, so the current outline is drawn on top.
+    line_rows.sort(key=lambda r: (-r["rank"], r["segment"], r["seq"]))
+    layers.append(
+        _chart(data, line_rows)
+        .mark_line(interpolate="linear")
+        .encode(
+            **xy(
+                {
+                    "color": colour,
+                    "strokeDash": dash,
+                    "strokeWidth": alt.StrokeWidth("width:Q", scale=None, legend=None),
+                    "detail": alt.Detail("segment:N"),
+                    "order": alt.Order("seq:Q"),
+                }
+            )
+        )
+    )
+    tip_common = [
+        alt.Tooltip("label:N", title="Factor"),
+        alt.Tooltip("failure_mode:N", title="Failure mode"),
+    ]
+    if other_rows:
+        layers.append(
+            _chart(data, other_rows)
+            .mark_point(filled=True, size=28, opacity=1)
+            .encode(
+                **xy(
+                    {
+                        "color": colour,
+                        "tooltip": [
+                            *tip_common,
+                            alt.Tooltip("series:N", title="Series"),
+                            alt.Tooltip("level:Q", title="Level", format=".2~f"),
+                            alt.Tooltip("level_name:N", title="Level name"),
+                        ],
+                    }
+                )
+            )
+        )
+    if point_rows:
+        layers.append(
+            _chart(data, point_rows)
+            .mark_point(filled=True, size=55, opacity=1, stroke="white", strokeWidth=1)
+            .encode(
+                **xy(
+                    {
+                        "color": colour,
+                        "tooltip": [
+                            *tip_common,
+                            alt.Tooltip("level:Q", title="Score", format=".2~f"),
+                            alt.Tooltip("level_name:N", title="Level name"),
+                            alt.Tooltip("basis:N", title="Basis"),
+                            alt.Tooltip("findings:Q", title="Findings"),
+                            alt.Tooltip("confidence:N", title="Confidence"),
+                        ],
+                    }
+                )
+            )
+        )
+
+    # -- factors with no score: hollow marker on the outer ring ---------------------------------
+    if unassessed:
+        hollow = []
+        for i in unassessed:
+            x, y = _xy(OUTER, thetas[i])
+            hollow.append(
+                {
+                    "x": x,
+                    "y": y,
+                    "label": labels[i],
+                    "failure_mode": failure[i],
+                    "basis": basis[i],
+                    "findings": number(scores["n_findings"].iloc[i])
+                    if "n_findings" in scores
+                    else None,
+                }
+            )
+        layers.append(
+            _chart(data, hollow)
+            .mark_point(
+                filled=False, shape="circle", size=70, stroke=MUTED, strokeWidth=1.5, fill="white"
+            )
+            .encode(
+                **xy(
+                    {
+                        "tooltip": [
+                            *tip_common,
+                            alt.Tooltip("basis:N", title="Basis"),
+                            alt.Tooltip("findings:Q", title="Findings"),
+                        ]
+                    }
+                )
+            )
+        )
+        note = "\u25cb not assessed / not applicable: no score is drawn on that spoke"
+        layers.append(
+            _chart(data, [{"x": x_dom[0], "y": y_dom[0], "text": note}])
+            .mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=10, fill=MUTED)
+            .encode(**xy({"text": alt.Text("text:N")}))
+        )
+
+    # -- spoke labels -------------------------------------------------------------------------
+    label_rows = []
+    for i, th in enumerate(thetas):
+        x, y = _xy(label_px / k, th)
+        # Vega places the first line of a multi-line text at the baseline and the rest below,
+        # so lift labels that should sit above or centred on their anchor.
+        extra_lines = texts[i].count("\n")
+        lift = {"bottom": 1.0, "middle": 0.5, "top": 0.0}[baselines[i]]
+        y = round(y + lift * extra_lines * _LINE_HEIGHT / k, 4)
+        label_rows.append(
+            {
+                "x": x,
+                "y": y,
+                "text": texts[i],
+                "group": group_label.get(groups[i], groups[i]),
+                "assessed": i not in unassessed,
+                "align": aligns[i],
+                "baseline": baselines[i],
+                "label": labels[i],
+                "failure_mode": failure[i],
+            }
+        )
+    layers.append(
+        _chart(data, label_rows)
+        .mark_text(
+            lineBreak="\n",
+            fontSize=FONT_SIZE,
+            align=alt.ExprRef("datum.align"),
+            baseline=alt.ExprRef("datum.baseline"),
+        )
+        .encode(
+            **xy(
+                {
+                    "text": alt.Text("text:N"),
+                    "fill": alt.condition(
+                        "datum.assessed",
+                        alt.Fill(
+                            "group:N",
+                            scale=alt.Scale(domain=group_names, range=group_colours),
+                            legend=None,
+                        ),
+                        alt.value(MUTED),
+                    ),
+                    "tooltip": tip_common,
+                }
+            )
+        )
+    )
+
+    chart = alt.LayerChart(layer=layers)
+    # Plain attribute assignment: .properties() would validate the data rows once more.
+    chart.width = width
+    chart.height = height
+    chart.view = alt.ViewBackground(stroke=None)
+    chart.datasets = data
+    if title:
+        chart.title = alt.Title(title, anchor="start", color=INK, fontSize=14)
+    return chart
