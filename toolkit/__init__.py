@@ -33,6 +33,7 @@ from toolkit.portfolio import (
     portfolio_benchmark,
     portfolio_scores,
 )
+from toolkit.report import build_report, report_bytes, report_filename
 from toolkit.scoring import Summary, score_engagement, score_findings, summarize
 from toolkit.spreadsheets import export_findings, import_findings, read_findings
 from toolkit.store import load_engagement, save_engagement, update_engagement
@@ -54,6 +55,7 @@ __all__ = [
     "StoreError",
     "Summary",
     "TenfoldError",
+    "build_report",
     "chart_widget",
     "client_trend",
     "compare_clients",
@@ -68,6 +70,8 @@ __all__ = [
     "radar_chart",
     "ranked_chart",
     "read_findings",
+    "report_bytes",
+    "report_filename",
     "save_chart",
     "save_engagement",
     "score_engagement",

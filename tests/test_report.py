@@ -1,0 +1,503 @@
+"""Client reports: each format is opened with its own reader and checked for content.
+
+HTML with BeautifulSoup, PDF with pypdf, PPTX with python-pptx, XLSX with openpyxl. Each format
+of each engagement is built once per module (PDF printing takes a few seconds).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from pptx import Presentation
+from pptx.util import Emu
+from pypdf import PdfReader
+
+from toolkit import (
+    Engagement,
+    ExportError,
+    build_report,
+    load_engagement,
+    load_framework,
+    report_bytes,
+    score_engagement,
+    summarize,
+)
+from toolkit.cli import cli
+from toolkit.report import build_content, report_filename
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
+
+HOSTILE_CLIENT = 'Café "Ünïcode" 🚀 مرحبا'
+HOSTILE_LEAD = "Zoë O'Brien & <Partners>"
+SCRIPT = "<script>alert(1)</script>"
+FORMULA = '=HYPERLINK("http://example.invalid","click")'
+RTL_EVIDENCE = "قال المدير إن الخدمة ليست أولوية"
+
+
+def _hostile() -> Engagement:
+    """Quotes, accents, emoji and Arabic in the client; markup and a formula in the evidence.
+
+    ``main_metric`` has seven findings, more than a slide shows; ``composure`` has none.
+    """
+    e = Engagement.new(
+        client=HOSTILE_CLIENT,
+        lead=HOSTILE_LEAD,
+        title="Diagnostic <draft> & notes",
+        date=dt.date(2026, 11, 20),
+    )
+    e = e.add_finding(factor="sponsorship", level=1, evidence=SCRIPT, rater="Ana")
+    e = e.add_finding(factor="sponsorship", level=0, evidence=FORMULA, rater="Ben")
+    e = e.add_finding(factor="purpose", level=2, evidence=RTL_EVIDENCE, rater="سارة")
+    for i in range(7):
+        e = e.add_finding(
+            factor="main_metric",
+            level=i % 2,
+            evidence=f"Observation {i + 1}: agents chase handle time over resolution.",
+            source="observation",
+            rater="Ana" if i % 2 else "Ben",
+        )
+    for fid in ("sponsorship", "main_metric", "purpose", "composure"):
+        e = e.set_target(fid, 3)
+    return e
+
+
+@pytest.fixture(scope="module")
+def sample() -> Engagement:
+    return load_engagement(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Engagement:
+    return _hostile()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, sample: Engagement) -> dict[str, Path]:
+    """The sample's report in every format, written by build_report."""
+    folder = tmp_path_factory.mktemp("reports")
+    return {
+        fmt: build_report(sample, folder / f"harbourline.{fmt}")
+        for fmt in ("html", "pdf", "pptx", "xlsx")
+    }
+
+
+@pytest.fixture(scope="module")
+def hostile_built(tmp_path_factory: pytest.TempPathFactory, hostile: Engagement) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("hostile")
+    return {
+        fmt: build_report(hostile, folder / f"hostile.{fmt}")
+        for fmt in ("html", "pdf", "pptx", "xlsx")
+    }
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def _slide_texts(slide: object) -> list[str]:
+    texts = []
+    for shape in slide.shapes:  # type: ignore[attr-defined]
+        if shape.has_text_frame:
+            texts.append(shape.text_frame.text)
+        if shape.has_table:
+            texts += [c.text for row in shape.table.rows for c in row.cells]
+    return texts
+
+
+# -- the content model -------------------------------------------------------------------------
+
+
+def test_sections_come_in_priority_order_then_the_rest(sample: Engagement) -> None:
+    content = build_content(sample)
+    priorities = summarize(score_engagement(sample)).priorities
+    order = [s.factor for s in content.sections]
+    assert order[: len(priorities)] == list(priorities)
+    # then the assessed factor meeting its target, then not assessed, then not applicable
+    assert order[len(priorities) :] == ["authority", "composure", "cx_executive"]
+    assert [s.priority for s in content.sections[:3]] == [1, 2, 3]
+
+
+def test_fractional_score_reaches_the_lower_level(sample: Engagement) -> None:
+    section = {s.factor: s for s in build_content(sample).sections}["main_metric"]
+    assert section.score == 1.5
+    assert (section.level, section.level_name) == (1, "Ad hoc")
+    assert section.level_anchor == load_framework().factor("main_metric").anchor(1)
+    assert section.target_anchor == load_framework().factor("main_metric").anchor(3)
+
+
+def test_engagement_without_findings_reports_nothing_assessed() -> None:
+    empty = Engagement.new(client="Acme Care", lead="Ana Lima", date=dt.date(2026, 1, 5))
+    content = build_content(empty)
+    assert content.summary.assessed == 0
+    assert content.summary.mean_text == ""
+    assert content.summary.priorities == ()
+    assert {s.status for s in content.sections} == {"not assessed"}
+    assert all(r.score is None and r.score_text == "not assessed" for r in content.summary.rows)
+
+
+# -- HTML --------------------------------------------------------------------------------------
+
+
+def test_html_cover_names_client_title_lead_date_and_framework(built: dict[str, Path]) -> None:
+    cover = _soup(built["html"]).select_one("header.cover")
+    assert cover is not None
+    assert cover.select_one(".client").get_text() == "Harbourline Contact Services"
+    text = cover.get_text(" ")
+    assert "Maya Okafor" in text
+    assert "2026-11-16" in text
+    assert "tenfold version 1.0.0" in text
+
+
+def test_html_factor_sections_follow_priority_order(
+    built: dict[str, Path], sample: Engagement
+) -> None:
+    priorities = summarize(score_engagement(sample)).priorities
+    articles = _soup(built["html"]).select("article.factor")
+    assert len(articles) == 10
+    assert [a["data-factor"] for a in articles[: len(priorities)]] == list(priorities)
+    assert articles[0].h3.get_text() == "Priority 1: Executive sponsorship"
+
+
+def test_html_unscored_factors_say_why_and_never_zero(built: dict[str, Path]) -> None:
+    soup = _soup(built["html"])
+    row = soup.select_one('table.scores tr[data-factor="composure"]')
+    assert row.select_one("td.score").get_text() == "not assessed"
+    assert "0.0" not in row.get_text()
+    composure = soup.select_one("#factor-composure")
+    assert composure.h3.get_text() == "Composure (not assessed)"
+    assert "It is not counted as zero" in composure.get_text()
+    na = soup.select_one("#factor-cx_executive")
+    assert na.h3.get_text() == "Service executive (not applicable)"
+    assert soup.select_one('table.scores tr[data-factor="cx_executive"] td.score').get_text() == (
+        "not applicable"
+    )
+
+
+def test_html_sections_show_anchors_findings_and_remedies(
+    built: dict[str, Path], sample: Engagement
+) -> None:
+    fw = load_framework()
+    article = _soup(built["html"]).select_one("#factor-sponsorship")
+    anchors = [p.get_text() for p in article.select(".anchor p")]
+    assert anchors == [fw.factor("sponsorship").anchor(1), fw.factor("sponsorship").anchor(3)]
+    rows = article.select("table.evidence tbody tr")
+    mine = [f for f in sample.findings if f.factor == "sponsorship"]
+    assert len(rows) == len(mine) == 6
+    cells = [td.get_text() for td in rows[0].select("td")]
+    first = min(mine, key=lambda f: f.recorded_at)
+    assert cells[:4] == [str(first.level), first.evidence, first.source, first.rater]
+    remedies = [li.get_text() for li in article.select(".remedies li")]
+    assert remedies == list(fw.factor("sponsorship").remedies)
+
+
+def test_html_shows_consensus_reason_and_disagreement(built: dict[str, Path]) -> None:
+    soup = _soup(built["html"])
+    consensus = soup.select_one("#factor-accountability .callout.consensus").get_text()
+    assert "Consensus level 1 (Ad hoc)" in consensus
+    assert "team calibration session" in consensus
+    assert "Raters disagree by 2.0 levels" in soup.select_one("#factor-authority").get_text()
+
+
+def test_html_summary_lists_weakest_consensus_and_coverage(built: dict[str, Path]) -> None:
+    summary = _soup(built["html"]).select_one("#summary")
+    assert summary.select_one(".weakest").get_text() == "Executive sponsorship, Owning failures"
+    assert summary.select_one(".needs-consensus").get_text() == "Earned authority"
+    coverage = summary.select_one(".coverage").get_text()
+    assert coverage.startswith("8 of 10 factors assessed (1 not assessed, 1 not applicable)")
+    assert "high 8" in summary.select_one(".confidence").get_text()
+
+
+def test_html_is_self_contained_with_inline_vector_charts(built: dict[str, Path]) -> None:
+    text = built["html"].read_text(encoding="utf-8")
+    soup = BeautifulSoup(text, "html.parser")
+    assert soup.find_all("script") == []
+    assert soup.find_all("link") == []
+    for tag in soup.find_all(src=True):
+        assert tag["src"].startswith("data:"), tag["src"][:60]
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
+    assert "@import" not in text and "url(http" not in text
+    images = soup.select("figure.chart img")
+    assert [img.parent["class"][-1] for img in images] == ["radar", "ranked"]
+    for img in images:
+        prefix = "data:image/svg+xml;base64,"
+        assert img["src"].startswith(prefix)
+        svg = ET.fromstring(base64.b64decode(img["src"][len(prefix) :]))
+        assert svg.tag.endswith("svg")
+        assert img["alt"]
+
+
+def test_html_has_print_css_with_page_numbers(built: dict[str, Path]) -> None:
+    style = _soup(built["html"]).style.get_text()
+    assert "@media print" in style
+    assert "counter(page)" in style
+    assert "break-before: page" in style
+
+
+def test_html_escapes_engagement_text(hostile_built: dict[str, Path]) -> None:
+    raw = hostile_built["html"].read_text(encoding="utf-8")
+    assert SCRIPT not in raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
+    soup = BeautifulSoup(raw, "html.parser")
+    assert soup.find_all("script") == []
+    assert soup.select_one(".client").get_text() == HOSTILE_CLIENT
+    assert soup.title.get_text() == f"Diagnostic <draft> & notes — {HOSTILE_CLIENT}"
+    assert soup.find("meta", attrs={"name": "author"})["content"] == HOSTILE_LEAD
+    evidence = [td.get_text() for td in soup.select("#factor-sponsorship td.evidence-text")]
+    assert evidence == [SCRIPT, FORMULA]
+    assert RTL_EVIDENCE in [td.get_text() for td in soup.select("td.evidence-text")]
+    assert soup.select_one(".client")["dir"] == "auto"
+
+
+# -- PDF ---------------------------------------------------------------------------------------
+
+
+def test_pdf_has_every_part_in_order(built: dict[str, Path], sample: Engagement) -> None:
+    pages = _pdf_pages(built["pdf"])
+    assert 6 <= len(pages) <= 20
+    text = "\n".join(pages)
+    assert "Harbourline Contact Services" in pages[0]
+    heads = ["Summary", "The picture: radar and ranking", "Factor by factor"]
+    heads += [
+        f"Priority {i}: {load_framework().factor(f).label}"
+        for i, f in enumerate(summarize(score_engagement(sample)).priorities, start=1)
+    ]
+    heads += ["Composure (not assessed)", "Service executive (not applicable)", "Appendix"]
+    positions = [text.find(h) for h in heads]
+    assert -1 not in positions, dict(zip(heads, positions, strict=True))
+    assert positions == sorted(positions)
+    assert f"Page 2 of {len(pages)}" in pages[1]
+
+
+def test_pdf_charts_are_vector_graphics(built: dict[str, Path]) -> None:
+    reader = PdfReader(built["pdf"])
+    assert all(len(page.images) == 0 for page in reader.pages)
+    chart_page = next(
+        p for p in reader.pages if "Current scores against targets" in (p.extract_text() or "")
+    )
+    # The radar's ring labels are text in the PDF, so the chart was drawn, not pasted in.
+    assert "Established" in (chart_page.extract_text() or "")
+
+
+def _pdftotext(path: Path) -> str:
+    """Poppler's text of a PDF (``make system-deps`` installs it).
+
+    pypdf cannot decode the custom font encoding WeasyPrint writes once Arabic glyphs are on a
+    page (py-pdf/pypdf#621), so the text of the awkward-text report is read with poppler.
+    """
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        pytest.skip("pdftotext (poppler-utils) is missing; run `make system-deps`")
+    done = subprocess.run([exe, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def test_pdf_escapes_engagement_text(hostile_built: dict[str, Path]) -> None:
+    text = _pdftotext(hostile_built["pdf"])
+    assert SCRIPT in text  # shown as text, not swallowed as markup
+    assert 'Café "Ünïcode" 🚀' in text
+    assert "مرحبا" in text
+    assert RTL_EVIDENCE in text
+    reader = PdfReader(hostile_built["pdf"])
+    assert reader.metadata is not None
+    assert reader.metadata.title == f"Diagnostic <draft> & notes — {HOSTILE_CLIENT}"
+
+
+# -- PPTX --------------------------------------------------------------------------------------
+
+
+def test_pptx_has_title_summary_charts_and_top_five_priorities(
+    built: dict[str, Path], sample: Engagement
+) -> None:
+    prs = Presentation(str(built["pptx"]))
+    priorities = summarize(score_engagement(sample)).priorities
+    assert len(priorities) == 7
+    slides = list(prs.slides)
+    assert len(slides) == 4 + 5
+    assert (prs.slide_width, prs.slide_height) == (Emu(12_192_000), Emu(6_858_000))
+    titles = [s.shapes.title.text for s in slides]
+    assert titles[0] == sample.title
+    assert "Harbourline Contact Services" in _slide_texts(slides[0])[1]
+    assert titles[1] == "Summary"
+    labels = [load_framework().factor(f).label for f in priorities[:5]]
+    assert titles[4:] == [f"Priority {i}: {label}" for i, label in enumerate(labels, start=1)]
+    for slide in slides[2:4]:
+        pictures = [s for s in slide.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+        assert len(pictures) == 1
+        assert pictures[0].image.content_type == "image/png"
+
+
+def test_pptx_summary_marks_unscored_factors(built: dict[str, Path]) -> None:
+    texts = _slide_texts(Presentation(str(built["pptx"])).slides[1])
+    assert "not assessed" in texts
+    assert "not applicable" in texts
+    assert "0.0" not in texts
+
+
+def test_pptx_shapes_stay_on_the_slide(built: dict[str, Path]) -> None:
+    prs = Presentation(str(built["pptx"]))
+    for number, slide in enumerate(prs.slides, start=1):
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0, (number, shape.name)
+            assert shape.left + shape.width <= prs.slide_width, (number, shape.name)
+            assert shape.top + shape.height <= prs.slide_height, (number, shape.name)
+
+
+def test_pptx_cuts_long_evidence_lists(hostile_built: dict[str, Path]) -> None:
+    prs = Presentation(str(hostile_built["pptx"]))
+    slide = next(s for s in prs.slides if s.shapes.title.text.endswith("Clear main metric"))
+    text = "\n".join(_slide_texts(slide))
+    assert text.count("Observation ") == 4
+    assert "and 3 more findings" in text
+
+
+def test_pptx_keeps_engagement_text_literal(hostile_built: dict[str, Path]) -> None:
+    prs = Presentation(str(hostile_built["pptx"]))
+    slides = list(prs.slides)
+    assert slides[0].shapes.title.text == "Diagnostic <draft> & notes"
+    assert _slide_texts(slides[0])[1].splitlines()[0] == HOSTILE_CLIENT
+    everything = "\n".join(t for s in slides for t in _slide_texts(s))
+    assert SCRIPT in everything
+    assert FORMULA in everything
+
+
+# -- XLSX --------------------------------------------------------------------------------------
+
+
+def test_xlsx_has_three_sheets_with_frozen_headers_and_widths(built: dict[str, Path]) -> None:
+    wb = load_workbook(built["xlsx"])
+    assert wb.sheetnames == ["Scores", "Findings", "Framework"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2"
+        assert ws["A1"].font.bold
+    findings = wb["Findings"]
+    header = [c.value for c in findings[1]]
+    evidence_col = findings.cell(row=1, column=header.index("evidence") + 1).column_letter
+    assert findings.column_dimensions[evidence_col].width > 40
+    assert findings.max_row == 1 + 45
+
+
+def test_xlsx_scores_leave_unscored_factors_empty_not_zero(built: dict[str, Path]) -> None:
+    ws = load_workbook(built["xlsx"])["Scores"]
+    header = [c.value for c in ws[1]]
+    rows = {r[header.index("factor")]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == 10
+    composure = rows["composure"]
+    assert composure[header.index("score")] is None
+    assert composure[header.index("level")] == "not assessed"
+    assert rows["cx_executive"][header.index("level")] == "not applicable"
+    assert rows["main_metric"][header.index("score")] == 1.5
+    assert rows["sponsorship"][header.index("priority")] == 1
+    assert rows["authority"][header.index("priority")] is None
+
+
+def test_xlsx_neutralises_formulas_and_keeps_text(hostile_built: dict[str, Path]) -> None:
+    wb = load_workbook(hostile_built["xlsx"])
+    ws = wb["Findings"]
+    header = [c.value for c in ws[1]]
+    col = header.index("evidence")
+    cells = [row[col] for row in ws.iter_rows(min_row=2)]
+    formula = next(c for c in cells if "HYPERLINK" in str(c.value))
+    assert formula.value == "'" + FORMULA
+    assert formula.data_type == "s"
+    values = [c.value for c in cells]
+    assert SCRIPT in values and RTL_EVIDENCE in values
+    assert wb.properties.title == f"Diagnostic <draft> & notes — {HOSTILE_CLIENT}"
+    assert wb.properties.creator == HOSTILE_LEAD
+
+
+# -- build_report, report_bytes, report_filename -----------------------------------------------
+
+
+def test_report_filename_is_a_safe_ascii_slug(sample: Engagement, hostile: Engagement) -> None:
+    assert report_filename(sample, "pdf") == "harbourline-contact-services-2026-11-16.pdf"
+    assert report_filename(hostile, "xlsx") == "cafe-unicode-2026-11-20.xlsx"
+    arabic = Engagement.new(client="مرحبا", lead="x", date=dt.date(2026, 1, 2))
+    assert report_filename(arabic, "html") == "report-2026-01-02.html"
+
+
+def test_report_bytes_match_the_requested_format(sample: Engagement) -> None:
+    html = report_bytes(sample, "html")
+    assert html.startswith(b"<!DOCTYPE html>")
+    xlsx = report_bytes(sample, "xlsx")
+    assert xlsx[:2] == b"PK"
+    assert load_workbook(io.BytesIO(xlsx)).sheetnames == ["Scores", "Findings", "Framework"]
+    with pytest.raises(ExportError, match="unsupported report format 'docx'"):
+        report_bytes(sample, "docx")  # type: ignore[arg-type]
+
+
+def test_build_report_rejects_an_unknown_suffix(tmp_path: Path, sample: Engagement) -> None:
+    out = tmp_path / "report.docx"
+    with pytest.raises(ExportError, match=r"report\.docx: unsupported report format '\.docx'"):
+        build_report(sample, out)
+    assert not out.exists()
+
+
+def test_build_report_format_overrides_the_suffix(tmp_path: Path, sample: Engagement) -> None:
+    out = build_report(sample, tmp_path / "report.txt", format="html")
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_build_report_names_a_missing_folder(tmp_path: Path, sample: Engagement) -> None:
+    out = tmp_path / "nowhere" / "report.xlsx"
+    with pytest.raises(ExportError, match=r"nowhere.*does not exist"):
+        build_report(sample, out)
+
+
+def test_failed_build_leaves_the_previous_report_untouched(
+    tmp_path: Path, sample: Engagement, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "report.xlsx"
+    out.write_bytes(b"previous report")
+
+    def broken(content: object) -> bytes:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("toolkit.report.xlsx.render_xlsx", broken)
+    with pytest.raises(ExportError, match=r"report\.xlsx: XLSX report .* disk on fire"):
+        build_report(sample, out)
+    assert out.read_bytes() == b"previous report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
+
+
+# -- tenfold report ----------------------------------------------------------------------------
+
+
+def test_cli_report_writes_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "deck.pptx"
+    result = CliRunner().invoke(cli, ["report", str(SAMPLE), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}" in result.output
+    assert len(Presentation(str(out)).slides) == 9
+
+
+def test_cli_report_defaults_to_an_html_file_named_after_the_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["report", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "harbourline-contact-services-2026-11-16.html").is_file()
+
+
+def test_cli_report_bad_suffix_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["report", str(SAMPLE), "-o", str(tmp_path / "r.doc")])
+    assert result.exit_code == 2
+    assert "tenfold: error:" in result.output
+    assert "unsupported report format '.doc'" in result.output
+    assert "Traceback" not in result.output

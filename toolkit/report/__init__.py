@@ -1,0 +1,181 @@
+"""Client deliverables: the report a consultant sends after the session.
+
+One content model (:mod:`toolkit.report.content`), four formats::
+
+    build_report(engagement, "harbourline.html")   # one self-contained page, print-friendly
+    build_report(engagement, "harbourline.pdf")    # A4, page numbers, vector charts
+    build_report(engagement, "harbourline.pptx")   # 16:9 deck: title, summary, charts, priorities
+    build_report(engagement, "harbourline.xlsx")   # sheets Scores, Findings, Framework
+
+Dashboards offer the same files as downloads through :func:`report_bytes` and
+:func:`report_filename`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Literal, get_args
+
+from toolkit.errors import ExportError, TenfoldError
+from toolkit.findings import Engagement
+from toolkit.framework import Framework
+from toolkit.report.content import ReportContent, build_content
+
+__all__ = [
+    "REPORT_FORMATS",
+    "ReportContent",
+    "ReportFormat",
+    "build_content",
+    "build_report",
+    "report_bytes",
+    "report_filename",
+]
+
+ReportFormat = Literal["html", "pdf", "pptx", "xlsx"]
+#: The formats a report can be written in; the file suffix picks one.
+REPORT_FORMATS: tuple[str, ...] = get_args(ReportFormat)
+
+#: MIME types, for download buttons.
+MEDIA_TYPES: dict[str, str] = {
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _check_format(fmt: str, where: str) -> ReportFormat:
+    name = fmt.lower().lstrip(".")
+    if name not in REPORT_FORMATS:
+        raise ExportError(
+            f"{where}: unsupported report format {fmt!r}; use one of "
+            f"{', '.join('.' + f for f in REPORT_FORMATS)}"
+        )
+    return name  # type: ignore[return-value]
+
+
+def report_bytes(
+    engagement: Engagement,
+    format: ReportFormat,
+    *,
+    framework: Framework | None = None,
+) -> bytes:
+    """The report of ``engagement`` in ``format``, as bytes (for a download button).
+
+    Parameters
+    ----------
+    engagement
+        The engagement to report on.
+    format
+        ``"html"``, ``"pdf"``, ``"pptx"`` or ``"xlsx"``.
+    framework
+        The framework the engagement was made with (default: the bundled one).
+
+    Raises
+    ------
+    ExportError
+        The format is unknown or the report could not be rendered (the message says why).
+    """
+    fmt = _check_format(str(format), "report")
+    content = build_content(engagement, framework=framework)
+    try:
+        if fmt == "html":
+            from toolkit.report.html import render_html
+
+            return render_html(content).encode("utf-8")
+        if fmt == "pdf":
+            from toolkit.report.pdf import render_pdf
+
+            return render_pdf(content)
+        if fmt == "pptx":
+            from toolkit.report.pptx import render_pptx
+
+            return render_pptx(content)
+        from toolkit.report.xlsx import render_xlsx
+
+        return render_xlsx(content)
+    except TenfoldError:
+        raise
+    except Exception as exc:
+        raise ExportError(
+            f"{fmt.upper()} report of {engagement.client!r}: could not render "
+            f"({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def report_filename(engagement: Engagement, format: ReportFormat) -> str:
+    """A safe ASCII file name for the report, e.g. ``harbourline-contact-services-2026-11-16.pdf``.
+
+    Accents are dropped (``Café`` gives ``cafe``), other characters become hyphens; a client
+    name with no Latin letters or digits gives ``report-2026-11-16.pdf``.
+    """
+    fmt = _check_format(str(format), "report file name")
+    stem = _slug(engagement.client)[:60].strip("-") or "report"
+    return f"{stem}-{engagement.date.isoformat()}.{fmt}"
+
+
+def build_report(
+    engagement: Engagement,
+    path: str | Path,
+    *,
+    framework: Framework | None = None,
+    format: ReportFormat | None = None,
+) -> Path:
+    """Write the report of ``engagement`` to ``path``.
+
+    Parameters
+    ----------
+    engagement
+        The engagement to report on.
+    path
+        Where to write; its suffix (``.html``, ``.pdf``, ``.pptx``, ``.xlsx``) picks the format
+        unless ``format`` is given.
+    framework
+        The framework the engagement was made with (default: the bundled one).
+    format
+        Force a format whatever the suffix.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``. The file is written to a temporary name in the same folder and renamed into
+        place, so a failed export never leaves half a file or spoils an earlier report.
+
+    Raises
+    ------
+    ExportError
+        Naming ``path``: an unknown suffix, a folder that does not exist or cannot be written,
+        or a rendering failure.
+    """
+    path = Path(path)
+    fmt = _check_format(format or path.suffix or "(none)", str(path))
+    try:
+        data = report_bytes(engagement, fmt, framework=framework)
+    except ExportError as exc:
+        raise ExportError(f"{path}: {exc}") from exc.__cause__
+    folder = path.parent
+    if not folder.is_dir():
+        raise ExportError(f"{path}: the folder {str(folder)!r} does not exist")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ExportError(f"{path}: could not write ({exc.strerror or exc})") from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"{path}: could not write ({exc.strerror or exc})") from None
+    return path

@@ -1,0 +1,253 @@
+"""The report as a 16:9 slide deck (python-pptx, default template).
+
+Slides: a title slide, a summary, the radar, the ranked chart, then one slide per priority factor
+(the top five). Charts are PNG at scale 2. Every piece of engagement text is plain slide text.
+Long lists are cut to what fits, with a line such as "and 3 more findings", so nothing runs off
+a slide.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from typing import Any
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from toolkit.report.content import FactorSection, ReportContent, format_score
+from toolkit.report.figures import Figures
+
+__all__ = ["MAX_PRIORITY_SLIDES", "render_pptx"]
+
+#: How many priority factors get a slide of their own.
+MAX_PRIORITY_SLIDES = 5
+_MAX_EVIDENCE = 4
+_MAX_REMEDIES = 3
+_MAX_CHARS = 170
+
+_WIDTH = Emu(12_192_000)  # 13.333 in: 16:9 with the 7.5 in height
+_HEIGHT = Inches(7.5)
+_MARGIN = Inches(0.6)
+# python-pptx leaves RGBColor's constructor unannotated.
+_INK = RGBColor(0x1F, 0x29, 0x33)  # type: ignore[no-untyped-call]
+_MUTED = RGBColor(0x52, 0x60, 0x6D)  # type: ignore[no-untyped-call]
+_ACCENT = RGBColor(0x0B, 0x5F, 0xA5)  # type: ignore[no-untyped-call]
+
+# Layouts of python-pptx's default template.
+_TITLE_LAYOUT = 0
+_TITLE_ONLY_LAYOUT = 5
+
+
+def _clip(text: str, limit: int = _MAX_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    """Width and height in pixels from a PNG header."""
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)
+
+
+def _title(slide: Any, text: str) -> None:
+    title = slide.shapes.title
+    title.left, title.top = _MARGIN, Inches(0.35)
+    title.width, title.height = _WIDTH - 2 * _MARGIN, Inches(0.9)
+    title.text = text
+    frame = title.text_frame
+    frame.word_wrap = True
+    for p in frame.paragraphs:
+        p.alignment = PP_ALIGN.LEFT
+        for r in p.runs:
+            r.font.size = Pt(30)
+            r.font.bold = True
+            r.font.color.rgb = _INK
+
+
+def _textbox(slide: Any, left: int, top: int, width: int, height: int) -> Any:
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    return frame
+
+
+def _para(
+    frame: Any,
+    text: str,
+    *,
+    size: int = 16,
+    bold: bool = False,
+    color: RGBColor = _INK,
+    first: bool = False,
+    space_before: int = 4,
+) -> None:
+    p = frame.paragraphs[0] if first else frame.add_paragraph()
+    p.space_before = Pt(0 if first else space_before)
+    run = p.add_run()
+    run.text = text
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = color
+
+
+def _picture(slide: Any, png: bytes, top: int, max_width: int, max_height: int) -> None:
+    w, h = _png_size(png)
+    scale = min(max_width / w, max_height / h)
+    width, height = int(w * scale), int(h * scale)
+    left = int((_WIDTH - width) / 2)
+    slide.shapes.add_picture(io.BytesIO(png), left, top, width, height)
+
+
+def _title_slide(prs: Any, content: ReportContent) -> None:
+    c = content.cover
+    slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_LAYOUT])
+    title = slide.shapes.title
+    title.left, title.top = _MARGIN, Inches(1.9)
+    title.width, title.height = _WIDTH - 2 * _MARGIN, Inches(1.5)
+    title.text = _clip(c.title, 90)
+    for r in title.text_frame.paragraphs[0].runs:
+        r.font.size = Pt(40)
+        r.font.bold = True
+        r.font.color.rgb = _INK
+    sub = slide.placeholders[1]
+    sub.left, sub.top = _MARGIN, Inches(3.6)
+    sub.width, sub.height = _WIDTH - 2 * _MARGIN, Inches(2.4)
+    frame = sub.text_frame
+    frame.word_wrap = True
+    _para(frame, _clip(c.client, 90), size=28, color=_ACCENT, first=True)
+    _para(frame, _clip(f"{c.lead} \u00b7 {c.date}", 90), size=18, color=_MUTED, space_before=12)
+    _para(
+        frame,
+        f"{c.framework_name}, framework {c.framework_id} {c.framework_version}",
+        size=14,
+        color=_MUTED,
+    )
+
+
+def _summary_slide(prs: Any, content: ReportContent) -> None:
+    s = content.summary
+    slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY_LAYOUT])
+    _title(slide, "Summary")
+    frame = _textbox(slide, _MARGIN, Inches(1.4), Inches(5.6), Inches(5.6))
+    mean = f"{s.mean_text} of 4" if s.mean_text else "\u2013"
+    _para(frame, s.coverage_text, size=18, bold=True, first=True)
+    _para(frame, f"Weighted mean score {mean}", size=16)
+    _para(frame, f"{s.n_findings} findings from {s.n_raters} raters", size=16)
+    _para(frame, "Weakest", size=14, bold=True, color=_MUTED, space_before=14)
+    _para(frame, _clip(", ".join(s.weakest) or "none assessed yet"), size=16)
+    _para(frame, "Needing consensus", size=14, bold=True, color=_MUTED, space_before=10)
+    _para(frame, _clip(", ".join(s.needs_consensus) or "none"), size=16)
+    _para(frame, "Confidence (assessed factors)", size=14, bold=True, color=_MUTED, space_before=10)
+    _para(frame, s.confidence_text, size=16)
+    if s.not_assessed or s.not_applicable:
+        _para(frame, "Not scored", size=14, bold=True, color=_MUTED, space_before=10)
+        parts = [f"{name} (not assessed)" for name in s.not_assessed]
+        parts += [f"{name} (not applicable)" for name in s.not_applicable]
+        _para(frame, _clip(", ".join(parts)), size=16)
+
+    rows = s.rows
+    top, left = Inches(1.4), Inches(6.6)
+    width = _WIDTH - left - _MARGIN
+    row_height = min(Inches(0.42), int((_HEIGHT - top - Inches(0.4)) / (len(rows) + 1)))
+    size = 13 if len(rows) <= 12 else 10
+    shape = slide.shapes.add_table(len(rows) + 1, 4, left, top, width, row_height * (len(rows) + 1))
+    table = shape.table
+    widths = (0.46, 0.16, 0.14, 0.24)
+    for i, share in enumerate(widths):
+        table.columns[i].width = int(width * share)
+    for i, head in enumerate(("Factor", "Score", "Target", "Priority")):
+        table.cell(0, i).text = head
+    for i, r in enumerate(rows, start=1):
+        cells = (
+            r.label,
+            r.score_text,
+            "\u2013" if r.target is None else str(r.target),
+            "\u2013" if r.priority is None else str(r.priority),
+        )
+        for j, text in enumerate(cells):
+            table.cell(i, j).text = text
+    for i in range(len(rows) + 1):
+        table.rows[i].height = row_height
+        for j in range(4):
+            for p in table.cell(i, j).text_frame.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(size)
+
+
+def _chart_slide(prs: Any, title: str, png: bytes, caption: str) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY_LAYOUT])
+    _title(slide, title)
+    _picture(slide, png, Inches(1.35), _WIDTH - 2 * _MARGIN, Inches(5.3))
+    frame = _textbox(slide, _MARGIN, Inches(6.75), _WIDTH - 2 * _MARGIN, Inches(0.5))
+    _para(frame, caption, size=12, color=_MUTED, first=True)
+
+
+def _factor_slide(prs: Any, s: FactorSection) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY_LAYOUT])
+    _title(slide, s.heading)
+    left_w = Inches(5.4)
+    frame = _textbox(slide, _MARGIN, Inches(1.3), left_w, Inches(5.8))
+    _para(frame, f"Score {s.score_line}", size=18, bold=True, first=True)
+    _para(frame, f"Target {s.target_line}", size=16)
+    _para(frame, f"Confidence {s.confidence}; {s.n_raters} raters", size=14, color=_MUTED)
+    if s.needs_consensus:
+        spread = format_score(s.spread)
+        _para(frame, f"Raters disagree by {spread} levels: agree a consensus.", size=14)
+    if s.override is not None:
+        _para(frame, _clip(f"Consensus: {s.override.reason}", 140), size=14)
+    if s.level_anchor:
+        _para(
+            frame, f"Now \u2014 {s.level_name}", size=14, bold=True, color=_MUTED, space_before=12
+        )
+        _para(frame, _clip(s.level_anchor, 140), size=14)
+    if s.target_anchor:
+        _para(frame, f"Target \u2014 {s.target_name}", size=14, bold=True, color=_MUTED)
+        _para(frame, _clip(s.target_anchor, 140), size=14)
+
+    right = _MARGIN + left_w + Inches(0.4)
+    frame = _textbox(slide, right, Inches(1.3), _WIDTH - right - _MARGIN, Inches(5.8))
+    _para(frame, "Evidence", size=14, bold=True, color=_MUTED, first=True)
+    for f in s.findings[:_MAX_EVIDENCE]:
+        _para(frame, _clip(f"\u2022 [{f.level}] {f.evidence} ({f.source}, {f.rater})"), size=13)
+    more = len(s.findings) - _MAX_EVIDENCE
+    if more > 0:
+        _para(frame, f"and {more} more finding{'s' if more != 1 else ''}", size=12, color=_MUTED)
+    _para(frame, "Remedies", size=14, bold=True, color=_MUTED, space_before=12)
+    for r in s.remedies[:_MAX_REMEDIES]:
+        _para(frame, _clip(f"\u2022 {r}"), size=13)
+    more = len(s.remedies) - _MAX_REMEDIES
+    if more > 0:
+        _para(frame, f"and {more} more in the full report", size=12, color=_MUTED)
+
+
+def render_pptx(content: ReportContent, figures: Figures | None = None) -> bytes:
+    """The report as PPTX bytes: 4 slides plus one per priority factor (at most five)."""
+    figs = figures or Figures(content)
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = _WIDTH, _HEIGHT
+    c = content.cover
+    prs.core_properties.title = _clip(f"{c.title} \u2014 {c.client}", 250)
+    prs.core_properties.author = _clip(c.lead, 250)
+    _title_slide(prs, content)
+    _summary_slide(prs, content)
+    _chart_slide(
+        prs,
+        "Current scores against targets",
+        figs.png("radar"),
+        "0 at the centre, 4 at the rim. Factors not assessed or not applicable are marked, "
+        "not drawn at zero.",
+    )
+    _chart_slide(
+        prs,
+        "Factors from weakest to strongest",
+        figs.png("ranked"),
+        "Dot: score. Bar: range between raters. Tick: target.",
+    )
+    for section in content.priority_sections[:MAX_PRIORITY_SLIDES]:
+        _factor_slide(prs, section)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,106 @@
+"""The report as an Excel workbook: sheets Scores, Findings and Framework.
+
+Each sheet has a bold, frozen header row and fitted column widths; every text cell is written as
+literal text, and text that Excel would run as a formula (``=``, ``+``, ``-``, ``@``...) is
+neutralised with a leading apostrophe (:func:`toolkit.spreadsheets.neutralize`). A factor with no
+score has an empty score cell and says why in ``level`` and ``basis``: it is never 0.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit.report.content import ReportContent
+from toolkit.spreadsheets import write_xlsx
+
+__all__ = ["SHEETS", "render_xlsx", "report_sheets"]
+
+#: The workbook's sheets, in order.
+SHEETS: tuple[str, ...] = ("Scores", "Findings", "Framework")
+
+
+def _blank(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else round(value, 3)
+
+
+def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
+    """The three tables of the workbook, by sheet name."""
+    scores = pd.DataFrame(
+        [
+            {
+                "priority": r.priority,
+                "factor": r.factor,
+                "label": r.label,
+                "group": r.group,
+                "score": r.score,
+                "level": r.level_name or r.basis,
+                "basis": r.basis,
+                "target": r.target,
+                "gap": _blank(r.gap),
+                "findings": r.n_findings,
+                "raters": r.n_raters,
+                "spread": _blank(r.spread),
+                "needs_consensus": "yes" if r.needs_consensus else "no",
+                "confidence": r.confidence,
+            }
+            for r in content.summary.rows
+        ],
+        # object columns: whole numbers stay whole, a missing value stays an empty cell.
+        dtype=object,
+    )
+    fw = content.framework
+    label = {f.id: f.label for f in fw.factors}
+    findings = pd.DataFrame(
+        [
+            {
+                "id": f.id,
+                "factor": f.factor,
+                "label": label.get(f.factor, f.factor),
+                "level": f.level,
+                "level_name": fw.level_name(f.level),
+                "evidence": f.evidence,
+                "source": f.source,
+                "rater": f.rater,
+                "recorded_at": f.recorded_at.isoformat(),
+            }
+            for f in sorted(content.engagement.findings, key=lambda f: f.recorded_at)
+        ],
+        columns=[
+            "id",
+            "factor",
+            "label",
+            "level",
+            "level_name",
+            "evidence",
+            "source",
+            "rater",
+            "recorded_at",
+        ],
+    )
+    framework = fw.to_frame().reset_index()
+    return {"Scores": scores, "Findings": findings, "Framework": framework}
+
+
+def render_xlsx(content: ReportContent) -> bytes:
+    """The report's workbook as XLSX bytes."""
+    with tempfile.TemporaryDirectory(prefix="tenfold-report-") as folder:
+        path = Path(folder) / "report.xlsx"
+        write_xlsx(report_sheets(content), path)
+        _set_properties(path, content)
+        return path.read_bytes()
+
+
+def _set_properties(path: Path, content: ReportContent) -> None:
+    """Title the workbook after the engagement (File > Properties), as literal text."""
+    from openpyxl import load_workbook
+
+    c = content.cover
+    wb = load_workbook(path)
+    wb.properties.title = f"{c.title} \u2014 {c.client}"[:255]
+    wb.properties.creator = c.lead[:255]
+    wb.properties.subject = f"{c.framework_name} {c.framework_version}"[:255]
+    wb.save(path)
