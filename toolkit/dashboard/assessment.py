@@ -115,7 +115,7 @@ class AssessmentApp:
         self.saved = widgets.HTML("")
         toolbar = widgets.HBox(
             [self.picker, self.reload_button, self.new_button, self.undo_button, self.saved],
-            layout=widgets.Layout(align_items="center", gap="8px", flex_flow="row wrap"),
+            layout=widgets.Layout(align_items="center", grid_gap="8px", flex_flow="row wrap"),
         )
         self.new_client = widgets.Text(description="Client", placeholder="Client name")
         self.new_title = widgets.Text(description="Title", value="Service management diagnostic")
@@ -124,7 +124,7 @@ class AssessmentApp:
         self.create_button.on_click(lambda _b: self.create())
         self.new_panel = widgets.HBox(
             [self.new_client, self.new_title, self.new_lead, self.create_button],
-            layout=widgets.Layout(display="none", gap="6px", flex_flow="row wrap"),
+            layout=widgets.Layout(display="none", grid_gap="6px", flex_flow="row wrap"),
         )
         self.new_button.observe(
             lambda ch: setattr(self.new_panel.layout, "display", "flex" if ch["new"] else "none"),
@@ -204,7 +204,7 @@ class AssessmentApp:
         )
         exports = widgets.HBox(
             [self.png_button, self.csv_button, self.xlsx_button],
-            layout=widgets.Layout(gap="6px"),
+            layout=widgets.Layout(grid_gap="6px"),
         )
         right = widgets.VBox(
             [self.radar_box, self.summary, exports], layout=widgets.Layout(width="640px")
@@ -238,7 +238,7 @@ class AssessmentApp:
         self.override_button = widgets.Button(description="Apply consensus")
         self.override_button.on_click(lambda _b: self.apply_override())
         self.override_state = widgets.HTML("")
-        row = widgets.Layout(gap="6px", align_items="center", flex_flow="row wrap")
+        row = widgets.Layout(grid_gap="6px", align_items="center", flex_flow="row wrap")
         settings = widgets.VBox(
             [
                 widgets.HTML('<div class="tf-section">Factor settings</div>'),
@@ -254,16 +254,16 @@ class AssessmentApp:
             [
                 widgets.HBox(
                     [form, prompts],
-                    layout=widgets.Layout(gap="14px", align_items="flex-start"),
+                    layout=widgets.Layout(grid_gap="14px", align_items="flex-start"),
                 ),
                 findings,
                 settings,
             ],
-            layout=widgets.Layout(width="660px", gap="10px"),
+            layout=widgets.Layout(width="660px", grid_gap="10px"),
         )
         self.body = widgets.HBox(
             [left, right],
-            layout=widgets.Layout(gap="18px", flex_flow="row wrap", align_items="flex-start"),
+            layout=widgets.Layout(grid_gap="18px", flex_flow="row wrap", align_items="flex-start"),
         )
         self.view = widgets.VBox(
             [widgets.HTML(CSS), self.header, toolbar, self.new_panel, self.message, self.body]

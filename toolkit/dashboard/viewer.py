@@ -92,7 +92,7 @@ class ViewerApp:
         self.factors = widgets.Accordion(layout=widgets.Layout(width="100%"))
         charts = widgets.HBox(
             [self.radar_box, widgets.VBox([self.summary, self.compare, self.ranked_box])],
-            layout=widgets.Layout(gap="24px", flex_flow="row wrap", align_items="flex-start"),
+            layout=widgets.Layout(grid_gap="24px", flex_flow="row wrap", align_items="flex-start"),
         )
         self.body = widgets.VBox(
             [
@@ -100,7 +100,7 @@ class ViewerApp:
                 widgets.HTML('<div class="tf-section">Factors: findings and remedies</div>'),
                 self.factors,
             ],
-            layout=widgets.Layout(gap="8px"),
+            layout=widgets.Layout(grid_gap="8px"),
         )
         self.view = widgets.VBox(
             [widgets.HTML(CSS), self.header, self.notice, self.picker, self.message, self.body]

@@ -1,0 +1,110 @@
+"""Serving: the shared Voila settings, the environment, the notebooks, `tenfold dashboard`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+from traitlets.config.loader import PyFileConfigLoader
+
+from toolkit.cli import cli
+from toolkit.dashboard import DownloadButton
+from toolkit.dashboard.serve import (
+    CONFIG_DIR,
+    dashboard_path,
+    dashboards_dir,
+    free_port,
+    voila_command,
+    voila_env,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_settings_turn_off_tracebacks_cull_idle_kernels_and_time_out() -> None:
+    config = json.loads((CONFIG_DIR / "jupyter_server_config.json").read_text(encoding="utf-8"))
+    assert config["VoilaConfiguration"]["show_tracebacks"] is False
+    assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
+    assert config["MappingKernelManager"]["cull_interval"] > 0
+    assert config["MappingKernelManager"]["cull_connected"] is False
+    assert 0 < config["VoilaExecutor"]["timeout"] <= 300
+    assert config["VoilaConfiguration"]["preheat_kernel"] is True
+
+
+def test_standalone_voila_reads_the_same_settings() -> None:
+    """voila.py (read by standalone Voila) carries exactly what the server config holds."""
+    loaded = PyFileConfigLoader("voila.py", path=str(CONFIG_DIR)).load_config()
+    config = json.loads((CONFIG_DIR / "jupyter_server_config.json").read_text(encoding="utf-8"))
+    for section, values in config.items():
+        for key, value in values.items():
+            assert loaded[section][key] == value, f"{section}.{key}"
+
+
+def test_environment_points_voila_at_the_settings_and_the_folder(tmp_path: Path) -> None:
+    env = voila_env(tmp_path / "x" / "..", base={"JUPYTER_CONFIG_PATH": "/elsewhere"})
+    assert env["JUPYTER_CONFIG_PATH"].split(":") == [str(CONFIG_DIR), "/elsewhere"]
+    assert env["TENFOLD_ENGAGEMENTS"] == str(tmp_path.resolve())
+
+
+def test_command_binds_to_localhost_on_the_given_port() -> None:
+    command = voila_command(Path("dashboards/viewer.ipynb"), port=9123)
+    assert "--port=9123" in command and "--Voila.ip=127.0.0.1" in command
+    assert "--Voila.open_browser=False" in command
+    assert command[-4] == "dashboards/viewer.ipynb"
+
+
+def test_free_port_is_usable() -> None:
+    assert 1024 < free_port() < 65536
+
+
+@pytest.mark.parametrize("which", ["assessment", "viewer"])
+def test_dashboard_notebooks_are_thin_and_saved_without_outputs(which: str) -> None:
+    path = dashboard_path(which)  # type: ignore[arg-type]
+    assert path.parent == dashboards_dir() == ROOT / "dashboards"
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert 1 <= len(code) <= 3
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert code[-1].source.splitlines()[-1].startswith("_ = ")  # no repr on the page
+    assert sum(len(c.source.splitlines()) for c in code) <= 12
+
+
+def test_missing_notebooks_are_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TENFOLD_DASHBOARDS", str(tmp_path))
+    with pytest.raises(Exception, match="TENFOLD_DASHBOARDS"):
+        dashboards_dir()
+
+
+def test_dashboard_command_refuses_a_missing_folder(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["dashboard", "--engagements", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "no such engagements folder" in result.output
+
+
+def test_download_button_sends_the_bytes_to_the_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[tuple[Any, Any]] = []
+    button = DownloadButton("CSV", lambda: "a.csv", lambda: b"x,y\n1,2\n")
+    monkeypatch.setattr(
+        button, "send", lambda content, buffers=None: sent.append((content, buffers))
+    )
+    button._handle_message(button, {"event": "request"}, [])
+    assert sent == [({"event": "file", "filename": "a.csv", "mime": "text/csv"}, [b"x,y\n1,2\n"])]
+    assert button.sent == [("a.csv", 8)]
+
+
+def test_download_failure_is_reported_and_nothing_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    errors: list[Exception] = []
+    sent: list[Any] = []
+
+    def broken() -> bytes:
+        raise OSError("disk full")
+
+    button = DownloadButton("PNG", "r.png", broken, on_error=errors.append)
+    monkeypatch.setattr(button, "send", lambda *a, **k: sent.append(a))
+    assert button.click() is False
+    assert [str(e) for e in errors] == ["disk full"] and sent == []
+    assert button.busy is False
