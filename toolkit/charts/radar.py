@@ -77,14 +77,18 @@ def _runs(present: list[bool]) -> list[list[int]]:
     return runs
 
 
-def _chart(data: dict[str, list[dict[str, Any]]], rows: list[dict[str, Any]]) -> alt.Chart:
-    """A layer reading ``rows`` from the chart's top-level datasets, named by position.
+def _chart(
+    data: dict[str, list[dict[str, Any]]], name: str, rows: list[dict[str, Any]]
+) -> alt.Chart:
+    """A layer called ``name`` reading ``rows`` from the top-level dataset ``radar-<name>``.
 
-    Named datasets keep the spec deterministic and compact, and are validated once.
+    Named datasets keep the spec deterministic and compact (validated once, by ``to_dict``),
+    and let tests and tools find a layer's data by name.
     """
-    name = f"radar-{len(data)}"
-    data[name] = rows
-    return alt.Chart(named(name))
+    data[f"radar-{name}"] = rows
+    chart = alt.Chart(named(f"radar-{name}"))
+    chart.name = name
+    return chart
 
 
 def _xy(r: float, theta: float) -> tuple[float, float]:
@@ -240,7 +244,7 @@ def _radar(
     # Rings are generated in the browser (a sequence of 4 x 97 points), not carried as data.
     steps = 96
     layers.append(
-        alt.Chart(alt.sequence(0, 4 * (steps + 1), as_="i"))
+        alt.Chart(alt.sequence(0, 4 * (steps + 1), as_="i"), name="rings")
         .transform_calculate(
             ring=f"floor(datum.i / {steps + 1}) + 1",
             seq=f"datum.i % {steps + 1}",
@@ -265,7 +269,7 @@ def _radar(
         if spoke_dash is not None:
             mark["strokeDash"] = spoke_dash
         layers.append(
-            _chart(data, rows)
+            _chart(data, "spokes" if spoke_dash is None else "unscored-spokes", rows)
             .mark_rule(**mark)
             .encode(**xy({"x2": alt.X2("x2:Q"), "y2": alt.Y2("y2:Q")}))
         )
@@ -275,7 +279,7 @@ def _radar(
         x, y = _xy(level, ring_label_theta)
         ring_labels.append({"x": x, "y": y, "text": level_names[level]})
     layers.append(
-        _chart(data, ring_labels)
+        _chart(data, "ring-labels", ring_labels)
         .mark_text(align="left", baseline="bottom", dx=3, dy=-1, fontSize=9, fill=MUTED)
         .encode(**xy({"text": alt.Text("text:N")}))
     )
@@ -301,7 +305,7 @@ def _radar(
         arc_id += 1
         i = j + 1
     layers.append(
-        _chart(data, arc_rows)
+        _chart(data, "group-arcs", arc_rows)
         .mark_line(strokeWidth=4, strokeCap="butt", opacity=0.85)
         .encode(
             **xy(
@@ -345,7 +349,7 @@ def _radar(
             )
     if whisker_rows:
         layers.append(
-            _chart(data, whisker_rows)
+            _chart(data, "whiskers", whisker_rows)
             .mark_rule(stroke=SERIES_COLOURS["current"], strokeWidth=5, opacity=0.25)
             .encode(
                 **xy(
@@ -398,6 +402,7 @@ def _radar(
                 line_rows.append(
                     {
                         "series": name,
+                        "factor": ids[i],
                         "rank": rank,
                         "segment": f"{rank}-{seg}",
                         "seq": seq,
@@ -422,6 +427,7 @@ def _radar(
                 "rank": rank,
                 "x": x,
                 "y": y,
+                "factor": ids[i],
                 "label": labels[i],
                 "failure_mode": failure[i],
                 "level": v,
@@ -459,14 +465,14 @@ def _radar(
     )
     if gap_rows:
         layers.append(
-            _chart(data, gap_rows)
+            _chart(data, "gap-bridges", gap_rows)
             .mark_line(stroke=MUTED, strokeWidth=1, strokeDash=[1, 3])
             .encode(**xy({"detail": alt.Detail("gap:O"), "order": alt.Order("seq:Q")}))
         )
     # Later series first, so the current outline is drawn on top.
     line_rows.sort(key=lambda r: (-r["rank"], r["segment"], r["seq"]))
     layers.append(
-        _chart(data, line_rows)
+        _chart(data, "outlines", line_rows)
         .mark_line(interpolate="linear")
         .encode(
             **xy(
@@ -486,7 +492,7 @@ def _radar(
     ]
     if other_rows:
         layers.append(
-            _chart(data, other_rows)
+            _chart(data, "overlay-points", other_rows)
             .mark_point(filled=True, size=28, opacity=1)
             .encode(
                 **xy(
@@ -504,7 +510,7 @@ def _radar(
         )
     if point_rows:
         layers.append(
-            _chart(data, point_rows)
+            _chart(data, "points", point_rows)
             .mark_point(filled=True, size=55, opacity=1, stroke="white", strokeWidth=1)
             .encode(
                 **xy(
@@ -532,6 +538,7 @@ def _radar(
                 {
                     "x": x,
                     "y": y,
+                    "factor": ids[i],
                     "label": labels[i],
                     "failure_mode": failure[i],
                     "basis": basis[i],
@@ -541,7 +548,7 @@ def _radar(
                 }
             )
         layers.append(
-            _chart(data, hollow)
+            _chart(data, "unscored", hollow)
             .mark_point(
                 filled=False, shape="circle", size=70, stroke=MUTED, strokeWidth=1.5, fill="white"
             )
@@ -559,7 +566,7 @@ def _radar(
         )
         note = "\u25cb not assessed / not applicable: no score is drawn on that spoke"
         layers.append(
-            _chart(data, [{"x": x_dom[0], "y": y_dom[0], "text": note}])
+            _chart(data, "note", [{"x": x_dom[0], "y": y_dom[0], "text": note}])
             .mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=10, fill=MUTED)
             .encode(**xy({"text": alt.Text("text:N")}))
         )
@@ -582,12 +589,13 @@ def _radar(
                 "assessed": i not in unassessed,
                 "align": aligns[i],
                 "baseline": baselines[i],
+                "factor": ids[i],
                 "label": labels[i],
                 "failure_mode": failure[i],
             }
         )
     layers.append(
-        _chart(data, label_rows)
+        _chart(data, "spoke-labels", label_rows)
         .mark_text(
             lineBreak="\n",
             fontSize=FONT_SIZE,
