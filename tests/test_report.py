@@ -307,6 +307,16 @@ def _pdftotext(path: Path) -> str:
     return done.stdout.decode("utf-8")
 
 
+def test_pdf_draws_text_with_text_fonts(built: dict[str, Path]) -> None:
+    # An emoji font named in the CSS made Pango draw every digit with its keycap glyphs.
+    fonts = set()
+    for page in PdfReader(built["pdf"]).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    assert any(f.startswith("DejaVu-Sans") for f in fonts)
+    assert not [f for f in fonts if "Emoji" in f]
+
+
 def test_pdf_escapes_engagement_text(hostile_built: dict[str, Path]) -> None:
     text = _pdftotext(hostile_built["pdf"])
     assert SCRIPT in text  # shown as text, not swallowed as markup

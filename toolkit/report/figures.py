@@ -20,6 +20,11 @@ __all__ = ["Figures"]
 ChartKind = Literal["radar", "ranked"]
 
 _XML_PROLOGUE = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
+# vl-convert lays text out with its bundled Liberation Sans but writes the generic
+# "sans-serif" into the SVG, which a browser or WeasyPrint may resolve to a wider font
+# (DejaVu Sans) and so clip right-aligned labels. Name the metric-compatible fonts instead.
+_GENERIC_FONT = 'font-family="sans-serif"'
+_MEASURED_FONT = 'font-family="Liberation Sans, Arial, Helvetica, sans-serif"'
 
 
 @dataclass
@@ -51,7 +56,8 @@ class Figures:
                 self.chart(kind).save(buf, format="svg")
             except Exception as exc:  # vl-convert reports rendering problems as plain errors
                 raise ExportError(f"{kind} chart: could not render as SVG ({exc})") from exc
-            self._svg[kind] = _XML_PROLOGUE.sub("", buf.getvalue())
+            svg = _XML_PROLOGUE.sub("", buf.getvalue())
+            self._svg[kind] = svg.replace(_GENERIC_FONT, _MEASURED_FONT)
         return self._svg[kind]
 
     def svg_data_uri(self, kind: ChartKind) -> str:
