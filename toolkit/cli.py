@@ -256,6 +256,102 @@ def report(ctx: click.Context, file: Path, output: Path | None) -> None:
     click.echo(f"wrote {out} ({out.stat().st_size / 1024:.0f} KB)")
 
 
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="OUT.png, .svg, .pdf or .html (self-contained); the suffix picks the format.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["radar", "ranked", "heatmap"]),
+    default="radar",
+    show_default=True,
+    help="The radar, the ranked dot chart, or the evidence heatmap.",
+)
+@click.option("--target", is_flag=True, help="Radar: draw the engagement's target levels.")
+@click.option(
+    "--compare",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Radar: another engagement file (e.g. the previous assessment) drawn as an overlay.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["source", "rater"]),
+    default="source",
+    show_default=True,
+    help="Heatmap: columns by source or by rater.",
+)
+@click.option(
+    "--value",
+    type=click.Choice(["count", "mean"]),
+    default="count",
+    show_default=True,
+    help="Heatmap: number of findings or their mean level.",
+)
+@click.option("--title", default=None, help="Chart title (default: the client's name).")
+@click.option(
+    "--scale", type=click.FloatRange(0.5, 8), default=2.0, show_default=True, help="PNG density."
+)
+@click.pass_context
+def chart(
+    ctx: click.Context,
+    file: Path,
+    output: Path,
+    kind: str,
+    target: bool,
+    compare: Path | None,
+    by: str,
+    value: str,
+    title: str | None,
+    scale: float,
+) -> None:
+    """Draw an engagement's radar, ranked chart or evidence heatmap to PNG, SVG, PDF or HTML."""
+    from toolkit.charts import heatmap_chart, radar_chart, ranked_chart, save_chart
+    from toolkit.errors import ExportError
+
+    fw = _framework(ctx)
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix not in ("png", "svg", "pdf", "html"):
+        raise ExportError(
+            f"{output}: cannot tell the format; end the name in .png, .svg, .pdf or .html"
+        )
+    if kind != "radar" and (target or compare is not None):
+        raise click.UsageError("--target and --compare apply to --kind radar only")
+    engagement = load_engagement(file, framework=fw)
+    scores = score_engagement(engagement, fw)
+    heading = title if title is not None else engagement.client
+    if kind == "radar":
+        previous = previous_label = None
+        if compare is not None:
+            other = load_engagement(compare, framework=fw)
+            previous = score_engagement(other, fw)
+            previous_label = f"{other.date:%b %Y}" if other.date else compare.stem
+        drawing: Any = radar_chart(
+            scores,
+            target=target,
+            previous=previous,
+            previous_label=previous_label or "Previous",
+            framework=fw,
+            title=heading,
+        )
+    elif kind == "ranked":
+        drawing = ranked_chart(scores, framework=fw, title=heading)
+    else:
+        drawing = heatmap_chart(
+            engagement.findings_frame(),
+            by=by,  # type: ignore[arg-type]
+            value=value,  # type: ignore[arg-type]
+            framework=fw,
+        )
+    save_chart(drawing, output, scale=scale)
+    click.echo(f"wrote {output} ({kind}, {output.stat().st_size / 1024:.0f} KB)")
+
+
 def main() -> None:
     """Entry point of the ``tenfold`` console script."""
     sys.exit(cli.main(prog_name="tenfold"))
