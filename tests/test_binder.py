@@ -16,6 +16,7 @@ TENFOLD_REQUIRE_BROWSER=1 (CI), where that is a failure.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -187,6 +188,34 @@ def test_binder_pins_python_and_installs_from_the_one_constraints_file() -> None
         assert os.access(BINDER / script, os.X_OK), f"binder/{script} is not executable"
 
 
+def test_start_exports_the_shared_settings_and_runs_the_command(tmp_path: Path) -> None:
+    env = {"PATH": os.environ["PATH"], "JUPYTER_CONFIG_PATH": "/elsewhere"}
+    out = subprocess.run(
+        [str(BINDER / "start"), "env"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    seen = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+    shared = ROOT / "toolkit" / "dashboard" / "jupyter_config"
+    assert seen["JUPYTER_CONFIG_PATH"].split(":") == [str(shared), "/elsewhere"]
+    assert seen["TENFOLD_BINDER"] == "1"
+    assert seen["TENFOLD_ENGAGEMENTS"] == str(ROOT / "engagements")
+
+
+def test_shared_settings_leave_the_server_address_to_binder() -> None:
+    # On mybinder.org the Jupyter server is JupyterHub's single-user server, which takes its
+    # address from JUPYTERHUB_SERVICE_URL as a default; an address in a config file overrides
+    # that default, and a server bound to 127.0.0.1 inside the container never answers the hub.
+    # `tenfold dashboard` passes --Voila.ip on its command line instead.
+    settings = json.loads(
+        (
+            ROOT / "toolkit" / "dashboard" / "jupyter_config" / "jupyter_server_config.json"
+        ).read_text()
+    )
+    assert "ip" not in settings.get("ServerApp", {}), (
+        "toolkit/dashboard/jupyter_config/jupyter_server_config.json sets ServerApp.ip; "
+        "Binder's server would listen on it instead of the address the hub gives it"
+    )
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.timeout(480)  # the first test to run pays for the build (~2 min)
@@ -224,7 +253,7 @@ def test_jupyterlab_opens_on_the_notebooks(binder_server: str) -> None:
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.timeout(480)  # the first test to run pays for the build (~2 min)
-def test_viewer_renders_the_radar_at_the_binder_url(binder_server: str) -> None:
+def test_viewer_renders_the_radar_at_the_binder_url(binder_server: str, tmp_path: Path) -> None:
     if not Path(CHROMIUM).exists():
         _missing(f"Chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import Route, sync_playwright
@@ -255,6 +284,7 @@ def test_viewer_renders_the_radar_at_the_binder_url(binder_server: str) -> None:
             assert "Harbourline Contact Services" in body
             assert "temporary" in body.lower(), "the viewer does not say the session is temporary"
             assert "Traceback" not in body
+            page.screenshot(path=str(tmp_path / "binder-viewer.png"), full_page=True)
         finally:
             browser.close()
     assert errors == []
