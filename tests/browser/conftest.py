@@ -1,0 +1,252 @@
+"""Fixtures for tests that drive real dashboards in Chromium through Playwright.
+
+- ``browser``: one Chromium per session (Debian's ``/usr/bin/chromium``). Where it is missing the
+  browser tests are skipped with the reason, and the run ends with one line saying so; with
+  ``TENFOLD_REQUIRE_BROWSER=1`` (CI) a missing browser fails the run instead.
+- ``offline``: a browser context in which every request that is not to localhost is blocked (and
+  recorded), as in a meeting room without internet; its pages record page errors and console
+  errors.
+- ``start_voila``: start a Voila server for a notebook on a free port (several servers run on one
+  machine at once), with the environment ``tenfold dashboard`` sets; stopped afterwards by
+  killing its process group.
+- ``engagements_copy``, ``assessment_server``, ``viewer_server``: the two dashboards served on a
+  scratch copy of ``engagements/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from toolkit.dashboard.serve import dashboard_path, free_port, voila_command, voila_env
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL = (
+    "http://127.0.0.1",
+    "http://localhost",
+    "ws://127.0.0.1",
+    "ws://localhost",
+    "data:",
+    "blob:",
+)
+#: Voila's page template asks a CDN for Font Awesome CSS; offline only its icons are missing.
+EXPECTED_BLOCKED = ("https://cdn.jsdelivr.net/npm/@fortawesome/",)
+START_TIMEOUT = 90.0
+
+_skipped: list[str] = []
+
+
+def _why_no_browser() -> str | None:
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found (install it with `apt-get install -y chromium`)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    return None
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _skipped:
+        terminalreporter.write_line(f"browser tests skipped: {_skipped[0]}")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Chromium, launched once per test session."""
+    reason = _why_no_browser()
+    if reason is not None:
+        if os.environ.get("TENFOLD_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests are required here (TENFOLD_REQUIRE_BROWSER=1): {reason}")
+        _skipped.append(reason)
+        pytest.skip(f"browser tests skipped: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Offline:
+    """A browser context with no internet: what was blocked, and what went wrong in pages."""
+
+    context: Any
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def new_page(self) -> Any:
+        page = self.context.new_page()
+        page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        page.on("console", self._console)
+        return page
+
+    def _console(self, message: Any) -> None:
+        if message.type != "error":
+            return
+        where = (message.location or {}).get("url", "")
+        if where.startswith(EXPECTED_BLOCKED) or (
+            "net::ERR_FAILED" in message.text and where in self.blocked
+        ):
+            return
+        self.errors.append(f"console error: {message.text} ({where})")
+
+    @property
+    def unexpected_blocked(self) -> list[str]:
+        """Blocked requests other than Voila's Font Awesome CSS."""
+        return [u for u in self.blocked if not u.startswith(EXPECTED_BLOCKED)]
+
+
+@pytest.fixture
+def offline(browser: Any) -> Iterator[Offline]:
+    """A fresh context that blocks (and records) every request not to localhost."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    state = Offline(context)
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(LOCAL):
+            r.continue_()
+        else:
+            state.blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    yield state
+    context.close()
+
+
+@dataclass
+class VoilaServer:
+    """A running Voila server."""
+
+    url: str
+    folder: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        """Stop the server and its kernels (the whole process group)."""
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, sig)
+                self.process.wait(timeout=15)
+            except ProcessLookupError:
+                pass
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=15)
+
+    def log_tail(self, n: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
+
+
+def _serve(notebook: Path, folder: Path, log: Path) -> VoilaServer:
+    port = free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            voila_command(notebook, port=port),
+            env=voila_env(folder),
+            cwd=notebook.parent,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so kernels stop with it
+        )
+    server = VoilaServer(f"http://127.0.0.1:{port}/", folder, process, log)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"Voila exited with {process.returncode}:\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(server.url + "api/status", timeout=2):
+                return server
+        except urllib.error.HTTPError:  # answering, even if not that route
+            return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.25)
+    server.stop()
+    pytest.fail(f"Voila did not answer within {START_TIMEOUT:.0f} s:\n{server.log_tail()}")
+
+
+@pytest.fixture
+def start_voila(tmp_path: Path) -> Iterator[Callable[..., VoilaServer]]:
+    """A factory: ``start_voila(notebook, folder)`` -> a running server, stopped after the test."""
+    servers: list[VoilaServer] = []
+
+    def start(notebook: str | Path, folder: str | Path | None = None) -> VoilaServer:
+        data = Path(folder) if folder is not None else tmp_path
+        server = _serve(Path(notebook).resolve(), data, tmp_path / f"voila-{len(servers)}.log")
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def engagements_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch copy of the project's engagements folder, one per test module."""
+    folder = tmp_path_factory.mktemp("engagements")
+    for path in sorted((ROOT / "engagements").glob("*.json")):
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def _module_server(
+    which: str, folder: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[VoilaServer]:
+    log = tmp_path_factory.mktemp("voila") / f"{which}.log"
+    server = _serve(dashboard_path(which), folder, log)  # type: ignore[arg-type]
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def assessment_server(
+    browser: Any, engagements_copy: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[VoilaServer]:
+    """The assessment dashboard served on :func:`engagements_copy`."""
+    yield from _module_server("assessment", engagements_copy, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def viewer_server(
+    browser: Any, engagements_copy: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[VoilaServer]:
+    """The viewer dashboard served on :func:`engagements_copy`."""
+    yield from _module_server("viewer", engagements_copy, tmp_path_factory)
+
+
+def _wait_for_dashboard(page: Any, timeout: float = 90.0) -> None:
+    page.wait_for_selector(".vega-embed svg, .vega-embed canvas", timeout=timeout * 1000)
+    page.wait_for_function(
+        "() => !document.body.innerText.includes('Loading widget')", timeout=timeout * 1000
+    )
+
+
+@pytest.fixture
+def wait_for_dashboard() -> Callable[..., None]:
+    """``wait_for_dashboard(page)``: wait until a chart is drawn and no widget is loading."""
+    return _wait_for_dashboard
