@@ -368,6 +368,68 @@ def test_pptx_shapes_stay_on_the_slide(built: dict[str, Path]) -> None:
             assert shape.top + shape.height <= prs.slide_height, (number, shape.name)
 
 
+def _long_winded() -> Engagement:
+    """Long titles, names, evidence and reasons everywhere: what a slide must cut to fit."""
+    e = Engagement.new(
+        client="Very Long Client Name Holdings International Customer Care Division " * 3,
+        lead="Maximilian Alexander von Hohenzollern-Sigmaringen " * 2,
+        title="A very long diagnostic title that goes on about service management " * 2,
+        date=dt.date(2026, 1, 1),
+    )
+    evidence = "Evidence with many words that keeps going well beyond one line of a slide " * 6
+    for fid in ("sponsorship", "main_metric", "purpose", "authority", "connection"):
+        for i in range(8):
+            e = e.add_finding(
+                factor=fid, level=i % 5, evidence=evidence, rater=f"Rater With A Long Name {i % 3}"
+            )
+        e = e.set_target(fid, 4)
+    return e.set_override("connection", 0, reason="A long consensus reason " * 20, by="Ana")
+
+
+def _text_height(frame: object, width: int) -> float:
+    """Estimated height (EMU) of a text frame's wrapped text, measured in Liberation Sans.
+
+    Liberation Sans is wider than the template's Calibri, so the estimate errs on the safe side.
+    """
+    from PIL import ImageFont
+
+    font_file = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf")
+    if not font_file.exists():
+        pytest.skip("Liberation Sans (fonts-liberation) is missing")
+    emu_per_pt = 12700
+    inner = width - 2 * 91440  # default left and right insets of 0.1 in
+    height = 2 * 45720.0  # default top and bottom insets of 0.05 in
+    for p in frame.paragraphs:  # type: ignore[attr-defined]
+        size = p.runs[0].font.size.pt if p.runs and p.runs[0].font.size else 18
+        font = ImageFont.truetype(str(font_file), 100)  # bold: the wider face, for all text
+        lines, line = 1, ""
+        for word in p.text.split(" "):
+            trial = f"{line} {word}".strip()
+            if font.getlength(trial) * size / 100 * emu_per_pt > inner and line:
+                lines, line = lines + 1, word
+            else:
+                line = trial
+        height += (p.space_before.pt if p.space_before is not None else 0) * emu_per_pt
+        height += lines * size * 1.2 * emu_per_pt
+    return height
+
+
+def test_pptx_text_fits_its_boxes(tmp_path: Path, built: dict[str, Path]) -> None:
+    decks = [built["pptx"], build_report(_long_winded(), tmp_path / "long.pptx")]
+    for deck in decks:
+        for number, slide in enumerate(Presentation(str(deck)).slides, start=1):
+            for shape in slide.shapes:
+                if shape.has_text_frame and shape.text_frame.text:
+                    needed = _text_height(shape.text_frame, shape.width)
+                    assert needed <= shape.height, (deck.name, number, shape.name)
+                if shape.has_table:
+                    table = shape.table
+                    for row in table.rows:
+                        for i, cell in enumerate(row.cells):
+                            needed = _text_height(cell.text_frame, table.columns[i].width)
+                            assert needed <= row.height, (deck.name, number, cell.text)
+
+
 def test_pptx_cuts_long_evidence_lists(hostile_built: dict[str, Path]) -> None:
     prs = Presentation(str(hostile_built["pptx"]))
     slide = next(s for s in prs.slides if s.shapes.title.text.endswith("Clear main metric"))

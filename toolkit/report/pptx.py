@@ -105,11 +105,12 @@ def _title_slide(prs: Any, content: ReportContent) -> None:
     c = content.cover
     slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_LAYOUT])
     title = slide.shapes.title
-    title.left, title.top = _MARGIN, Inches(1.9)
-    title.width, title.height = _WIDTH - 2 * _MARGIN, Inches(1.5)
-    title.text = _clip(c.title, 90)
+    title.left, title.top = _MARGIN, Inches(1.6)
+    title.width, title.height = _WIDTH - 2 * _MARGIN, Inches(1.8)
+    title.text = _clip(c.title, 75)  # two lines at 36 pt
+    title.text_frame.word_wrap = True
     for r in title.text_frame.paragraphs[0].runs:
-        r.font.size = Pt(40)
+        r.font.size = Pt(36)
         r.font.bold = True
         r.font.color.rgb = _INK
     sub = slide.placeholders[1]
@@ -155,7 +156,7 @@ def _summary_slide(prs: Any, content: ReportContent) -> None:
     size = 13 if len(rows) <= 12 else 10
     shape = slide.shapes.add_table(len(rows) + 1, 4, left, top, width, row_height * (len(rows) + 1))
     table = shape.table
-    widths = (0.46, 0.16, 0.14, 0.24)
+    widths = (0.42, 0.26, 0.14, 0.18)  # the score column fits "not applicable"
     for i, share in enumerate(widths):
         table.columns[i].width = int(width * share)
     for i, head in enumerate(("Factor", "Score", "Target", "Priority")):
@@ -211,7 +212,8 @@ def _factor_slide(prs: Any, s: FactorSection) -> None:
     frame = _textbox(slide, right, Inches(1.3), _WIDTH - right - _MARGIN, Inches(5.8))
     _para(frame, "Evidence", size=14, bold=True, color=_MUTED, first=True)
     for f in s.findings[:_MAX_EVIDENCE]:
-        _para(frame, _clip(f"\u2022 [{f.level}] {f.evidence} ({f.source}, {f.rater})"), size=13)
+        line = f"\u2022 Level {f.level}: {f.evidence} ({f.source}, {f.rater})"
+        _para(frame, _clip(line), size=13)
     more = len(s.findings) - _MAX_EVIDENCE
     if more > 0:
         _para(frame, f"and {more} more finding{'s' if more != 1 else ''}", size=12, color=_MUTED)
