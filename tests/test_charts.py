@@ -35,9 +35,11 @@ def scores(sample: Engagement) -> pd.DataFrame:
 
 
 def rows(spec: dict[str, Any], layer: str) -> list[dict[str, Any]]:
-    """The data rows of the radar layer called ``layer`` (empty when it is absent)."""
-    data: list[dict[str, Any]] = spec["datasets"].get(f"radar-{layer}", [])
-    return data
+    """The data rows of the radar layer called ``layer`` (empty when there is no such layer)."""
+    for lay in spec["layer"]:
+        if lay.get("name") == layer:
+            return data_of(spec, lay)
+    return []
 
 
 def data_of(spec: dict[str, Any], *nodes: dict[str, Any]) -> list[dict[str, Any]]:
@@ -379,7 +381,7 @@ def test_saved_html_is_self_contained(scores: pd.DataFrame, tmp_path: Path) -> N
     assert re.findall(r"<script[^>]*\bsrc=", html, flags=re.IGNORECASE) == []
     assert "cdn.jsdelivr" not in html and "esm.sh" not in html
     assert "vega-lite" in html.lower() and len(html) > 300_000  # the libraries are inlined
-    assert "radar-points" in html  # and the chart with its data
+    assert '"name":"points"' in html.replace(" ", "")  # and the chart with its data
 
 
 def test_save_chart_format_option_overrides_the_suffix(
@@ -417,4 +419,17 @@ def test_chart_widget_is_an_offline_jupyter_chart(scores: pd.DataFrame) -> None:
     widget = chart_widget(radar_chart(scores))
     assert isinstance(widget, alt.JupyterChart)
     assert alt.JupyterChart._is_offline is True
-    assert widget.spec["datasets"]["radar-points"]  # the spec carries the data
+    assert rows(widget.spec, "points")  # the spec carries the data
+
+
+def test_radar_concatenates_with_its_companions(scores: pd.DataFrame) -> None:
+    spec = alt.hconcat(radar_chart(scores), ranked_chart(scores)).to_dict()
+    assert len(spec["hconcat"]) == 2
+    assert png_is_drawn(render_chart(spec, "png", scale=1)) > 0.03
+
+
+def test_radar_spec_is_still_validated(scores: pd.DataFrame) -> None:
+    chart = radar_chart(scores)
+    chart.layer[0].mark = "no-such-mark"
+    with pytest.raises(Exception, match="no-such-mark"):
+        chart.to_dict()

@@ -10,7 +10,7 @@ equal pixels per level on both axes and no axes drawn.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
@@ -25,7 +25,7 @@ from toolkit.charts._style import (
     SERIES_DASHES,
     framework_or_default,
     group_scale,
-    named,
+    inline,
     number,
     text_width,
     wrap_label,
@@ -80,15 +80,42 @@ def _runs(present: list[bool]) -> list[list[int]]:
 def _chart(
     data: dict[str, list[dict[str, Any]]], name: str, rows: list[dict[str, Any]]
 ) -> alt.Chart:
-    """A layer called ``name`` reading ``rows`` from the top-level dataset ``radar-<name>``.
-
-    Named datasets keep the spec deterministic and compact (validated once, by ``to_dict``),
-    and let tests and tools find a layer's data by name.
-    """
-    data[f"radar-{name}"] = rows
-    chart = alt.Chart(named(f"radar-{name}"))
+    """A layer called ``name`` drawing ``rows`` (also kept in ``data``, by layer name)."""
+    data[name] = rows
+    chart = alt.Chart(inline(rows))
     chart.name = name
     return chart
+
+
+class RadarChart(alt.LayerChart):
+    """A layer chart whose generated data rows are not validated again on every ``to_dict``.
+
+    Altair checks a spec against the Vega-Lite schema each time it is turned into a dict, and
+    for a radar most of that time goes to the few hundred data rows, which this module builds
+    itself (plain lists of flat dicts). Here the spec is validated with each layer's inline
+    rows stood in for by a named reference, which keeps a redraw well within the live
+    dashboard's budget. Inside a concatenation or layer built by the caller, the outer chart
+    validates everything as usual.
+    """
+
+    def to_dict(
+        self,
+        validate: bool = True,
+        *,
+        format: Literal["vega-lite", "vega"] = "vega-lite",
+        ignore: list[str] | None = None,
+        context: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        spec = super().to_dict(validate=False, format=format, ignore=ignore, context=context)
+        if validate and format == "vega-lite" and context is None:
+            layers = [
+                {**lay, "data": {"name": str(lay.get("name", "rows"))}}
+                if "values" in lay.get("data", {})
+                else lay
+                for lay in spec.get("layer", [])
+            ]
+            self.validate({**spec, "layer": layers})
+        return spec
 
 
 def _xy(r: float, theta: float) -> tuple[float, float]:
@@ -621,12 +648,11 @@ def _radar(
         )
     )
 
-    chart = alt.LayerChart(layer=layers)
+    chart = RadarChart(layer=layers)
     # Plain attribute assignment: .properties() would validate the data rows once more.
     chart.width = width
     chart.height = height
     chart.view = alt.ViewBackground(stroke=None)
-    chart.datasets = data
     if title:
         chart.title = alt.Title(title, anchor="start", color=INK, fontSize=14)
     return chart
