@@ -87,6 +87,12 @@ class Cover:
     framework_id: str
     framework_version: str
 
+    @property
+    def short_client(self) -> str:
+        """The client's name cut to 60 characters, for running headers."""
+        name = " ".join(self.client.split())
+        return name if len(name) <= 60 else name[:59].rstrip() + "\u2026"
+
 
 @dataclass(frozen=True)
 class ScoreRow:
