@@ -19,7 +19,7 @@ from toolkit.errors import TenfoldError
 from toolkit.findings import SOURCES, Engagement
 from toolkit.framework import Framework, load_framework
 from toolkit.scoring import score_engagement, score_findings, summarize
-from toolkit.spreadsheets import export_findings, import_findings, read_findings
+from toolkit.spreadsheets import export_findings, read_findings
 from toolkit.store import load_engagement, save_engagement, update_engagement
 
 EXIT_BAD_INPUT = 2
@@ -140,11 +140,10 @@ def add(
 def import_(ctx: click.Context, file: Path, findings: Path) -> None:
     """Import findings from a CSV or XLSX file: all rows, or none."""
     fw = _framework(ctx)
-    before = len(load_engagement(file, framework=fw).findings)
-    saved = update_engagement(
-        file, lambda e: import_findings(e, findings, framework=fw), framework=fw
-    )
-    click.echo(f"imported {len(saved.findings) - before} findings into {file}")
+    lead = load_engagement(file, framework=fw).lead
+    new = read_findings(findings, framework=fw, default_rater=lead)
+    update_engagement(file, lambda e: e.with_findings([*e.findings, *new]), framework=fw)
+    click.echo(f"imported {len(new)} findings into {file}")
 
 
 @cli.command()
