@@ -127,15 +127,19 @@ def save_chart(
     return out
 
 
-def chart_widget(chart: alt.TopLevelMixin) -> alt.JupyterChart:
+def chart_widget(
+    chart: alt.TopLevelMixin, *, renderer: Literal["svg", "canvas"] = "svg"
+) -> alt.JupyterChart:
     """A widget that shows ``chart`` in JupyterLab or Voila with no network access.
 
     Offline mode is switched on once per kernel (the Vega bundle is served from vl-convert, in
     the kernel, instead of a CDN). Update the widget in place with ``widget.chart = new_chart``.
+    Charts are drawn as SVG by default: crisp at any zoom, and their text can be selected and
+    found by browser tests; tooltips work with either renderer.
     """
     global _offline_enabled
     if not _offline_enabled:
         alt.JupyterChart.enable_offline()
         _offline_enabled = True
     spec: Any = chart
-    return alt.JupyterChart(spec)
+    return alt.JupyterChart(spec, embed_options={"renderer": renderer, "actions": False})

@@ -1,0 +1,51 @@
+"""The charts render in Voila with no internet: every request not to localhost is blocked.
+
+This is the proof behind :func:`toolkit.chart_widget`: Altair's JupyterChart in offline mode
+loads Vega from the kernel (vl-convert), not from a CDN, so a meeting room without internet
+still sees the radar, its companions and their tooltips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+NOTEBOOK = Path(__file__).parent / "notebooks" / "charts_offline.ipynb"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_charts_render_offline_with_tooltips(
+    start_voila: Callable[..., Any],
+    offline: Any,
+    wait_for_dashboard: Callable[..., None],
+    tmp_path: Path,
+) -> None:
+    server = start_voila(NOTEBOOK, tmp_path)
+    page = offline.new_page()
+    page.goto(server.url, wait_until="domcontentloaded", timeout=90_000)
+    wait_for_dashboard(page)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.vega-embed svg.marks').length >= 3", timeout=60_000
+    )
+    svgs = page.locator(".vega-embed svg.marks")
+    assert svgs.count() == 3
+    radar = svgs.nth(0)
+    labels = radar.locator("text").all_text_contents()
+    assert "Harbourline Contact Services" in labels  # the title: the engagement's client
+    assert "Composure(not assessed)" in labels  # the unscored spoke is marked (two lines)
+    assert {"Ad hoc", "Partial", "Established", "Embedded"} <= set(labels)
+    ranked_labels = svgs.nth(1).locator("text").all_text_contents()
+    assert "Factors from weakest to strongest" in ranked_labels
+    # A tooltip on a radar point, drawn by vega-tooltip from the offline bundle.
+    point = radar.locator("g.mark-symbol.role-mark path").first
+    point.hover(force=True)
+    page.wait_for_selector("#vg-tooltip-element.visible", timeout=10_000)
+    tooltip = page.locator("#vg-tooltip-element").inner_text()
+    assert "Failure mode" in tooltip and "Factor" in tooltip
+    # Nothing but Voila's Font Awesome CSS tried to leave the machine, and nothing broke.
+    assert offline.unexpected_blocked == []
+    assert offline.errors == []
