@@ -7,8 +7,15 @@ One content model (:mod:`toolkit.report.content`), four formats::
     build_report(engagement, "harbourline.pptx")   # 16:9 deck: title, summary, charts, priorities
     build_report(engagement, "harbourline.xlsx")   # sheets Scores, Findings, Framework
 
-Dashboards offer the same files as downloads through :func:`report_bytes` and
-:func:`report_filename`.
+Dashboards offer the same files as downloads::
+
+    data = report_bytes(engagement, "pdf")     # bytes, nothing written to disk
+    name = report_filename(engagement, "pdf")  # "harbourline-contact-services-2026-11-16.pdf"
+    mime = MEDIA_TYPES["pdf"]                  # "application/pdf"
+
+Every piece of engagement text is escaped in HTML and PDF and written as literal text in PPTX
+and XLSX (formula-like cells neutralised). A factor without a score reads "not assessed" or
+"not applicable", never 0.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from toolkit.framework import Framework
 from toolkit.report.content import ReportContent, build_content
 
 __all__ = [
+    "MEDIA_TYPES",
     "REPORT_FORMATS",
     "ReportContent",
     "ReportFormat",
