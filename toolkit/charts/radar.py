@@ -250,7 +250,20 @@ def _radar(
     half_w += 8
     half_h += 6
     unassessed = [i for i in range(n) if math.isnan(current.iloc[i])]
-    bottom_extra = _NOTE_SPACE if unassessed else 0
+    has_ranges = {"min", "max", "n_raters"} <= set(scores.columns) and bool(
+        (
+            (pd.to_numeric(scores["n_raters"], errors="coerce") >= 2)
+            & scores["min"].notna()
+            & scores["max"].notna()
+            & (pd.Series(basis, index=scores.index) != "not applicable")
+        ).any()
+    )
+    notes = []
+    if has_ranges:
+        notes.append("Pale bar on a spoke: lowest to highest rater level")
+    if unassessed:
+        notes.append("\u25cb Not assessed or not applicable: no score is drawn on that spoke")
+    bottom_extra = _NOTE_SPACE + 12 * (len(notes) - 1) if notes else 0
     width = round(2 * half_w)
     height = round(2 * half_h + bottom_extra)
     x_dom = [round(-half_w / k, 4), round(half_w / k, 4)]
@@ -300,16 +313,6 @@ def _radar(
             .mark_rule(**mark)
             .encode(**xy({"x2": alt.X2("x2:Q"), "y2": alt.Y2("y2:Q")}))
         )
-    ring_label_theta = math.pi / n
-    ring_labels = []
-    for level in (1, 2, 3, 4):
-        x, y = _xy(level, ring_label_theta)
-        ring_labels.append({"x": x, "y": y, "text": level_names[level]})
-    layers.append(
-        _chart(data, "ring-labels", ring_labels)
-        .mark_text(align="left", baseline="bottom", dx=3, dy=-1, fontSize=9, fill=MUTED)
-        .encode(**xy({"text": alt.Text("text:N")}))
-    )
 
     # -- group arcs outside the outer ring ----------------------------------------------------
     group_names, group_colours, group_label = group_scale(pd.DataFrame({"group": groups}), fw)
@@ -349,6 +352,30 @@ def _radar(
                 }
             )
         )
+    )
+
+    # -- ring labels, between two spokes, on a white halo that masks the grid beneath ------
+    ring_label_theta = math.pi / n
+    ring_labels = []
+    for level in (1, 2, 3, 4):
+        x, y = _xy(level, ring_label_theta)
+        ring_labels.append({"x": x, "y": y, "text": level_names[level]})
+    ring_text: dict[str, Any] = {
+        "align": "left",
+        "baseline": "bottom",
+        "dx": 3,
+        "dy": -1,
+        "fontSize": 9,
+    }
+    layers.append(
+        _chart(data, "ring-label-halo", ring_labels)
+        .mark_text(**ring_text, fill="white", stroke="white", strokeWidth=3, strokeJoin="round")
+        .encode(**xy({"text": alt.Text("text:N")}))
+    )
+    layers.append(
+        _chart(data, "ring-labels", ring_labels)
+        .mark_text(**ring_text, fill=MUTED)
+        .encode(**xy({"text": alt.Text("text:N")}))
     )
 
     # -- rater range whiskers -------------------------------------------------------------
@@ -591,10 +618,20 @@ def _radar(
                 )
             )
         )
-        note = "\u25cb not assessed / not applicable: no score is drawn on that spoke"
+
+    # -- a key to the marks that the legend cannot show ---------------------------------------
+    if notes:
         layers.append(
-            _chart(data, "note", [{"x": x_dom[0], "y": y_dom[0], "text": note}])
-            .mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=10, fill=MUTED)
+            _chart(data, "note", [{"x": x_dom[0], "y": y_dom[0], "text": "\n".join(notes)}])
+            .mark_text(
+                align="left",
+                baseline="bottom",
+                dx=4,
+                dy=-4 - 12 * (len(notes) - 1),
+                fontSize=10,
+                fill=MUTED,
+                lineBreak="\n",
+            )
             .encode(**xy({"text": alt.Text("text:N")}))
         )
 
