@@ -35,14 +35,23 @@ def app(folder: Path) -> AssessmentApp:
     return AssessmentApp(folder)
 
 
+def records(spec: Any) -> list[dict[str, Any]]:
+    """Every data record anywhere in a chart's spec (inline values or named datasets)."""
+    if isinstance(spec, list):
+        return [r for item in spec for r in records(item)]
+    if not isinstance(spec, dict):
+        return []
+    found = [spec] if "series" in spec or "label" in spec else []
+    return found + [r for value in spec.values() for r in records(value)]
+
+
 def radar_levels(chart: Any, series: str = "Current") -> dict[str, float]:
     """The level drawn for each factor label in one series of a radar chart."""
-    out = {}
-    for rows in chart.to_dict()["datasets"].values():
-        for row in rows:
-            if row.get("series") == series and "level" in row and "label" in row:
-                out[row["label"]] = row["level"]
-    return out
+    return {
+        r["label"]: r["level"]
+        for r in records(chart.to_dict())
+        if r.get("series") == series and "level" in r and "label" in r
+    }
 
 
 def record(app: AssessmentApp, factor: str, level: int, evidence: str) -> bool:
@@ -259,3 +268,16 @@ def test_saved_file_is_valid_json_after_every_change(app: AssessmentApp, folder:
     app.undo()
     json.loads((folder / SAMPLE.name).read_text(encoding="utf-8"))
     assert (folder / (SAMPLE.name + ".bak")).exists()
+
+
+def test_opening_the_page_shows_the_file_as_it_is_now(folder: Path) -> None:
+    """A preheated app may be minutes old when a person opens the page: it reads again."""
+    app = AssessmentApp(folder)
+    other = AssessmentApp(folder)
+    assert record(other, "composure", 4, "Added in another tab before this page opened")
+    shutil.copy(folder / SAMPLE.name, folder / "copy-of-sample.json")
+    assert len(app.engagement.findings) == 45
+    app.opened._handle_message(app.opened, {"event": "opened"}, [])
+    assert len(app.engagement.findings) == 46
+    assert app.path == folder / SAMPLE.name  # still the engagement that was open
+    assert str(folder / "copy-of-sample.json") in [v for _l, v in app.picker.options]

@@ -12,6 +12,7 @@ import pytest
 
 from toolkit import load_engagement, save_engagement
 from toolkit.dashboard import DownloadButton, ViewerApp
+from toolkit.dashboard.opened import PageOpened
 from toolkit.dashboard.viewer import BINDER_NOTICE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,7 +20,7 @@ SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
 EARLIER = ROOT / "engagements" / "harbourline-2026-05.json"
 
 #: Widgets that only show or choose what is shown.
-READ_ONLY = (widgets.HTML, widgets.Dropdown, widgets.Box, widgets.Accordion)
+READ_ONLY = (widgets.HTML, widgets.Dropdown, widgets.Box, widgets.Accordion, PageOpened)
 #: Widgets that could change something (typing, ticking, clicking a command).
 WRITING = (
     widgets.Button,
@@ -40,6 +41,16 @@ def folder(tmp_path: Path) -> Path:
     if EARLIER.exists():
         shutil.copy(EARLIER, tmp_path / EARLIER.name)
     return tmp_path
+
+
+def records(spec: Any) -> list[dict[str, Any]]:
+    """Every data record anywhere in a chart's spec (inline values or named datasets)."""
+    if isinstance(spec, list):
+        return [r for item in spec for r in records(item)]
+    if not isinstance(spec, dict):
+        return []
+    found = [spec] if "series" in spec or "label" in spec else []
+    return found + [r for value in spec.values() for r in records(value)]
 
 
 def walk(widget: Any) -> list[Any]:
@@ -70,9 +81,7 @@ def test_shows_the_sample_engagement(folder: Path) -> None:
 def test_radar_shows_the_previous_assessment_of_the_same_client(folder: Path) -> None:
     app = ViewerApp(folder, open=SAMPLE.name)
     assert app.previous is not None and app.previous.path.name == EARLIER.name
-    series = {
-        row.get("series") for rows in app.radar.chart.to_dict()["datasets"].values() for row in rows
-    }
+    series = {r.get("series") for r in records(app.radar.chart.to_dict())}
     assert {"Current", "Target", "Previous (May 2026)"} <= series
     earlier = ViewerApp(folder, open=EARLIER.name)
     assert earlier.previous is None  # nothing before May
@@ -145,3 +154,14 @@ def test_binder_notice_only_when_asked(folder: Path, monkeypatch: pytest.MonkeyP
 def test_folder_from_the_environment(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TENFOLD_ENGAGEMENTS", str(folder))
     assert ViewerApp().folder == folder
+
+
+def test_opening_the_page_shows_the_folder_as_it_is_now(folder: Path) -> None:
+    app = ViewerApp(folder, open=SAMPLE.name)
+    path = folder / SAMPLE.name
+    save_engagement(
+        load_engagement(path).add_finding(factor="composure", level=2, evidence="Late news"), path
+    )
+    app.opened._handle_message(app.opened, {"event": "opened"}, [])
+    assert app.engagement is not None and len(app.engagement.findings) == 46
+    assert "not assessed" not in app.factors.titles[list(app.scores.index).index("composure")]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from toolkit.dashboard.assessment import AssessmentApp
 from toolkit.dashboard.download import DownloadButton
-from toolkit.dashboard.serve import CONFIG_DIR, dashboard_path, wait_for_visitor
+from toolkit.dashboard.serve import CONFIG_DIR, dashboard_path
 from toolkit.dashboard.viewer import ViewerApp
 
 __all__ = [
@@ -21,5 +21,4 @@ __all__ = [
     "DownloadButton",
     "ViewerApp",
     "dashboard_path",
-    "wait_for_visitor",
 ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 from toolkit.dashboard import changes
+from toolkit.dashboard.assessment_layout import NO_LEVEL, RADAR_SIZE, AssessmentLayout, slug
 from toolkit.dashboard.common import (
-    CSS,
     EngagementFile,
     Tone,
     default_folder,
@@ -33,9 +32,8 @@ from toolkit.dashboard.common import (
     style_widget,
     summary_html,
 )
-from toolkit.dashboard.download import DownloadButton
 from toolkit.errors import TenfoldError
-from toolkit.findings import SOURCES, Engagement
+from toolkit.findings import Engagement
 from toolkit.framework import Framework, load_framework
 from toolkit.scoring import score_engagement
 from toolkit.spreadsheets import export_findings
@@ -43,17 +41,8 @@ from toolkit.store import load_engagement, save_engagement, update_engagement
 
 __all__ = ["AssessmentApp", "slug"]
 
-NO_LEVEL = -1
-RADAR_SIZE = 360  # the "none" choice of the target and override pickers
 
-
-def slug(text: str) -> str:
-    """A safe ASCII file-name part: ``"Café Nord"`` -> ``"cafe-nord"``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "engagement"
-
-
-class AssessmentApp:
+class AssessmentApp(AssessmentLayout):
     """The assessment dashboard, built from widgets; display it with ``display(app)``.
 
     Parameters
@@ -95,181 +84,6 @@ class AssessmentApp:
         self._build()
         self.refresh_files(select=open)
 
-    # -- layout -------------------------------------------------------------------------------
-    def _build(self) -> None:
-        fw = self.framework
-        self.header = widgets.HTML(header_html(None))
-        self.picker = widgets.Dropdown(
-            description="Engagement",
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="520px"),
-        )
-        self.picker.observe(self._on_pick, names="value")
-        self.reload_button = widgets.Button(
-            description="Reload", tooltip="Read the engagement file again", icon="refresh"
-        )
-        self.reload_button.on_click(lambda _b: self.reload())
-        self.new_button = widgets.ToggleButton(description="New engagement…", value=False)
-        self.undo_button = widgets.Button(description="Undo", disabled=True, icon="undo")
-        self.undo_button.on_click(lambda _b: self.undo())
-        self.saved = widgets.HTML("")
-        toolbar = widgets.HBox(
-            [self.picker, self.reload_button, self.new_button, self.undo_button, self.saved],
-            layout=widgets.Layout(align_items="center", grid_gap="8px", flex_flow="row wrap"),
-        )
-        self.new_client = widgets.Text(description="Client", placeholder="Client name")
-        self.new_title = widgets.Text(description="Title", value="Service management diagnostic")
-        self.new_lead = widgets.Text(description="Lead", placeholder="Engagement lead")
-        self.create_button = widgets.Button(description="Create", button_style="primary")
-        self.create_button.on_click(lambda _b: self.create())
-        self.new_panel = widgets.HBox(
-            [self.new_client, self.new_title, self.new_lead, self.create_button],
-            layout=widgets.Layout(display="none", grid_gap="6px", flex_flow="row wrap"),
-        )
-        self.new_button.observe(
-            lambda ch: setattr(self.new_panel.layout, "display", "flex" if ch["new"] else "none"),
-            names="value",
-        )
-        self.message = widgets.HTML("")
-
-        # The finding form (left), the factor's prompts (middle), the radar (right).
-        self.factor = widgets.Dropdown(
-            options=[(f"{f.label} — {f.failure_mode}", f.id) for f in fw.factors],
-            description="Factor",
-            layout=widgets.Layout(width="100%"),
-        )
-        self.factor.observe(self._on_factor, names="value")
-        self.level = widgets.ToggleButtons(
-            options=[(f"{lv.level} {lv.name}", lv.level) for lv in fw.levels],
-            value=None,
-            style={"button_width": "auto"},
-        )
-        self.level.observe(lambda _c: self._show_anchor(), names="value")
-        self.anchor = widgets.HTML("")
-        self.evidence = widgets.Textarea(
-            description="Evidence",
-            placeholder="What was seen, heard or read (a quote, a number, a document)",
-            layout=widgets.Layout(width="100%", height="84px"),
-        )
-        self.source = widgets.Dropdown(
-            options=list(SOURCES), value="interview", description="Source"
-        )
-        self.rater = widgets.Text(description="Rater", placeholder="engagement lead")
-        self.add_button = widgets.Button(
-            description="Add finding", button_style="primary", icon="plus"
-        )
-        self.add_button.on_click(lambda _b: self.submit())
-        self.cancel_button = widgets.Button(
-            description="Cancel edit", layout=widgets.Layout(display="none")
-        )
-        self.cancel_button.on_click(lambda _b: self.cancel_edit())
-        form = widgets.VBox(
-            [
-                widgets.HTML('<div class="tf-section">Record a finding</div>'),
-                self.factor,
-                self.level,
-                self.anchor,
-                self.evidence,
-                self.source,
-                self.rater,
-                widgets.HBox([self.add_button, self.cancel_button]),
-            ],
-            layout=widgets.Layout(width="410px", min_width="340px"),
-        )
-        self.prompts = widgets.HTML("")
-        prompts = widgets.VBox(
-            [self.prompts], layout=widgets.Layout(width="236px", min_width="220px")
-        )
-        style_widget(prompts, "tf-card", "tf-prompts")
-
-        self.radar_box = widgets.VBox(layout=widgets.Layout(width="640px"))
-        self.summary = widgets.HTML("")
-        self.png_button = DownloadButton(
-            "Radar PNG",
-            self._filename("radar", "png"),
-            self._radar_png,
-            on_error=self._export_failed,
-        )
-        self.csv_button = DownloadButton(
-            "Findings CSV",
-            self._filename("findings", "csv"),
-            lambda: self._findings_bytes("csv"),
-            on_error=self._export_failed,
-        )
-        self.xlsx_button = DownloadButton(
-            "Findings XLSX",
-            self._filename("findings", "xlsx"),
-            lambda: self._findings_bytes("xlsx"),
-            on_error=self._export_failed,
-        )
-        exports = widgets.HBox(
-            [self.png_button, self.csv_button, self.xlsx_button],
-            layout=widgets.Layout(grid_gap="6px"),
-        )
-        right = widgets.VBox(
-            [self.radar_box, self.summary, exports], layout=widgets.Layout(width="640px")
-        )
-
-        # The selected factor: its findings (edit, delete) and its settings.
-        self.factor_title = widgets.HTML("")
-        self.findings_box = widgets.VBox()
-        self.not_applicable = widgets.Checkbox(
-            description="Not applicable to this client", indent=False
-        )
-        self.not_applicable.observe(self._on_not_applicable, names="value")
-        self.target = widgets.ToggleButtons(
-            options=[("none", NO_LEVEL)] + [(str(lv), lv) for lv in range(5)],
-            value=NO_LEVEL,
-            description="Target",
-            style={"button_width": "auto", "description_width": "50px"},
-        )
-        self.target.observe(self._on_target, names="value")
-        self.override_level = widgets.Dropdown(
-            options=[("no override", NO_LEVEL)]
-            + [(f"{lv.level} {lv.name}", lv.level) for lv in fw.levels],
-            value=NO_LEVEL,
-            description="Consensus",
-            layout=widgets.Layout(width="230px"),
-        )
-        self.override_reason = widgets.Text(
-            placeholder="Reason the team agreed (required)",
-            layout=widgets.Layout(width="270px"),
-        )
-        self.override_button = widgets.Button(description="Apply consensus")
-        self.override_button.on_click(lambda _b: self.apply_override())
-        self.override_state = widgets.HTML("")
-        row = widgets.Layout(grid_gap="6px", align_items="center", flex_flow="row wrap")
-        settings = widgets.VBox(
-            [
-                widgets.HTML('<div class="tf-section">Factor settings</div>'),
-                widgets.HBox([self.target, self.not_applicable], layout=row),
-                widgets.HBox(
-                    [self.override_level, self.override_reason, self.override_button], layout=row
-                ),
-                self.override_state,
-            ],
-        )
-        findings = widgets.VBox([self.factor_title, self.findings_box])
-        left = widgets.VBox(
-            [
-                widgets.HBox(
-                    [form, prompts],
-                    layout=widgets.Layout(grid_gap="14px", align_items="flex-start"),
-                ),
-                findings,
-                settings,
-            ],
-            layout=widgets.Layout(width="660px", grid_gap="10px"),
-        )
-        self.body = widgets.HBox(
-            [left, right],
-            layout=widgets.Layout(grid_gap="18px", flex_flow="row wrap", align_items="flex-start"),
-        )
-        self.view = widgets.VBox(
-            [widgets.HTML(CSS), self.header, toolbar, self.new_panel, self.message, self.body]
-        )
-        style_widget(self.view, "tf-app")
-
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
@@ -289,10 +103,23 @@ class AssessmentApp:
         self.say(f"Export failed: {exc}", "error")
 
     # -- opening ------------------------------------------------------------------------------
-    def refresh_files(self, *, select: str | Path | None = None) -> None:
-        """List the folder's engagement files again and open ``select`` (or the newest)."""
+    def refresh_files(self, *, select: str | Path | None = None, keep: bool = False) -> None:
+        """List the folder's engagement files again and open ``select`` (or the newest).
+
+        With ``keep``, an engagement already open stays open, re-read only if it changed.
+        """
         self.files: list[EngagementFile] = list_engagements(self.folder, self.framework)
         options = [(f.label, str(f.path)) for f in self.files]
+        if keep and self.path is not None and str(self.path) in dict(options).values():
+            if tuple(options) != tuple(self.picker.options):
+                self._syncing = True
+                try:
+                    self.picker.options = options
+                    self.picker.value = str(self.path)
+                finally:
+                    self._syncing = False
+            self.reload()
+            return
         if not options:
             self.picker.options = []
             self._show(None)
@@ -335,6 +162,11 @@ class AssessmentApp:
         self.say("")
         return True
 
+    def page_opened(self) -> None:
+        """A browser opened the page: show the folder and the engagement as they are now."""
+        current = self.path
+        self.refresh_files(select=current, keep=True)
+
     def reload(self) -> bool:
         """Read the open engagement file again (to see another tab's or a colleague's work)."""
         if self.path is None:
@@ -345,7 +177,8 @@ class AssessmentApp:
         except TenfoldError as exc:
             self.say(f"Cannot read the engagement file: {exc}. Nothing was saved.", "error")
             return False
-        self._show(engagement)
+        if engagement != self.engagement:
+            self._show(engagement)
         return True
 
     def create(self) -> bool:

@@ -9,9 +9,9 @@ as on Binder) and ``voila.py`` loads that same file for standalone Voila (what
 - idle kernels of closed tabs shut down after 15 minutes (``MappingKernelManager.cull_*``);
 - a notebook stalling while it renders ends with a message after 120 s
   (``VoilaExecutor.timeout``);
-- one preheated kernel per dashboard: the imports are done before anyone asks for the page, and
-  the dashboard notebooks wait (:func:`wait_for_visitor`) to read the engagement files until a
-  person opens the page, so what they see is never stale.
+- one preheated kernel per dashboard: the notebook has run before anyone asks for the page, so
+  the page opens in about a second instead of ten; when it opens, the apps read the folder
+  again (:class:`~toolkit.dashboard.opened.PageOpened`), so what a person sees is never stale.
 
 The dashboard notebooks live in the repository's ``dashboards/`` folder (the same files Binder
 shows and nbval runs); ``TENFOLD_DASHBOARDS`` points elsewhere for an installed package.
@@ -28,7 +28,7 @@ import time
 import webbrowser
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from toolkit.errors import TenfoldError
 
@@ -41,7 +41,6 @@ __all__ = [
     "serve",
     "voila_command",
     "voila_env",
-    "wait_for_visitor",
 ]
 
 Dashboard = Literal["assessment", "viewer"]
@@ -116,25 +115,6 @@ def voila_command(
     ]
 
 
-def wait_for_visitor() -> None:
-    """Load the charts, then, in a preheated Voila kernel, wait until a person opens the page.
-
-    Dashboard notebooks call this before reading engagement files, so the slow part (imports,
-    the offline chart bundle) is done ahead of time and the data shown is read when the page
-    opens. Outside a preheated kernel it returns as soon as the imports are done.
-    """
-    import altair as alt
-
-    import toolkit.charts  # noqa: F401  (imported now so that opening the page does not wait)
-
-    alt.JupyterChart.enable_offline()
-    if os.environ.get("VOILA_PREHEAT", "False") == "False":
-        return
-    from voila.utils import wait_for_request  # type: ignore[import-untyped]
-
-    wait_for_request()
-
-
 def _port_open(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)
@@ -174,6 +154,11 @@ def serve(
     command = voila_command(notebook, port=port, host=host)
     process = subprocess.Popen(command, env=voila_env(folder), cwd=notebook.parent)
     url = f"http://{host}:{port}/"
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)  # `kill` stops Voila too, not only Ctrl+C
     try:
         deadline = time.monotonic() + ready_timeout
         while process.poll() is None and not _port_open(host, port):
@@ -187,9 +172,13 @@ def serve(
             webbrowser.open(url)
         return process.wait()
     except KeyboardInterrupt:
-        process.send_signal(signal.SIGINT)
-        try:
-            return process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            return process.wait()
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -28,6 +28,7 @@ from toolkit.dashboard.common import (
     style_widget,
     summary_html,
 )
+from toolkit.dashboard.opened import PageOpened
 from toolkit.framework import Framework, load_framework
 from toolkit.scoring import score_engagement
 
@@ -82,7 +83,8 @@ class ViewerApp:
         self.picker = widgets.Dropdown(
             description="Engagement", layout=widgets.Layout(width="480px")
         )
-        self.picker.observe(lambda ch: ch["new"] and self.show(ch["new"]), names="value")
+        self._syncing = False
+        self.picker.observe(self._on_pick, names="value")
         self.notice = widgets.HTML(message_html(BINDER_NOTICE, "info") if self.binder else "")
         self.message = widgets.HTML("")
         self.radar_box = widgets.VBox(layout=widgets.Layout(min_width="440px"))
@@ -102,22 +104,53 @@ class ViewerApp:
             ],
             layout=widgets.Layout(grid_gap="8px"),
         )
+        self.opened = PageOpened(self.page_opened)
         self.view = widgets.VBox(
-            [widgets.HTML(CSS), self.header, self.notice, self.picker, self.message, self.body]
+            [
+                widgets.HTML(CSS),
+                self.opened,
+                self.header,
+                self.notice,
+                self.picker,
+                self.message,
+                self.body,
+            ]
         )
         style_widget(self.view, "tf-app")
-        self.files: list[EngagementFile] = list_engagements(self.folder, self.framework)
-        options = [(f.label, str(f.path)) for f in self.files]
+        self.files: list[EngagementFile] = []
+        self.refresh(select=open)
+
+    def refresh(self, *, select: str | Path | None = None) -> None:
+        """Read the folder again and show ``select`` (default: what is shown, else the newest)."""
+        files = list_engagements(self.folder, self.framework)
+        if self.engagement is not None and files == self.files:
+            return  # nothing changed on disk
+        self.files = files
+        options = [(f.label, str(f.path)) for f in files]
         if not options:
             self.body.layout.display = "none"
             self.message.value = message_html(f"No engagement files in {self.folder}.", "info")
             return
         chosen = options[0][1]
-        if open is not None:
-            wanted = Path(open) if Path(open).is_absolute() else self.folder / open
+        wanted = select if select is not None else self.picker.value
+        if wanted is not None:
+            wanted = Path(wanted) if Path(wanted).is_absolute() else self.folder / wanted
             chosen = next((v for _l, v in options if Path(v) == wanted), chosen)
-        self.picker.options = options
-        self.picker.value = chosen  # shows it
+        self._syncing = True
+        try:
+            self.picker.options = options
+            self.picker.value = chosen
+        finally:
+            self._syncing = False
+        self.show(chosen)
+
+    def _on_pick(self, change: dict[str, Any]) -> None:
+        if not self._syncing and change["new"]:
+            self.show(change["new"])
+
+    def page_opened(self) -> None:
+        """A browser opened the page: show the folder as it is now."""
+        self.refresh()
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
