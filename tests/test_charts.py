@@ -433,3 +433,19 @@ def test_radar_spec_is_still_validated(scores: pd.DataFrame) -> None:
     chart.layer[0].mark = "no-such-mark"
     with pytest.raises(Exception, match="no-such-mark"):
         chart.to_dict()
+
+
+@pytest.mark.parametrize("n", [3, 5, 10, 12, 20])
+def test_spoke_labels_never_overlap(n: int) -> None:
+    from toolkit.charts._layout import place_labels
+
+    texts = [wrap_label(f"Service-minded leaders {i}") + "\n(not assessed)" for i in range(n)]
+    thetas = [2 * math.pi * i / n for i in range(n)]
+    boxes = place_labels(texts, thetas, 140.0)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a.overlap(b) == 0, (a.text, b.text)
+        # and no label reaches into the ring (radius 124 px: 16 px inside the anchors)
+        cx = 0.0 if a.left <= 0 <= a.right else min(abs(a.left), abs(a.right))
+        cy = 0.0 if a.low <= 0 <= a.high else min(abs(a.low), abs(a.high))
+        assert math.hypot(cx, cy) > 124, a.text

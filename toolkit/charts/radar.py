@@ -16,6 +16,7 @@ import altair as alt
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
+from toolkit.charts._layout import LINE_HEIGHT, extent, place_labels, point_at, scored_runs
 from toolkit.charts._style import (
     FONT_SIZE,
     GRID,
@@ -27,7 +28,6 @@ from toolkit.charts._style import (
     group_scale,
     inline,
     number,
-    text_width,
     wrap_label,
 )
 from toolkit.framework import MAX_FACTORS, MIN_FACTORS, Framework
@@ -35,7 +35,6 @@ from toolkit.framework import MAX_FACTORS, MIN_FACTORS, Framework
 __all__ = ["radar_chart", "series_levels"]
 
 OUTER = 4.0
-_LINE_HEIGHT = FONT_SIZE + 2
 _NOTE_SPACE = 22  # pixels below the radar for the note on unassessed spokes
 
 
@@ -53,28 +52,6 @@ def series_levels(values: pd.DataFrame | pd.Series | None, index: pd.Index) -> p
         values = values["score"]
     levels = pd.to_numeric(values, errors="coerce").astype("float64")
     return levels.reindex(index)
-
-
-def _runs(present: list[bool]) -> list[list[int]]:
-    """Maximal cyclic runs of consecutive present spokes; one run ``[0..n-1]`` when all are."""
-    n = len(present)
-    if all(present):
-        return [list(range(n))]
-    if not any(present):
-        return []
-    start = next(i for i in range(n) if not present[i])  # begin just after a gap
-    runs: list[list[int]] = []
-    current: list[int] = []
-    for step in range(1, n + 1):
-        i = (start + step) % n
-        if present[i]:
-            current.append(i)
-        elif current:
-            runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return runs
 
 
 def _chart(
@@ -116,10 +93,6 @@ class RadarChart(alt.LayerChart):
             ]
             self.validate({**spec, "layer": layers})
         return spec
-
-
-def _xy(r: float, theta: float) -> tuple[float, float]:
-    return round(r * math.sin(theta), 4), round(r * math.cos(theta), 4)
 
 
 def radar_chart(
@@ -231,22 +204,8 @@ def _radar(
         if basis[i] in ("not assessed", "not applicable"):
             text += "\n(" + basis[i] + ")"
         texts.append(text)
-    half_w, half_h = radius_px + 10, radius_px + 10
-    aligns: list[str] = []
-    baselines: list[str] = []
-    for i, th in enumerate(thetas):
-        s, c = math.sin(th), math.cos(th)
-        ax, ay = label_px * s, label_px * c
-        w = text_width(texts[i])
-        h = _LINE_HEIGHT * (texts[i].count("\n") + 1)
-        align = "left" if s > 0.17 else "right" if s < -0.17 else "center"
-        baseline = "bottom" if c > 0.5 else "top" if c < -0.5 else "middle"
-        aligns.append(align)
-        baselines.append(baseline)
-        left = {"left": ax, "right": ax - w, "center": ax - w / 2}[align]
-        low = {"bottom": ay, "top": ay - h, "middle": ay - h / 2}[baseline]
-        half_w = max(half_w, abs(left), abs(left + w))
-        half_h = max(half_h, abs(low), abs(low + h))
+    boxes = place_labels(texts, thetas, label_px)
+    half_w, half_h = extent(boxes, radius_px + 10)
     half_w += 8
     half_h += 6
     unassessed = [i for i in range(n) if math.isnan(current.iloc[i])]
@@ -269,7 +228,7 @@ def _radar(
     x_dom = [round(-half_w / k, 4), round(half_w / k, 4)]
     y_dom = [round(-(half_h + bottom_extra) / k, 4), round(half_h / k, 4)]
 
-    def xy(extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    def enc(extra: dict[str, Any] | None = None) -> dict[str, Any]:
         enc: dict[str, Any] = {
             "x": alt.X("x:Q", scale=alt.Scale(domain=x_dom, nice=False, zero=False), axis=None),
             "y": alt.Y("y:Q", scale=alt.Scale(domain=y_dom, nice=False, zero=False), axis=None),
@@ -294,11 +253,11 @@ def _radar(
             y=f"datum.ring * cos(2 * PI * datum.seq / {steps})",
         )
         .mark_line(stroke=GRID, strokeWidth=1, interpolate="linear")
-        .encode(**xy({"detail": alt.Detail("ring:O"), "order": alt.Order("seq:Q")}))
+        .encode(**enc({"detail": alt.Detail("ring:O"), "order": alt.Order("seq:Q")}))
     )
     spoke_rows = []
     for i, th in enumerate(thetas):
-        x, y = _xy(OUTER, th)
+        x, y = point_at(OUTER, th)
         spoke_rows.append({"x": 0, "y": 0, "x2": x, "y2": y, "dashed": i in unassessed})
     solid = [r for r in spoke_rows if not r["dashed"]]
     dashed = [r for r in spoke_rows if r["dashed"]]
@@ -311,7 +270,7 @@ def _radar(
         layers.append(
             _chart(data, "spokes" if spoke_dash is None else "unscored-spokes", rows)
             .mark_rule(**mark)
-            .encode(**xy({"x2": alt.X2("x2:Q"), "y2": alt.Y2("y2:Q")}))
+            .encode(**enc({"x2": alt.X2("x2:Q"), "y2": alt.Y2("y2:Q")}))
         )
 
     # -- group arcs outside the outer ring ----------------------------------------------------
@@ -328,7 +287,7 @@ def _radar(
         start, end = thetas[i] - half_step * 0.85, thetas[j] + half_step * 0.85
         pieces = max(4, round((end - start) / (math.pi / 36)))
         for p in range(pieces + 1):
-            x, y = _xy(arc_r, start + (end - start) * p / pieces)
+            x, y = point_at(arc_r, start + (end - start) * p / pieces)
             arc_rows.append(
                 {"arc": arc_id, "seq": p, "x": x, "y": y, "group": group_label[groups[i]]}
             )
@@ -338,7 +297,7 @@ def _radar(
         _chart(data, "group-arcs", arc_rows)
         .mark_line(strokeWidth=4, strokeCap="butt", opacity=0.85)
         .encode(
-            **xy(
+            **enc(
                 {
                     "stroke": alt.Stroke(
                         "group:N",
@@ -358,7 +317,7 @@ def _radar(
     ring_label_theta = math.pi / n
     ring_labels = []
     for level in (1, 2, 3, 4):
-        x, y = _xy(level, ring_label_theta)
+        x, y = point_at(level, ring_label_theta)
         ring_labels.append({"x": x, "y": y, "text": level_names[level]})
     ring_text: dict[str, Any] = {
         "align": "left",
@@ -370,12 +329,12 @@ def _radar(
     layers.append(
         _chart(data, "ring-label-halo", ring_labels)
         .mark_text(**ring_text, fill="white", stroke="white", strokeWidth=3, strokeJoin="round")
-        .encode(**xy({"text": alt.Text("text:N")}))
+        .encode(**enc({"text": alt.Text("text:N")}))
     )
     layers.append(
         _chart(data, "ring-labels", ring_labels)
         .mark_text(**ring_text, fill=MUTED)
-        .encode(**xy({"text": alt.Text("text:N")}))
+        .encode(**enc({"text": alt.Text("text:N")}))
     )
 
     # -- rater range whiskers -------------------------------------------------------------
@@ -386,8 +345,8 @@ def _radar(
             raters = number(scores["n_raters"].iloc[i])
             if lo is None or hi is None or (raters or 0) < 2 or basis[i] == "not applicable":
                 continue
-            x, y = _xy(lo, thetas[i])
-            x2, y2 = _xy(hi, thetas[i])
+            x, y = point_at(lo, thetas[i])
+            x2, y2 = point_at(hi, thetas[i])
             whisker_rows.append(
                 {
                     "factor": fid,
@@ -406,7 +365,7 @@ def _radar(
             _chart(data, "whiskers", whisker_rows)
             .mark_rule(stroke=SERIES_COLOURS["current"], strokeWidth=5, opacity=0.25)
             .encode(
-                **xy(
+                **enc(
                     {
                         "x2": alt.X2("x2:Q"),
                         "y2": alt.Y2("y2:Q"),
@@ -446,13 +405,13 @@ def _radar(
     for rank, (role, name, values) in enumerate(series):
         vals = [number(v) for v in values]
         present = [v is not None for v in vals]
-        runs = _runs(present)
+        runs = scored_runs(present)
         closed = len(runs) == 1 and len(runs[0]) == n
         stroke_w = 2.5 if role == "current" else 1.8
         for seg, run in enumerate(runs):
             idx = [*run, run[0]] if closed else run
             for seq, i in enumerate(idx):
-                x, y = _xy(vals[i] or 0.0, thetas[i])
+                x, y = point_at(vals[i] or 0.0, thetas[i])
                 line_rows.append(
                     {
                         "series": name,
@@ -470,12 +429,12 @@ def _radar(
                 nxt = runs[(g + 1) % len(runs)]
                 a, b = run[-1], nxt[0]
                 for seq, i in enumerate((a, b)):
-                    x, y = _xy(vals[i] or 0.0, thetas[i])
+                    x, y = point_at(vals[i] or 0.0, thetas[i])
                     gap_rows.append({"gap": g, "seq": seq, "x": x, "y": y})
         for i, v in enumerate(vals):
             if v is None:
                 continue
-            x, y = _xy(v, thetas[i])
+            x, y = point_at(v, thetas[i])
             row = {
                 "series": name,
                 "rank": rank,
@@ -521,7 +480,7 @@ def _radar(
         layers.append(
             _chart(data, "gap-bridges", gap_rows)
             .mark_line(stroke=MUTED, strokeWidth=1, strokeDash=[1, 3])
-            .encode(**xy({"detail": alt.Detail("gap:O"), "order": alt.Order("seq:Q")}))
+            .encode(**enc({"detail": alt.Detail("gap:O"), "order": alt.Order("seq:Q")}))
         )
     # Later series first, so the current outline is drawn on top.
     line_rows.sort(key=lambda r: (-r["rank"], r["segment"], r["seq"]))
@@ -529,7 +488,7 @@ def _radar(
         _chart(data, "outlines", line_rows)
         .mark_line(interpolate="linear")
         .encode(
-            **xy(
+            **enc(
                 {
                     "color": colour,
                     "strokeDash": dash,
@@ -549,7 +508,7 @@ def _radar(
             _chart(data, "overlay-points", other_rows)
             .mark_point(filled=True, size=28, opacity=1)
             .encode(
-                **xy(
+                **enc(
                     {
                         "color": colour,
                         "tooltip": [
@@ -567,7 +526,7 @@ def _radar(
             _chart(data, "points", point_rows)
             .mark_point(filled=True, size=55, opacity=1, stroke="white", strokeWidth=1)
             .encode(
-                **xy(
+                **enc(
                     {
                         "color": colour,
                         "tooltip": [
@@ -587,7 +546,7 @@ def _radar(
     if unassessed:
         hollow = []
         for i in unassessed:
-            x, y = _xy(OUTER, thetas[i])
+            x, y = point_at(OUTER, thetas[i])
             hollow.append(
                 {
                     "x": x,
@@ -607,7 +566,7 @@ def _radar(
                 filled=False, shape="circle", size=70, stroke=MUTED, strokeWidth=1.5, fill="white"
             )
             .encode(
-                **xy(
+                **enc(
                     {
                         "tooltip": [
                             *tip_common,
@@ -632,18 +591,18 @@ def _radar(
                 fill=MUTED,
                 lineBreak="\n",
             )
-            .encode(**xy({"text": alt.Text("text:N")}))
+            .encode(**enc({"text": alt.Text("text:N")}))
         )
 
     # -- spoke labels -------------------------------------------------------------------------
     label_rows = []
-    for i, th in enumerate(thetas):
-        x, y = _xy(label_px / k, th)
+    for i, box in enumerate(boxes):
         # Vega places the first line of a multi-line text at the baseline and the rest below,
         # so lift labels that should sit above or centred on their anchor.
-        extra_lines = texts[i].count("\n")
-        lift = {"bottom": 1.0, "middle": 0.5, "top": 0.0}[baselines[i]]
-        y = round(y + lift * extra_lines * _LINE_HEIGHT / k, 4)
+        extra_lines = box.text.count("\n")
+        lift = {"bottom": 1.0, "middle": 0.5, "top": 0.0}[box.baseline]
+        x = round(box.x / k, 4)
+        y = round((box.y + box.shift + lift * extra_lines * LINE_HEIGHT) / k, 4)
         label_rows.append(
             {
                 "x": x,
@@ -651,8 +610,8 @@ def _radar(
                 "text": texts[i],
                 "group": group_label.get(groups[i], groups[i]),
                 "assessed": i not in unassessed,
-                "align": aligns[i],
-                "baseline": baselines[i],
+                "align": box.align,
+                "baseline": box.baseline,
                 "factor": ids[i],
                 "label": labels[i],
                 "failure_mode": failure[i],
@@ -667,7 +626,7 @@ def _radar(
             baseline=alt.ExprRef("datum.baseline"),
         )
         .encode(
-            **xy(
+            **enc(
                 {
                     "text": alt.Text("text:N"),
                     "fill": alt.condition(
