@@ -28,8 +28,8 @@ OUT = ROOT / "engagements"
 SEED = 20261122
 
 # Phrase bank: per factor, phrases for low (levels 0-1), middling (2) and healthy (3-4)
-# practice, each with the source it would come from. {pct}, {n} and {weeks} are filled in
-# from the generator.
+# practice, each with the source it would come from. {pct}, {n}, {kpis} and {weeks} are filled
+# in from the generator; a phrase used again in one engagement says how it recurred.
 Phrase = tuple[str, str]
 BANK: dict[str, dict[str, list[Phrase]]] = {
     "sponsorship": {
@@ -41,29 +41,43 @@ BANK: dict[str, dict[str, list[Phrase]]] = {
         "mid": [
             ("interview", "A director sponsors service projects, but only after complaint spikes."),
             ("document", "Service appears on the leadership agenda in {n} of 12 monthly meetings."),
+            (
+                "observation",
+                "The sponsoring director joined one floor walk in {weeks} weeks, during a backlog.",
+            ),
         ],
         "high": [
             ("document", "Service has had a standing slot in every quarterly business review."),
             ("interview", "The CEO protected service headcount during this year's cost review."),
+            ("observation", "Two board members spent a morning taking calls alongside agents."),
         ],
     },
     "cx_executive": {
         "low": [
             ("interview", "Nobody could name who owns service quality across the channels."),
             ("document", "The organisation chart shows service split across {n} directors."),
+            (
+                "observation",
+                "Quality, complaints and workforce planning report to different directors.",
+            ),
         ],
         "mid": [
             ("interview", "A head of customer experience exists but has no budget authority."),
             ("observation", "The CX lead attends operations reviews but rarely speaks to quality."),
+            ("document", "The CX director's remit covers quality but not headcount or tooling."),
         ],
         "high": [
             ("document", "A single customer director owns service quality, budget and staffing."),
             ("interview", "Team leaders escalate quality issues to one named executive."),
+            (
+                "interview",
+                "The customer director settles trade-offs between cost and service in one meeting.",
+            ),
         ],
     },
     "main_metric": {
         "low": [
-            ("metric", "The weekly performance pack carries {n} KPIs with no headline measure."),
+            ("metric", "The weekly performance pack carries {kpis} KPIs with no headline measure."),
             ("survey", "Only {pct}% of agents named the same measure as their team's first goal."),
             (
                 "interview",
@@ -76,31 +90,45 @@ BANK: dict[str, dict[str, list[Phrase]]] = {
                 "Resolution rate is the stated goal but is missing from agent scorecards.",
             ),
             ("interview", "Leaders name first-contact resolution, then review mostly handle time."),
+            ("survey", "{pct}% of agents named the intended goal; most also listed handle time."),
         ],
         "high": [
             ("metric", "Every team board leads with one customer measure, updated daily."),
             ("survey", "{pct}% of agents named the same measure as the one that matters most."),
+            (
+                "interview",
+                "Every leader we met named resolution as the measure that decides their week.",
+            ),
         ],
     },
     "leader_aptitude": {
         "low": [
             ("interview", "Team leaders were promoted on call volumes, not on how they lead."),
-            ("survey", "{pct}% of agents say their leader is impatient with them at peak times."),
+            ("survey", "Only {pct}% of agents say their leader stays patient at peak times."),
             ("observation", "A team leader criticised an agent in front of the whole team."),
         ],
         "mid": [
             ("observation", "{n} of 6 team leaders coached agents between calls during the peak."),
             ("document", "The leader role profile lists service behaviours; promotions ignore it."),
+            ("survey", "{pct}% of agents say their leader is patient with them most of the time."),
         ],
         "high": [
             ("observation", "Leaders sat with new agents on difficult calls throughout the peak."),
             ("interview", "Agents describe their leaders as patient and available when it counts."),
+            (
+                "document",
+                "Leader promotions are scored on coaching observations as well as results.",
+            ),
         ],
     },
     "purpose": {
         "low": [
-            ("survey", "{pct}% of agents could not say how their work affects customers."),
+            ("survey", "Only {pct}% of agents could say how their work affects customers."),
             ("observation", "A policy change reached the service team the day it went live."),
+            (
+                "interview",
+                "Back-office teams described service as 'the people who pass on complaints'.",
+            ),
         ],
         "mid": [
             (
@@ -108,12 +136,17 @@ BANK: dict[str, dict[str, list[Phrase]]] = {
                 "A purpose statement exists on the intranet; induction does not cover it.",
             ),
             ("interview", "Agents explain their purpose well; back-office teams do not share it."),
+            ("survey", "{pct}% of staff can say how their work helps the customer."),
         ],
         "high": [
             ("interview", "Agents and back-office staff describe the same reason for their work."),
             (
                 "observation",
                 "Planning, quality and operations ran a joint customer review unprompted.",
+            ),
+            (
+                "survey",
+                "{pct}% of staff describe the same purpose for the service, in their own words.",
             ),
         ],
     },
@@ -124,6 +157,7 @@ BANK: dict[str, dict[str, list[Phrase]]] = {
                 "Team huddles read out yesterday's figures and end without discussion.",
             ),
             ("document", "The suggestion log holds {n} entries this year, none with a response."),
+            ("survey", "Agents rate 'we try new ways of working' at 1.{n} out of 5."),
         ],
         "mid": [
             (
@@ -131,16 +165,25 @@ BANK: dict[str, dict[str, list[Phrase]]] = {
                 "One leader runs a monthly improvement session; others have not copied it.",
             ),
             ("survey", "Agents rate 'we try new ways of working' at 3 out of 5."),
+            (
+                "observation",
+                "Huddles include a question for ideas; few are recorded or followed up.",
+            ),
         ],
         "high": [
             ("document", "{n} agent-led improvements went live this quarter, each with an owner."),
             ("observation", "Huddles end with one idea to try that day, chosen by the agents."),
+            (
+                "interview",
+                "Agents described three changes this year that started with their ideas.",
+            ),
         ],
     },
     "authority": {
         "low": [
             ("interview", "Agents go over their leader's head to get decisions reversed."),
             ("observation", "Rules are enforced for some agents and waived for others."),
+            ("survey", "Only {pct}% of agents agree that 'decisions made by my manager stick'."),
         ],
         "mid": [
             ("survey", "{pct}% of agents agree that 'decisions made by my manager stick'."),
@@ -152,6 +195,7 @@ BANK: dict[str, dict[str, list[Phrase]]] = {
                 "Leaders explained a rota change and it was followed without pushback.",
             ),
             ("survey", "{pct}% of agents say their leader is fair and clearly in charge."),
+            ("interview", "Agents accept their leader's calls even when they disagree with them."),
         ],
     },
     "composure": {
@@ -161,14 +205,23 @@ BANK: dict[str, dict[str, list[Phrase]]] = {
                 "A manager raised his voice at the floor when queues passed {n} calls.",
             ),
             ("interview", "Agents say the mood of the floor follows the manager's mood."),
+            (
+                "survey",
+                "Only {pct}% of agents say the floor stays calm when their manager is near.",
+            ),
         ],
         "mid": [
             ("observation", "Leaders stayed calm through the morning peak and snapped by noon."),
             ("interview", "Agents describe their leader as steady, except in month-end weeks."),
+            (
+                "document",
+                "Incident logs show calm handling of outages, and escalations at month end.",
+            ),
         ],
         "high": [
             ("observation", "During a {n}-minute system outage the leaders kept the floor calm."),
             ("interview", "Agents say their leader 'never lets the pressure land on us'."),
+            ("survey", "{pct}% of agents say their leader stays calm under pressure."),
         ],
     },
     "connection": {
@@ -180,6 +233,7 @@ BANK: dict[str, dict[str, list[Phrase]]] = {
         "mid": [
             ("interview", "One-to-ones happen monthly but are a read-out of the agent's figures."),
             ("observation", "Leaders know their agents well on days, less so on the night shift."),
+            ("survey", "{pct}% of agents feel their leader knows them beyond their figures."),
         ],
         "high": [
             (
@@ -187,12 +241,17 @@ BANK: dict[str, dict[str, list[Phrase]]] = {
                 "A leader arranged flexible hours after hearing an agent's caring duties.",
             ),
             ("survey", "{pct}% of agents say their leader knows what matters to them."),
+            ("document", "One-to-one notes record personal goals for {pct}% of agents."),
         ],
     },
     "accountability": {
         "low": [
             ("observation", "In the operations review every missed target had an external cause."),
             ("metric", "The same complaint recurs in {n} of the last 10 weekly reports."),
+            (
+                "interview",
+                "Leaders attributed last month's missed targets to the client's forecast.",
+            ),
         ],
         "mid": [
             ("document", "Reviews with owners exist for major incidents, not for daily failures."),
@@ -200,10 +259,18 @@ BANK: dict[str, dict[str, list[Phrase]]] = {
                 "interview",
                 "Leaders own their team's misses in private, not in front of the client.",
             ),
+            (
+                "metric",
+                "A complaint recurring in {n} of the last 10 weekly reports now has an owner.",
+            ),
         ],
         "high": [
             ("document", "Every service failure this quarter has a review, an owner and a date."),
             ("interview", "A manager presented her own team's quality mistakes to the client."),
+            (
+                "metric",
+                "Repeat complaints fell in {n} of the last 10 weeks after owners were named.",
+            ),
         ],
     },
 }
@@ -355,6 +422,21 @@ CLIENTS: tuple[Client, ...] = (
 )
 
 
+#: How a phrase used again in one engagement is told apart, by source: the same point made by
+#: another person, seen elsewhere, or found in another document.
+AGAIN: dict[str, tuple[str, ...]] = {
+    "interview": ("a second interviewee said the same", "repeated in a team leader interview"),
+    "observation": ("seen again on the night shift", "seen again in the billing team"),
+    "document": ("also in last quarter's papers", "also in the annual service review"),
+    "metric": ("also in last quarter's figures", "unchanged over the last six months"),
+    "survey": ("night-shift respondents", "complaints-team respondents"),
+}
+
+
+#: Survey and record percentages that fit each band of practice.
+PCT = {"low": (12, 40), "mid": (40, 66), "high": (66, 93)}
+
+
 def _band(level: int) -> str:
     return "low" if level <= 1 else "mid" if level == 2 else "high"
 
@@ -367,22 +449,27 @@ def build(spec: Client, seed: int) -> Engagement:
     )
     start = dt.datetime.combine(spec.date, dt.time(9, 0), tzinfo=dt.UTC) - dt.timedelta(days=14)
     i = 0
+    used: list[str] = []
     for factor, true_level in spec.profile.items():
         if factor in spec.not_assessed:
             continue
         n = int(rng.integers(3, 7))
-        used: set[str] = set()
         for _ in range(n):
             level = int(np.clip(np.rint(true_level + rng.normal(0.0, 0.7)), 0, 4))
             phrases = BANK[factor][_band(level)]
             fresh = [p for p in phrases if p[1] not in used] or phrases
             source, template = fresh[int(rng.integers(len(fresh)))]
-            used.add(template)
+            again = used.count(template)
+            used.append(template)
             evidence = template.format(
-                pct=int(rng.integers(12, 90)),
+                pct=int(rng.integers(*PCT[_band(level)])),
                 n=int(rng.integers(2, 9)),
+                kpis=int(rng.integers(24, 46)),
                 weeks=int(rng.integers(2, 5)),
             )
+            if again:
+                notes = AGAIN[source]
+                evidence = f"{evidence[:-1]} ({notes[(again - 1) % len(notes)]})."
             engagement = engagement.add_finding(
                 factor=factor,
                 level=level,
