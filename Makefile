@@ -44,7 +44,7 @@ benchmark: $(STAMP)
 system-deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	  chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null
+	  chromium fonts-dejavu-core fonts-liberation fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null
 
 ## Re-pin the whole stack after changing dependencies in pyproject.toml.
 constraints:
