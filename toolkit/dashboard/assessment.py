@@ -23,17 +23,19 @@ from toolkit.dashboard.assessment_layout import NO_LEVEL, RADAR_SIZE, Assessment
 from toolkit.dashboard.common import (
     EngagementFile,
     Tone,
+    close_all,
     default_folder,
     esc,
     format_score,
     header_html,
     list_engagements,
     message_html,
+    plural,
     style_widget,
     summary_html,
 )
 from toolkit.errors import TenfoldError
-from toolkit.findings import Engagement
+from toolkit.findings import Engagement, Finding
 from toolkit.framework import Framework, load_framework
 from toolkit.scoring import score_engagement
 from toolkit.spreadsheets import export_findings
@@ -81,6 +83,7 @@ class AssessmentApp(AssessmentLayout):
         self._undo: list[tuple[str, changes.Inverse]] = []
         self._syncing = False
         self.finding_rows: dict[str, tuple[widgets.Button, widgets.Button]] = {}
+        self._rows_shown: tuple[Finding, ...] | None = None
         self._build()
         self.refresh_files(select=open)
 
@@ -274,9 +277,30 @@ class AssessmentApp(AssessmentLayout):
         self.factor_title.value = (
             f'<div class="tf-section">Findings for {esc(row["label"])}: '
             f"{esc(format_score(row['score'], row['basis'], self.framework))}"
-            f' <span class="tf-muted">· {len(own)} findings · basis {esc(row["basis"])}'
+            f' <span class="tf-muted">· {plural(len(own), "finding")} · basis {esc(row["basis"])}'
             f" · confidence {esc(row['confidence'])}</span></div>"
         )
+        if tuple(own) != self._rows_shown:
+            self._show_rows(own)
+        self._syncing = True
+        try:
+            self.not_applicable.value = fid in e.not_applicable
+            self.target.value = e.targets.get(fid, NO_LEVEL)
+            override = e.overrides.get(fid)
+            self.override_level.value = override.level if override else NO_LEVEL
+            self.override_reason.value = override.reason if override else ""
+        finally:
+            self._syncing = False
+        self.override_state.value = (
+            f'<div class="tf-muted">Consensus {override.level} set by {esc(override.by)} on '
+            f"{override.at:%d %b %Y}: {esc(override.reason)}</div>"
+            if override
+            else ""
+        )
+
+    def _show_rows(self, own: list[Finding]) -> None:
+        """Rebuild the findings rows of the selected factor (only when its findings changed)."""
+        old = self.findings_box.children
         self.finding_rows = {}
         rows: list[widgets.Widget] = []
         for f in own:
@@ -294,21 +318,9 @@ class AssessmentApp(AssessmentLayout):
         if not rows:
             rows = [widgets.HTML('<div class="tf-muted">No findings yet: not assessed.</div>')]
         self.findings_box.children = rows
-        self._syncing = True
-        try:
-            self.not_applicable.value = fid in e.not_applicable
-            self.target.value = e.targets.get(fid, NO_LEVEL)
-            override = e.overrides.get(fid)
-            self.override_level.value = override.level if override else NO_LEVEL
-            self.override_reason.value = override.reason if override else ""
-        finally:
-            self._syncing = False
-        self.override_state.value = (
-            f'<div class="tf-muted">Consensus {override.level} set by {esc(override.by)} on '
-            f"{override.at:%d %b %Y}: {esc(override.reason)}</div>"
-            if override
-            else ""
-        )
+        self._rows_shown = tuple(own)
+        for widget in old:  # free the replaced rows in the kernel and the browser
+            close_all(widget)
 
     # -- saving -------------------------------------------------------------------------------
     def apply(self, what: str, change: changes.Change) -> bool:

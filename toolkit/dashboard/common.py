@@ -26,6 +26,7 @@ __all__ = [
     "CSS",
     "EngagementFile",
     "Tone",
+    "close_all",
     "default_folder",
     "esc",
     "findings_table_html",
@@ -33,6 +34,7 @@ __all__ = [
     "header_html",
     "list_engagements",
     "message_html",
+    "plural",
     "previous_assessment",
     "style_widget",
     "summary_html",
@@ -91,6 +93,18 @@ CSS = """
 def esc(text: object) -> str:
     """``text`` as HTML text: ``<script>`` shows as ``<script>``, never runs."""
     return html.escape(str(text), quote=True)
+
+
+def plural(n: int, word: str) -> str:
+    """``"1 finding"``, ``"3 findings"``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def close_all(widget: widgets.Widget) -> None:
+    """Close ``widget`` and every widget inside it (frees them in the kernel and the browser)."""
+    for child in getattr(widget, "children", ()):
+        close_all(child)
+    widget.close()
 
 
 def style_widget(widget: widgets.Widget, *classes: str) -> widgets.Widget:

@@ -24,6 +24,7 @@ from toolkit.dashboard.common import (
     header_html,
     list_engagements,
     message_html,
+    plural,
     previous_assessment,
     style_widget,
     summary_html,
@@ -215,7 +216,7 @@ class ViewerApp:
             own = frame[frame["factor"] == fid]
             score = format_score(row["score"], row["basis"], fw)
             target = "" if pd.isna(row["target"]) else f" · target {int(row['target'])}"
-            titles.append(f"{factor.label} — {score}{target} · {len(own)} findings")
+            titles.append(f"{factor.label} — {score}{target} · {plural(len(own), 'finding')}")
             override = e.overrides.get(fid)
             consensus = (
                 f'<div class="tf-muted">Consensus level {override.level} agreed by '
