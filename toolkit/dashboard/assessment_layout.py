@@ -205,14 +205,14 @@ class AssessmentLayout:
         self.factor_title = widgets.HTML("")
         self.findings_box = widgets.VBox()
         self.not_applicable = widgets.Checkbox(
-            description="Not applicable to this client", indent=False
+            description="Not applicable to this client", indent=True
         )
         self.not_applicable.observe(self._on_not_applicable, names="value")
         self.target = widgets.ToggleButtons(
             options=[("none", NO_LEVEL)] + [(str(lv), lv) for lv in range(5)],
             value=NO_LEVEL,
             description="Target",
-            style={"button_width": "auto", "description_width": "50px"},
+            style={"button_width": "auto"},
         )
         self.target.observe(self._on_target, names="value")
         self.override_level = widgets.Dropdown(
@@ -223,8 +223,9 @@ class AssessmentLayout:
             layout=widgets.Layout(width="230px"),
         )
         self.override_reason = widgets.Text(
-            placeholder="Reason the team agreed (required)",
-            layout=widgets.Layout(width="270px"),
+            description="Reason",
+            placeholder="Why the team agreed this level (required)",
+            layout=widgets.Layout(width="100%"),
         )
         self.override_button = widgets.Button(description="Apply consensus")
         self.override_button.on_click(lambda _b: self.apply_override())
@@ -232,23 +233,23 @@ class AssessmentLayout:
         row = widgets.Layout(grid_gap="6px", align_items="center", flex_flow="row wrap")
         settings = widgets.VBox(
             [
-                widgets.HTML('<div class="tf-section">Factor settings</div>'),
-                widgets.HBox([self.target, self.not_applicable], layout=row),
-                widgets.HBox(
-                    [self.override_level, self.override_reason, self.override_button], layout=row
-                ),
+                widgets.HTML('<div class="tf-section">This factor</div>'),
+                self.target,
+                self.not_applicable,
+                widgets.HBox([self.override_level, self.override_button], layout=row),
+                self.override_reason,
                 self.override_state,
             ],
+            layout=widgets.Layout(margin="12px 0 0 0"),
         )
         findings = widgets.VBox([self.factor_title, self.findings_box])
         left = widgets.VBox(
             [
                 widgets.HBox(
-                    [form, prompts],
+                    [widgets.VBox([form, settings]), prompts],
                     layout=widgets.Layout(grid_gap="14px", align_items="flex-start"),
                 ),
                 findings,
-                settings,
             ],
             layout=widgets.Layout(width="660px", grid_gap="10px"),
         )

@@ -31,7 +31,7 @@ from toolkit.dashboard.common import (
 )
 from toolkit.dashboard.opened import PageOpened
 from toolkit.framework import Framework, load_framework
-from toolkit.scoring import score_engagement
+from toolkit.scoring import score_engagement, summarize
 
 __all__ = ["ViewerApp"]
 
@@ -82,19 +82,27 @@ class ViewerApp:
         self.ranked: Any = None
         self.header = widgets.HTML(header_html(None, subtitle="Tenfold diagnostic"))
         self.picker = widgets.Dropdown(
-            description="Engagement", layout=widgets.Layout(width="480px")
+            description="Engagement",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="560px"),
         )
         self._syncing = False
         self.picker.observe(self._on_pick, names="value")
         self.notice = widgets.HTML(message_html(BINDER_NOTICE, "info") if self.binder else "")
         self.message = widgets.HTML("")
-        self.radar_box = widgets.VBox(layout=widgets.Layout(min_width="440px"))
-        self.ranked_box = widgets.VBox(layout=widgets.Layout(min_width="380px"))
+        self.radar_box = widgets.VBox(layout=widgets.Layout(width="690px"))
+        self.ranked_box = widgets.VBox()
         self.summary = widgets.HTML("")
         self.compare = widgets.HTML("")
         self.factors = widgets.Accordion(layout=widgets.Layout(width="100%"))
         charts = widgets.HBox(
-            [self.radar_box, widgets.VBox([self.summary, self.compare, self.ranked_box])],
+            [
+                self.radar_box,
+                widgets.VBox(
+                    [self.summary, self.compare, self.ranked_box],
+                    layout=widgets.Layout(flex="1 1 520px", min_width="480px"),
+                ),
+            ],
             layout=widgets.Layout(grid_gap="24px", flex_flow="row wrap", align_items="flex-start"),
         )
         self.body = widgets.VBox(
@@ -252,4 +260,6 @@ class ViewerApp:
             children.append(widgets.HTML(body, layout=widgets.Layout(width="100%")))
         self.factors.children = children
         self.factors.titles = tuple(titles)
-        self.factors.selected_index = None
+        priorities = summarize(scores, fw).priorities
+        first = list(scores.index).index(priorities[0]) if priorities else None
+        self.factors.selected_index = first  # the first priority, open
