@@ -16,17 +16,17 @@ import altair as alt
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
-from toolkit.charts._layout import LINE_HEIGHT, extent, place_labels, point_at, scored_runs
+from toolkit.charts._layout import LINE_HEIGHT, extent, place_labels, point_at
+from toolkit.charts._radar_series import Series, Spokes, series_layers
 from toolkit.charts._style import (
     FONT_SIZE,
     GRID,
     INK,
     MUTED,
     SERIES_COLOURS,
-    SERIES_DASHES,
     framework_or_default,
     group_scale,
-    inline,
+    layer,
     number,
     wrap_label,
 )
@@ -52,16 +52,6 @@ def series_levels(values: pd.DataFrame | pd.Series | None, index: pd.Index) -> p
         values = values["score"]
     levels = pd.to_numeric(values, errors="coerce").astype("float64")
     return levels.reindex(index)
-
-
-def _chart(
-    data: dict[str, list[dict[str, Any]]], name: str, rows: list[dict[str, Any]]
-) -> alt.Chart:
-    """A layer called ``name`` drawing ``rows`` (also kept in ``data``, by layer name)."""
-    data[name] = rows
-    chart = alt.Chart(inline(rows))
-    chart.name = name
-    return chart
 
 
 class RadarChart(alt.LayerChart):
@@ -193,6 +183,17 @@ def _radar(
     current = pd.to_numeric(scores["score"], errors="coerce").astype("float64")
     thetas = [2 * math.pi * i / n for i in range(n)]
     level_names = [lv.name for lv in fw.levels]
+    has_counts = {"n_findings", "confidence"} <= set(scores.columns)
+    spokes = Spokes(
+        ids=ids,
+        labels=labels,
+        failure=failure,
+        basis=basis,
+        findings=[number(v) for v in scores["n_findings"]] if has_counts else [None] * n,
+        confidence=[str(v) for v in scores["confidence"]] if has_counts else [""] * n,
+        thetas=thetas,
+        level_names=level_names,
+    )
 
     # -- layout in pixels ----------------------------------------------------------------
     radius_px = size * 0.38
@@ -237,7 +238,6 @@ def _radar(
         return enc
 
     layers: list[alt.Chart] = []
-    data: dict[str, list[dict[str, Any]]] = {}
 
     # -- grid: rings at levels 1-4 and spokes ---------------------------------------------
     # Rings are generated in the browser (a sequence of 4 x 97 points), not carried as data.
@@ -268,7 +268,7 @@ def _radar(
         if spoke_dash is not None:
             mark["strokeDash"] = spoke_dash
         layers.append(
-            _chart(data, "spokes" if spoke_dash is None else "unscored-spokes", rows)
+            layer("spokes" if spoke_dash is None else "unscored-spokes", rows)
             .mark_rule(**mark)
             .encode(**enc({"x2": alt.X2("x2:Q"), "y2": alt.Y2("y2:Q")}))
         )
@@ -294,7 +294,7 @@ def _radar(
         arc_id += 1
         i = j + 1
     layers.append(
-        _chart(data, "group-arcs", arc_rows)
+        layer("group-arcs", arc_rows)
         .mark_line(strokeWidth=4, strokeCap="butt", opacity=0.85)
         .encode(
             **enc(
@@ -327,12 +327,12 @@ def _radar(
         "fontSize": 9,
     }
     layers.append(
-        _chart(data, "ring-label-halo", ring_labels)
+        layer("ring-label-halo", ring_labels)
         .mark_text(**ring_text, fill="white", stroke="white", strokeWidth=3, strokeJoin="round")
         .encode(**enc({"text": alt.Text("text:N")}))
     )
     layers.append(
-        _chart(data, "ring-labels", ring_labels)
+        layer("ring-labels", ring_labels)
         .mark_text(**ring_text, fill=MUTED)
         .encode(**enc({"text": alt.Text("text:N")}))
     )
@@ -362,7 +362,7 @@ def _radar(
             )
     if whisker_rows:
         layers.append(
-            _chart(data, "whiskers", whisker_rows)
+            layer("whiskers", whisker_rows)
             .mark_rule(stroke=SERIES_COLOURS["current"], strokeWidth=5, opacity=0.25)
             .encode(
                 **enc(
@@ -395,152 +395,18 @@ def _radar(
     names = [name for _, name, _ in series]
     if len(set(names)) != len(names):
         raise ValueError(f"series names must differ, got {names}")
-    colours = [SERIES_COLOURS[role] for role, _, _ in series]
-    dashes = [SERIES_DASHES[role] for role, _, _ in series]
 
-    line_rows: list[dict[str, Any]] = []
-    gap_rows: list[dict[str, Any]] = []
-    point_rows: list[dict[str, Any]] = []
-    other_rows: list[dict[str, Any]] = []
-    for rank, (role, name, values) in enumerate(series):
-        vals = [number(v) for v in values]
-        present = [v is not None for v in vals]
-        runs = scored_runs(present)
-        closed = len(runs) == 1 and len(runs[0]) == n
-        stroke_w = 2.5 if role == "current" else 1.8
-        for seg, run in enumerate(runs):
-            idx = [*run, run[0]] if closed else run
-            for seq, i in enumerate(idx):
-                x, y = point_at(vals[i] or 0.0, thetas[i])
-                line_rows.append(
-                    {
-                        "series": name,
-                        "factor": ids[i],
-                        "rank": rank,
-                        "segment": f"{rank}-{seg}",
-                        "seq": seq,
-                        "x": x,
-                        "y": y,
-                        "width": stroke_w,
-                    }
-                )
-        if role == "current" and not closed and len(runs) >= 1 and sum(present) >= 2:
-            for g, run in enumerate(runs):
-                nxt = runs[(g + 1) % len(runs)]
-                a, b = run[-1], nxt[0]
-                for seq, i in enumerate((a, b)):
-                    x, y = point_at(vals[i] or 0.0, thetas[i])
-                    gap_rows.append({"gap": g, "seq": seq, "x": x, "y": y})
-        for i, v in enumerate(vals):
-            if v is None:
-                continue
-            x, y = point_at(v, thetas[i])
-            row = {
-                "series": name,
-                "rank": rank,
-                "x": x,
-                "y": y,
-                "factor": ids[i],
-                "label": labels[i],
-                "failure_mode": failure[i],
-                "level": v,
-                "level_name": level_names[min(4, max(0, round(v)))],
-            }
-            if role == "current":
-                row.update(
-                    {
-                        "basis": basis[i],
-                        "findings": number(scores["n_findings"].iloc[i])
-                        if "n_findings" in scores
-                        else None,
-                        "confidence": str(scores["confidence"].iloc[i])
-                        if "confidence" in scores
-                        else "",
-                    }
-                )
-                point_rows.append(row)
-            else:
-                other_rows.append(row)
-
-    colour = alt.Color(
-        "series:N",
-        scale=alt.Scale(domain=names, range=colours),
-        legend=alt.Legend(
-            title=None,
-            orient="right",
-            symbolType="stroke",
-            symbolStrokeWidth=2.5,
-            symbolSize=400,
-        ),
-    )
-    dash = alt.StrokeDash(
-        "series:N", scale=alt.Scale(domain=names, range=dashes), legend=alt.Legend(title=None)
-    )
-    if gap_rows:
-        layers.append(
-            _chart(data, "gap-bridges", gap_rows)
-            .mark_line(stroke=MUTED, strokeWidth=1, strokeDash=[1, 3])
-            .encode(**enc({"detail": alt.Detail("gap:O"), "order": alt.Order("seq:Q")}))
-        )
-    # Later series first, so the current outline is drawn on top.
-    line_rows.sort(key=lambda r: (-r["rank"], r["segment"], r["seq"]))
-    layers.append(
-        _chart(data, "outlines", line_rows)
-        .mark_line(interpolate="linear")
-        .encode(
-            **enc(
-                {
-                    "color": colour,
-                    "strokeDash": dash,
-                    "strokeWidth": alt.StrokeWidth("width:Q", scale=None, legend=None),
-                    "detail": alt.Detail("segment:N"),
-                    "order": alt.Order("seq:Q"),
-                }
-            )
+    layers.extend(
+        series_layers(
+            [Series(role, name, [number(v) for v in values]) for role, name, values in series],
+            spokes,
+            enc,
         )
     )
     tip_common = [
         alt.Tooltip("label:N", title="Factor"),
         alt.Tooltip("failure_mode:N", title="Failure mode"),
     ]
-    if other_rows:
-        layers.append(
-            _chart(data, "overlay-points", other_rows)
-            .mark_point(filled=True, size=28, opacity=1)
-            .encode(
-                **enc(
-                    {
-                        "color": colour,
-                        "tooltip": [
-                            *tip_common,
-                            alt.Tooltip("series:N", title="Series"),
-                            alt.Tooltip("level:Q", title="Level", format=".2~f"),
-                            alt.Tooltip("level_name:N", title="Level name"),
-                        ],
-                    }
-                )
-            )
-        )
-    if point_rows:
-        layers.append(
-            _chart(data, "points", point_rows)
-            .mark_point(filled=True, size=55, opacity=1, stroke="white", strokeWidth=1)
-            .encode(
-                **enc(
-                    {
-                        "color": colour,
-                        "tooltip": [
-                            *tip_common,
-                            alt.Tooltip("level:Q", title="Score", format=".2~f"),
-                            alt.Tooltip("level_name:N", title="Level name"),
-                            alt.Tooltip("basis:N", title="Basis"),
-                            alt.Tooltip("findings:Q", title="Findings"),
-                            alt.Tooltip("confidence:N", title="Confidence"),
-                        ],
-                    }
-                )
-            )
-        )
 
     # -- factors with no score: hollow marker on the outer ring ---------------------------------
     if unassessed:
@@ -555,13 +421,11 @@ def _radar(
                     "label": labels[i],
                     "failure_mode": failure[i],
                     "basis": basis[i],
-                    "findings": number(scores["n_findings"].iloc[i])
-                    if "n_findings" in scores
-                    else None,
+                    "findings": spokes.findings[i],
                 }
             )
         layers.append(
-            _chart(data, "unscored", hollow)
+            layer("unscored", hollow)
             .mark_point(
                 filled=False, shape="circle", size=70, stroke=MUTED, strokeWidth=1.5, fill="white"
             )
@@ -581,7 +445,7 @@ def _radar(
     # -- a key to the marks that the legend cannot show ---------------------------------------
     if notes:
         layers.append(
-            _chart(data, "note", [{"x": x_dom[0], "y": y_dom[0], "text": "\n".join(notes)}])
+            layer("note", [{"x": x_dom[0], "y": y_dom[0], "text": "\n".join(notes)}])
             .mark_text(
                 align="left",
                 baseline="bottom",
@@ -618,7 +482,7 @@ def _radar(
             }
         )
     layers.append(
-        _chart(data, "spoke-labels", label_rows)
+        layer("spoke-labels", label_rows)
         .mark_text(
             lineBreak="\n",
             fontSize=FONT_SIZE,
