@@ -13,6 +13,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from toolkit import (
@@ -449,3 +451,36 @@ def test_spoke_labels_never_overlap(n: int) -> None:
         cx = 0.0 if a.left <= 0 <= a.right else min(abs(a.left), abs(a.right))
         cy = 0.0 if a.low <= 0 <= a.high else min(abs(a.low), abs(a.high))
         assert math.hypot(cx, cy) > 124, a.text
+
+
+def test_chart_widget_updates_in_place(scores: pd.DataFrame) -> None:
+    from toolkit import chart_widget
+
+    widget = chart_widget(radar_chart(scores))
+    changed = scores.copy()
+    changed.loc["composure", ["score", "basis"]] = (3.0, "findings")
+    widget.chart = radar_chart(changed)
+    drawn = {p["factor"]: p["level"] for p in rows(widget.spec, "points")}
+    assert drawn["composure"] == 3.0
+
+
+_levels = st.one_of(st.none(), st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0]))
+
+
+@settings(max_examples=25, deadline=None)
+@given(levels=st.lists(_levels, min_size=3, max_size=20))
+def test_every_score_sits_at_its_level_and_no_unscored_spoke_is_drawn(
+    framework: Framework, levels: list[float | None]
+) -> None:
+    frame = scores_for(framework, len(levels), levels)
+    spec = radar_chart(frame, target=False, framework=framework).to_dict()
+    points = {p["factor"]: p for p in rows(spec, "points")}
+    for fid, level in zip(frame.index, levels, strict=True):
+        if level is None:
+            assert fid not in points
+        else:
+            assert radius(points[fid]) == pytest.approx(level, abs=1e-3)
+    unscored = {fid for fid, level in zip(frame.index, levels, strict=True) if level is None}
+    assert unscored.isdisjoint(r["factor"] for r in rows(spec, "outlines"))
+    assert {h["factor"] for h in rows(spec, "unscored")} == unscored
+    assert len(rows(spec, "spoke-labels")) == len(levels)
