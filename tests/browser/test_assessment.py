@@ -134,3 +134,20 @@ def test_killing_the_server_loses_nothing_shown_as_saved(
     data = json.loads((folder / SAMPLE).read_text(encoding="utf-8"))
     assert "Saved before the power cut" in [f["evidence"] for f in data["findings"]]
     assert load_engagement(folder / SAMPLE).findings[-1].evidence == "Saved before the power cut"
+
+
+def test_two_tabs_on_one_engagement_both_keep_their_findings(
+    offline: Any, assessment_server: Any, wait_for_dashboard: Any
+) -> None:
+    first = open_dashboard(offline, assessment_server, wait_for_dashboard)
+    second = open_dashboard(offline, assessment_server, wait_for_dashboard)
+    add_finding(first, "originality", 2, "Tab one: huddles now end with one idea to try")
+    first.wait_for_selector("text=saved", timeout=30_000)
+    add_finding(second, "originality", 1, "Tab two: suggestion box emptied monthly, unread")
+    second.wait_for_selector("text=saved", timeout=30_000)
+    evidence = {f.evidence for f in load_engagement(assessment_server.folder / SAMPLE).findings}
+    assert {
+        "Tab one: huddles now end with one idea to try",
+        "Tab two: suggestion box emptied monthly, unread",
+    } <= evidence
+    second.wait_for_selector("text=Tab one: huddles now end with one idea to try")

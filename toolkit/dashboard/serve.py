@@ -115,6 +115,13 @@ def voila_command(
     ]
 
 
+def _has_display() -> bool:
+    """Whether a graphical browser can open here (not on a headless Linux server)."""
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
 def _port_open(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)
@@ -168,7 +175,7 @@ def serve(
         if process.poll() is not None:
             return process.returncode or 1
         echo(f"Tenfold {which} dashboard for {folder.resolve()}: {url}  (Ctrl+C stops it)")
-        if open_browser:
+        if open_browser and _has_display():
             webbrowser.open(url)
         return process.wait()
     except KeyboardInterrupt:
