@@ -26,6 +26,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -169,6 +170,7 @@ def binder_server(binder_env: tuple[Path, Path]) -> Iterator[str]:
         except (ProcessLookupError, subprocess.TimeoutExpired):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
         log.close()
 
 
@@ -269,24 +271,29 @@ def test_viewer_renders_the_radar_at_the_binder_url(binder_server: str, tmp_path
             blocked.append(route.request.url)
             route.abort()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.route("**/*", only_localhost)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(binder_server + VIEWER_PATH, timeout=90_000)
-            radar = page.locator(".vega-embed .marks").first
-            radar.wait_for(state="visible", timeout=120_000)
-            box = radar.bounding_box()
-            assert box is not None and box["width"] > 200 and box["height"] > 200
-            body = page.inner_text("body")
-            assert "Harbourline Contact Services" in body
-            assert "temporary" in body.lower(), "the viewer does not say the session is temporary"
-            assert "Traceback" not in body
-            page.screenshot(path=str(tmp_path / "binder-viewer.png"), full_page=True)
-        finally:
-            browser.close()
+    def visit() -> tuple[dict[str, float] | None, str]:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.route("**/*", only_localhost)
+                page.on("pageerror", lambda exc: errors.append(str(exc)))
+                page.goto(binder_server + VIEWER_PATH, timeout=90_000)
+                radar = page.locator(".vega-embed .marks").first
+                radar.wait_for(state="visible", timeout=120_000)
+                page.screenshot(path=str(tmp_path / "binder-viewer.png"), full_page=True)
+                return radar.bounding_box(), page.inner_text("body")
+            finally:
+                browser.close()
+
+    # A thread of its own: the sync API refuses to start where another Playwright instance
+    # (the browser tests' session-wide browser) already runs its event loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        box, body = pool.submit(visit).result()
+    assert box is not None and box["width"] > 200 and box["height"] > 200
+    assert "Harbourline Contact Services" in body
+    assert "temporary" in body.lower(), "the viewer does not say the session is temporary"
+    assert "Traceback" not in body
     assert errors == []
     # Voila's own page template asks CDNs for Font Awesome CSS and MathJax (STACK-NOTES: the
     # page works without them). Nothing else, in particular nothing the radar needs, may.
