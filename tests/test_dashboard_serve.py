@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +114,41 @@ def test_download_failure_is_reported_and_nothing_sent(monkeypatch: pytest.Monke
     assert button.click() is False
     assert [str(e) for e in errors] == ["disk full"] and sent == []
     assert button.busy is False
+
+
+def test_environment_names_a_custom_framework(tmp_path: Path) -> None:
+    custom = tmp_path / "custom.toml"
+    assert voila_env(tmp_path, framework=custom, base={})["TENFOLD_FRAMEWORK"] == str(custom)
+    assert "TENFOLD_FRAMEWORK" not in voila_env(tmp_path, base={})
+
+
+@pytest.mark.slow
+def test_tenfold_dashboard_prints_the_url_and_stops_voila_with_it(tmp_path: Path) -> None:
+    port = free_port()
+    tenfold = Path(sys.executable).with_name("tenfold")
+    command = [str(tenfold), "dashboard", "--engagements", str(tmp_path), "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--no-browser"], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()  # printed once Voila answers
+        assert f"http://127.0.0.1:{port}/" in line and "assessment dashboard" in line
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) != 0:
+                    break
+            time.sleep(0.2)
+        else:
+            pytest.fail("Voila still answers after tenfold dashboard stopped")
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()

@@ -220,13 +220,17 @@ def validate(ctx: click.Context, file: Path) -> None:
 @click.option("--viewer", is_flag=True, help="Serve the stakeholders' read-only viewer instead.")
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Default: 8866 or free.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
-def dashboard(engagements: Path, viewer: bool, port: int | None, no_browser: bool) -> None:
+@click.pass_context
+def dashboard(
+    ctx: click.Context, engagements: Path, viewer: bool, port: int | None, no_browser: bool
+) -> None:
     """Serve the assessment dashboard (or --viewer) with Voila on 127.0.0.1 and print its URL."""
     from toolkit.dashboard.serve import serve
 
     status = serve(
         engagements,
         which="viewer" if viewer else "assessment",
+        framework=ctx.find_root().params.get("framework_path"),
         port=port,
         open_browser=not no_browser,
         echo=click.echo,

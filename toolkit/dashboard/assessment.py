@@ -25,6 +25,7 @@ from toolkit.dashboard.common import (
     Tone,
     close_all,
     default_folder,
+    default_framework,
     esc,
     format_score,
     header_html,
@@ -36,7 +37,7 @@ from toolkit.dashboard.common import (
 )
 from toolkit.errors import TenfoldError
 from toolkit.findings import Engagement, Finding
-from toolkit.framework import Framework, load_framework
+from toolkit.framework import Framework
 from toolkit.scoring import score_engagement
 from toolkit.spreadsheets import export_findings
 from toolkit.store import load_engagement, save_engagement, update_engagement
@@ -52,7 +53,7 @@ class AssessmentApp(AssessmentLayout):
     folder
         The engagements folder (default: ``TENFOLD_ENGAGEMENTS``, else ``../engagements``).
     framework
-        The framework (default: the bundled one).
+        The framework (default: ``TENFOLD_FRAMEWORK``'s file, else the bundled one).
     open
         The engagement file to open first (a name in ``folder`` or a path); default the most
         recent assessment in the folder.
@@ -72,7 +73,7 @@ class AssessmentApp(AssessmentLayout):
         framework: Framework | None = None,
         open: str | Path | None = None,
     ) -> None:
-        self.framework = framework or load_framework()
+        self.framework = framework or default_framework()
         self.folder = Path(folder) if folder is not None else default_folder()
         self.path: Path | None = None
         self.engagement: Engagement | None = None

@@ -19,7 +19,7 @@ import pandas as pd
 
 from toolkit.errors import TenfoldError
 from toolkit.findings import Engagement
-from toolkit.framework import Framework
+from toolkit.framework import Framework, load_framework
 from toolkit.store import load_engagement
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "Tone",
     "close_all",
     "default_folder",
+    "default_framework",
     "esc",
     "findings_table_html",
     "format_score",
@@ -143,6 +144,11 @@ def format_score(value: float, basis: str, framework: Framework) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return basis if basis in ("not assessed", "not applicable") else "not assessed"
     return f"{value:.1f} ({framework.level_name(math.floor(value + 1e-9))})"
+
+
+def default_framework() -> Framework:
+    """The framework: the TOML file named by ``TENFOLD_FRAMEWORK``, else the bundled one."""
+    return load_framework(os.environ.get("TENFOLD_FRAMEWORK") or None)
 
 
 def default_folder(notebook_dir: str | Path = ".") -> Path:

@@ -85,11 +85,17 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
-def voila_env(engagements: str | Path, *, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment Voila runs in: the shared settings and the engagements folder.
+def voila_env(
+    engagements: str | Path,
+    *,
+    framework: str | Path | None = None,
+    base: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The environment Voila runs in: the shared settings, the engagements folder, the framework.
 
-    ``JUPYTER_CONFIG_PATH`` gets :data:`CONFIG_DIR` in front (kernels inherit the environment,
-    so the dashboards read ``TENFOLD_ENGAGEMENTS``, made absolute here).
+    ``JUPYTER_CONFIG_PATH`` gets :data:`CONFIG_DIR` in front. Kernels inherit the environment,
+    so the dashboards read ``TENFOLD_ENGAGEMENTS`` (made absolute here) and, for a custom
+    framework, ``TENFOLD_FRAMEWORK``.
     """
     env = dict(os.environ if base is None else base)
     paths = [str(CONFIG_DIR)]
@@ -97,6 +103,8 @@ def voila_env(engagements: str | Path, *, base: Mapping[str, str] | None = None)
         paths.append(env["JUPYTER_CONFIG_PATH"])
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
     env["TENFOLD_ENGAGEMENTS"] = str(Path(engagements).resolve())
+    if framework is not None:
+        env["TENFOLD_FRAMEWORK"] = str(Path(framework).resolve())
     return env
 
 
@@ -132,6 +140,7 @@ def serve(
     engagements: str | Path,
     *,
     which: Dashboard = "assessment",
+    framework: str | Path | None = None,
     port: int | None = None,
     open_browser: bool = True,
     echo: Callable[[str], None] = print,
@@ -139,8 +148,9 @@ def serve(
 ) -> int:
     """Run Voila with one dashboard on 127.0.0.1 until interrupted; returns Voila's exit status.
 
-    Prints the dashboard's URL once the server answers. ``port`` defaults to 8866, or a free
-    port when 8866 is taken.
+    Prints the dashboard's URL once the server answers. ``framework`` is a custom framework
+    TOML file for the dashboards (default: the bundled one). ``port`` defaults to 8866, or a
+    free port when 8866 is taken.
 
     Raises
     ------
@@ -159,7 +169,8 @@ def serve(
     elif _port_open(host, port):
         raise TenfoldError(f"port {port} on {host} is in use; choose another with --port")
     command = voila_command(notebook, port=port, host=host)
-    process = subprocess.Popen(command, env=voila_env(folder), cwd=notebook.parent)
+    env = voila_env(folder, framework=framework)
+    process = subprocess.Popen(command, env=env, cwd=notebook.parent)
     url = f"http://{host}:{port}/"
 
     def stop(_signum: int, _frame: Any) -> None:

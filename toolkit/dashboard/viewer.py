@@ -18,6 +18,7 @@ from toolkit.dashboard.common import (
     CSS,
     EngagementFile,
     default_folder,
+    default_framework,
     esc,
     findings_table_html,
     format_score,
@@ -30,7 +31,7 @@ from toolkit.dashboard.common import (
     summary_html,
 )
 from toolkit.dashboard.opened import PageOpened
-from toolkit.framework import Framework, load_framework
+from toolkit.framework import Framework
 from toolkit.scoring import score_engagement, summarize
 
 __all__ = ["ViewerApp"]
@@ -49,7 +50,7 @@ class ViewerApp:
     folder
         The engagements folder (default: ``TENFOLD_ENGAGEMENTS``, else ``../engagements``).
     framework
-        The framework (default: the bundled one).
+        The framework (default: ``TENFOLD_FRAMEWORK``'s file, else the bundled one).
     open
         The engagement file to show first (a name in ``folder`` or a path); default the most
         recent assessment.
@@ -72,7 +73,7 @@ class ViewerApp:
         open: str | Path | None = None,
         binder: bool | None = None,
     ) -> None:
-        self.framework = framework or load_framework()
+        self.framework = framework or default_framework()
         self.folder = Path(folder) if folder is not None else default_folder()
         self.binder = os.environ.get("TENFOLD_BINDER") == "1" if binder is None else binder
         self.engagement: Any = None
