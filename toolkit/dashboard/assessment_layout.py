@@ -23,7 +23,7 @@ __all__ = ["NO_LEVEL", "RADAR_SIZE", "AssessmentLayout", "slug"]
 #: The "none" choice of the target and consensus pickers.
 NO_LEVEL = -1
 #: The radar's diameter in the assessment dashboard, in pixels (labels and legend come on top).
-RADAR_SIZE = 360
+RADAR_SIZE = 320
 
 
 def slug(text: str) -> str:
@@ -165,15 +165,15 @@ class AssessmentLayout:
                 self.rater,
                 widgets.HBox([self.add_button, self.cancel_button]),
             ],
-            layout=widgets.Layout(width="410px", min_width="340px"),
+            layout=widgets.Layout(width="400px", min_width="340px"),
         )
         self.prompts = widgets.HTML("")
         prompts = widgets.VBox(
-            [self.prompts], layout=widgets.Layout(width="236px", min_width="220px")
+            [self.prompts], layout=widgets.Layout(width="226px", min_width="200px")
         )
         style_widget(prompts, "tf-card", "tf-prompts")
 
-        self.radar_box = widgets.VBox(layout=widgets.Layout(width="640px"))
+        self.radar_box = widgets.VBox(layout=widgets.Layout(width="580px"))
         self.summary = widgets.HTML("")
         self.png_button = DownloadButton(
             "Radar PNG",
@@ -198,7 +198,7 @@ class AssessmentLayout:
             layout=widgets.Layout(grid_gap="6px"),
         )
         right = widgets.VBox(
-            [self.radar_box, self.summary, exports], layout=widgets.Layout(width="640px")
+            [self.radar_box, self.summary, exports], layout=widgets.Layout(width="580px")
         )
 
         # The selected factor: its findings (edit, delete) and its settings.
@@ -251,7 +251,7 @@ class AssessmentLayout:
                 ),
                 findings,
             ],
-            layout=widgets.Layout(width="660px", grid_gap="10px"),
+            layout=widgets.Layout(width="640px", grid_gap="10px"),
         )
         self.body = widgets.HBox(
             [left, right],

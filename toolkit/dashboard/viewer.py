@@ -36,6 +36,10 @@ from toolkit.scoring import score_engagement, summarize
 
 __all__ = ["ViewerApp"]
 
+#: The radar's diameter in the viewer, in pixels (labels and legend come on top).
+RADAR_SIZE = 380
+#: The ranked chart's plot width, so both charts sit side by side from 1280 pixels up.
+RANKED_WIDTH = 380
 BINDER_NOTICE = (
     "This is a temporary Binder session: it closes after about ten idle minutes and keeps "
     "nothing. Install Tenfold to work on your own engagements."
@@ -91,7 +95,7 @@ class ViewerApp:
         self.picker.observe(self._on_pick, names="value")
         self.notice = widgets.HTML(message_html(BINDER_NOTICE, "info") if self.binder else "")
         self.message = widgets.HTML("")
-        self.radar_box = widgets.VBox(layout=widgets.Layout(width="690px"))
+        self.radar_box = widgets.VBox(layout=widgets.Layout(width="670px"))
         self.ranked_box = widgets.VBox()
         self.summary = widgets.HTML("")
         self.compare = widgets.HTML("")
@@ -101,7 +105,7 @@ class ViewerApp:
                 self.radar_box,
                 widgets.VBox(
                     [self.summary, self.compare, self.ranked_box],
-                    layout=widgets.Layout(flex="1 1 520px", min_width="480px"),
+                    layout=widgets.Layout(flex="1 1 500px", min_width="500px"),
                 ),
             ],
             layout=widgets.Layout(grid_gap="24px", flex_flow="row wrap", align_items="flex-start"),
@@ -190,9 +194,13 @@ class ViewerApp:
             prev_scores = score_engagement(self.previous.engagement, fw)
             previous_label = f"Previous ({self.previous.engagement.date:%b %Y})"
         radar = radar_chart(
-            scores, previous=prev_scores, previous_label=previous_label, framework=fw
+            scores,
+            previous=prev_scores,
+            previous_label=previous_label,
+            framework=fw,
+            size=RADAR_SIZE,
         )
-        ranked = ranked_chart(scores, framework=fw)
+        ranked = ranked_chart(scores, framework=fw, width=RANKED_WIDTH)
         if self.radar is None:
             self.radar = chart_widget(radar)
             self.ranked = chart_widget(ranked)
