@@ -52,6 +52,9 @@ LOCAL = (
 )
 #: Voila's page template asks a CDN for Font Awesome CSS; offline only its icons are missing.
 EXPECTED_BLOCKED = ("https://cdn.jsdelivr.net/npm/@fortawesome/",)
+#: On leaving a page Voila asks to shut its kernel down without an XSRF token and is refused
+#: (403; voila-dashboards/voila#1458). The shared settings cull such idle kernels instead.
+REFUSED_SHUTDOWN = "/voila/api/shutdown/"
 START_TIMEOUT = 90.0
 
 _skipped: list[str] = []
@@ -107,8 +110,10 @@ class Offline:
         if message.type != "error":
             return
         where = (message.location or {}).get("url", "")
-        if where.startswith(EXPECTED_BLOCKED) or (
-            "net::ERR_FAILED" in message.text and where in self.blocked
+        if (
+            where.startswith(EXPECTED_BLOCKED)
+            or ("net::ERR_FAILED" in message.text and where in self.blocked)
+            or (REFUSED_SHUTDOWN in where and "403" in message.text)
         ):
             return
         self.errors.append(f"console error: {message.text} ({where})")
