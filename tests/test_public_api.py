@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
 
 import toolkit
 
@@ -31,3 +33,16 @@ def test_every_public_function_and_class_is_in_all() -> None:
         and obj.__module__.startswith("toolkit")
     }
     assert public - set(toolkit.__all__) == set()
+
+
+def test_scoring_does_not_pay_for_charts_until_they_are_used() -> None:
+    code = (
+        "import sys, toolkit as tf; tf.score_engagement; "
+        "assert 'altair' not in sys.modules, 'altair imported eagerly'; "
+        "tf.radar_chart; assert 'altair' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_lazy_names_are_listed_by_dir() -> None:
+    assert {"radar_chart", "build_report"} <= set(dir(toolkit))

@@ -12,7 +12,9 @@ The public API, in the order an analyst meets it::
 
 from __future__ import annotations
 
-from toolkit.charts import chart_widget, heatmap_chart, radar_chart, ranked_chart, save_chart
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from toolkit.errors import (
     EngagementError,
     ExportError,
@@ -33,10 +35,23 @@ from toolkit.portfolio import (
     portfolio_benchmark,
     portfolio_scores,
 )
-from toolkit.report import build_report, report_bytes, report_filename
 from toolkit.scoring import Summary, score_engagement, score_findings, summarize
 from toolkit.spreadsheets import export_findings, import_findings, read_findings
 from toolkit.store import load_engagement, save_engagement, update_engagement
+
+if TYPE_CHECKING:
+    from toolkit.charts import chart_widget, heatmap_chart, radar_chart, ranked_chart, save_chart
+    from toolkit.report import build_report, report_bytes, report_filename
+
+# Charts and reports import Altair, vl-convert and the report writers: seconds of start-up that
+# `tenfold score` or a scoring script should not pay. They load on first use instead.
+_LAZY = {
+    **dict.fromkeys(
+        ("chart_widget", "heatmap_chart", "radar_chart", "ranked_chart", "save_chart"),
+        "toolkit.charts",
+    ),
+    **dict.fromkeys(("build_report", "report_bytes", "report_filename"), "toolkit.report"),
+}
 
 __all__ = [
     "PORTFOLIO_COLUMNS",
@@ -79,3 +94,16 @@ __all__ = [
     "summarize",
     "update_engagement",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
