@@ -1,8 +1,9 @@
-"""The charts render in Voila with no internet: every request not to localhost is blocked.
+"""The charts render in Voila and JupyterLab with no internet, and so does a saved HTML chart.
 
-This is the proof behind :func:`toolkit.chart_widget`: Altair's JupyterChart in offline mode
-loads Vega from the kernel (vl-convert), not from a CDN, so a meeting room without internet
-still sees the radar, its companions and their tooltips.
+Every request that is not to localhost is blocked. This is the proof behind
+:func:`toolkit.chart_widget`: Altair's JupyterChart in offline mode loads Vega from the kernel
+(vl-convert), not from a CDN, so a meeting room without internet still sees the radar, its
+companions and their tooltips; and behind :func:`toolkit.save_chart`'s self-contained HTML.
 """
 
 from __future__ import annotations
@@ -63,4 +64,86 @@ def test_saved_html_renders_with_no_network(offline: Any, tmp_path: Path) -> Non
     labels = page.locator("svg.marks text").all_text_contents()
     assert "Offline" in labels and "Embedded" in labels
     assert offline.blocked == []  # not even a font or a stylesheet was asked for
+    assert offline.errors == []
+
+
+@pytest.fixture
+def jupyterlab(tmp_path: Path) -> Any:
+    """JupyterLab on a free localhost port, serving a copy of the charts notebook."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from toolkit.dashboard.serve import free_port
+
+    root = tmp_path / "lab"
+    root.mkdir()
+    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
+    port = free_port()
+    log = (tmp_path / "lab.log").open("wb")
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("jupyter")),
+            "lab",
+            "--no-browser",
+            "--allow-root",  # CI containers run as root; harmless otherwise
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.expose_app_in_browser=True",  # to run all cells with a command
+            "--LabApp.extension_manager=readonly",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")},
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"JupyterLab did not start:\n{(tmp_path / 'lab.log').read_text()}")
+            try:
+                with urllib.request.urlopen(url + "api/status", timeout=2):
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.25)
+        yield url
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+def test_charts_render_offline_in_jupyterlab(jupyterlab: str, offline: Any) -> None:
+    page = offline.new_page()
+    page.goto(jupyterlab + "lab/tree/" + NOTEBOOK.name, timeout=90_000)
+    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    # The kernel has started and the notebook is the current panel (status bar: "... | Idle").
+    page.wait_for_function("() => document.body.innerText.includes('| Idle')", timeout=60_000)
+    # Not awaited: the command's promise settles only when every cell has run.
+    page.evaluate(
+        "() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); return true; }"
+    )
+    page.wait_for_function(
+        "() => document.querySelectorAll('.vega-embed svg.marks').length >= 3", timeout=90_000
+    )
+    labels = page.locator(".vega-embed svg.marks").nth(0).locator("text").all_text_contents()
+    assert "Composure(not assessed)" in labels
+    assert offline.unexpected_blocked == []
     assert offline.errors == []
