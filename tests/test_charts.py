@@ -484,3 +484,17 @@ def test_every_score_sits_at_its_level_and_no_unscored_spoke_is_drawn(
     assert unscored.isdisjoint(r["factor"] for r in rows(spec, "outlines"))
     assert {h["factor"] for h in rows(spec, "unscored")} == unscored
     assert len(rows(spec, "spoke-labels")) == len(levels)
+
+
+def test_heatmap_of_an_engagement_without_findings_is_an_empty_grid(empty: Engagement) -> None:
+    spec = heatmap_chart(empty.findings_frame()).to_dict()
+    cells = data_of(spec, spec["layer"][0])
+    assert len(cells) == 10 * 6  # every factor against every source
+    assert all(c["value"] is None and c["label"].endswith("(no findings)") for c in cells)
+    assert png_is_drawn(render_chart(spec, "png", scale=1)) > 0.01
+
+
+def test_heatmap_count_legend_shows_whole_numbers(sample: Engagement) -> None:
+    spec = heatmap_chart(sample.findings_frame()).to_dict()
+    legend = spec["layer"][1]["encoding"]["color"]["legend"]
+    assert legend["values"] == [0, 1, 2, 3] and legend["format"] == "d"

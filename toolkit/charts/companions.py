@@ -256,6 +256,8 @@ def _heatmap(
         columns = [s for s in SOURCES if s in present] + sorted(present - set(SOURCES))
     else:
         columns = sorted(set(frame[by]))
+    if not columns:  # no findings yet: an empty grid, every factor marked "(no findings)"
+        columns = list(SOURCES) if by == "source" else ["(no raters yet)"]
     counts = frame.groupby(["factor", by], observed=True)["level"].agg(["count", "mean"])
     labels = {f.id: f.label for f in fw.factors}
     factor_ids: list[str] = list(fw.factor_ids) + sorted(
@@ -287,10 +289,13 @@ def _heatmap(
         top = max((r["count"] for r in rows), default=1) or 1
         scale = alt.Scale(scheme="blues", domain=[0, top], zero=True)
         legend_title = "Findings"
+        step = max(1, -(-top // 5))  # whole numbers, at most about six of them
+        legend_values: list[float] = list(range(0, top + 1, step))
         dark = f"datum.value > {top * 0.6}"
     else:
         scale = alt.Scale(scheme="viridis", domain=[0, 4])
         legend_title = "Mean level"
+        legend_values = [0, 1, 2, 3, 4]
         dark = "datum.value < 2.5"
     title = f"Evidence by {by}: {'number of findings' if value == 'count' else 'mean level'}"
     base = alt.Chart(inline(rows)).encode(
@@ -314,7 +319,14 @@ def _heatmap(
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
             color=alt.Color(
-                "value:Q", scale=scale, legend=alt.Legend(title=legend_title, orient="right")
+                "value:Q",
+                scale=scale,
+                legend=alt.Legend(
+                    title=legend_title,
+                    orient="right",
+                    format="d" if value == "count" else ".1f",
+                    values=legend_values,
+                ),
             ),
             tooltip=tooltip,
         )
