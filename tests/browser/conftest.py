@@ -1,8 +1,8 @@
 """Fixtures for tests that drive real dashboards in Chromium through Playwright.
 
-- ``browser``: one Chromium per session (Debian's ``/usr/bin/chromium``). Where it is missing the
-  browser tests are skipped with the reason, and the run ends with one line saying so; with
-  ``TENFOLD_REQUIRE_BROWSER=1`` (CI) a missing browser fails the run instead.
+- ``browser``: one Chromium per test module (Debian's ``/usr/bin/chromium``). Where it is
+  missing the browser tests are skipped with the reason, and the run ends with one line saying
+  so; with ``TENFOLD_REQUIRE_BROWSER=1`` (CI) a missing browser fails the run instead.
 - ``offline``: a browser context in which every request that is not to localhost is blocked (and
   recorded), as in a meeting room without internet; its pages record page errors and console
   errors.
@@ -75,9 +75,13 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"browser tests skipped: {_skipped[0]}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Chromium, launched once per test session."""
+    """Chromium, launched once per test module.
+
+    Not once per session: Playwright's sync API allows one instance per thread at a time, and
+    other test modules (reports, Binder) start their own.
+    """
     reason = _why_no_browser()
     if reason is not None:
         if os.environ.get("TENFOLD_REQUIRE_BROWSER") == "1":
