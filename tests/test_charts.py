@@ -498,3 +498,14 @@ def test_heatmap_count_legend_shows_whole_numbers(sample: Engagement) -> None:
     spec = heatmap_chart(sample.findings_frame()).to_dict()
     legend = spec["layer"][1]["encoding"]["color"]["legend"]
     assert legend["values"] == [0, 1, 2, 3] and legend["format"] == "d"
+
+
+def test_saved_html_keeps_text_from_ending_its_script(scores: pd.DataFrame, tmp_path: Path) -> None:
+    nasty = '</script><script>alert("x")</script> & <b>'
+    plain = save_chart(radar_chart(scores), tmp_path / "plain.html").read_text(encoding="utf-8")
+    html = save_chart(radar_chart(scores, title=nasty), tmp_path / "nasty.html").read_text(
+        encoding="utf-8"
+    )
+    assert html.count("</script>") == plain.count("</script>")
+    assert "<script>alert" not in html
+    assert r"\u003c/script\u003e\u003cscript\u003ealert" in html

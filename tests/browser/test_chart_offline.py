@@ -57,12 +57,14 @@ def test_saved_html_renders_with_no_network(offline: Any, tmp_path: Path) -> Non
 
     root = Path(__file__).resolve().parents[2]
     scores = score_engagement(load_engagement(root / "engagements" / "harbourline-2026-11.json"))
-    html = save_chart(radar_chart(scores, title="Offline"), tmp_path / "radar.html")
+    title = "Offline </script><script>document.title='hacked'</script> & <b>co</b>"
+    html = save_chart(radar_chart(scores, title=title), tmp_path / "radar.html")
     page = offline.new_page()
     page.set_content(html.read_text(encoding="utf-8"), wait_until="load", timeout=60_000)
     page.wait_for_selector("svg.marks", timeout=60_000)
     labels = page.locator("svg.marks text").all_text_contents()
-    assert "Offline" in labels and "Embedded" in labels
+    assert title in labels and "Embedded" in labels  # the title is shown as typed, as text
+    assert page.title() != "hacked"
     assert offline.blocked == []  # not even a font or a stylesheet was asked for
     assert offline.errors == []
 

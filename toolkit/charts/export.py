@@ -8,6 +8,7 @@ a CDN and do not. :func:`save_chart` renders with vl-convert, also offline.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -32,6 +33,24 @@ def _vl_version() -> str | None:
 
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     return major_minor if major_minor in vlc.get_vegalite_versions() else None
+
+
+def _escape_embedded_spec(html: str, spec: dict[str, Any]) -> str:
+    """``html`` with the spec it embeds in a ``<script>`` written so text cannot end the script.
+
+    vl-convert writes the spec as compact JSON inside a script element, so a title such as a
+    client name containing ``</script>`` would end the script early and let the rest run as
+    markup. In JSON, ``<``, ``>`` and ``&`` occur only inside strings, where the escapes
+    ``\\u003c``, ``\\u003e`` and ``\\u0026`` mean the same characters, so the chart shows the
+    text exactly as typed.
+    """
+    embedded = json.dumps(spec, separators=(",", ":"), ensure_ascii=False)
+    if not any(ch in embedded for ch in "<>&"):
+        return html
+    if embedded not in html:
+        raise ValueError("cannot find the chart's spec in the HTML to escape its text")
+    safe = embedded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return html.replace(embedded, safe, 1)
 
 
 def _spec(chart: Any) -> dict[str, Any]:
@@ -60,7 +79,9 @@ def render_chart(chart: Any, format: ChartFormat, *, scale: float = 2.0) -> byte
     if format == "pdf":
         return bytes(vlc.vegalite_to_pdf(spec, vl_version=version))
     if format == "html":
-        html = str(vlc.vegalite_to_html(spec, vl_version=version, bundle=True))
+        html = _escape_embedded_spec(
+            str(vlc.vegalite_to_html(spec, vl_version=version, bundle=True)), spec
+        )
         if _REMOTE_SCRIPT.search(html):
             raise ValueError("the HTML loads a script from the network")
         return html.encode("utf-8")
