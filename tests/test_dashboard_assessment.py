@@ -281,3 +281,11 @@ def test_opening_the_page_shows_the_file_as_it_is_now(folder: Path) -> None:
     assert len(app.engagement.findings) == 46
     assert app.path == folder / SAMPLE.name  # still the engagement that was open
     assert str(folder / "copy-of-sample.json") in [v for _l, v in app.picker.options]
+
+
+def test_keyboard_submit_adds_the_finding(app: AssessmentApp, folder: Path) -> None:
+    app.factor.value = "purpose"
+    app.level.value = 1
+    app.evidence.value = "Saved with Ctrl+Enter"
+    app.opened._handle_message(app.opened, {"event": "submit"}, [])
+    assert load_engagement(folder / SAMPLE.name).findings[-1].evidence == "Saved with Ctrl+Enter"

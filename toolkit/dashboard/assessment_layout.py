@@ -139,7 +139,9 @@ class AssessmentLayout:
         self.anchor = widgets.HTML("")
         self.evidence = widgets.Textarea(
             description="Evidence",
-            placeholder="What was seen, heard or read (a quote, a number, a document)",
+            placeholder=(
+                "What was seen, heard or read: a quote, a number, a document. Ctrl+Enter saves."
+            ),
             layout=widgets.Layout(width="100%", height="84px"),
         )
         self.source = widgets.Dropdown(
@@ -147,7 +149,10 @@ class AssessmentLayout:
         )
         self.rater = widgets.Text(description="Rater", placeholder="engagement lead")
         self.add_button = widgets.Button(
-            description="Add finding", button_style="primary", icon="plus"
+            description="Add finding",
+            button_style="primary",
+            icon="plus",
+            tooltip="Save the finding (Ctrl+Enter)",
         )
         self.add_button.on_click(lambda _b: self.submit())
         self.cancel_button = widgets.Button(
@@ -257,7 +262,7 @@ class AssessmentLayout:
             [left, right],
             layout=widgets.Layout(grid_gap="18px", flex_flow="row wrap", align_items="flex-start"),
         )
-        self.opened = PageOpened(self.page_opened)
+        self.opened = PageOpened(self.page_opened, on_submit=self.submit)
         self.view = widgets.VBox(
             [
                 widgets.HTML(CSS),
