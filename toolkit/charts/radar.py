@@ -116,8 +116,9 @@ def radar_chart(
     title
         An optional chart title.
     size
-        The diameter of the area around the outer ring, in pixels; spoke labels and the
-        legend are added outside it, so they are never clipped.
+        Sets the scale: the outer ring's diameter is 0.76 x ``size`` pixels. Spoke labels
+        (11 px text, long ones on two lines), the key underneath and the legend are added
+        outside the ring, so the chart is wider than ``size`` and nothing is clipped.
 
     Returns
     -------
@@ -141,6 +142,11 @@ def radar_chart(
       lowest to the highest rater level.
     * The two factor groups are marked by a coloured arc outside the ring and the colour of
       their labels, with a legend.
+    * Spoke labels sit outside the outer ring, aligned away from it; where two would touch
+      (many factors, two-line labels) the outer one moves further out. A key under the radar
+      explains the rater bars and the hollow markers, which the legend cannot show.
+    * Tooltips on each point give the factor, its failure mode, the score, its basis, the
+      number of findings and the confidence.
     """
     # Altair validates every object as it is built unless told otherwise; the finished spec is
     # still validated once, by ``to_dict()``. This keeps the build fast enough for live editing.
