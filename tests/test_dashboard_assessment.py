@@ -250,6 +250,16 @@ def test_exports_produce_the_files(app: AssessmentApp) -> None:
     assert name.endswith("-radar.png") and data[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_report_buttons_build_the_open_engagements_report(app: AssessmentApp) -> None:
+    names = {b.description: b.payload() for b in app.report_buttons}
+    assert names["Slides PPTX"][0] == "harbourline-contact-services-2026-11-16.pptx"
+    assert names["Slides PPTX"][1][:2] == b"PK"
+    assert names["Report PDF"][1].startswith(b"%PDF")
+    record(app, "composure", 3, "Calm under the Monday peak")
+    _, html = app.report_buttons[2].payload()
+    assert b"Calm under the Monday peak" in html  # the report follows the latest change
+
+
 def test_engagement_file_from_another_folder_is_not_listed(folder: Path) -> None:
     (folder / "notes.txt").write_text("not an engagement", encoding="utf-8")
     app = AssessmentApp(folder)

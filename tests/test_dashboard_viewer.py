@@ -19,8 +19,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
 EARLIER = ROOT / "engagements" / "harbourline-2026-05.json"
 
-#: Widgets that only show or choose what is shown.
-READ_ONLY = (widgets.HTML, widgets.Dropdown, widgets.Box, widgets.Accordion, PageOpened)
+#: Widgets that only show or choose what is shown. A DownloadButton hands the browser a report
+#: built in memory and writes nothing on the server (pinned below).
+READ_ONLY = (
+    widgets.HTML,
+    widgets.Dropdown,
+    widgets.Box,
+    widgets.Accordion,
+    PageOpened,
+    DownloadButton,
+)
 #: Widgets that could change something (typing, ticking, clicking a command).
 WRITING = (
     widgets.Button,
@@ -31,7 +39,6 @@ WRITING = (
     widgets.ToggleButtons,
     widgets.IntText,
     widgets.FileUpload,
-    DownloadButton,
 )
 
 
@@ -117,7 +124,24 @@ def test_using_the_viewer_leaves_the_folder_byte_identical(folder: Path) -> None
         app.picker.value = value
         for i in range(len(app.factors.children)):
             app.factors.selected_index = i
+    for button in app.report_buttons:
+        assert button.click()
     assert snapshot(folder) == before
+
+
+def test_report_buttons_download_the_shown_engagements_report(folder: Path) -> None:
+    app = ViewerApp(folder, open=SAMPLE.name)
+    assert [b.description for b in app.report_buttons] == [
+        "Report PDF",
+        "Slides PPTX",
+        "Report HTML",
+        "Workbook XLSX",
+    ]
+    name, data = app.report_buttons[0].payload()
+    assert name == "harbourline-contact-services-2026-11-16.pdf"
+    assert data.startswith(b"%PDF")
+    name, data = app.report_buttons[2].payload()
+    assert name.endswith(".html") and b"Harbourline Contact Services" in data
 
 
 def test_script_in_evidence_is_shown_as_text(folder: Path) -> None:

@@ -27,13 +27,22 @@ def test_viewer_shows_the_sample_with_no_editing_control(
     assert "Harbourline Contact Services" in text
     assert "Summary" in text and "Needs consensus" in text
     assert "Traceback" not in text
-    # Nothing to type into, tick or press: only the engagement picker and the factor list.
+    # Nothing to type into, tick or press: the engagement picker, the factor list, and report
+    # downloads, which the browser receives and the server never writes.
     editable = page.evaluate(
         """() => Array.from(document.querySelectorAll(
-            'textarea, input:not([type=hidden]), .widget-button, .widget-toggle-button,'
-            + ' [contenteditable=true]')).map(e => e.outerHTML.slice(0, 80))"""
+            'textarea, input:not([type=hidden]), .widget-toggle-button, [contenteditable=true],'
+            + ' .widget-button:not(.tf-download), button:not(.tf-download)'))
+            .filter(e => !e.closest('.lm-AccordionPanel-title, .jupyter-widget-Collapse-header'))
+            .map(e => e.outerHTML.slice(0, 80))"""
     )
     assert editable == []
+    assert page.locator("button.tf-download").count() == 4
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Report HTML").click()
+    download = info.value
+    assert download.suggested_filename == "harbourline-contact-services-2026-11-16.html"
+    assert "Harbourline Contact Services" in Path(download.path()).read_text(encoding="utf-8")
     assert page.locator("select").count() == 1
     # Open every factor, as a curious stakeholder would.
     for title in page.locator(

@@ -15,7 +15,8 @@ import ipywidgets as widgets
 from toolkit.dashboard.common import CSS, header_html, style_widget
 from toolkit.dashboard.download import DownloadButton
 from toolkit.dashboard.opened import PageOpened
-from toolkit.findings import SOURCES
+from toolkit.dashboard.reports import report_buttons
+from toolkit.findings import SOURCES, Engagement
 from toolkit.framework import Framework
 
 __all__ = ["NO_LEVEL", "RADAR_SIZE", "AssessmentLayout", "slug"]
@@ -36,6 +37,7 @@ class AssessmentLayout:
     """The assessment dashboard's widgets: header, toolbar, form, prompts, radar, factor panel."""
 
     framework: Framework
+    engagement: Engagement | None
 
     # Handlers, provided by AssessmentApp.
     def reload(self) -> bool:
@@ -198,8 +200,15 @@ class AssessmentLayout:
             lambda: self._findings_bytes("xlsx"),
             on_error=self._export_failed,
         )
-        exports = widgets.HBox(
-            [self.png_button, self.csv_button, self.xlsx_button],
+        self.report_buttons = report_buttons(
+            lambda: self.engagement, self.framework, on_error=self._export_failed
+        )
+        gap = widgets.Layout(grid_gap="6px", flex_flow="row wrap")
+        exports = widgets.VBox(
+            [
+                widgets.HBox([self.png_button, self.csv_button, self.xlsx_button], layout=gap),
+                widgets.HBox(self.report_buttons, layout=gap),
+            ],
             layout=widgets.Layout(grid_gap="6px"),
         )
         right = widgets.VBox(

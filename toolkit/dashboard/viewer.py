@@ -31,6 +31,7 @@ from toolkit.dashboard.common import (
     summary_html,
 )
 from toolkit.dashboard.opened import PageOpened
+from toolkit.dashboard.reports import report_buttons
 from toolkit.framework import Framework
 from toolkit.scoring import score_engagement, summarize
 
@@ -95,6 +96,13 @@ class ViewerApp:
         self.picker.observe(self._on_pick, names="value")
         self.notice = widgets.HTML(message_html(BINDER_NOTICE, "info") if self.binder else "")
         self.message = widgets.HTML("")
+        # Downloads build the report in memory and write nothing on the server.
+        self.report_buttons = report_buttons(
+            lambda: self.engagement, self.framework, on_error=self._download_failed
+        )
+        self.downloads = widgets.HBox(
+            self.report_buttons, layout=widgets.Layout(grid_gap="6px", flex_flow="row wrap")
+        )
         self.radar_box = widgets.VBox(layout=widgets.Layout(width="670px"))
         self.ranked_box = widgets.VBox()
         self.summary = widgets.HTML("")
@@ -125,7 +133,10 @@ class ViewerApp:
                 self.opened,
                 self.header,
                 self.notice,
-                self.picker,
+                widgets.HBox(
+                    [self.picker, self.downloads],
+                    layout=widgets.Layout(grid_gap="16px", flex_flow="row wrap"),
+                ),
                 self.message,
                 self.body,
             ]
@@ -133,6 +144,9 @@ class ViewerApp:
         style_widget(self.view, "tf-app")
         self.files: list[EngagementFile] = []
         self.refresh(select=open)
+
+    def _download_failed(self, exc: Exception) -> None:
+        self.message.value = message_html(f"The report could not be made: {exc}", "error")
 
     def refresh(self, *, select: str | Path | None = None) -> None:
         """Read the folder again and show ``select`` (default: what is shown, else the newest)."""
