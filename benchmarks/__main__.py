@@ -1,0 +1,22 @@
+"""Run every benchmark in turn: ``make benchmark`` (or ``.venv/bin/python -m benchmarks``).
+
+Each prints its figures as ratios to a baseline measured in the same run; BENCHMARKS.md records
+the last figures with the machine they came from.
+"""
+
+from __future__ import annotations
+
+from benchmarks import bench_charts, bench_dashboard, bench_scoring
+
+
+def main() -> None:
+    print("== scoring ==")
+    bench_scoring.main()
+    print("\n== charts ==")
+    bench_charts.main([])
+    print("\n== dashboards ==")
+    bench_dashboard.main([])
+
+
+if __name__ == "__main__":
+    main()
