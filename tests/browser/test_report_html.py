@@ -1,14 +1,9 @@
 """The HTML report in a real browser: opened from disk with no network, it draws both charts
-and fits a phone's screen.
-
-Chromium is Debian's ``/usr/bin/chromium``; where it is missing these tests are skipped with the
-reason, and with ``TENFOLD_REQUIRE_BROWSER=1`` (CI) a missing browser fails instead.
+and fits a phone's screen. Chromium comes from the ``browser`` fixture (tests/browser/conftest.py).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,38 +13,8 @@ from toolkit import build_report, load_engagement
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    reason = None
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} not found (install it with `apt-get install -y chromium`)"
-    else:
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError:
-            reason = "the playwright package is not installed"
-    if reason is not None:
-        if os.environ.get("TENFOLD_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"TENFOLD_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +43,8 @@ def _open(chromium: Any, url: str, width: int) -> tuple[Any, Any, list[str], lis
     return context, page, requests, errors
 
 
-def test_report_opens_offline_and_draws_both_charts(chromium: Any, report_url: str) -> None:
-    context, page, requests, errors = _open(chromium, report_url, 1280)
+def test_report_opens_offline_and_draws_both_charts(browser: Any, report_url: str) -> None:
+    context, page, requests, errors = _open(browser, report_url, 1280)
     try:
         drawn = page.eval_on_selector_all(
             "figure.chart img", "imgs => imgs.map(i => [i.complete, i.naturalWidth])"
@@ -92,8 +57,8 @@ def test_report_opens_offline_and_draws_both_charts(chromium: Any, report_url: s
         context.close()
 
 
-def test_report_fits_a_phone_screen(chromium: Any, report_url: str) -> None:
-    context, page, _, _ = _open(chromium, report_url, 400)
+def test_report_fits_a_phone_screen(browser: Any, report_url: str) -> None:
+    context, page, _, _ = _open(browser, report_url, 400)
     try:
         assert page.evaluate("document.documentElement.scrollWidth") <= 400
         # the wide scores table scrolls inside its own box instead
