@@ -178,3 +178,8 @@ def test_two_processes_adding_at_once_keep_every_finding(tmp_path: Path, empty: 
     evidence = {f.evidence for f in load_engagement(path).findings}
     assert evidence == {f"{who} {i}" for who in ("ana", "ben") for i in range(25)}
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+def test_save_creates_the_folder(tmp_path: Path, empty: Engagement) -> None:
+    path = save_engagement(empty, tmp_path / "new" / "client" / "e.json")
+    assert load_engagement(path) == empty

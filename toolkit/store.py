@@ -17,7 +17,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -138,8 +139,22 @@ def load_engagement(path: str | Path, *, framework: Framework | None = None) -> 
     return engagement
 
 
-def _lock(path: Path) -> FileLock:
-    return FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT)
+@contextmanager
+def _locked(path: Path, *, create_folder: bool = False) -> Iterator[None]:
+    """Hold the file's lock; a lock timeout or a disk error becomes a StoreError."""
+    try:
+        if create_folder:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT):
+            yield
+    except Timeout:
+        raise StoreError(
+            f"{path}: another program has held the lock for {LOCK_TIMEOUT:.0f} s; not saved"
+        ) from None
+    except OSError as exc:
+        raise StoreError(
+            f"{path}: could not save ({exc}); the previous file is untouched"
+        ) from None
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -179,18 +194,8 @@ def save_engagement(engagement: Engagement, path: str | Path) -> Path:
     """
     path = Path(path)
     text = engagement_to_json(engagement)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with _lock(path):
-            _write_atomic(path, text)
-    except Timeout:
-        raise StoreError(
-            f"{path}: another program has held the lock for {LOCK_TIMEOUT:.0f} s; not saved"
-        ) from None
-    except OSError as exc:
-        raise StoreError(
-            f"{path}: could not save ({exc}); the previous file is untouched"
-        ) from None
+    with _locked(path, create_folder=True):
+        _write_atomic(path, text)
     return path
 
 
@@ -208,20 +213,11 @@ def update_engagement(
     Returns the engagement as saved. Raises whatever ``change`` raises, with nothing written.
     """
     path = Path(path)
-    try:
-        with _lock(path):
-            current = load_engagement(path, framework=framework)
-            updated = change(current)
-            if framework is not None:
-                updated.check(framework)
-            if updated != current:
-                _write_atomic(path, engagement_to_json(updated))
-            return updated
-    except Timeout:
-        raise StoreError(
-            f"{path}: another program has held the lock for {LOCK_TIMEOUT:.0f} s; not saved"
-        ) from None
-    except OSError as exc:
-        raise StoreError(
-            f"{path}: could not save ({exc}); the previous file is untouched"
-        ) from None
+    with _locked(path):
+        current = load_engagement(path, framework=framework)
+        updated = change(current)
+        if framework is not None:
+            updated.check(framework)
+        if updated != current:
+            _write_atomic(path, engagement_to_json(updated))
+        return updated
