@@ -509,3 +509,21 @@ def test_saved_html_keeps_text_from_ending_its_script(scores: pd.DataFrame, tmp_
     assert html.count("</script>") == plain.count("</script>")
     assert "<script>alert" not in html
     assert r"\u003c/script\u003e\u003cscript\u003ealert" in html
+
+
+def test_preview_is_one_open_diamond_at_its_spoke(scores: pd.DataFrame) -> None:
+    spec = radar_chart(scores, preview=pd.Series({"composure": 2.0})).to_dict()
+    preview = rows(spec, "preview-points")
+    assert [(r["factor"], r["level"], r["series"]) for r in preview] == [
+        ("composure", 2.0, "If this finding is added")
+    ]
+    n = len(scores)
+    theta = 2 * math.pi * list(scores.index).index("composure") / n
+    assert preview[0]["x"] == pytest.approx(2 * math.sin(theta), abs=1e-3)
+    assert preview[0]["y"] == pytest.approx(2 * math.cos(theta), abs=1e-3)
+    mark = layer_named(spec, "preview-points")["mark"]
+    assert mark["shape"] == "diamond" and mark["filled"] is False
+    # A lone point has no neighbour: no outline is drawn for it.
+    assert not [r for r in rows(spec, "outlines") if r["series"] == "If this finding is added"]
+    assert SERIES_COLOURS["preview"] in json.dumps(spec)
+    assert rows(radar_chart(scores).to_dict(), "preview-points") == []

@@ -299,3 +299,48 @@ def test_keyboard_submit_adds_the_finding(app: AssessmentApp, folder: Path) -> N
     app.evidence.value = "Saved with Ctrl+Enter"
     app.opened._handle_message(app.opened, {"event": "submit"}, [])
     assert load_engagement(folder / SAMPLE.name).findings[-1].evidence == "Saved with Ctrl+Enter"
+
+
+PREVIEW = "If this finding is added"
+
+
+def test_choosing_a_level_previews_the_move_without_saving(
+    app: AssessmentApp, folder: Path
+) -> None:
+    before = (folder / SAMPLE.name).read_bytes()
+    # Sponsorship: raters Maya (1, 1), Tomás (0, 1), Priya (1, 2) -> median of 1, 0.5, 1.5 = 1.
+    # The form's rater defaults to the lead, Maya.
+    app.factor.value = "sponsorship"
+    app.level.value = 4
+    # Maya's mean becomes (1 + 1 + 4) / 3 = 2 -> median of 2, 0.5, 1.5 = 1.5.
+    assert radar_levels(app.radar.chart, PREVIEW) == {"Executive sponsorship": 1.5}
+    assert radar_levels(app.radar.chart)["Executive sponsorship"] == 1.0
+    app.level.value = 0
+    # (1 + 1 + 0) / 3 = 0.667 -> median of 0.667, 0.5, 1.5 = 0.667.
+    assert radar_levels(app.radar.chart, PREVIEW) == {
+        "Executive sponsorship": pytest.approx(2 / 3, abs=1e-4)
+    }
+    app.rater.value = "Ines Duarte"  # a fourth rater: median of 0.5, 1, 1.5 and 0 = 0.75
+    assert radar_levels(app.radar.chart, PREVIEW) == {"Executive sponsorship": 0.75}
+    app.rater.value = ""
+    app.factor.value = "composure"  # not assessed yet: the preview shows where it would start
+    assert radar_levels(app.radar.chart, PREVIEW) == {"Composure": 0.0}
+    assert (folder / SAMPLE.name).read_bytes() == before
+
+
+def test_preview_goes_once_the_finding_is_added_or_the_level_cleared(app: AssessmentApp) -> None:
+    app.factor.value = "composure"
+    app.level.value = 2
+    assert radar_levels(app.radar.chart, PREVIEW) == {"Composure": 2.0}
+    app.level.value = None
+    assert radar_levels(app.radar.chart, PREVIEW) == {}
+    assert record(app, "composure", 3, "Calm in the outage review.")
+    assert radar_levels(app.radar.chart, PREVIEW) == {}
+    assert radar_levels(app.radar.chart)["Composure"] == 3.0
+
+
+def test_no_preview_for_a_factor_marked_not_applicable(app: AssessmentApp) -> None:
+    app.factor.value = "cx_executive"
+    app.level.value = 3
+    assert app.preview() is None
+    assert radar_levels(app.radar.chart, PREVIEW) == {}

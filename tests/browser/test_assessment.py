@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from toolkit import load_engagement, load_framework
+from toolkit import load_engagement, load_framework, score_engagement
 from toolkit.dashboard.serve import dashboard_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -151,3 +151,23 @@ def test_two_tabs_on_one_engagement_both_keep_their_findings(
         "Tab two: suggestion box emptied monthly, unread",
     } <= evidence
     second.wait_for_selector("text=Tab one: huddles now end with one idea to try")
+
+
+def test_choosing_a_level_previews_the_score_before_anything_is_saved(
+    offline: Any, assessment_server: Any, wait_for_dashboard: Any
+) -> None:
+    path = assessment_server.folder / SAMPLE
+    page = open_dashboard(offline, assessment_server, wait_for_dashboard)
+    before = path.read_bytes()
+    engagement = load_engagement(path)
+    label = load_framework().factor("leader_aptitude").label
+    choose_factor(page, "leader_aptitude")
+    for level in (0, 4):
+        pending = engagement.add_finding(factor="leader_aptitude", level=level, evidence="x")
+        score = score_engagement(pending).loc["leader_aptitude", "score"]
+        shown = f"{score:.2f}".rstrip("0").rstrip(".")  # as the tooltip prints it
+        name = load_framework().level_name(level)
+        page.get_by_role("button", name=f"{level} {name}", exact=True).click()
+        radar_point(page, "If this finding is added", label, f"Score: {shown};")
+    assert path.read_bytes() == before
+    assert offline.errors == []

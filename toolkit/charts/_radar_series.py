@@ -56,10 +56,12 @@ def series_layers(
     gap_rows: list[dict[str, Any]] = []
     point_rows: list[dict[str, Any]] = []
     other_rows: list[dict[str, Any]] = []
+    preview_rows: list[dict[str, Any]] = []
     for rank, one in enumerate(series):
         role, name, vals = one.role, one.name, one.values
         present = [v is not None for v in vals]
-        runs = scored_runs(present)
+        # A preview marks points only: joining them would read as a whole new outline.
+        runs = [] if role == "preview" else scored_runs(present)
         closed = len(runs) == 1 and len(runs[0]) == n
         stroke_w = 2.5 if role == "current" else 1.8
         for seg, run in enumerate(runs):
@@ -109,6 +111,8 @@ def series_layers(
                     }
                 )
                 point_rows.append(row)
+            elif role == "preview":
+                preview_rows.append(row)
             else:
                 other_rows.append(row)
 
@@ -186,6 +190,25 @@ def series_layers(
                             alt.Tooltip("basis:N", title="Basis"),
                             alt.Tooltip("findings:Q", title="Findings"),
                             alt.Tooltip("confidence:N", title="Confidence"),
+                        ],
+                    }
+                )
+            )
+        )
+    if preview_rows:
+        # On top of everything: a large open diamond where the score would move.
+        layers.append(
+            layer("preview-points", preview_rows)
+            .mark_point(shape="diamond", filled=False, size=190, strokeWidth=2.5, opacity=1)
+            .encode(
+                **enc(
+                    {
+                        "color": colour,
+                        "tooltip": [
+                            *tip_common,
+                            alt.Tooltip("series:N", title="Series"),
+                            alt.Tooltip("level:Q", title="Score", format=".2~f"),
+                            alt.Tooltip("level_name:N", title="Level name"),
                         ],
                     }
                 )

@@ -22,6 +22,7 @@ SERIES_COLOURS: dict[str, str] = {
     "target": "#009E73",  # bluish green
     "previous": "#E69F00",  # orange
     "benchmark": "#CC79A7",  # reddish purple
+    "preview": "#D55E00",  # vermillion
 }
 #: Dash pattern by series role (an empty list is a solid line).
 SERIES_DASHES: dict[str, list[int]] = {
@@ -29,6 +30,7 @@ SERIES_DASHES: dict[str, list[int]] = {
     "target": [7, 4],
     "previous": [2, 3],
     "benchmark": [9, 3, 2, 3],
+    "preview": [3, 2],
 }
 #: Group colours, in the framework's group order (dark slate, ochre), then further fallbacks.
 GROUP_COLOURS: tuple[str, ...] = ("#4D5D6C", "#A6611A", "#7B3294", "#1B7837", "#762A83")

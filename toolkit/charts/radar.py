@@ -93,6 +93,8 @@ def radar_chart(
     previous_label: str = "Previous",
     benchmark: pd.DataFrame | pd.Series | None = None,
     benchmark_label: str = "Portfolio median",
+    preview: pd.DataFrame | pd.Series | None = None,
+    preview_label: str = "If this finding is added",
     framework: Framework | None = None,
     title: str | None = None,
     size: int = 420,
@@ -109,7 +111,11 @@ def radar_chart(
     previous, benchmark
         Another scores table (its ``score`` column is used) or a Series of levels indexed by
         factor id; NaN, or a factor missing, is not drawn at that spoke.
-    previous_label, benchmark_label
+    preview
+        Where scores would move with a change not yet made (the consultant's dashboard passes
+        the level of the factor whose finding is being typed): usually one level at one spoke,
+        drawn as a vermillion point.
+    previous_label, benchmark_label, preview_label
         Their names in the legend.
     framework
         Supplies failure modes for tooltips and the level and group names (default: bundled).
@@ -158,6 +164,8 @@ def radar_chart(
             previous_label=previous_label,
             benchmark=benchmark,
             benchmark_label=benchmark_label,
+            preview=preview,
+            preview_label=preview_label,
             framework=framework,
             title=title,
             size=size,
@@ -172,6 +180,8 @@ def _radar(
     previous_label: str,
     benchmark: pd.DataFrame | pd.Series | None,
     benchmark_label: str,
+    preview: pd.DataFrame | pd.Series | None,
+    preview_label: str,
     framework: Framework | None,
     title: str | None,
     size: int,
@@ -398,6 +408,9 @@ def _radar(
     bench = series_levels(benchmark, scores.index)
     if bench is not None:
         series.append(("benchmark", benchmark_label, bench))
+    pending = series_levels(preview, scores.index)
+    if pending is not None:
+        series.append(("preview", preview_label, pending))
     names = [name for _, name, _ in series]
     if len(set(names)) != len(names):
         raise ValueError(f"series names must differ, got {names}")

@@ -9,6 +9,7 @@ written. Nothing here raises into the page: every failure becomes a message.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tempfile
 from collections.abc import Callable
@@ -79,6 +80,8 @@ class AssessmentApp(AssessmentLayout):
         self.engagement: Engagement | None = None
         self.scores: pd.DataFrame | None = None
         self.radar: Any = None
+        self._drawn: tuple[Any, ...] | None = None  # what the radar shows: scores and preview
+        self._hold_radar = False  # set while one action changes several widgets
         self.saved_at: dt.datetime | None = None
         self.editing: str | None = None
         self._undo: list[tuple[str, changes.Inverse]] = []
@@ -86,6 +89,8 @@ class AssessmentApp(AssessmentLayout):
         self.finding_rows: dict[str, tuple[widgets.Button, widgets.Button]] = {}
         self._rows_shown: tuple[Finding, ...] | None = None
         self._build()
+        # A typed rater changes whose mean the preview moves.
+        self.rater.observe(lambda _change: self._draw_radar(), names="value")
         self.refresh_files(select=open)
 
     def _ipython_display_(self) -> None:
@@ -220,8 +225,6 @@ class AssessmentApp(AssessmentLayout):
     # -- showing ------------------------------------------------------------------------------
     def _show(self, engagement: Engagement | None) -> None:
         """Show ``engagement`` everywhere: header, radar, summary, the selected factor."""
-        from toolkit.charts import chart_widget, radar_chart
-
         self.engagement = engagement
         self.body.layout.display = "none" if engagement is None else "flex"
         self.header.value = header_html(engagement, subtitle="Tenfold assessment")
@@ -231,12 +234,7 @@ class AssessmentApp(AssessmentLayout):
             self.scores = None
             return
         self.scores = score_engagement(engagement, self.framework)
-        chart = radar_chart(self.scores, framework=self.framework, size=RADAR_SIZE)
-        if self.radar is None:
-            self.radar = chart_widget(chart)
-            self.radar_box.children = [self.radar]
-        else:
-            self.radar.chart = chart
+        self._drawn = None
         self.summary.value = summary_html(self.scores, self.framework)
         self.rater.placeholder = f"default: {engagement.lead}"
         self._on_factor()
@@ -262,11 +260,55 @@ class AssessmentApp(AssessmentLayout):
         level = self.level.value
         if level is None:
             self.anchor.value = '<div class="tf-muted">Choose the level the evidence shows.</div>'
+        else:
+            name = self.framework.level_name(level)
+            self.anchor.value = (
+                f'<div class="tf-anchor"><b>{level} {esc(name)}:</b> '
+                f"{esc(factor.anchor(level))}</div>"
+            )
+        self._draw_radar()
+
+    def preview(self) -> pd.Series | None:
+        """Where the chosen factor's score would move if the finding in the form were saved.
+
+        ``None`` when no level is chosen or the factor would have no score (not applicable).
+        Nothing is saved: the change is scored on a copy of the engagement.
+        """
+        e, level, fid = self.engagement, self.level.value, self.factor.value
+        if e is None or level is None:
+            return None
+        try:
+            if self.editing is not None:
+                pending = e.update_finding(self.editing, factor=fid, level=int(level))
+            else:
+                pending = e.add_finding(
+                    factor=fid,
+                    level=int(level),
+                    evidence="(not saved)",
+                    rater=self.rater.value.strip() or None,
+                )
+            score = float(score_engagement(pending, self.framework).loc[fid, "score"])
+        except TenfoldError:
+            return None
+        return None if math.isnan(score) else pd.Series({fid: score})
+
+    def _draw_radar(self) -> None:
+        """Redraw the radar: the saved scores, plus the preview of the finding being typed."""
+        from toolkit.charts import chart_widget, radar_chart
+
+        if self.scores is None or self._hold_radar:
             return
-        name = self.framework.level_name(level)
-        self.anchor.value = (
-            f'<div class="tf-anchor"><b>{level} {esc(name)}:</b> {esc(factor.anchor(level))}</div>'
-        )
+        preview = self.preview()
+        key = (id(self.scores), None if preview is None else tuple(preview.items()))
+        if key == self._drawn:
+            return
+        self._drawn = key
+        chart = radar_chart(self.scores, preview=preview, framework=self.framework, size=RADAR_SIZE)
+        if self.radar is None:
+            self.radar = chart_widget(chart)
+            self.radar_box.children = [self.radar]
+        else:
+            self.radar.chart = chart
 
     def _show_factor_panel(self) -> None:
         e, scores = self.engagement, self.scores
@@ -394,6 +436,15 @@ class AssessmentApp(AssessmentLayout):
             "rater": self.rater.value.strip() or None,
         }
         label = self.framework.factor(self.factor.value).label
+        self._hold_radar = True  # one redraw for the save and the cleared form, not three
+        try:
+            ok = self._submit(fields, label)
+        finally:
+            self._hold_radar = False
+        self._draw_radar()
+        return ok
+
+    def _submit(self, fields: dict[str, Any], label: str) -> bool:
         if self.editing is not None:
             if fields["rater"] is None:
                 fields.pop("rater")
