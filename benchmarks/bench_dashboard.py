@@ -89,7 +89,7 @@ async ([label, level, score]) => {
   const drawn = () => Array.from(document.querySelectorAll('.vega-embed svg [aria-label]'))
     .some(e => {
       const a = e.getAttribute('aria-label');
-      return a.includes('series: If this finding is added; Factor: ' + label + ';')
+      return a.includes('series: Preview; Factor: ' + label + ';')
         && a.includes('Score: ' + score + ';');
     });
   const button = Array.from(document.querySelectorAll('.widget-toggle-buttons button'))

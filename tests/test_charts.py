@@ -515,7 +515,7 @@ def test_preview_is_one_open_diamond_at_its_spoke(scores: pd.DataFrame) -> None:
     spec = radar_chart(scores, preview=pd.Series({"composure": 2.0})).to_dict()
     preview = rows(spec, "preview-points")
     assert [(r["factor"], r["level"], r["series"]) for r in preview] == [
-        ("composure", 2.0, "If this finding is added")
+        ("composure", 2.0, "Preview")
     ]
     n = len(scores)
     theta = 2 * math.pi * list(scores.index).index("composure") / n
@@ -524,6 +524,6 @@ def test_preview_is_one_open_diamond_at_its_spoke(scores: pd.DataFrame) -> None:
     mark = layer_named(spec, "preview-points")["mark"]
     assert mark["shape"] == "diamond" and mark["filled"] is False
     # A lone point has no neighbour: no outline is drawn for it.
-    assert not [r for r in rows(spec, "outlines") if r["series"] == "If this finding is added"]
+    assert not [r for r in rows(spec, "outlines") if r["series"] == "Preview"]
     assert SERIES_COLOURS["preview"] in json.dumps(spec)
     assert rows(radar_chart(scores).to_dict(), "preview-points") == []

@@ -301,7 +301,7 @@ def test_keyboard_submit_adds_the_finding(app: AssessmentApp, folder: Path) -> N
     assert load_engagement(folder / SAMPLE.name).findings[-1].evidence == "Saved with Ctrl+Enter"
 
 
-PREVIEW = "If this finding is added"
+PREVIEW = "Preview"
 
 
 def test_choosing_a_level_previews_the_move_without_saving(

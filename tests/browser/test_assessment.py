@@ -168,6 +168,6 @@ def test_choosing_a_level_previews_the_score_before_anything_is_saved(
         shown = f"{score:.2f}".rstrip("0").rstrip(".")  # as the tooltip prints it
         name = load_framework().level_name(level)
         page.get_by_role("button", name=f"{level} {name}", exact=True).click()
-        radar_point(page, "If this finding is added", label, f"Score: {shown};")
+        radar_point(page, "Preview", label, f"Score: {shown};")
     assert path.read_bytes() == before
     assert offline.errors == []

@@ -94,7 +94,7 @@ def radar_chart(
     benchmark: pd.DataFrame | pd.Series | None = None,
     benchmark_label: str = "Portfolio median",
     preview: pd.DataFrame | pd.Series | None = None,
-    preview_label: str = "If this finding is added",
+    preview_label: str = "Preview",
     framework: Framework | None = None,
     title: str | None = None,
     size: int = 420,
