@@ -32,6 +32,7 @@ from toolkit.dashboard.common import (
     header_html,
     list_engagements,
     message_html,
+    pick_option,
     plural,
     style_widget,
     summary_html,
@@ -137,10 +138,7 @@ class AssessmentApp(AssessmentLayout):
                 "info",
             )
             return
-        chosen = options[0][1]
-        if select is not None:
-            wanted = Path(select) if Path(select).is_absolute() else self.folder / select
-            chosen = next((v for _l, v in options if Path(v) == wanted), chosen)
+        chosen = pick_option(options, select, self.folder)
         self._syncing = True
         try:
             self.picker.options = options

@@ -35,6 +35,7 @@ __all__ = [
     "header_html",
     "list_engagements",
     "message_html",
+    "pick_option",
     "plural",
     "previous_assessment",
     "style_widget",
@@ -197,6 +198,14 @@ def list_engagements(folder: str | Path, framework: Framework) -> list[Engagemen
             f.path.name,
         ),
     )
+
+
+def pick_option(options: list[tuple[str, str]], wanted: str | Path | None, folder: Path) -> str:
+    """The picker value of ``wanted`` (a path, or a file name in ``folder``); else the first."""
+    if wanted is None:
+        return options[0][1]
+    path = Path(wanted) if Path(wanted).is_absolute() else folder / wanted
+    return next((value for _label, value in options if Path(value) == path), options[0][1])
 
 
 def previous_assessment(

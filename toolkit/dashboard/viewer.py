@@ -25,6 +25,7 @@ from toolkit.dashboard.common import (
     header_html,
     list_engagements,
     message_html,
+    pick_option,
     plural,
     previous_assessment,
     style_widget,
@@ -159,11 +160,8 @@ class ViewerApp:
             self.body.layout.display = "none"
             self.message.value = message_html(f"No engagement files in {self.folder}.", "info")
             return
-        chosen = options[0][1]
         wanted = select if select is not None else self.picker.value
-        if wanted is not None:
-            wanted = Path(wanted) if Path(wanted).is_absolute() else self.folder / wanted
-            chosen = next((v for _l, v in options if Path(v) == wanted), chosen)
+        chosen = pick_option(options, wanted, self.folder)
         self._syncing = True
         try:
             self.picker.options = options
