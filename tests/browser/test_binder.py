@@ -9,8 +9,8 @@ leaves 127.0.0.1 blocked, must show the radar there, and the notice that the ses
 temporary.
 
 Slow (about two minutes: most of it is pip installing the pinned stack from the local wheel
-cache). Skipped with a message when Chromium or python3.11 is missing, unless
-TENFOLD_REQUIRE_BROWSER=1 (CI), where that is a failure.
+cache). Skipped with a message when python3.11 is missing, and, through the shared ``browser``
+fixture, when Chromium is; with TENFOLD_REQUIRE_BROWSER=1 (CI) either is a failure.
 """
 
 from __future__ import annotations
@@ -26,24 +26,14 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BINDER = ROOT / "binder"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWER_PATH = "/voila/render/dashboards/viewer.ipynb"
 REQUIRED = os.environ.get("TENFOLD_REQUIRE_BROWSER") == "1"
 
@@ -255,10 +245,10 @@ def test_jupyterlab_opens_on_the_notebooks(binder_server: str) -> None:
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.timeout(480)  # the first test to run pays for the build (~2 min)
-def test_viewer_renders_the_radar_at_the_binder_url(binder_server: str, tmp_path: Path) -> None:
-    if not Path(CHROMIUM).exists():
-        _missing(f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import Route, sync_playwright
+def test_viewer_renders_the_radar_at_the_binder_url(
+    browser: Any, binder_server: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import Route
 
     blocked: list[str] = []
     errors: list[str] = []
@@ -271,25 +261,17 @@ def test_viewer_renders_the_radar_at_the_binder_url(binder_server: str, tmp_path
             blocked.append(route.request.url)
             route.abort()
 
-    def visit() -> tuple[dict[str, float] | None, str]:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.route("**/*", only_localhost)
-                page.on("pageerror", lambda exc: errors.append(str(exc)))
-                page.goto(binder_server + VIEWER_PATH, timeout=90_000)
-                radar = page.locator(".vega-embed .marks").first
-                radar.wait_for(state="visible", timeout=120_000)
-                page.screenshot(path=str(tmp_path / "binder-viewer.png"), full_page=True)
-                return radar.bounding_box(), page.inner_text("body")
-            finally:
-                browser.close()
-
-    # A thread of its own: the sync API refuses to start where another Playwright instance
-    # (the browser tests' session-wide browser) already runs its event loop.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        box, body = pool.submit(visit).result()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.route("**/*", only_localhost)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(binder_server + VIEWER_PATH, timeout=90_000)
+        radar = page.locator(".vega-embed .marks").first
+        radar.wait_for(state="visible", timeout=120_000)
+        page.screenshot(path=str(tmp_path / "binder-viewer.png"), full_page=True)
+        box, body = radar.bounding_box(), page.inner_text("body")
+    finally:
+        page.close()
     assert box is not None and box["width"] > 200 and box["height"] > 200
     assert "Harbourline Contact Services" in body
     assert "temporary" in body.lower(), "the viewer does not say the session is temporary"
