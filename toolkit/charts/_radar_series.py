@@ -157,6 +157,15 @@ def series_layers(
         alt.Tooltip("label:N", title="Factor"),
         alt.Tooltip("failure_mode:N", title="Failure mode"),
     ]
+
+    def series_tips(level_title: str) -> list[alt.Tooltip]:
+        return [
+            *tip_common,
+            alt.Tooltip("series:N", title="Series"),
+            alt.Tooltip("level:Q", title=level_title, format=".2~f"),
+            alt.Tooltip("level_name:N", title="Level name"),
+        ]
+
     if other_rows:
         layers.append(
             layer("overlay-points", other_rows)
@@ -165,12 +174,7 @@ def series_layers(
                 **enc(
                     {
                         "color": colour,
-                        "tooltip": [
-                            *tip_common,
-                            alt.Tooltip("series:N", title="Series"),
-                            alt.Tooltip("level:Q", title="Level", format=".2~f"),
-                            alt.Tooltip("level_name:N", title="Level name"),
-                        ],
+                        "tooltip": series_tips("Level"),
                     }
                 )
             )
@@ -204,12 +208,7 @@ def series_layers(
                 **enc(
                     {
                         "color": colour,
-                        "tooltip": [
-                            *tip_common,
-                            alt.Tooltip("series:N", title="Series"),
-                            alt.Tooltip("level:Q", title="Score", format=".2~f"),
-                            alt.Tooltip("level_name:N", title="Level name"),
-                        ],
+                        "tooltip": series_tips("Score"),
                     }
                 )
             )
