@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chart_data import records
 
 from toolkit import load_engagement
 from toolkit.dashboard import AssessmentApp
@@ -33,16 +34,6 @@ def folder(tmp_path: Path) -> Path:
 @pytest.fixture
 def app(folder: Path) -> AssessmentApp:
     return AssessmentApp(folder)
-
-
-def records(spec: Any) -> list[dict[str, Any]]:
-    """Every data record anywhere in a chart's spec (inline values or named datasets)."""
-    if isinstance(spec, list):
-        return [r for item in spec for r in records(item)]
-    if not isinstance(spec, dict):
-        return []
-    found = [spec] if "series" in spec or "label" in spec else []
-    return found + [r for value in spec.values() for r in records(value)]
 
 
 def radar_levels(chart: Any, series: str = "Current") -> dict[str, float]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import pytest
+from chart_data import records
 
 from toolkit import load_engagement, save_engagement
 from toolkit.dashboard import DownloadButton, ViewerApp
@@ -48,16 +49,6 @@ def folder(tmp_path: Path) -> Path:
     if EARLIER.exists():
         shutil.copy(EARLIER, tmp_path / EARLIER.name)
     return tmp_path
-
-
-def records(spec: Any) -> list[dict[str, Any]]:
-    """Every data record anywhere in a chart's spec (inline values or named datasets)."""
-    if isinstance(spec, list):
-        return [r for item in spec for r in records(item)]
-    if not isinstance(spec, dict):
-        return []
-    found = [spec] if "series" in spec or "label" in spec else []
-    return found + [r for value in spec.values() for r in records(value)]
 
 
 def walk(widget: Any) -> list[Any]:
