@@ -36,7 +36,7 @@ def test_file_is_pretty_sorted_and_identical_on_resave(tmp_path: Path, sample: E
     data = json.loads(first)
     assert data["schema_version"] == SCHEMA_VERSION
     assert list(data) == sorted(data)
-    assert first.decode().startswith('{\n  "client"')
+    assert first.decode().startswith('{\n  "changes": [],\n  "client"')
     assert "Tomás Herrera" in first.decode()  # readable, not \u-escaped
 
 
@@ -78,7 +78,8 @@ def test_newer_schema_is_refused_with_advice(tmp_path: Path, sample_path: Path) 
     path = tmp_path / "future.json"
     path.write_text(json.dumps(data))
     with pytest.raises(
-        SchemaVersionError, match=r"future\.json: written with schema version 3.*upgrade"
+        SchemaVersionError,
+        match=rf"future\.json: written with schema version {SCHEMA_VERSION + 1}.*upgrade",
     ):
         load_engagement(path)
 

@@ -2,8 +2,9 @@
 
 A :class:`Finding` is one piece of evidence that points to a level (0-4) of one factor. An
 :class:`Engagement` is one diagnostic of one client: its findings, per-factor consensus
-overrides, targets and not-applicable factors. Engagements are immutable; every change returns a
-new engagement, so a change can be replayed on the latest file on disk (see :mod:`toolkit.store`).
+overrides, targets and not-applicable factors, and its change log (:class:`LoggedChange`: who
+changed what, when, from what to what). Engagements are immutable; every change returns a new
+engagement, so a change can be replayed on the latest file on disk (see :mod:`toolkit.store`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    JsonValue,
     ValidationError,
     field_validator,
 )
@@ -26,10 +28,13 @@ from toolkit.errors import EngagementError
 from toolkit.framework import Framework, load_framework
 
 __all__ = [
+    "CHANGE_KINDS",
     "FINDING_COLUMNS",
     "SOURCES",
+    "ChangeKind",
     "Engagement",
     "Finding",
+    "LoggedChange",
     "Override",
     "Source",
     "new_finding_id",
@@ -110,6 +115,46 @@ class Override(_Model):
         return _check_level(value)
 
 
+ChangeKind = Literal[
+    "finding added",
+    "finding changed",
+    "finding deleted",
+    "target",
+    "not applicable",
+    "consensus",
+    "findings imported",
+    "undo",
+]
+#: What a change log entry can record.
+CHANGE_KINDS: tuple[str, ...] = get_args(ChangeKind)
+
+
+class LoggedChange(_Model):
+    """One entry of an engagement's change log: who changed what, when, from what to what.
+
+    ``subject`` is what changed: a finding id for the finding kinds, a factor id otherwise.
+    ``before`` and ``after`` are its value either side of the change, as JSON (a finding's
+    fields, a level, a flag, a consensus override; ``None`` where there was none). An undo is
+    logged too, naming the entry it takes back in ``undoes``.
+    """
+
+    id: str = Field(default_factory=new_finding_id, min_length=1)
+    at: dt.datetime = Field(default_factory=utcnow)
+    by: str = Field(min_length=1)
+    kind: ChangeKind
+    factor: str | None = None
+    subject: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    before: JsonValue = None
+    after: JsonValue = None
+    undoes: str | None = None
+
+    @field_validator("at")
+    @classmethod
+    def _aware(cls, value: dt.datetime) -> dt.datetime:
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 class FrameworkRef(_Model):
     """The framework an engagement was scored against, pinned by id and version."""
 
@@ -134,6 +179,7 @@ class Engagement(_Model):
     not_applicable: tuple[str, ...] = ()
     targets: dict[str, int] = Field(default_factory=dict)
     notes: str = ""
+    changes: tuple[LoggedChange, ...] = ()
 
     @field_validator("targets")
     @classmethod
@@ -179,6 +225,9 @@ class Engagement(_Model):
         for i, f in enumerate(self.findings):
             if f.factor not in known:
                 out.append(f"findings[{i}] (id {f.id}), factor: unknown factor {f.factor!r}")
+        for i, c in enumerate(self.changes):
+            if c.factor is not None and c.factor not in known:
+                out.append(f"changes[{i}] (id {c.id}), factor: unknown factor {c.factor!r}")
         for name, ids in (
             ("overrides", self.overrides),
             ("targets", self.targets),
@@ -279,6 +328,10 @@ class Engagement(_Model):
             na.append(factor)
         return self.model_copy(update={"not_applicable": tuple(sorted(na))})
 
+    def logged(self, entry: LoggedChange) -> Engagement:
+        """A copy with ``entry`` appended to the change log."""
+        return self.model_copy(update={"changes": (*self.changes, entry)})
+
     def finding(self, finding_id: str) -> Finding:
         """The finding with id ``finding_id``."""
         for f in self.findings:
@@ -293,9 +346,16 @@ class Engagement(_Model):
 
 
 def findings_to_frame(findings: Iterable[Finding]) -> pd.DataFrame:
-    """Findings as a DataFrame (columns :data:`FINDING_COLUMNS`, ``recorded_at`` in UTC)."""
-    rows = [f.model_dump() for f in findings]
-    frame = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+    """Findings as a DataFrame (columns :data:`FINDING_COLUMNS`, ``recorded_at`` in UTC).
+
+    Built column by column from the findings' attributes: a live dashboard rescoring a
+    2,000-finding engagement after every change pays microseconds per finding, not a dump.
+    """
+    items = tuple(findings)
+    frame = pd.DataFrame(
+        {name: [getattr(f, name) for f in items] for name in FINDING_COLUMNS},
+        columns=list(FINDING_COLUMNS),
+    )
     frame["level"] = frame["level"].astype("int64")
     frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True)
     return frame
