@@ -37,11 +37,8 @@ def scores(sample: Engagement) -> pd.DataFrame:
 
 
 def rows(spec: dict[str, Any], layer: str) -> list[dict[str, Any]]:
-    """The data rows of the radar layer called ``layer`` (empty when there is no such layer)."""
-    for lay in spec["layer"]:
-        if lay.get("name") == layer:
-            return data_of(spec, lay)
-    return []
+    """The data rows of the radar layer called ``layer``; an error when there is no such layer."""
+    return data_of(spec, layer_named(spec, layer))
 
 
 def data_of(spec: dict[str, Any], *nodes: dict[str, Any]) -> list[dict[str, Any]]:
@@ -282,8 +279,17 @@ def test_rings_are_labelled_with_level_names_and_groups_have_a_legend(
     scores: pd.DataFrame, framework: Framework
 ) -> None:
     spec = radar_chart(scores).to_dict()
-    ring_labels = {r["text"]: round(radius(r), 3) for r in rows(spec, "ring-labels")}
-    assert ring_labels == {"Ad hoc": 1.0, "Partial": 2.0, "Established": 3.0, "Embedded": 4.0}
+    ring_labels = {r["text"]: r for r in rows(spec, "ring-labels")}
+    assert {name: r["level"] for name, r in ring_labels.items()} == {
+        "Ad hoc": 1,
+        "Partial": 2,
+        "Established": 3,
+        "Embedded": 4,
+    }
+    # each sits just inside its own ring, right of the 12 o'clock spoke (clear of spoke labels)
+    for r in ring_labels.values():
+        assert r["level"] - 0.1 < r["y"] < r["level"] and 0 < r["x"] < 0.25
+    assert layer_named(spec, "ring-labels")["mark"]["baseline"] == "top"
     stroke = layer_named(spec, "group-arcs")["encoding"]["stroke"]
     assert stroke["legend"]["title"] == "Factor group"
     assert stroke["scale"]["domain"] == [g.label for g in framework.groups]

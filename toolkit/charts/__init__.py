@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from toolkit.charts.companions import heatmap_chart, ranked_chart
 from toolkit.charts.export import FORMATS, chart_widget, render_chart, save_chart
-from toolkit.charts.radar import radar_chart, series_levels
+from toolkit.charts.radar import LiveRadar, fit_radar, radar_chart, series_levels
 
 __all__ = [
     "FORMATS",
+    "LiveRadar",
     "chart_widget",
+    "fit_radar",
     "heatmap_chart",
     "radar_chart",
     "ranked_chart",

@@ -11,9 +11,13 @@ from dataclasses import dataclass
 
 from toolkit.charts._style import FONT_SIZE, text_width
 
-LINE_HEIGHT = FONT_SIZE + 2
 #: Gap kept between two spoke labels, in pixels.
 LABEL_GAP = 3.0
+
+
+def line_height(font_size: float = FONT_SIZE) -> float:
+    """The distance between two lines of a multi-line label, in pixels."""
+    return font_size + 2
 
 
 def point_at(r: float, theta: float) -> tuple[float, float]:
@@ -83,7 +87,9 @@ class LabelBox:
         return max(depth, 0.0)
 
 
-def place_labels(texts: list[str], thetas: list[float], radius_px: float) -> list[LabelBox]:
+def place_labels(
+    texts: list[str], thetas: list[float], radius_px: float, font_size: float = FONT_SIZE
+) -> list[LabelBox]:
     """Spoke labels just outside the ring at ``radius_px``, moved apart where they would touch.
 
     Each label is anchored beyond the end of its spoke and aligned away from the centre (left
@@ -101,8 +107,8 @@ def place_labels(texts: list[str], thetas: list[float], radius_px: float) -> lis
                 baseline="bottom" if c > 0.5 else "top" if c < -0.5 else "middle",
                 x=radius_px * s,
                 y=radius_px * c,
-                width=text_width(text),
-                height=LINE_HEIGHT * (text.count("\n") + 1),
+                width=text_width(text, font_size),
+                height=line_height(font_size) * (text.count("\n") + 1),
             )
         )
     for _ in range(4 * len(boxes)):

@@ -1,0 +1,124 @@
+"""The radar as a live dashboard draws it: rows recomputed, the shape built and checked once."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from toolkit import Engagement, Framework, score_engagement
+from toolkit.charts import LiveRadar, fit_radar, radar_chart
+from toolkit.charts._layout import LabelBox
+from toolkit.charts._radar_frame import legend_size, radar_frame
+from toolkit.charts._radar_layers import LAYERS
+from toolkit.charts._style import text_width
+
+
+@pytest.fixture
+def scores(sample: Engagement) -> pd.DataFrame:
+    return score_engagement(sample)
+
+
+def drawn(spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Each named layer's rows, wherever the spec keeps them (the rings are generated)."""
+    out = {}
+    for lay in spec["layer"]:
+        data = lay["data"]
+        if "sequence" in data:
+            continue
+        out[lay["name"]] = data["values"] if "values" in data else spec["datasets"][data["name"]]
+    return out
+
+
+def shape(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The layers without their data."""
+    return [{k: v for k, v in lay.items() if k != "data"} for lay in spec["layer"]]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"target": False},
+        {"preview": pd.Series({"composure": 3.0}), "size": 600, "font_size": 14},
+    ],
+)
+def test_live_spec_draws_exactly_what_radar_chart_draws(
+    scores: pd.DataFrame, options: dict[str, Any]
+) -> None:
+    live = LiveRadar().spec(scores, previous=scores["score"] - 0.5, **options)
+    chart = radar_chart(scores, previous=scores["score"] - 0.5, **options).to_dict()
+    assert drawn(live) == drawn(chart)
+    assert shape(live) == shape(chart)
+    assert (live["width"], live["height"]) == (chart["width"], chart["height"])
+    alt.LayerChart.from_dict(live)  # a valid Vega-Lite spec
+
+
+def test_every_layer_is_present_even_when_it_draws_nothing(scores: pd.DataFrame) -> None:
+    spec = LiveRadar().spec(scores)
+    assert [lay.get("name") for lay in spec["layer"]] == ["rings", *LAYERS]
+    assert drawn(spec)["preview-points"] == []
+
+
+def test_a_change_of_scores_reuses_the_validated_shape(scores: pd.DataFrame) -> None:
+    live = LiveRadar()
+    first = live.spec(scores)
+    moved = scores.copy()
+    moved.loc["purpose", "score"] = 3.5
+    second = live.spec(moved)
+    assert live.built == 1
+    assert shape(first) == shape(second)
+    point = next(p for p in drawn(second)["points"] if p["factor"] == "purpose")
+    assert math.hypot(point["x"], point["y"]) == pytest.approx(3.5, abs=1e-3)
+    live.spec(scores, preview=pd.Series({"purpose": 2.0}))  # a new series: a new shape
+    live.spec(moved, preview=pd.Series({"purpose": 1.0}))  # ...kept for the next preview
+    assert live.built == 2
+
+
+@pytest.mark.parametrize(("width", "height"), [(760, 540), (900, 560), (1500, 900)])
+def test_fit_radar_size_fills_the_box_without_overflowing(
+    scores: pd.DataFrame, width: int, height: int
+) -> None:
+    fit = fit_radar(scores, width=width, height=height, font_size=13)
+    frame = radar_frame(scores, font_size=13, **fit)
+    extra_w, extra_h = legend_size(frame)
+    assert frame.width + extra_w <= width and frame.height + extra_h <= height
+    bigger = radar_frame(scores, font_size=13, **{**fit, "size": fit["size"] * 1.05})
+    extra_w, extra_h = legend_size(bigger)
+    assert bigger.width + extra_w > width or bigger.height + extra_h > height
+
+
+def test_a_narrow_box_puts_the_legends_under_the_radar(scores: pd.DataFrame) -> None:
+    assert fit_radar(scores, width=560, height=620, font_size=13)["legend"] == "bottom"
+    assert fit_radar(scores, width=900, height=560, font_size=13)["legend"] == "right"
+
+
+def test_a_bigger_box_gives_a_bigger_radar(scores: pd.DataFrame) -> None:
+    small = fit_radar(scores, width=640, height=520)["size"]
+    large = fit_radar(scores, width=1800, height=1000)["size"]
+    assert large > 1.5 * small
+
+
+def box(x: float, y: float, text: str, align: str, baseline: str, font: float) -> LabelBox:
+    return LabelBox(text, align, baseline, x, y, text_width(text, font), font + 2)
+
+
+@pytest.mark.parametrize("n", [3, 5, 10, 20])
+@pytest.mark.parametrize("size", [300, 520])
+def test_no_ring_label_touches_a_spoke_label(framework: Framework, n: int, size: int) -> None:
+    from test_charts import scores_for
+
+    frame = radar_frame(scores_for(framework, n, [2.0] * n), framework=framework, size=size)
+    rings = [
+        box(r["x"] * frame.k, r["y"] * frame.k, r["text"], "left", "top", frame.small_font)
+        for r in [
+            {"x": 4 / frame.k, "y": level - 2 / frame.k, "text": frame.level_names[level]}
+            for level in (1, 2, 3, 4)
+        ]
+    ]
+    for ring in rings:
+        for label in frame.boxes:
+            assert ring.overlap(label) == 0, (ring.text, label.text)

@@ -1,0 +1,267 @@
+"""The radar's frame: what it shows and where, computed in plain Python before any chart exists.
+
+:func:`radar_frame` turns a scores table and its overlays into a :class:`RadarFrame`: the
+spokes, the series' levels, the pixel geometry (ring radius, label boxes that never collide,
+the chart's size and scale domains) and the legends. The layer builders then turn a frame into
+data rows (:func:`~toolkit.charts._radar_layers.radar_datasets`) and into the chart's shape
+(:func:`~toolkit.charts._radar_layers.radar_layers`). :attr:`RadarFrame.shape_key` names
+everything the shape depends on, so a live dashboard builds and validates a shape once and
+afterwards only recomputes rows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from toolkit.charts._layout import LabelBox, extent, line_height, place_labels
+from toolkit.charts._style import (
+    FONT_SIZE,
+    framework_or_default,
+    group_scale,
+    number,
+    text_width,
+    wrap_label,
+)
+from toolkit.framework import MAX_FACTORS, MIN_FACTORS, Framework
+
+OUTER = 4.0
+#: Pixels between the outer ring and the anchor of a spoke label.
+LABEL_OFFSET = 16.0
+#: Pixels taken by a legend beside the radar, besides its longest entry.
+LEGEND_PAD = 48.0
+NOTE_RANGES = "Pale bar: lowest to highest rater level"
+NOTE_UNSCORED = "\u25cb No score: not assessed or not applicable"
+#: Where the legends go: beside the radar, or underneath it (narrow screens).
+LegendPlace = Literal["right", "bottom"]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One series: its role (current, target, previous, benchmark, preview), name and levels."""
+
+    role: str
+    name: str
+    values: tuple[float | None, ...]
+
+
+def series_levels(values: pd.DataFrame | pd.Series | None, index: pd.Index) -> pd.Series | None:
+    """Levels of a comparison series (another scores table or a Series), aligned to ``index``.
+
+    A scores DataFrame contributes its ``score`` column; a Series is taken as levels indexed by
+    factor id. Factors missing from ``values`` are NaN (not drawn).
+    """
+    if values is None:
+        return None
+    if isinstance(values, pd.DataFrame):
+        if "score" not in values.columns:
+            raise ValueError("a comparison DataFrame needs a 'score' column (a scores table)")
+        values = values["score"]
+    levels = pd.to_numeric(values, errors="coerce").astype("float64")
+    return levels.reindex(index)
+
+
+@dataclass(frozen=True)
+class RadarFrame:
+    """Everything the radar draws, in spoke order, with its pixel geometry (see the module)."""
+
+    ids: tuple[str, ...]
+    labels: tuple[str, ...]
+    failure: tuple[str, ...]
+    groups: tuple[str, ...]
+    basis: tuple[str, ...]
+    findings: tuple[float | None, ...]
+    confidence: tuple[str, ...]
+    ranges: tuple[tuple[float, float, int] | None, ...]  # lowest, highest rater level, raters
+    thetas: tuple[float, ...]
+    level_names: tuple[str, ...]
+    series: tuple[Series, ...]
+    font_size: float
+    k: float  # pixels per level, on both axes
+    texts: tuple[str, ...]  # spoke label texts, as drawn
+    boxes: tuple[LabelBox, ...]
+    notes: tuple[str, ...]
+    width: int
+    height: int
+    x_dom: tuple[float, float]
+    y_dom: tuple[float, float]
+    group_names: tuple[str, ...]
+    group_colours: tuple[str, ...]
+    group_label: tuple[tuple[str, str], ...]  # group id -> label
+    title: str | None
+    highlight: int | None = None  # the spoke of the factor being discussed
+    legend: LegendPlace = "right"
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def unscored(self) -> tuple[int, ...]:
+        """Spokes whose current series has no value (not assessed or not applicable)."""
+        return tuple(i for i, v in enumerate(self.series[0].values) if v is None)
+
+    @property
+    def small_font(self) -> float:
+        """The size of ring labels, the key and legends: one step below the spoke labels."""
+        return max(FONT_SIZE, self.font_size - 1)
+
+    @property
+    def shape_key(self) -> tuple[Any, ...]:
+        """Everything the chart's shape (marks, encodings, scales) depends on; not the rows."""
+        return (
+            self.width,
+            self.height,
+            self.x_dom,
+            self.y_dom,
+            self.font_size,
+            tuple((s.role, s.name) for s in self.series),
+            self.group_names,
+            self.group_colours,
+            self.title,
+            self.legend,
+        )
+
+    def level_name(self, value: float) -> str:
+        """The name of the level a score has reached: the level at or below it."""
+        return self.level_names[min(4, max(0, math.floor(value + 1e-9)))]
+
+
+def _column(scores: pd.DataFrame, name: str, default: Any) -> list[Any]:
+    return list(scores[name]) if name in scores.columns else [default] * len(scores)
+
+
+def radar_frame(
+    scores: pd.DataFrame,
+    *,
+    target: bool = True,
+    previous: pd.DataFrame | pd.Series | None = None,
+    previous_label: str = "Previous",
+    benchmark: pd.DataFrame | pd.Series | None = None,
+    benchmark_label: str = "Portfolio median",
+    preview: pd.DataFrame | pd.Series | None = None,
+    preview_label: str = "Preview",
+    framework: Framework | None = None,
+    title: str | None = None,
+    size: float = 420,
+    font_size: float = FONT_SIZE,
+    highlight: str | None = None,
+    legend: LegendPlace = "right",
+) -> RadarFrame:
+    """The frame of a radar (see :func:`~toolkit.charts.radar_chart` for the parameters)."""
+    fw = framework_or_default(framework)
+    ids = tuple(str(i) for i in scores.index)
+    n = len(ids)
+    if not MIN_FACTORS <= n <= MAX_FACTORS:
+        raise ValueError(f"a radar needs {MIN_FACTORS} to {MAX_FACTORS} factors, got {n}")
+    known = {f.id: f for f in fw.factors}
+    labels = tuple(str(v) for v in _column(scores, "label", None)) if "label" in scores else ids
+    basis = tuple(str(v) for v in _column(scores, "basis", "findings"))
+    groups = tuple(str(v) for v in _column(scores, "group", ""))
+    has_counts = {"n_findings", "confidence"} <= set(scores.columns)
+    findings = tuple(number(v) for v in _column(scores, "n_findings", None))
+    confidence = tuple(str(v) for v in _column(scores, "confidence", ""))
+
+    # -- series ---------------------------------------------------------------------------
+    current = pd.to_numeric(scores["score"], errors="coerce").astype("float64")
+    wanted: list[tuple[str, str, pd.Series | None]] = [("current", "Current", current)]
+    if target and "target" in scores.columns:
+        tgt = pd.to_numeric(scores["target"], errors="coerce").astype("float64")
+        if tgt.notna().any():
+            wanted.append(("target", "Target", tgt))
+    wanted += [
+        ("previous", previous_label, series_levels(previous, scores.index)),
+        ("benchmark", benchmark_label, series_levels(benchmark, scores.index)),
+        ("preview", preview_label, series_levels(preview, scores.index)),
+    ]
+    series = tuple(
+        Series(role, name, tuple(number(v) for v in values))
+        for role, name, values in wanted
+        if values is not None
+    )
+    names = [s.name for s in series]
+    if len(set(names)) != len(names):
+        raise ValueError(f"series names must differ, got {names}")
+
+    # -- rater ranges (whiskers) ----------------------------------------------------------
+    ranges: list[tuple[float, float, int] | None] = [None] * n
+    if {"min", "max", "n_raters"} <= set(scores.columns):
+        for i in range(n):
+            lo, hi = number(scores["min"].iloc[i]), number(scores["max"].iloc[i])
+            raters = number(scores["n_raters"].iloc[i]) or 0
+            if lo is not None and hi is not None and raters >= 2 and basis[i] != "not applicable":
+                ranges[i] = (lo, hi, int(raters))
+
+    # -- geometry in pixels ---------------------------------------------------------------
+    thetas = tuple(2 * math.pi * i / n for i in range(n))
+    radius_px = size * 0.38
+    k = radius_px / OUTER
+    unscored = [i for i, v in enumerate(series[0].values) if v is None]
+    texts = tuple(
+        wrap_label(labels[i])
+        + (f"\n({basis[i]})" if basis[i] in ("not assessed", "not applicable") else "")
+        for i in range(n)
+    )
+    boxes = tuple(place_labels(list(texts), list(thetas), radius_px + LABEL_OFFSET, font_size))
+    half_w, half_h = extent(list(boxes), radius_px + 10)
+    half_w += 8
+    half_h += 6
+    small = max(FONT_SIZE, font_size - 1)
+    notes = []
+    if any(r is not None for r in ranges):
+        notes.append(NOTE_RANGES)
+    if unscored:
+        notes.append(NOTE_UNSCORED)
+    bottom = 10 + line_height(small) * len(notes) if notes else 0
+    note_w = max((text_width(t, small) for t in notes), default=0.0)
+    half_w = max(half_w, note_w / 2 + 8)
+    names_, colours, group_label = group_scale(pd.DataFrame({"group": list(groups)}), fw)
+    return RadarFrame(
+        ids=ids,
+        labels=labels,
+        failure=tuple(known[i].failure_mode if i in known else "" for i in ids),
+        groups=groups,
+        basis=basis,
+        findings=findings if has_counts else (None,) * n,
+        confidence=confidence if has_counts else ("",) * n,
+        ranges=tuple(ranges),
+        thetas=thetas,
+        level_names=tuple(lv.name for lv in fw.levels),
+        series=series,
+        font_size=font_size,
+        k=k,
+        texts=texts,
+        boxes=boxes,
+        notes=tuple(notes),
+        width=round(2 * half_w),
+        height=round(2 * half_h + bottom),
+        x_dom=(round(-half_w / k, 4), round(half_w / k, 4)),
+        y_dom=(round(-(half_h + bottom) / k, 4), round(half_h / k, 4)),
+        group_names=tuple(names_),
+        group_colours=tuple(colours),
+        group_label=tuple(group_label.items()),
+        title=title,
+        highlight=ids.index(highlight) if highlight in ids else None,
+        legend=legend,
+    )
+
+
+def legend_size(frame: RadarFrame) -> tuple[float, float]:
+    """The room, in pixels, that Vega's legends take beside (width) or under (height) the radar.
+
+    Beside it, the two legends are stacked and the wider one counts; underneath, they stand
+    side by side and the taller one counts.
+    """
+    series = [s.name for s in frame.series]
+    groups = [*frame.group_names, "Factor group"]
+    widths = [
+        LEGEND_PAD + max(text_width(e, frame.small_font) for e in names)
+        for names in (series, groups)
+    ]
+    rows = max(len(series), len(groups))
+    if frame.legend == "right":
+        return max(widths), 0.0
+    return 0.0, 12 + rows * (line_height(frame.small_font) + 4)
