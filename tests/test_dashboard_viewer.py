@@ -13,7 +13,7 @@ from chart_data import records
 
 from toolkit import load_engagement, save_engagement
 from toolkit.dashboard import DownloadButton, ViewerApp
-from toolkit.dashboard.opened import PageOpened
+from toolkit.dashboard.bridge import PageBridge
 from toolkit.dashboard.viewer import BINDER_NOTICE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ READ_ONLY = (
     widgets.Dropdown,
     widgets.Box,
     widgets.Accordion,
-    PageOpened,
+    PageBridge,
     DownloadButton,
 )
 #: Widgets that could change something (typing, ticking, clicking a command).
@@ -177,6 +177,6 @@ def test_opening_the_page_shows_the_folder_as_it_is_now(folder: Path) -> None:
     save_engagement(
         load_engagement(path).add_finding(factor="composure", level=2, evidence="Late news"), path
     )
-    app.opened._handle_message(app.opened, {"event": "opened"}, [])
+    app.opened.handle({"event": "opened", "search": ""})
     assert app.engagement is not None and len(app.engagement.findings) == 46
     assert "not assessed" not in app.factors.titles[list(app.scores.index).index("composure")]

@@ -91,7 +91,12 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        # Playwright hides scrollbars by default; a person's Chromium shows them (15 px).
+        chromium = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            ignore_default_args=["--hide-scrollbars"],
+        )
         yield chromium
         chromium.close()
 
@@ -128,10 +133,10 @@ class Offline:
         return [u for u in self.blocked if not u.startswith(EXPECTED_BLOCKED)]
 
 
-@pytest.fixture
-def offline(browser: Any) -> Iterator[Offline]:
-    """A fresh context that blocks (and records) every request not to localhost."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+def _offline_context(browser: Any, width: int, height: int) -> Offline:
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, accept_downloads=True
+    )
     state = Offline(context)
 
     def route(r: Any) -> None:
@@ -142,8 +147,30 @@ def offline(browser: Any) -> Iterator[Offline]:
             r.abort()
 
     context.route("**/*", route)
+    return state
+
+
+@pytest.fixture
+def offline(browser: Any) -> Iterator[Offline]:
+    """A fresh context that blocks (and records) every request not to localhost."""
+    state = _offline_context(browser, 1400, 1000)
     yield state
-    context.close()
+    state.context.close()
+
+
+@pytest.fixture
+def offline_at(browser: Any) -> Iterator[Callable[[int, int], Offline]]:
+    """A factory of offline contexts with a given window size (a laptop, a projector...):
+    each is another person's browser, with its own storage."""
+    made: list[Offline] = []
+
+    def make(width: int, height: int) -> Offline:
+        made.append(_offline_context(browser, width, height))
+        return made[-1]
+
+    yield make
+    for state in made:
+        state.context.close()
 
 
 @dataclass

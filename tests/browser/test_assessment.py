@@ -26,15 +26,14 @@ def open_dashboard(offline: Any, server: Any, wait: Any) -> Any:
 
 def choose_factor(page: Any, factor_id: str) -> None:
     f = load_framework().factor(factor_id)
-    select = page.locator(".widget-dropdown", has_text="Factor").locator("select")
-    select.select_option(label=f"{f.label} — {f.failure_mode}")
+    page.get_by_label("Factor", exact=True).select_option(label=f"{f.label} — {f.failure_mode}")
 
 
 def add_finding(page: Any, factor_id: str, level: int, evidence: str) -> None:
     choose_factor(page, factor_id)
     name = load_framework().level_name(level)
     page.get_by_role("button", name=f"{level} {name}", exact=True).click()
-    page.locator("textarea").fill(evidence)
+    page.get_by_label("Evidence", exact=True).fill(evidence)
     page.get_by_role("button", name="Add finding").click()
 
 

@@ -1,54 +1,53 @@
 """The consultant's live dashboard: record findings in the client's meeting room.
 
-Every change is saved at once through :func:`toolkit.store.update_engagement` (atomic, locked,
-replayed on the latest file so two tabs keep each other's work); the app then shows what was
-saved, the radar redrawn and "saved hh:mm:ss". Bad input gets an inline message and nothing is
-written. Nothing here raises into the page: every failure becomes a message.
+State and logic live in :class:`~toolkit.dashboard.session.AssessmentSession`; the widgets in
+:class:`~toolkit.dashboard.assessment_layout.AssessmentLayout`. :class:`AssessmentApp` joins
+them: :meth:`AssessmentApp._wire` connects every handler in one place, and each handler turns
+what a person did into a session call, then shows the result with one redraw of the radar.
+Every change is saved at once, under the file's lock, into the engagement's change log.
+
+The page's URL names the engagement and factor shown (``?engagement=FILE&factor=ID``, and
+``&present=1``), so a reload or a second tab reopens them. A colleague's change to the same
+file appears within about a second, with a quiet notice. Nothing here raises into the page:
+every failure becomes a message.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
-import math
+import os
 import re
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import ipywidgets as widgets
 import pandas as pd
 
-from toolkit.dashboard import changes
-from toolkit.dashboard.assessment_layout import NO_LEVEL, RADAR_SIZE, AssessmentLayout, slug
-from toolkit.dashboard.common import (
-    EngagementFile,
-    Tone,
-    close_all,
-    default_folder,
-    default_framework,
-    esc,
-    format_score,
-    header_html,
-    list_engagements,
-    message_html,
-    pick_option,
-    plural,
-    style_widget,
-    summary_html,
-)
+from toolkit.dashboard import panels
+from toolkit.dashboard.assessment_layout import NO_LEVEL, AssessmentLayout
+from toolkit.dashboard.bridge import PageSize
+from toolkit.dashboard.common import Tone, esc, header_html, message_html, summary_html
+from toolkit.dashboard.download import DownloadButton
+from toolkit.dashboard.exports import Exports, slug
+from toolkit.dashboard.files import default_folder, default_framework
+from toolkit.dashboard.reports import report_buttons
+from toolkit.dashboard.session import AssessmentSession, Draft, Update
 from toolkit.errors import TenfoldError
-from toolkit.findings import Engagement, Finding
+from toolkit.findings import Engagement
 from toolkit.framework import Framework
-from toolkit.scoring import score_engagement
-from toolkit.spreadsheets import export_findings
-from toolkit.store import load_engagement, save_engagement, update_engagement
 
-__all__ = ["AssessmentApp", "slug"]
+__all__ = ["AssessmentApp"]
+
+#: How often the open file is checked for colleagues' changes, in seconds.
+POLL_SECONDS = 0.75
+#: Spoke label sizes in pixels: the least, the most in the dashboard, the most in present mode.
+FONT, LARGE_FONT, PRESENT_FONT = 13.0, 17.0, 24.0
 
 
-class AssessmentApp(AssessmentLayout):
-    """The assessment dashboard, built from widgets; display it with ``display(app)``.
+class AssessmentApp:
+    """The assessment dashboard; display it with ``display(app)``.
 
     Parameters
     ----------
@@ -57,15 +56,16 @@ class AssessmentApp(AssessmentLayout):
     framework
         The framework (default: ``TENFOLD_FRAMEWORK``'s file, else the bundled one).
     open
-        The engagement file to open first (a name in ``folder`` or a path); default the most
-        recent assessment in the folder.
+        An engagement file to open now (a name in ``folder`` or a path). Without it the app
+        waits for the page, which names one in its URL; a page whose URL names none opens
+        ``TENFOLD_ENGAGEMENT`` (set by ``tenfold dashboard --engagement``), else the newest.
 
     Attributes
     ----------
-    path, engagement, scores
-        The open engagement file, the engagement as last saved or read, and its scores.
-    radar
-        The radar widget (``radar.chart`` is the Altair chart currently drawn).
+    session
+        The session: engagement, scores, edit state, undo (no widgets).
+    ui
+        The widgets; ``ui.radar`` is the radar (``ui.radar.spec`` the spec drawn).
     """
 
     def __init__(
@@ -76,488 +76,458 @@ class AssessmentApp(AssessmentLayout):
         open: str | Path | None = None,
     ) -> None:
         self.framework = framework or default_framework()
-        self.folder = Path(folder) if folder is not None else default_folder()
-        self.path: Path | None = None
-        self.engagement: Engagement | None = None
-        self.scores: pd.DataFrame | None = None
+        self.session = AssessmentSession(
+            self.framework, Path(folder) if folder is not None else default_folder()
+        )
+        self.exports = Exports(self.session, on_error=self._failed)
+        downloads: list[DownloadButton] = [
+            *self.exports.buttons(),
+            *report_buttons(lambda: self.session.engagement, self.framework, on_error=self._failed),
+        ]
+        self.ui = AssessmentLayout(self.framework, downloads=downloads)
+        self.factor = self.framework.factor_ids[0]
+        self.present = False
         self.radar: Any = None
-        self._drawn: tuple[Any, ...] | None = None  # what the radar shows: scores and preview
-        self._hold_radar = False  # set while one action changes several widgets
+        self._live: Any = None
+        self._preview: tuple[str, int | None] = (self.factor, None)
+        self._room: PageSize | None = None
+        self._fit: tuple[tuple[Any, ...], dict[str, Any]] | None = None
+        self._polling = False
+        self._muted = False
         self.saved_at: dt.datetime | None = None
-        self.editing: str | None = None
-        self._undo: list[tuple[str, changes.Inverse]] = []
-        self._syncing = False
-        self.finding_rows: dict[str, tuple[widgets.Button, widgets.Button]] = {}
-        self._rows_shown: tuple[Finding, ...] | None = None
-        self._build()
-        # A typed rater changes whose mean the preview moves.
-        self.rater.observe(lambda _change: self._draw_radar(), names="value")
-        self.refresh_files(select=open)
+        self._wire()
+        if open is not None:
+            self.open(open)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.view)  # type: ignore[no-untyped-call]
+        display(self.ui.view)  # type: ignore[no-untyped-call]
+
+    # -- wiring: every handler, in one place ---------------------------------------------------
+    def _wire(self) -> None:
+        ui = self.ui
+        ui.bridge.on_open = self.page_opened
+        ui.bridge.on_size = self._on_size
+        ui.bridge.on_step = self.step_factor
+        ui.bridge.on_present = self.set_present
+        ui.form.on_submit = self._guard(self.submit)
+        ui.form.on_draft = self._guard(self.choose)
+        ui.form.on_rater = self._guard(self.set_rater)
+        ui.form.on_cancel_edit = self._guard(self.cancel_edit)
+        ui.form.on_ready = self._guard(self._form_ready)
+        ui.table.rows = self.session.rows
+        ui.table.on_edit = self._guard(self.edit)
+        ui.table.on_delete = self._guard(self.delete)
+        ui.undo_button.on_click(self._guard(lambda _b: self.undo()))
+        ui.present_button.observe(self._guard(lambda ch: self.set_present(ch["new"])), "value")
+        ui.switch_button.observe(self._guard(lambda ch: self._show_switch(ch["new"])), "value")
+        ui.open_button.on_click(self._guard(lambda _b: self._open_picked()))
+        ui.create_button.on_click(self._guard(lambda _b: self.create()))
+        ui.target.observe(self._guard(self._on_target), "value")
+        ui.not_applicable.observe(self._guard(self._on_not_applicable), "value")
+        ui.override_button.on_click(self._guard(lambda _b: self.apply_consensus()))
+
+    def _guard(self, handler: Callable[..., Any]) -> Callable[..., None]:
+        """``handler``, with any failure shown as a message: never a traceback on the page."""
+
+        def run(*args: Any) -> None:
+            try:
+                handler(*args)
+            except TenfoldError as exc:
+                self.say(str(exc), "error")
+            except Exception as exc:
+                self.say(f"Something went wrong ({type(exc).__name__}: {exc}).", "error")
+
+        return run
 
     # -- messages -----------------------------------------------------------------------------
     def say(self, text: str, tone: Tone = "info") -> None:
         """Show an inline message above the dashboard (empty text clears it)."""
-        self.message.value = message_html(text, tone)
+        self.ui.message.value = message_html(text, tone)
 
     @property
     def message_text(self) -> str:
         """The message shown now, as plain text (for tests and logs)."""
-        return re.sub(r"<[^>]+>", "", self.message.value)
+        return re.sub(r"<[^>]+>", "", self.ui.message.value)
 
-    def _export_failed(self, exc: Exception) -> None:
+    def _failed(self, exc: Exception) -> None:
         self.say(f"Export failed: {exc}", "error")
 
     # -- opening ------------------------------------------------------------------------------
-    def refresh_files(self, *, select: str | Path | None = None, keep: bool = False) -> None:
-        """List the folder's engagement files again and open ``select`` (or the newest).
-
-        With ``keep``, an engagement already open stays open, re-read only if it changed.
-        """
-        self.files: list[EngagementFile] = list_engagements(self.folder, self.framework)
-        options = [(f.label, str(f.path)) for f in self.files]
-        if keep and self.path is not None and str(self.path) in dict(options).values():
-            if tuple(options) != tuple(self.picker.options):
-                self._syncing = True
-                try:
-                    self.picker.options = options
-                    self.picker.value = str(self.path)
-                finally:
-                    self._syncing = False
-            self.reload()
+    def page_opened(self, query: dict[str, str]) -> None:
+        """A browser drew the page: open what its URL names (else the default engagement)."""
+        self._start_polling()
+        wanted = query.get("engagement") or os.environ.get("TENFOLD_ENGAGEMENT")
+        if not self._showing(wanted) and not self.open(wanted):
             return
-        if not options:
-            self.picker.options = []
-            self._show(None)
-            self.say(
-                f"No engagement files in {self.folder}. Create one with “New engagement…”.",
-                "info",
-            )
-            return
-        chosen = pick_option(options, select, self.folder)
-        self._syncing = True
-        try:
-            self.picker.options = options
-            self.picker.value = None
-        finally:
-            self._syncing = False
-        self.picker.value = chosen
+        factor = query.get("factor")
+        if factor in self.framework.factor_ids:
+            self.select_factor(factor)
+        self.set_present(query.get("present") == "1")
+        self._sync_url()
 
-    def _on_pick(self, change: dict[str, Any]) -> None:
-        if not self._syncing and change["new"]:
-            self.open(change["new"])
-
-    def open(self, path: str | Path) -> bool:
-        """Open an engagement file; an unreadable file gets a message and is left untouched."""
-        path = Path(path)
+    def _showing(self, wanted: str | None) -> bool:
+        """Whether the engagement ``wanted`` (any, for None) is the one open now."""
+        if self.session.path is None:
+            return False
         try:
-            engagement = load_engagement(path, framework=self.framework)
+            return wanted is None or self.session.resolve(wanted) == self.session.path
+        except TenfoldError:
+            return False
+
+    def open(self, path: str | Path | None = None) -> bool:
+        """Open an engagement (default: the newest in the folder); an error gets a message."""
+        try:
+            if path is None:
+                files = [f for f in self.session.files() if f.engagement is not None]
+                if not files:
+                    self.session.close()
+                    self._show()
+                    self.say(
+                        f"No engagement files in {self.session.folder}: create one with "
+                        "“Switch engagement…”."
+                    )
+                    return False
+                path = files[0].path
+            self.session.open(path)
         except TenfoldError as exc:
-            self.path = None
-            self._show(None)
+            self.session.close()
+            self._show()
             self.say(f"Cannot open this engagement: {exc}. The file was not changed.", "error")
             return False
-        self.path = path
-        self._undo.clear()
-        self.cancel_edit()
-        self.saved_at = None
-        self._show(engagement)
+        self._fit = None
         self.say("")
+        self._show()
+        self.ui.table.reset()
+        self.ui.form.choose_factor(self.factor)
         return True
 
-    def page_opened(self) -> None:
-        """A browser opened the page: show the folder and the engagement as they are now."""
-        current = self.path
-        self.refresh_files(select=current, keep=True)
+    def _show(self) -> None:
+        """Show the open engagement everywhere (or nothing when none is open)."""
+        e = self.session.engagement
+        ui = self.ui
+        ui.body.layout.display = "none" if e is None else "grid"
+        ui.header.value = header_html(e, subtitle="Tenfold assessment")
+        ui.bridge.title = f"{e.client} · Tenfold" if e is not None else "Tenfold"
+        if e is None:
+            return
+        ui.form.lead = e.lead
+        self._show_factor()
+        self._show_scores()
 
-    def reload(self) -> bool:
-        """Read the open engagement file again (to see another tab's or a colleague's work)."""
-        if self.path is None:
-            self.refresh_files()
-            return self.path is not None
+    def _show_scores(self) -> None:
+        scores = self.session.scores
+        assert scores is not None
+        self.ui.summary.value = summary_html(scores, self.framework)
+        self._show_factor_panel()
+        self._show_undo()
+        self._draw()
+
+    def _show_factor(self) -> None:
+        self.ui.prompts.value = panels.prompts_html(self.framework, self.factor)
+        self.ui.table.factor = self.factor
+
+    def _show_factor_panel(self) -> None:
+        e, scores, ui, fid = self.session.engagement, self.session.scores, self.ui, self.factor
+        if e is None or scores is None:
+            return
+        ui.factor_title.value = panels.factor_title_html(scores, self.framework, fid)
+        with self._quiet():
+            ui.not_applicable.value = fid in e.not_applicable
+            ui.target.value = e.targets.get(fid, NO_LEVEL)
+            override = e.overrides.get(fid)
+            ui.override_level.value = override.level if override else NO_LEVEL
+        ui.override_state.value = panels.override_html(e, fid)
+        ui.history.value = panels.history_html(self.session.history(fid))
+        ui.present_panel.value = panels.present_html(scores, self.framework, fid)
+
+    @contextlib.contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Set widgets from the file without their handlers saving it back."""
+        self._muted = True
         try:
-            engagement = load_engagement(self.path, framework=self.framework)
+            yield
+        finally:
+            self._muted = False
+
+    def _show_undo(self) -> None:
+        entry = self.session.undoable()
+        self.ui.undo_button.disabled = entry is None
+        self.ui.undo_button.tooltip = (
+            f"Undo: {entry.summary}" if entry else "Nothing of yours to undo"
+        )
+
+    def _sync_url(self) -> None:
+        path = self.session.path
+        self.ui.bridge.set_query(
+            {
+                "engagement": path.name if path is not None else None,
+                "factor": self.factor if path is not None else None,
+                "present": "1" if self.present else None,
+            }
+        )
+
+    # -- the radar ----------------------------------------------------------------------------
+    def _radar_options(self) -> dict[str, Any]:
+        s = self.session
+        previous = s.previous
+        factor, level = self._preview
+        preview = s.preview(factor, level)
+        return {
+            "framework": self.framework,
+            "previous": s.previous_scores,
+            "previous_label": (
+                f"Previous ({previous.engagement.date:%b %Y})"
+                if previous is not None and previous.engagement is not None
+                else "Previous"
+            ),
+            "preview": None if preview is None else pd.Series({factor: preview}),
+            "font_size": self._font(),
+            "highlight": self.factor,
+        }
+
+    def _font(self) -> float:
+        """Chart text grows with the room: 13 px on a laptop, up to 24 px on a projector."""
+        room = self._room
+        if room is None:
+            return FONT
+        if self.present:
+            return max(18.0, min(PRESENT_FONT, room.width / 80))
+        side = min(room.column_width, room.height - room.column_top)
+        return max(FONT, min(LARGE_FONT, round(side / 60)))
+
+    def _size(self, scores: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
+        """The radar size and legend place that fill the room the page measured (cached)."""
+        from toolkit.charts import fit_radar
+
+        room = self._room
+        if room is None:
+            return {"size": 420.0}
+        unscored = tuple(scores["score"].isna())
+        key = (room, self.present, unscored, options["previous"] is not None)
+        if self._fit is None or self._fit[0] != key:
+            width = room.column_width - 4
+            height = max(360, room.height - room.column_top - 12)
+            fit = {**options, "preview": pd.Series({self.factor: float("nan")})}
+            self._fit = (key, fit_radar(scores, width=width, height=height, **fit))
+        return self._fit[1]
+
+    def _draw(self) -> None:
+        """Redraw the radar once: saved scores, the previous assessment, the preview."""
+        from toolkit.charts import LiveRadar, chart_widget, radar_chart
+
+        scores = self.session.scores
+        if scores is None:
+            return
+        options = self._radar_options()
+        options.update(self._size(scores, options))
+        if self.radar is None:
+            self._live = LiveRadar()
+            self.radar = chart_widget(radar_chart(scores, **options))
+            self.ui.radar_box.children = [self.radar]
+        self.radar.spec = self._live.spec(scores, **options)
+
+    def _on_size(self, room: PageSize) -> None:
+        if room != self._room:
+            self._room = room
+            self._draw()
+
+    # -- the form -----------------------------------------------------------------------------
+    def _form_ready(self, rater: str) -> None:
+        self.set_rater(rater)
+        self.ui.form.choose_factor(self.factor)
+
+    def set_rater(self, rater: str) -> None:
+        """The rater named in this tab: credited with new findings, and whose undo this is."""
+        if rater != self.session.rater:
+            self.session.rater = rater
+            if self.session.engagement is not None:
+                self._show_undo()
+
+    def choose(self, factor: str, level: int | None) -> None:
+        """The form's factor or level changed: follow the factor, preview the level."""
+        if factor in self.framework.factor_ids and factor != self.factor:
+            self.factor = factor
+            self._show_factor()
+            self._show_factor_panel()
+            self._sync_url()
+        self._preview = (factor, level)
+        self._draw()
+
+    def select_factor(self, factor: str) -> None:
+        """Show ``factor`` everywhere (from the URL, a radar click, present-mode keys)."""
+        self.ui.form.choose_factor(factor)
+        self.choose(factor, None)
+
+    def step_factor(self, delta: int) -> None:
+        ids = list(self.framework.factor_ids)
+        self.select_factor(ids[(ids.index(self.factor) + delta) % len(ids)])
+
+    def submit(self, seq: int, draft: Draft) -> None:
+        """Save the finding the form sent: the page is told saved, or why not."""
+        self.session.rater = draft.rater
+        try:
+            fid, update = self.session.submit(draft)
+        except TenfoldError as exc:
+            self.ui.form.rejected(seq, f"{exc}.")
+            self.say(f"Not saved: {exc}.", "error")
+            return
+        except Exception as exc:
+            self.ui.form.rejected(seq, f"an unexpected problem ({type(exc).__name__}).")
+            self.say(f"Not saved: an unexpected problem ({type(exc).__name__}: {exc}).", "error")
+            return
+        self.ui.form.saved(seq, fid)
+        label = self.framework.factor(draft.factor).label
+        what = "changed" if draft.editing else "added to"
+        self._after(update, f"Finding {what} {label}.")
+        if draft.editing:
+            self.ui.table.highlight = ""
+
+    def edit(self, finding_id: str) -> None:
+        finding = self.session.edit(finding_id)
+        self.ui.form.edit(finding)
+        self.ui.table.highlight = finding_id
+
+    def cancel_edit(self) -> None:
+        self.session.cancel_edit()
+        self.ui.table.highlight = ""
+
+    def delete(self, finding_id: str) -> None:
+        editing = self.session.editing == finding_id
+        update = self.session.delete(finding_id)
+        if editing:
+            self.ui.form.cancel_edit(finding_id)
+            self.ui.table.highlight = ""
+        self._after(update, "Finding deleted (Undo puts it back).")
+
+    # -- the factor's settings and undo ---------------------------------------------------------
+    def _on_target(self, change: dict[str, Any]) -> None:
+        if not self._muted:
+            level = None if change["new"] == NO_LEVEL else int(change["new"])
+            self._after(self.session.set_target(self.factor, level), "Target saved.")
+
+    def _on_not_applicable(self, change: dict[str, Any]) -> None:
+        if not self._muted:
+            self._after(self.session.set_not_applicable(self.factor, bool(change["new"])), "Saved.")
+
+    def apply_consensus(self) -> None:
+        ui = self.ui
+        level = None if ui.override_level.value == NO_LEVEL else int(ui.override_level.value)
+        update = self.session.set_consensus(
+            self.factor,
+            level,
+            reason=ui.override_reason.value.strip(),
+            agreed_by=ui.override_by.value.strip(),
+        )
+        ui.override_reason.value = ui.override_by.value = ""
+        self._after(update, "Consensus level saved." if level is not None else "Consensus cleared.")
+
+    def undo(self) -> None:
+        entry, update = self.session.undo()
+        self._after(update, f"Undone: {entry.summary}.")
+
+    def _after(self, update: Update, note: str) -> None:
+        """Show what a save changed: table rows, scores, radar; "saved hh:mm:ss"."""
+        self.saved_at = dt.datetime.now()
+        self.ui.saved.value = f'<span class="tf-saved">✔ saved {self.saved_at:%H:%M:%S}</span>'
+        self._refresh(update)
+        self.say(note, "ok")
+
+    def _refresh(self, update: Update) -> None:
+        s, ui = self.session, self.ui
+        ui.table.upsert(s.rows([*update.added, *update.changed]))
+        ui.table.remove(update.removed)
+        if update.others:
+            self._notice(panels.changed_elsewhere(update.others, self.framework))
+        self._show_scores()
+
+    def _notice(self, text: str) -> None:
+        self.ui.notice.value = f'<span class="tf-notice">{esc(text)}</span>'
+
+    # -- colleagues' changes --------------------------------------------------------------------
+    def _start_polling(self) -> None:
+        if self._polling:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (a script or a test): poll() by hand
+            return
+        self._polling = True
+
+        def tick() -> None:
+            self.poll()
+            loop.call_later(POLL_SECONDS, tick)
+
+        loop.call_later(POLL_SECONDS, tick)
+
+    def poll(self) -> bool:
+        """Show what others saved to the open file since; ``True`` if anything changed."""
+        try:
+            update = self.session.poll()
         except TenfoldError as exc:
             self.say(f"Cannot read the engagement file: {exc}. Nothing was saved.", "error")
             return False
-        if engagement != self.engagement:
-            self._show(engagement)
+        if update is None:
+            return False
+        s, ui = self.session, self.ui
+        if s.editing is None and ui.table.highlight:
+            ui.form.cancel_edit(ui.table.highlight)
+            ui.table.highlight = ""
+        self._refresh(update)
+        if not update.others:
+            self._notice(
+                panels.changed_elsewhere(
+                    (), self.framework, added=len(update.added), removed=len(update.removed)
+                )
+            )
         return True
 
-    def create(self) -> bool:
-        """Create a new engagement file from the client, title and lead fields, and open it."""
-        client, title, lead = (
-            self.new_client.value.strip(),
-            self.new_title.value.strip(),
-            self.new_lead.value.strip(),
-        )
+    # -- switching, creating, presenting --------------------------------------------------------
+    def _show_switch(self, show: bool) -> None:
+        ui = self.ui
+        ui.switch_panel.layout.display = "flex" if show else "none"
+        ui.picker.options = [(f.label, str(f.path)) for f in self.session.files()] if show else []
+        if show and self.session.path is not None:
+            ui.picker.value = str(self.session.path)
+
+    def _open_picked(self) -> None:
+        if self.ui.picker.value and self.open(self.ui.picker.value):
+            self.ui.switch_button.value = False
+            self._sync_url()
+
+    def create(self) -> None:
+        """Create a new engagement from the client, title and lead fields, and open it."""
+        ui = self.ui
+        client, title, lead = (w.value.strip() for w in (ui.new_client, ui.new_title, ui.new_lead))
         missing = [n for n, v in (("client", client), ("title", title), ("lead", lead)) if not v]
         if missing:
-            self.say(f"To create an engagement, fill in: {', '.join(missing)}.", "error")
-            return False
-        try:
-            engagement = Engagement.new(
-                client=client, title=title, lead=lead, framework=self.framework
-            )
-            stem = f"{slug(client)}-{engagement.date:%Y-%m}"
-            path = self.folder / f"{stem}.json"
-            n = 2
-            while path.exists():
-                path = self.folder / f"{stem}-{n}.json"
-                n += 1
-            save_engagement(engagement, path)
-        except TenfoldError as exc:
-            self.say(f"Not created: {exc}", "error")
-            return False
-        self.new_button.value = False
-        for w in (self.new_client, self.new_lead):
-            w.value = ""
-        self.refresh_files(select=path)
-        self.say(f"Created {path.name}.", "ok")
-        return True
+            raise TenfoldError(f"to create an engagement, fill in: {', '.join(missing)}")
+        from toolkit.store import save_engagement
 
-    # -- showing ------------------------------------------------------------------------------
-    def _show(self, engagement: Engagement | None) -> None:
-        """Show ``engagement`` everywhere: header, radar, summary, the selected factor."""
-        self.engagement = engagement
-        self.body.layout.display = "none" if engagement is None else "flex"
-        self.header.value = header_html(engagement, subtitle="Tenfold assessment")
-        for b in (self.png_button, self.csv_button, self.xlsx_button):
-            b.disabled = engagement is None
-        if engagement is None:
-            self.scores = None
+        engagement = Engagement.new(client=client, title=title, lead=lead, framework=self.framework)
+        stem = f"{slug(client)}-{engagement.date:%Y-%m}"
+        folder = self.session.folder
+        path, n = folder / f"{stem}.json", 2
+        while path.exists():
+            path, n = folder / f"{stem}-{n}.json", n + 1
+        save_engagement(engagement, path)
+        ui.new_client.value = ui.new_lead.value = ""
+        ui.switch_button.value = False
+        if self.open(path):
+            self._sync_url()
+            self.say(f"Created {path.name}.", "ok")
+
+    def set_present(self, on: bool) -> None:
+        """Present mode: radar and summary fill the screen; arrow keys step through factors."""
+        if on == self.present:
             return
-        self.scores = score_engagement(engagement, self.framework)
-        self._drawn = None
-        self.summary.value = summary_html(self.scores, self.framework)
-        self.rater.placeholder = f"default: {engagement.lead}"
-        self._on_factor()
-
-    def _on_factor(self, _change: Any = None) -> None:
-        fid = self.factor.value
-        factor = self.framework.factor(fid)
-        self.level.tooltips = [f"{lv}: {factor.anchor(lv)}" for lv in range(5)]
-        self._show_anchor()
-        look_for = "".join(f"<li>{esc(x)}</li>" for x in factor.evidence)
-        self.prompts.value = (
-            f'<div class="tf-section">{esc(factor.label)}</div>'
-            f'<div class="tf-muted">Fails as: {esc(factor.failure_mode)}</div>'
-            f"<div style='font-size:13px;margin-top:4px'>{esc(factor.description)}</div>"
-            '<div class="tf-section" style="margin-top:8px">Ask</div>'
-            f"<ul>{''.join(f'<li>{esc(q)}</li>' for q in factor.questions)}</ul>"
-            + (f'<div class="tf-section">Look for</div><ul>{look_for}</ul>' if look_for else "")
-        )
-        self._show_factor_panel()
-
-    def _show_anchor(self) -> None:
-        factor = self.framework.factor(self.factor.value)
-        level = self.level.value
-        if level is None:
-            self.anchor.value = '<div class="tf-muted">Choose the level the evidence shows.</div>'
-        else:
-            name = self.framework.level_name(level)
-            self.anchor.value = (
-                f'<div class="tf-anchor"><b>{level} {esc(name)}:</b> '
-                f"{esc(factor.anchor(level))}</div>"
-            )
-        self._draw_radar()
-
-    def preview(self) -> pd.Series | None:
-        """Where the chosen factor's score would move if the finding in the form were saved.
-
-        ``None`` when no level is chosen or the factor would have no score (not applicable).
-        Nothing is saved: the change is scored on a copy of the engagement.
-        """
-        e, level, fid = self.engagement, self.level.value, self.factor.value
-        if e is None or level is None:
-            return None
-        try:
-            if self.editing is not None:
-                pending = e.update_finding(self.editing, factor=fid, level=int(level))
-            else:
-                pending = e.add_finding(
-                    factor=fid,
-                    level=int(level),
-                    evidence="(not saved)",
-                    rater=self.rater.value.strip() or None,
-                )
-            score = float(score_engagement(pending, self.framework).loc[fid, "score"])
-        except TenfoldError:
-            return None
-        return None if math.isnan(score) else pd.Series({fid: score})
-
-    def _draw_radar(self) -> None:
-        """Redraw the radar: the saved scores, plus the preview of the finding being typed."""
-        from toolkit.charts import chart_widget, radar_chart
-
-        if self.scores is None or self._hold_radar:
-            return
-        preview = self.preview()
-        key = (id(self.scores), None if preview is None else tuple(preview.items()))
-        if key == self._drawn:
-            return
-        self._drawn = key
-        chart = radar_chart(self.scores, preview=preview, framework=self.framework, size=RADAR_SIZE)
-        if self.radar is None:
-            self.radar = chart_widget(chart)
-            self.radar_box.children = [self.radar]
-        else:
-            self.radar.chart = chart
-
-    def _show_factor_panel(self) -> None:
-        e, scores = self.engagement, self.scores
-        if e is None or scores is None:
-            return
-        fid = self.factor.value
-        row = scores.loc[fid]
-        own = [f for f in e.findings if f.factor == fid]
-        self.factor_title.value = (
-            f'<div class="tf-section">Findings for {esc(row["label"])}: '
-            f"{esc(format_score(row['score'], row['basis'], self.framework))}"
-            f' <span class="tf-muted">· {plural(len(own), "finding")} · basis {esc(row["basis"])}'
-            f" · confidence {esc(row['confidence'])}</span></div>"
-        )
-        if tuple(own) != self._rows_shown:
-            self._show_rows(own)
-        self._syncing = True
-        try:
-            self.not_applicable.value = fid in e.not_applicable
-            self.target.value = e.targets.get(fid, NO_LEVEL)
-            override = e.overrides.get(fid)
-            self.override_level.value = override.level if override else NO_LEVEL
-            self.override_reason.value = override.reason if override else ""
-        finally:
-            self._syncing = False
-        self.override_state.value = (
-            f'<div class="tf-muted">Consensus {override.level} set by {esc(override.by)} on '
-            f"{override.at:%d %b %Y}: {esc(override.reason)}</div>"
-            if override
-            else ""
-        )
-
-    def _show_rows(self, own: list[Finding]) -> None:
-        """Rebuild the findings rows of the selected factor (only when its findings changed)."""
-        old = self.findings_box.children
-        self.finding_rows = {}
-        rows: list[widgets.Widget] = []
-        for f in own:
-            text = widgets.HTML(
-                f'<span class="tf-level">{f.level}</span> {esc(f.evidence)} '
-                f'<span class="tf-muted">— {esc(f.source)}, {esc(f.rater)}</span>',
-                layout=widgets.Layout(flex="1 1 auto", width="auto"),
-            )
-            edit = widgets.Button(description="Edit", layout=widgets.Layout(width="56px"))
-            delete = widgets.Button(description="Delete", layout=widgets.Layout(width="76px"))
-            edit.on_click(lambda _b, i=f.id: self.edit(i))
-            delete.on_click(lambda _b, i=f.id: self.delete(i))
-            self.finding_rows[f.id] = (edit, delete)
-            rows.append(style_widget(widgets.HBox([text, edit, delete]), "tf-row"))
-        if not rows:
-            rows = [widgets.HTML('<div class="tf-muted">No findings yet: not assessed.</div>')]
-        self.findings_box.children = rows
-        self._rows_shown = tuple(own)
-        for widget in old:  # free the replaced rows in the kernel and the browser
-            close_all(widget)
-
-    # -- saving -------------------------------------------------------------------------------
-    def apply(self, what: str, change: changes.Change) -> bool:
-        """Apply ``change`` to the latest file under its lock, show the result, remember undo."""
-        if self.path is None:
-            self.say("Open or create an engagement first.", "error")
-            return False
-        inverse: list[changes.Inverse] = []
-
-        def run(current: Engagement) -> Engagement:
-            new, undo = change(current)
-            inverse.append(undo)
-            return new
-
-        saved = self._save(run)
-        if saved is None:
-            return False
-        self._undo.append((what, inverse[-1]))
-        self._after_save(saved, f"{what}.")
-        return True
-
-    def _save(self, change: Callable[[Engagement], Engagement]) -> Engagement | None:
-        assert self.path is not None
-        try:
-            return update_engagement(self.path, change, framework=self.framework)
-        except TenfoldError as exc:
-            self.say(f"Not saved: {exc}", "error")
-        except Exception as exc:  # never a traceback on the page
-            self.say(f"Not saved: an unexpected problem ({type(exc).__name__}: {exc})", "error")
-        return None
-
-    def _after_save(self, saved: Engagement, note: str) -> None:
-        self.saved_at = dt.datetime.now()
-        self.saved.value = f'<span class="tf-saved">✔ saved {self.saved_at:%H:%M:%S}</span>'
-        self.undo_button.disabled = not self._undo
-        self.undo_button.tooltip = f"Undo: {self._undo[-1][0]}" if self._undo else ""
-        self._show(saved)
-        self.say(note, "ok")
-
-    def undo(self) -> bool:
-        """Take back the last change made here (applied to the latest file, like any change)."""
-        if not self._undo or self.path is None:
-            self.say("Nothing to undo.", "info")
-            return False
-        what, inverse = self._undo[-1]
-        saved = self._save(inverse)
-        if saved is None:
-            return False
-        self._undo.pop()
-        self._after_save(saved, f"Undone: {what}.")
-        return True
-
-    # -- the form -----------------------------------------------------------------------------
-    def submit(self) -> bool:
-        """Add the finding in the form (or save the finding being edited)."""
-        evidence = self.evidence.value.strip()
-        problems = []
-        if self.level.value is None:
-            problems.append("choose a level (0-4)")
-        if not evidence:
-            problems.append("write the evidence")
-        if problems:
-            self.say("Not saved: " + " and ".join(problems) + ".", "error")
-            return False
-        fields: dict[str, Any] = {
-            "factor": self.factor.value,
-            "level": int(self.level.value),
-            "evidence": evidence,
-            "source": self.source.value,
-            "rater": self.rater.value.strip() or None,
-        }
-        label = self.framework.factor(self.factor.value).label
-        self._hold_radar = True  # one redraw for the save and the cleared form, not three
-        try:
-            ok = self._submit(fields, label)
-        finally:
-            self._hold_radar = False
-        self._draw_radar()
-        return ok
-
-    def _submit(self, fields: dict[str, Any], label: str) -> bool:
-        if self.editing is not None:
-            if fields["rater"] is None:
-                fields.pop("rater")
-            ok = self.apply(
-                f"Finding for {label} changed", changes.update_finding(self.editing, **fields)
-            )
-        else:
-            _id, change = changes.add_finding(**fields)
-            ok = self.apply(f"Finding added to {label}", change)
-        if ok:
-            self.cancel_edit()
-            self.evidence.value = ""
-            self.level.value = None
-        return ok
-
-    def edit(self, finding_id: str) -> None:
-        """Load a finding into the form; "Save changes" then updates it."""
-        if self.engagement is None:
-            return
-        try:
-            f = self.engagement.finding(finding_id)
-        except TenfoldError as exc:
-            self.say(str(exc), "error")
-            return
-        self.editing = finding_id
-        self.factor.value = f.factor
-        self.level.value = f.level
-        self.evidence.value = f.evidence
-        self.source.value = f.source
-        self.rater.value = f.rater
-        self.add_button.description = "Save changes"
-        self.add_button.icon = "check"
-        self.cancel_button.layout.display = "inline-flex"
-
-    def cancel_edit(self) -> None:
-        """Leave editing: the form adds new findings again."""
-        if self.editing is not None:
-            self.evidence.value = ""
-            self.rater.value = ""
-            self.level.value = None
-        self.editing = None
-        self.add_button.description = "Add finding"
-        self.add_button.icon = "plus"
-        self.cancel_button.layout.display = "none"
-
-    def delete(self, finding_id: str) -> bool:
-        """Delete a finding (Undo puts it back)."""
-        label = self.framework.factor(self.factor.value).label
-        if self.editing == finding_id:
-            self.cancel_edit()
-        return self.apply(f"Finding deleted from {label}", changes.remove_finding(finding_id))
-
-    # -- factor settings ----------------------------------------------------------------------
-    def _on_target(self, change: dict[str, Any]) -> None:
-        if self._syncing:
-            return
-        fid = self.factor.value
-        level = None if change["new"] == NO_LEVEL else int(change["new"])
-        label = self.framework.factor(fid).label
-        shown = "cleared" if level is None else f"set to {level}"
-        self.apply(f"Target of {label} {shown}", changes.set_target(fid, level))
-
-    def _on_not_applicable(self, change: dict[str, Any]) -> None:
-        if self._syncing:
-            return
-        fid = self.factor.value
-        label = self.framework.factor(fid).label
-        what = "not applicable" if change["new"] else "applicable again"
-        self.apply(f"{label} marked {what}", changes.set_not_applicable(fid, bool(change["new"])))
-
-    def apply_override(self) -> bool:
-        """Set or clear the consensus override of the selected factor (a reason is required)."""
-        fid = self.factor.value
-        label = self.framework.factor(fid).label
-        level = self.override_level.value
-        reason = self.override_reason.value.strip()
-        if level == NO_LEVEL:
-            if self.engagement is not None and fid not in self.engagement.overrides:
-                self.say(f"{label} has no consensus override to clear.", "info")
-                return False
-            return self.apply(
-                f"Consensus on {label} cleared", changes.set_override(fid, None, reason="", by=None)
-            )
-        if not reason:
-            self.say("Not saved: a consensus override needs a reason.", "error")
-            return False
-        by = self.rater.value.strip() or None
-        return self.apply(
-            f"Consensus on {label} set to {level}",
-            changes.set_override(fid, int(level), reason=reason, by=by),
-        )
-
-    # -- exports ------------------------------------------------------------------------------
-    def _filename(self, kind: str, ext: str) -> Callable[[], str]:
-        def name() -> str:
-            e = self.engagement
-            stem = f"{slug(e.client)}-{e.date:%Y-%m-%d}" if e else "engagement"
-            return f"{stem}-{kind}.{ext}"
-
-        return name
-
-    def _radar_png(self) -> bytes:
-        from toolkit.charts import radar_chart, save_chart
-
-        if self.scores is None:
-            raise TenfoldError("no engagement is open")
-        chart = radar_chart(self.scores, framework=self.framework)
-        with tempfile.TemporaryDirectory() as tmp:
-            data: bytes = save_chart(chart, Path(tmp) / "radar.png").read_bytes()
-            return data
-
-    def _findings_bytes(self, fmt: str) -> bytes:
-        if self.engagement is None:
-            raise TenfoldError("no engagement is open")
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"findings.{fmt}"
-            export_findings(self.engagement, path)
-            return path.read_bytes()
+        self.present = on
+        ui = self.ui
+        (ui.view.add_class if on else ui.view.remove_class)("tf-present")
+        ui.bridge.present = on
+        ui.present_button.value = on
+        self._fit = None
+        ui.bridge.remeasure()
+        self._draw()
+        self._sync_url()

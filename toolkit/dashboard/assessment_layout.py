@@ -1,286 +1,178 @@
-"""The widgets of the assessment dashboard and how they are laid out.
+"""The widgets of the assessment dashboard and where they sit; no behaviour.
 
-:class:`AssessmentLayout` builds them; :class:`~toolkit.dashboard.assessment.AssessmentApp`
-gives them their behaviour (its methods are the handlers wired here).
+:class:`AssessmentLayout` builds them in parts (toolbar, switch panel, form column, radar column,
+findings) and lays them out on a fluid grid: the form beside the radar from 980 pixels wide, the
+findings underneath, nothing of fixed width. :class:`~toolkit.dashboard.assessment.AssessmentApp`
+wires their handlers in one place.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from typing import Any
+from collections.abc import Sequence
 
 import ipywidgets as widgets
 
+from toolkit.dashboard.bridge import PageBridge
 from toolkit.dashboard.common import CSS, header_html, style_widget
-from toolkit.dashboard.download import DownloadButton
-from toolkit.dashboard.opened import PageOpened
-from toolkit.dashboard.reports import report_buttons
-from toolkit.findings import SOURCES, Engagement
+from toolkit.dashboard.form import FindingForm
+from toolkit.dashboard.table import FindingsTable
 from toolkit.framework import Framework
 
-__all__ = ["NO_LEVEL", "RADAR_SIZE", "AssessmentLayout", "slug"]
+__all__ = ["NO_LEVEL", "AssessmentLayout"]
 
 #: The "none" choice of the target and consensus pickers.
 NO_LEVEL = -1
-#: The radar's diameter in the assessment dashboard, in pixels (labels and legend come on top).
-RADAR_SIZE = 320
 
 
-def slug(text: str) -> str:
-    """A safe ASCII file-name part: ``"Café Nord"`` -> ``"cafe-nord"``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "engagement"
+def _row(*children: widgets.Widget) -> widgets.HBox:
+    return widgets.HBox(
+        list(children),
+        layout=widgets.Layout(grid_gap="6px", align_items="center", flex_flow="row wrap"),
+    )
 
 
 class AssessmentLayout:
-    """The assessment dashboard's widgets: header, toolbar, form, prompts, radar, factor panel."""
+    """The assessment dashboard's widgets (see the module docstring).
 
-    framework: Framework
-    engagement: Engagement | None
+    ``downloads`` are the export buttons (radar, findings and reports), made by the app.
+    """
 
-    # Handlers, provided by AssessmentApp.
-    def reload(self) -> bool:
-        raise NotImplementedError
+    def __init__(self, framework: Framework, *, downloads: Sequence[widgets.Widget]) -> None:
+        self.framework = framework
+        self.downloads = list(downloads)
+        toolbar = self._build_toolbar()
+        switch = self._build_switch_panel()
+        self.message = widgets.HTML("")
+        self.form = FindingForm(framework)
+        self.prompts = style_widget(widgets.HTML(""), "tf-card", "tf-prompts")
+        form_col = style_widget(
+            widgets.VBox(
+                [self.form, self.prompts, self._build_factor_panel()],
+                layout=widgets.Layout(grid_gap="10px"),
+            ),
+            "tf-form-col",
+        )
+        self.table = FindingsTable(framework)
+        table_row = style_widget(widgets.VBox([self.table]), "tf-table-row")
+        self.body = style_widget(
+            widgets.GridBox([form_col, self._build_radar_column(), table_row]), "tf-body"
+        )
+        self.body.layout.display = "none"
+        self.bridge = PageBridge(measure=".tf-radar-box")
+        self.view = style_widget(
+            widgets.VBox(
+                [
+                    widgets.HTML(CSS),
+                    self.bridge,
+                    self.header,
+                    toolbar,
+                    switch,
+                    self.message,
+                    self.body,
+                ]
+            ),
+            "tf-app",
+        )
 
-    def undo(self) -> bool:
-        raise NotImplementedError
+    def _build_toolbar(self) -> widgets.Widget:
+        self.header = widgets.HTML(header_html(None, subtitle="Tenfold assessment"))
+        self.switch_button = widgets.ToggleButton(
+            description="Switch engagement…",
+            tooltip="Open another engagement file, or create a new one",
+        )
+        self.undo_button = widgets.Button(description="Undo", disabled=True, icon="undo")
+        self.present_button = widgets.ToggleButton(
+            description="Present",
+            icon="desktop",
+            tooltip="Radar and summary fill the screen; arrow keys step through the factors",
+        )
+        self.saved = widgets.HTML("")
+        self.notice = widgets.HTML("")
+        editing = style_widget(
+            widgets.HBox([self.switch_button, self.undo_button]), "tf-editing-tools", "tf-toolbar"
+        )
+        return style_widget(
+            widgets.HBox([editing, self.present_button, self.saved, self.notice]), "tf-toolbar"
+        )
 
-    def create(self) -> bool:
-        raise NotImplementedError
-
-    def submit(self) -> bool:
-        raise NotImplementedError
-
-    def cancel_edit(self) -> None:
-        raise NotImplementedError
-
-    def apply_override(self) -> bool:
-        raise NotImplementedError
-
-    def page_opened(self) -> None:
-        raise NotImplementedError
-
-    def _on_pick(self, change: dict[str, Any]) -> None:
-        raise NotImplementedError
-
-    def _on_factor(self, change: Any = None) -> None:
-        raise NotImplementedError
-
-    def _show_anchor(self) -> None:
-        raise NotImplementedError
-
-    def _on_target(self, change: dict[str, Any]) -> None:
-        raise NotImplementedError
-
-    def _on_not_applicable(self, change: dict[str, Any]) -> None:
-        raise NotImplementedError
-
-    def _export_failed(self, exc: Exception) -> None:
-        raise NotImplementedError
-
-    def _radar_png(self) -> bytes:
-        raise NotImplementedError
-
-    def _findings_bytes(self, fmt: str) -> bytes:
-        raise NotImplementedError
-
-    def _filename(self, kind: str, ext: str) -> Any:
-        raise NotImplementedError
-
-    # -- layout -------------------------------------------------------------------------------
-    def _build(self) -> None:
-        fw = self.framework
-        self.header = widgets.HTML(header_html(None))
+    def _build_switch_panel(self) -> widgets.Widget:
+        # Options are filled only while the panel is open: other clients' names are never in
+        # the page otherwise.
         self.picker = widgets.Dropdown(
             description="Engagement",
+            options=[],
             style={"description_width": "initial"},
-            layout=widgets.Layout(width="520px"),
+            layout=widgets.Layout(width="auto", min_width="0", flex="1 1 360px"),
         )
-        self.picker.observe(self._on_pick, names="value")
-        self.reload_button = widgets.Button(
-            description="Reload", tooltip="Read the engagement file again", icon="refresh"
-        )
-        self.reload_button.on_click(lambda _b: self.reload())
-        self.new_button = widgets.ToggleButton(description="New engagement…", value=False)
-        self.undo_button = widgets.Button(description="Undo", disabled=True, icon="undo")
-        self.undo_button.on_click(lambda _b: self.undo())
-        self.saved = widgets.HTML("")
-        toolbar = widgets.HBox(
-            [self.picker, self.reload_button, self.new_button, self.undo_button, self.saved],
-            layout=widgets.Layout(align_items="center", grid_gap="8px", flex_flow="row wrap"),
-        )
+        self.open_button = widgets.Button(description="Open", button_style="primary")
         self.new_client = widgets.Text(description="Client", placeholder="Client name")
         self.new_title = widgets.Text(description="Title", value="Service management diagnostic")
         self.new_lead = widgets.Text(description="Lead", placeholder="Engagement lead")
-        self.create_button = widgets.Button(description="Create", button_style="primary")
-        self.create_button.on_click(lambda _b: self.create())
-        self.new_panel = widgets.HBox(
-            [self.new_client, self.new_title, self.new_lead, self.create_button],
-            layout=widgets.Layout(display="none", grid_gap="6px", flex_flow="row wrap"),
-        )
-        self.new_button.observe(
-            lambda ch: setattr(self.new_panel.layout, "display", "flex" if ch["new"] else "none"),
-            names="value",
-        )
-        self.message = widgets.HTML("")
-
-        # The finding form (left), the factor's prompts (middle), the radar (right).
-        self.factor = widgets.Dropdown(
-            options=[(f"{f.label} — {f.failure_mode}", f.id) for f in fw.factors],
-            description="Factor",
-            layout=widgets.Layout(width="100%"),
-        )
-        self.factor.observe(self._on_factor, names="value")
-        self.level = widgets.ToggleButtons(
-            options=[(f"{lv.level} {lv.name}", lv.level) for lv in fw.levels],
-            value=None,
-            style={"button_width": "auto"},
-        )
-        self.level.observe(lambda _c: self._show_anchor(), names="value")
-        self.anchor = widgets.HTML("")
-        self.evidence = widgets.Textarea(
-            description="Evidence",
-            placeholder=(
-                "What was seen, heard or read: a quote, a number, a document. Ctrl+Enter saves."
-            ),
-            layout=widgets.Layout(width="100%", height="84px"),
-        )
-        self.source = widgets.Dropdown(
-            options=list(SOURCES), value="interview", description="Source"
-        )
-        self.rater = widgets.Text(description="Rater", placeholder="engagement lead")
-        self.add_button = widgets.Button(
-            description="Add finding",
-            button_style="primary",
-            icon="plus",
-            tooltip="Save the finding (Ctrl+Enter)",
-        )
-        self.add_button.on_click(lambda _b: self.submit())
-        self.cancel_button = widgets.Button(
-            description="Cancel edit", layout=widgets.Layout(display="none")
-        )
-        self.cancel_button.on_click(lambda _b: self.cancel_edit())
-        form = widgets.VBox(
+        self.create_button = widgets.Button(description="Create")
+        for w in (self.new_client, self.new_title, self.new_lead):
+            w.layout = widgets.Layout(width="auto", min_width="0", flex="1 1 220px")
+        panel = widgets.VBox(
             [
-                widgets.HTML('<div class="tf-section">Record a finding</div>'),
-                self.factor,
-                self.level,
-                self.anchor,
-                self.evidence,
-                self.source,
-                self.rater,
-                widgets.HBox([self.add_button, self.cancel_button]),
+                _row(self.picker, self.open_button),
+                widgets.HTML('<div class="tf-muted">or a new engagement:</div>'),
+                _row(self.new_client, self.new_title, self.new_lead, self.create_button),
             ],
-            layout=widgets.Layout(width="400px", min_width="340px"),
+            layout=widgets.Layout(display="none", grid_gap="4px"),
         )
-        self.prompts = widgets.HTML("")
-        prompts = widgets.VBox(
-            [self.prompts], layout=widgets.Layout(width="226px", min_width="200px")
-        )
-        style_widget(prompts, "tf-card", "tf-prompts")
+        self.switch_panel = style_widget(panel, "tf-card", "tf-editing-tools")
+        return self.switch_panel
 
-        self.radar_box = widgets.VBox(layout=widgets.Layout(width="580px"))
-        self.summary = widgets.HTML("")
-        self.png_button = DownloadButton(
-            "Radar PNG",
-            self._filename("radar", "png"),
-            self._radar_png,
-            on_error=self._export_failed,
-        )
-        self.csv_button = DownloadButton(
-            "Findings CSV",
-            self._filename("findings", "csv"),
-            lambda: self._findings_bytes("csv"),
-            on_error=self._export_failed,
-        )
-        self.xlsx_button = DownloadButton(
-            "Findings XLSX",
-            self._filename("findings", "xlsx"),
-            lambda: self._findings_bytes("xlsx"),
-            on_error=self._export_failed,
-        )
-        self.report_buttons = report_buttons(
-            lambda: self.engagement, self.framework, on_error=self._export_failed
-        )
-        gap = widgets.Layout(grid_gap="6px", flex_flow="row wrap")
-        exports = widgets.VBox(
-            [
-                widgets.HBox([self.png_button, self.csv_button, self.xlsx_button], layout=gap),
-                widgets.HBox(self.report_buttons, layout=gap),
-            ],
-            layout=widgets.Layout(grid_gap="6px"),
-        )
-        right = widgets.VBox(
-            [self.radar_box, self.summary, exports], layout=widgets.Layout(width="580px")
-        )
-
-        # The selected factor: its findings (edit, delete) and its settings.
+    def _build_factor_panel(self) -> widgets.Widget:
+        fw = self.framework
         self.factor_title = widgets.HTML("")
-        self.findings_box = widgets.VBox()
-        self.not_applicable = widgets.Checkbox(
-            description="Not applicable to this client", indent=True
-        )
-        self.not_applicable.observe(self._on_not_applicable, names="value")
         self.target = widgets.ToggleButtons(
             options=[("none", NO_LEVEL)] + [(str(lv), lv) for lv in range(5)],
             value=NO_LEVEL,
             description="Target",
-            style={"button_width": "auto"},
+            style={"button_width": "auto", "description_width": "56px"},
         )
-        self.target.observe(self._on_target, names="value")
+        self.not_applicable = widgets.Checkbox(
+            description="Not applicable to this client", indent=False
+        )
         self.override_level = widgets.Dropdown(
-            options=[("no override", NO_LEVEL)]
+            options=[("no consensus level", NO_LEVEL)]
             + [(f"{lv.level} {lv.name}", lv.level) for lv in fw.levels],
             value=NO_LEVEL,
             description="Consensus",
-            layout=widgets.Layout(width="230px"),
+            style={"description_width": "72px"},
+            layout=widgets.Layout(width="auto", min_width="0", flex="1 1 200px"),
+        )
+        self.override_by = widgets.Text(
+            description="Agreed by",
+            placeholder="Who agreed it (required)",
+            style={"description_width": "72px"},
         )
         self.override_reason = widgets.Text(
             description="Reason",
             placeholder="Why the team agreed this level (required)",
-            layout=widgets.Layout(width="100%"),
+            style={"description_width": "72px"},
         )
         self.override_button = widgets.Button(description="Apply consensus")
-        self.override_button.on_click(lambda _b: self.apply_override())
         self.override_state = widgets.HTML("")
-        row = widgets.Layout(grid_gap="6px", align_items="center", flex_flow="row wrap")
-        settings = widgets.VBox(
+        self.history = widgets.HTML("")
+        return widgets.VBox(
             [
-                widgets.HTML('<div class="tf-section">This factor</div>'),
+                self.factor_title,
                 self.target,
                 self.not_applicable,
-                widgets.HBox([self.override_level, self.override_button], layout=row),
+                _row(self.override_level, self.override_button),
+                self.override_by,
                 self.override_reason,
                 self.override_state,
+                self.history,
             ],
-            layout=widgets.Layout(margin="12px 0 0 0"),
+            layout=widgets.Layout(grid_gap="4px"),
         )
-        findings = widgets.VBox([self.factor_title, self.findings_box])
-        left = widgets.VBox(
-            [
-                widgets.HBox(
-                    [widgets.VBox([form, settings]), prompts],
-                    layout=widgets.Layout(grid_gap="14px", align_items="flex-start"),
-                ),
-                findings,
-            ],
-            layout=widgets.Layout(width="640px", grid_gap="10px"),
-        )
-        self.body = widgets.HBox(
-            [left, right],
-            layout=widgets.Layout(grid_gap="18px", flex_flow="row wrap", align_items="flex-start"),
-        )
-        self.opened = PageOpened(self.page_opened, on_submit=self.submit)
-        self.view = widgets.VBox(
-            [
-                widgets.HTML(CSS),
-                self.opened,
-                self.header,
-                toolbar,
-                self.new_panel,
-                self.message,
-                self.body,
-            ]
-        )
-        style_widget(self.view, "tf-app")
+
+    def _build_radar_column(self) -> widgets.Widget:
+        self.radar_box = style_widget(widgets.VBox(), "tf-radar-box")
+        self.present_panel = style_widget(widgets.HTML(""), "tf-present-panel")
+        self.summary = widgets.HTML("")
+        exports = style_widget(_row(*self.downloads), "tf-exports")
+        side = style_widget(widgets.VBox([self.present_panel, self.summary, exports]), "tf-side")
+        return style_widget(widgets.VBox([self.radar_box, side]), "tf-radar-col")

@@ -1,4 +1,4 @@
-"""Pieces both dashboards share: the engagements folder, the header, messages, text as HTML.
+"""Pieces both dashboards share: the page style, the header, messages, text as HTML.
 
 Every piece of user text (client names, evidence, reasons) reaches the page through
 :func:`esc`, so text containing HTML or a script is shown as text.
@@ -6,90 +6,39 @@ Every piece of user text (client names, evidence, reasons) reaches the page thro
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import math
-import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import ipywidgets as widgets
 import pandas as pd
 
-from toolkit.errors import TenfoldError
 from toolkit.findings import Engagement
-from toolkit.framework import Framework, load_framework
-from toolkit.store import load_engagement
+from toolkit.framework import Framework
 
 __all__ = [
     "CSS",
-    "EngagementFile",
     "Tone",
     "close_all",
-    "default_folder",
-    "default_framework",
     "esc",
     "findings_table_html",
     "format_score",
     "header_html",
-    "list_engagements",
     "message_html",
-    "pick_option",
     "plural",
-    "previous_assessment",
     "style_widget",
     "summary_html",
 ]
 
 Tone = Literal["info", "ok", "error"]
 
-CSS = """
-<style>
-.tf-app { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
-  color: #1f2933; max-width: 1360px; }
-.tf-app .widget-html-content { line-height: 1.45; }
-.tf-header { display: flex; align-items: baseline; gap: 16px; padding: 10px 4px 8px 4px;
-  border-bottom: 3px solid #0b4f6c; margin-bottom: 6px; }
-.tf-header .tf-client { font-size: 22px; font-weight: 650; color: #0b4f6c; }
-.tf-header .tf-title { font-size: 15px; color: #3e4c59; }
-.tf-header .tf-meta { font-size: 13px; color: #616e7c; }
-.tf-brand { font-size: 12px; letter-spacing: .08em; text-transform: uppercase; color: #7b8794; }
-.tf-card { background: #f7f9fb; border: 1px solid #d9e2ec; border-radius: 6px;
-  padding: 8px 12px; }
-.tf-section { font-size: 14px; font-weight: 650; color: #0b4f6c; margin: 4px 0 2px 0; }
-.tf-muted { color: #616e7c; font-size: 12.5px; }
-.tf-msg { border-radius: 5px; padding: 6px 10px; font-size: 13.5px; }
-.tf-msg-error { background: #fde8e8; color: #8a1c1c; border: 1px solid #f5b5b5; }
-.tf-msg-ok { background: #e6f4ea; color: #1e5631; border: 1px solid #b7dfc2; }
-.tf-msg-info { background: #eef4fb; color: #1f4e79; border: 1px solid #c6dbf0; }
-.tf-saved { color: #1e5631; font-size: 13px; white-space: nowrap; }
-.tf-anchor { background: #fff8e6; border-left: 4px solid #e0a100; padding: 6px 10px;
-  font-size: 13px; }
-.tf-prompts ul { margin: 4px 0 0 0; padding-left: 18px; font-size: 13px; }
-.tf-prompts li { margin-bottom: 4px; }
-.tf-table { border-collapse: collapse; width: 100%; font-size: 13px; table-layout: fixed; }
-.tf-table th { text-align: left; color: #52606d; font-weight: 600; border-bottom: 1px solid #cbd2d9;
-  padding: 4px 6px; }
-.tf-table td { border-bottom: 1px solid #e4e7eb; padding: 4px 6px; vertical-align: top;
-  overflow-wrap: anywhere; }
-.tf-level { display: inline-block; min-width: 18px; text-align: center; border-radius: 9px;
-  background: #0b4f6c; color: white; font-weight: 600; font-size: 12px; padding: 0 6px; }
-.tf-row { border-bottom: 1px solid #e4e7eb; padding: 3px 0; }
-.tf-row .widget-html-content { font-size: 13px; }
-.tf-summary td { padding: 2px 8px 2px 0; font-size: 13.5px; vertical-align: top; }
-.tf-pill { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12px;
-  margin: 1px 2px; background: #e4e7eb; color: #323f4b; }
-.tf-pill-weak { background: #fde8e8; color: #8a1c1c; }
-.tf-pill-warn { background: #fff3c4; color: #7a4d00; }
-.tf-app .widget-toggle-buttons .widget-toggle-button { min-width: 40px; padding: 0 7px;
-  margin-right: 3px; }
-.tf-app .tf-row .jupyter-button { padding: 0 6px; }
-.tf-app .vega-embed details { display: none; }
-.tf-app .vega-embed.has-actions { padding-right: 0; }
-.tf-app .jupyter-button.tf-download, .tf-app .tf-download { width: auto; }
-</style>
-"""
+#: The dashboards' stylesheet (``static/dashboard.css``), as a ``<style>`` element.
+CSS = (
+    "<style>\n"
+    + (Path(__file__).parent / "static" / "dashboard.css").read_text("utf-8")
+    + "</style>\n"
+)
 
 
 def esc(text: object) -> str:
@@ -145,88 +94,6 @@ def format_score(value: float, basis: str, framework: Framework) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return basis if basis in ("not assessed", "not applicable") else "not assessed"
     return f"{value:.1f} ({framework.level_name(math.floor(value + 1e-9))})"
-
-
-def default_framework() -> Framework:
-    """The framework: the TOML file named by ``TENFOLD_FRAMEWORK``, else the bundled one."""
-    return load_framework(os.environ.get("TENFOLD_FRAMEWORK") or None)
-
-
-def default_folder(notebook_dir: str | Path = ".") -> Path:
-    """The engagements folder: ``TENFOLD_ENGAGEMENTS``, else the notebook's ``../engagements``."""
-    env = os.environ.get("TENFOLD_ENGAGEMENTS")
-    if env:
-        return Path(env)
-    return (Path(notebook_dir) / ".." / "engagements").resolve()
-
-
-@dataclass(frozen=True)
-class EngagementFile:
-    """One engagement file of the folder, as listed in a picker."""
-
-    path: Path
-    engagement: Engagement | None
-    problem: str = ""
-
-    @property
-    def label(self) -> str:
-        """``"Client — Title (16 Nov 2026)"``, or the file name and "cannot be opened"."""
-        e = self.engagement
-        if e is None:
-            return f"{self.path.name} (cannot be opened)"
-        return f"{e.client} — {e.title} ({e.date:%d %b %Y})"
-
-
-def list_engagements(folder: str | Path, framework: Framework) -> list[EngagementFile]:
-    """Every ``*.json`` engagement file in ``folder``, newest assessment first.
-
-    Files that cannot be read are listed too (last), with the problem, so the dashboards can
-    say what is wrong instead of hiding the file.
-    """
-    out = []
-    for path in sorted(Path(folder).glob("*.json")):
-        try:
-            out.append(EngagementFile(path, load_engagement(path, framework=framework)))
-        except TenfoldError as exc:
-            out.append(EngagementFile(path, None, str(exc)))
-    far = dt.date(1, 1, 1)
-    return sorted(
-        out,
-        key=lambda f: (
-            f.engagement is None,
-            -(f.engagement.date if f.engagement else far).toordinal(),
-            f.path.name,
-        ),
-    )
-
-
-def pick_option(options: list[tuple[str, str]], wanted: str | Path | None, folder: Path) -> str:
-    """The picker value of ``wanted`` (a path, or a file name in ``folder``); else the first."""
-    if wanted is None:
-        return options[0][1]
-    path = Path(wanted) if Path(wanted).is_absolute() else folder / wanted
-    return next((value for _label, value in options if Path(value) == path), options[0][1])
-
-
-def previous_assessment(
-    current: EngagementFile, files: list[EngagementFile]
-) -> EngagementFile | None:
-    """The latest earlier assessment of the same client in ``files``, if there is one."""
-    e = current.engagement
-    if e is None:
-        return None
-    key = e.client.casefold().strip()
-    earlier = [
-        f
-        for f in files
-        if f.engagement is not None
-        and f.path != current.path
-        and f.engagement.client.casefold().strip() == key
-        and f.engagement.date < e.date
-    ]
-    return max(
-        earlier, key=lambda f: f.engagement.date if f.engagement else dt.date.min, default=None
-    )
 
 
 def findings_table_html(frame: pd.DataFrame, *, empty: str = "No findings yet.") -> str:

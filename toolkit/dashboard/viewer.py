@@ -14,24 +14,26 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from toolkit.dashboard.bridge import PageBridge
 from toolkit.dashboard.common import (
     CSS,
-    EngagementFile,
-    default_folder,
-    default_framework,
     esc,
     findings_table_html,
     format_score,
     header_html,
-    list_engagements,
     message_html,
-    pick_option,
     plural,
-    previous_assessment,
     style_widget,
     summary_html,
 )
-from toolkit.dashboard.opened import PageOpened
+from toolkit.dashboard.files import (
+    EngagementFile,
+    default_folder,
+    default_framework,
+    list_engagements,
+    pick_option,
+    previous_assessment,
+)
 from toolkit.dashboard.reports import report_buttons
 from toolkit.framework import Framework
 from toolkit.scoring import score_engagement, summarize
@@ -127,7 +129,8 @@ class ViewerApp:
             ],
             layout=widgets.Layout(grid_gap="8px"),
         )
-        self.opened = PageOpened(self.page_opened)
+        self.opened = PageBridge()
+        self.opened.on_open = lambda _query: self.page_opened()
         self.view = widgets.VBox(
             [
                 widgets.HTML(CSS),

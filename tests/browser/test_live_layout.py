@@ -1,0 +1,132 @@
+"""The consultant's dashboard on real screens: laptops with ordinary scrollbars and a projector.
+
+At each size: nothing scrolls sideways, the radar is in the first screen (from 1280 wide), no
+two pieces of chart text overlap, chart text is at least 12 px; in present mode on a 1920x1080
+projector the spoke labels are at least 18 px and the arrow keys step through the factors.
+Screenshots are written to ``TENFOLD_SCREENSHOTS`` when it is set, to be looked at.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from toolkit import load_framework
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SAMPLE = "harbourline-2026-11.json"
+
+#: Every element that scrolls sideways (or the page itself), as "tag.class scroll>client".
+SIDEWAYS = """() => [...document.querySelectorAll('*')].filter(e => {
+    const s = getComputedStyle(e);
+    const scrolls = e === document.scrollingElement || ['auto', 'scroll'].includes(s.overflowX);
+    return scrolls && e.scrollWidth > e.clientWidth + 1;
+}).map(e => `${e.tagName}.${e.className} ${e.scrollWidth}>${e.clientWidth}`)"""
+
+#: The width of the scrollbar of whatever scrolls the page (Voila scrolls an inner panel).
+SCROLLBAR = """() => Math.max(0, ...[...document.querySelectorAll('*')]
+    .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowY)
+                 && e.scrollHeight > e.clientHeight && e.offsetWidth >= window.innerWidth - 20)
+    .map(e => e.offsetWidth - e.clientWidth))"""
+
+#: Every piece of text in the radar: its text, box and font size (halos are drawn twice).
+CHART_TEXT = """() => {
+    const seen = new Set();
+    return [...document.querySelectorAll('.tf-radar-box svg text')].map(t => {
+        const r = t.getBoundingClientRect();
+        const g = t.closest('g.role-mark, g.role-legend, g.role-legend-label, g.role-legend-title');
+        const size = parseFloat(getComputedStyle(t).fontSize);
+        return {text: t.textContent, x: r.left, y: r.top, w: r.width, h: r.height, size,
+                layer: g ? g.getAttribute('class') : ''};
+    }).filter(t => {
+        const key = [t.text, Math.round(t.x), Math.round(t.y)].join('|');
+        if (seen.has(key) || !t.text.trim() || t.w === 0) return false;
+        seen.add(key);
+        return true;
+    });
+}"""
+
+
+def overlapping(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if (
+                a["x"] < b["x"] + b["w"] - 0.5
+                and b["x"] < a["x"] + a["w"] - 0.5
+                and a["y"] < b["y"] + b["h"] - 0.5
+                and b["y"] < a["y"] + a["h"] - 0.5
+            ):
+                out.append((a["text"], b["text"]))
+    return out
+
+
+def shoot(page: Any, name: str) -> None:
+    folder = os.environ.get("TENFOLD_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+
+
+def settle(page: Any) -> None:
+    """Wait until the radar has been redrawn for the room the page measured."""
+    page.wait_for_function(
+        "() => document.querySelector('.tf-radar-box svg text') !== null", timeout=60_000
+    )
+    page.wait_for_timeout(1500)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)])
+def test_fits_the_screen_with_ordinary_scrollbars(
+    offline_at: Any, assessment_server: Any, wait_for_dashboard: Any, width: int, height: int
+) -> None:
+    offline = offline_at(width, height)
+    page = offline.new_page()
+    page.goto(f"{assessment_server.url}?engagement={SAMPLE}&factor=composure", timeout=90_000)
+    wait_for_dashboard(page)
+    settle(page)
+    shoot(page, f"assessment-{width}x{height}")
+    assert page.evaluate(SCROLLBAR) > 0  # the page scrolls, with a real scrollbar
+    assert page.evaluate(SIDEWAYS) == []
+    radar = page.locator(".tf-radar-box svg").first.bounding_box()
+    assert radar is not None
+    if width >= 1280:
+        assert radar["y"] + radar["height"] <= height and radar["x"] + radar["width"] <= width
+    text = page.evaluate(CHART_TEXT)
+    assert len(text) > 20
+    assert overlapping(text) == []
+    assert min(t["size"] for t in text) >= 12
+    assert offline.errors == []
+
+
+def test_present_mode_fills_a_projector_and_steps_through_factors_with_the_arrows(
+    offline_at: Any, assessment_server: Any, wait_for_dashboard: Any
+) -> None:
+    fw = load_framework()
+    page = offline_at(1920, 1080).new_page()
+    page.goto(
+        f"{assessment_server.url}?engagement={SAMPLE}&factor=purpose&present=1", timeout=90_000
+    )
+    wait_for_dashboard(page)
+    settle(page)
+    assert not page.locator(".tf-form").is_visible()  # the form steps aside
+    text = page.evaluate(CHART_TEXT)
+    spokes = [t for t in text if "spoke_labels" in t["layer"]]
+    assert len(spokes) == 10 and min(t["size"] for t in spokes) >= 18
+    assert overlapping(text) == []
+    assert page.evaluate(SIDEWAYS) == []
+    page.locator(".tf-present-panel").get_by_text(fw.factor("purpose").label).wait_for()
+    shoot(page, "present-1920x1080")
+    page.keyboard.press("ArrowRight")
+    page.locator(".tf-present-panel").get_by_text(fw.factor("originality").label).wait_for()
+    page.wait_for_function("() => location.search.includes('factor=originality')")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    page.locator(".tf-present-panel").get_by_text(fw.factor("leader_aptitude").label).wait_for()
+    page.keyboard.press("Escape")  # back to the form
+    page.locator(".tf-form").wait_for(state="visible")
+    page.wait_for_function("() => !location.search.includes('present')")

@@ -1,0 +1,316 @@
+"""The consultant's live session in Chromium, used as a person uses it: real keys with the focus
+where a person's is, input as fast as a person types, a reload, a colleague's browser.
+
+Each test works on its own copy of the sample engagement, opened through the page's URL.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from toolkit import Engagement, load_engagement, load_framework
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
+FRAMEWORK = load_framework()
+
+
+@pytest.fixture
+def copy(assessment_server: Any, request: pytest.FixtureRequest) -> Path:
+    """This test's own copy of the sample engagement in the served folder."""
+    name = request.node.name.replace("[", "-").replace("]", "").lower()[:60]
+    path = assessment_server.folder / f"{name}.json"
+    shutil.copy(SAMPLE, path)
+    return path
+
+
+def open_page(context: Any, server: Any, query: str, wait: Any) -> Any:
+    page = context.new_page()
+    page.goto(f"{server.url}?{query}", timeout=90_000)
+    wait(page)
+    page.wait_for_selector(".tf-form textarea", timeout=60_000)
+    return page
+
+
+def wait_for_file(
+    path: Path, check: Callable[[Engagement], bool], timeout: float = 20
+) -> Engagement:
+    """Read the engagement file until ``check`` holds (saving is asynchronous to the page)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        e = load_engagement(path)
+        if check(e):
+            return e
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path.name}: condition not met within {timeout} s")
+        time.sleep(0.1)
+
+
+def added(path: Path) -> list[tuple[int, str, str]]:
+    """(level, evidence, rater) of the findings added since the sample, in order."""
+    base = {f.id for f in load_engagement(SAMPLE).findings}
+    return [
+        (f.level, f.evidence, f.rater) for f in load_engagement(path).findings if f.id not in base
+    ]
+
+
+def evidence_box(page: Any) -> Any:
+    return page.get_by_label("Evidence", exact=True)
+
+
+def test_ten_findings_entered_by_keyboard_alone(
+    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+) -> None:
+    page = open_page(
+        offline.context,
+        assessment_server,
+        f"engagement={copy.name}&factor=purpose",
+        wait_for_dashboard,
+    )
+    wanted = [
+        (i % 5, f"Keyboard finding {i}: the floor manager said so at 10:{i:02d}") for i in range(10)
+    ]
+    for level, text in wanted:
+        page.keyboard.press("Escape")  # leave the text box, so the digit chooses the level
+        page.keyboard.press(str(level))  # the focus moves to the evidence
+        page.keyboard.type(text, delay=8)
+        page.keyboard.press("Control+Enter")
+    e = wait_for_file(copy, lambda e: len(e.findings) == 55)
+    assert [(lv, ev) for lv, ev, _ in added(copy)] == wanted
+    assert {f.factor for f in e.findings[45:]} == {"purpose"}
+    assert evidence_box(page).input_value() == ""
+    assert offline.errors == []
+
+
+def test_typing_the_next_finding_while_the_last_saves_loses_nothing(
+    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+) -> None:
+    page = open_page(
+        offline.context,
+        assessment_server,
+        f"engagement={copy.name}&factor=connection",
+        wait_for_dashboard,
+    )
+    wanted = [((i * 3) % 5, f"Fast finding {i:02d} typed at once") for i in range(20)]
+    for level, text in wanted:
+        name = FRAMEWORK.level_name(level)
+        page.get_by_role("button", name=f"{level} {name}", exact=True).click()
+        page.wait_for_timeout(30)
+        evidence_box(page).focus()
+        page.keyboard.type(text, delay=2)
+        page.wait_for_timeout(30)
+        page.keyboard.press("Control+Enter")
+        page.wait_for_timeout(30)
+    wait_for_file(copy, lambda e: len(e.findings) == 65)
+    assert [(lv, ev) for lv, ev, _ in added(copy)] == wanted  # each with its own text and level
+    page.wait_for_selector("text=✔ saved", timeout=20_000)
+    assert offline.errors == []
+
+
+def test_ctrl_enter_saves_from_the_rater_and_the_source_too(
+    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+) -> None:
+    page = open_page(
+        offline.context,
+        assessment_server,
+        f"engagement={copy.name}&factor=authority",
+        wait_for_dashboard,
+    )
+    page.get_by_role("button", name="2 Partial", exact=True).click()
+    evidence_box(page).fill("Saved from the rater box")
+    page.get_by_label("Rater", exact=True).click()
+    page.keyboard.type("Tom Reyes")
+    page.keyboard.press("Control+Enter")
+    wait_for_file(copy, lambda e: len(e.findings) == 46)
+    page.get_by_role("button", name="3 Established", exact=True).click()
+    evidence_box(page).fill("Saved from the source list")
+    page.get_by_label("Source", exact=True).focus()
+    page.keyboard.press("Control+Enter")
+    wait_for_file(copy, lambda e: len(e.findings) == 47)
+    assert added(copy) == [
+        (2, "Saved from the rater box", "Tom Reyes"),
+        (3, "Saved from the source list", "Tom Reyes"),
+    ]
+
+
+def test_a_digit_typed_in_the_evidence_is_text_not_a_level(
+    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+) -> None:
+    page = open_page(
+        offline.context,
+        assessment_server,
+        f"engagement={copy.name}&factor=purpose",
+        wait_for_dashboard,
+    )
+    page.get_by_role("button", name="1 Ad hoc", exact=True).click()
+    evidence_box(page).focus()
+    page.keyboard.type("3 of 4 managers could not name the purpose")
+    page.keyboard.press("Control+Enter")
+    wait_for_file(copy, lambda e: len(e.findings) == 46)
+    assert added(copy)[0][:2] == (1, "3 of 4 managers could not name the purpose")
+
+
+def test_reload_reopens_the_same_engagement_and_factor_and_undo_still_works(
+    offline: Any, assessment_server: Any, wait_for_dashboard: Any
+) -> None:
+    older = assessment_server.folder / "harbourline-2026-05.json"  # not the newest in the folder
+    before = older.read_bytes()
+    page = open_page(
+        offline.context,
+        assessment_server,
+        f"engagement={older.name}&factor=composure",
+        wait_for_dashboard,
+    )
+    page.get_by_label("Rater", exact=True).fill("Ines Duarte")
+    page.keyboard.press("Escape")
+    page.keyboard.press("2")
+    page.keyboard.type("Added before the reload")
+    page.keyboard.press("Control+Enter")
+    wait_for_file(older, lambda e: e.findings[-1].evidence == "Added before the reload")
+    page.wait_for_function("() => location.search.includes('factor=composure')")
+    page.reload()
+    wait_for_dashboard(page)
+    page.wait_for_selector("text=May 2026", timeout=30_000)
+    assert page.get_by_label("Factor", exact=True).input_value() == "composure"
+    assert page.get_by_label("Rater", exact=True).input_value() == "Ines Duarte"
+    page.wait_for_selector("button:text-is('Undo'):not([disabled])", timeout=30_000)
+    page.get_by_role("button", name="Undo").click()
+    e = wait_for_file(
+        older, lambda e: all(f.evidence != "Added before the reload" for f in e.findings)
+    )
+    assert [c.kind for c in e.changes] == ["finding added", "undo"]
+    del before
+
+
+def test_editing_keeps_the_rater_box_and_the_findings_own_rater(
+    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+) -> None:
+    page = open_page(
+        offline.context,
+        assessment_server,
+        f"engagement={copy.name}&factor=accountability",
+        wait_for_dashboard,
+    )
+    page.get_by_label("Rater", exact=True).fill("Tom Reyes")
+    victim = next(
+        f
+        for f in load_engagement(copy).findings
+        if f.factor == "accountability" and f.rater != "Tom Reyes"
+    )
+    page.locator(f"tr[data-id='{victim.id}']").get_by_role("button", name="Edit").click()
+    page.wait_for_selector("text=Save changes")
+    assert evidence_box(page).input_value() == victim.evidence
+    assert page.get_by_label("Rater", exact=True).input_value() == "Tom Reyes"  # untouched
+    evidence_box(page).fill(victim.evidence + " (confirmed by HR)")
+    evidence_box(page).press("Control+Enter")
+    wait_for_file(copy, lambda e: e.finding(victim.id).evidence.endswith("(confirmed by HR)"))
+    assert load_engagement(copy).finding(victim.id).rater == victim.rater  # still theirs
+    page.keyboard.press("Escape")
+    page.keyboard.press("3")
+    page.keyboard.type("Added after the edit")
+    page.keyboard.press("Control+Enter")
+    e = wait_for_file(copy, lambda e: e.findings[-1].evidence == "Added after the edit")
+    assert e.findings[-1].rater == "Tom Reyes"
+    assert page.get_by_label("Rater", exact=True).input_value() == "Tom Reyes"
+
+
+def test_escape_leaves_edit_mode_without_saving(
+    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+) -> None:
+    page = open_page(
+        offline.context,
+        assessment_server,
+        f"engagement={copy.name}&factor=authority",
+        wait_for_dashboard,
+    )
+    before = copy.read_bytes()
+    victim = next(f for f in load_engagement(copy).findings if f.factor == "authority")
+    page.locator(f"tr[data-id='{victim.id}']").get_by_role("button", name="Edit").click()
+    page.wait_for_selector("text=Save changes")
+    evidence_box(page).press("End")
+    page.keyboard.type(" typed, then abandoned")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("button:text-is('Add finding')")
+    assert evidence_box(page).input_value() == ""
+    assert page.locator("tr.tf-editing").count() == 0
+    assert copy.read_bytes() == before
+
+
+def test_a_consensus_names_who_agreed_it(
+    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+) -> None:
+    page = open_page(
+        offline.context,
+        assessment_server,
+        f"engagement={copy.name}&factor=authority",
+        wait_for_dashboard,
+    )
+    page.get_by_label("Rater", exact=True).fill("Tom Reyes")
+    page.get_by_label("Consensus", exact=True).select_option(label="2 Partial")
+    page.get_by_label("Agreed by", exact=True).fill("Steering group, 20 Nov")
+    page.get_by_label("Reason", exact=True).fill("Two raters saw the same rota problem")
+    page.get_by_role("button", name="Apply consensus").click()
+    e = wait_for_file(copy, lambda e: "authority" in e.overrides)
+    assert e.overrides["authority"].by == "Steering group, 20 Nov"
+    assert e.changes[-1].by == "Tom Reyes"
+    page.wait_for_selector("text=agreed by Steering group, 20 Nov")
+
+
+def test_a_colleagues_finding_appears_within_two_seconds_without_a_click(
+    offline_at: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+) -> None:
+    query = f"engagement={copy.name}&factor=connection"
+    mine = open_page(offline_at(1366, 768).context, assessment_server, query, wait_for_dashboard)
+    theirs = open_page(offline_at(1280, 800).context, assessment_server, query, wait_for_dashboard)
+    theirs.get_by_label("Rater", exact=True).fill("Ines Duarte")
+    theirs.keyboard.press("Escape")
+    theirs.keyboard.press("1")
+    theirs.keyboard.type("Colleague: nobody asked the agents")
+    theirs.keyboard.press("Control+Enter")
+    wait_for_file(copy, lambda e: e.findings[-1].evidence == "Colleague: nobody asked the agents")
+    start = time.monotonic()
+    mine.wait_for_selector("td:text-is('Colleague: nobody asked the agents')", timeout=2_000)
+    mine.wait_for_selector("text=Ines Duarte added a finding to People connection", timeout=2_000)
+    assert time.monotonic() - start < 2.0
+    # ...and the command line is a colleague too
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("tenfold")),
+            "add",
+            str(copy),
+            "--factor",
+            "connection",
+            "--level",
+            "3",
+            "--evidence",
+            "From the terminal",
+            "--rater",
+            "Ana Lima",
+        ],
+        check=True,
+    )
+    theirs.wait_for_selector("td:text-is('From the terminal')", timeout=2_000)
+
+
+def test_the_default_view_names_no_other_client(
+    offline: Any, assessment_server: Any, wait_for_dashboard: Any
+) -> None:
+    page = offline.new_page()
+    page.goto(assessment_server.url, timeout=90_000)  # no engagement named: the newest opens
+    wait_for_dashboard(page)
+    page.wait_for_selector("text=Harbourline Contact Services")
+    others = ["Northgate", "Larkspur", "Meridian", "Quayside"]
+    html = page.content()
+    assert [name for name in others if name in html] == []
+    page.get_by_role("button", name="Switch engagement…").click()  # a deliberate choice
+    page.wait_for_selector("text=Northgate", state="attached", timeout=10_000)

@@ -1,0 +1,105 @@
+"""What passes between the page and the kernel besides the widgets (see ``static/bridge.js``).
+
+Voila runs a dashboard's notebook in a preheated kernel before anyone asks for the page, so the
+app cannot read the page's URL when it is built. :class:`PageBridge` is an invisible widget:
+when the browser draws it, it sends the URL's query string (``?engagement=FILE&factor=ID``)
+and the room the page has; the app opens what the URL names and keeps the URL in step with what
+is shown (:meth:`PageBridge.set_query`), so a reload or a second tab reopens the same engagement
+and factor. In present mode it also passes on the arrow keys that step through the factors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import anywidget
+import traitlets
+
+__all__ = ["PageBridge", "PageSize", "parse_query"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def parse_query(search: str) -> dict[str, str]:
+    """``"?engagement=a.json&factor=purpose"`` -> ``{"engagement": "a.json", ...}``."""
+    return dict(parse_qsl(search.lstrip("?"), keep_blank_values=False))
+
+
+@dataclass(frozen=True)
+class PageSize:
+    """The window and the measured column, in CSS pixels."""
+
+    width: int
+    height: int
+    column_width: int
+    column_top: int
+
+
+def _ignore(*_args: Any) -> None:
+    return None
+
+
+class PageBridge(anywidget.AnyWidget):
+    """An invisible widget between the page and the app. Its handler attributes receive:
+
+    ``on_open(query)`` when a browser draws the page (the URL's query string, parsed);
+    ``on_size(size)`` with the room the page has (the element matching ``measure`` and the
+    window); ``on_step(delta)`` for the arrow keys and ``on_present(False)`` for Esc while
+    ``present`` is set.
+    """
+
+    on_open: Callable[[dict[str, str]], Any] = _ignore
+    on_size: Callable[[PageSize], Any] = _ignore
+    on_step: Callable[[int], Any] = _ignore
+    on_present: Callable[[bool], Any] = _ignore
+
+    _esm = STATIC / "bridge.js"
+    measure = traitlets.Unicode(".tf-radar-col").tag(sync=True)
+    present = traitlets.Bool(False).tag(sync=True)
+    title = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.opened = 0  # how many times a browser has drawn the page
+        self.on_msg(lambda _w, content, _b: self.handle(content))
+
+    def handle(self, content: Any) -> None:
+        """Act on one message from the page (public so tests can send what a page sends)."""
+        if not isinstance(content, dict):
+            return
+        event = content.get("event")
+        if event == "opened":
+            self.opened += 1
+            self.on_open(parse_query(str(content.get("search", ""))))
+            self._size(content)
+        elif event == "size":
+            self._size(content)
+        elif event == "step":
+            self.on_step(int(content.get("delta", 1)))
+        elif event == "present":
+            self.on_present(bool(content.get("value")))
+
+    def _size(self, content: Mapping[str, Any]) -> None:
+        if not content.get("column_width"):
+            return
+        self.on_size(
+            PageSize(
+                width=int(content.get("width", 0)),
+                height=int(content.get("height", 0)),
+                column_width=int(content.get("column_width", 0)),
+                column_top=int(content.get("column_top", 0)),
+            )
+        )
+
+    def set_query(self, query: Mapping[str, str | None]) -> None:
+        """Show ``query`` in the page's URL (keys with None or "" are left out)."""
+        kept = {k: v for k, v in query.items() if v}
+        self.send({"op": "url", "search": "?" + urlencode(kept) if kept else ""})
+
+    def remeasure(self) -> None:
+        """Ask the page for its size again (after the layout changed)."""
+        self.send({"op": "measure"})

@@ -1,0 +1,71 @@
+"""The assessment's downloads: the radar as PNG, the findings as CSV or XLSX.
+
+Each is built in memory when its button is clicked and handed to the browser; nothing is
+written on the server.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+from toolkit.dashboard.download import DownloadButton
+from toolkit.dashboard.session import AssessmentSession
+from toolkit.errors import TenfoldError
+
+__all__ = ["Exports", "slug"]
+
+
+def slug(text: str) -> str:
+    """A safe ASCII file-name part: ``"Café Nord"`` -> ``"cafe-nord"``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "engagement"
+
+
+class Exports:
+    """The download buttons of an assessment session."""
+
+    def __init__(self, session: AssessmentSession, *, on_error: Callable[[Exception], None]):
+        self.session = session
+        self.on_error = on_error
+
+    def filename(self, kind: str, ext: str) -> str:
+        e = self.session.engagement
+        stem = f"{slug(e.client)}-{e.date:%Y-%m-%d}" if e else "engagement"
+        return f"{stem}-{kind}.{ext}"
+
+    def radar_png(self) -> bytes:
+        """The radar (current scores against target), as a PNG."""
+        from toolkit.charts import radar_chart, render_chart
+
+        scores = self.session.scores
+        if scores is None:
+            raise TenfoldError("no engagement is open")
+        return render_chart(radar_chart(scores, framework=self.session.framework), "png")
+
+    def findings(self, fmt: str) -> bytes:
+        """The findings as a CSV or XLSX file's bytes."""
+        from toolkit.spreadsheets import export_findings
+
+        e = self.session.engagement
+        if e is None:
+            raise TenfoldError("no engagement is open")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"findings.{fmt}"
+            export_findings(e, path)
+            return path.read_bytes()
+
+    def buttons(self) -> list[DownloadButton]:
+        def button(text: str, kind: str, ext: str, make: Callable[[], bytes]) -> DownloadButton:
+            return DownloadButton(
+                text, lambda: self.filename(kind, ext), make, on_error=self.on_error
+            )
+
+        return [
+            button("Radar PNG", "radar", "png", self.radar_png),
+            button("Findings CSV", "findings", "csv", lambda: self.findings("csv")),
+            button("Findings XLSX", "findings", "xlsx", lambda: self.findings("xlsx")),
+        ]

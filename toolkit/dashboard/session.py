@@ -1,0 +1,366 @@
+"""The consultant's session, apart from any widget: the open engagement, its scores, edit state,
+saving, undo, the preview and what colleagues changed.
+
+:class:`AssessmentSession` is plain Python over :mod:`toolkit.store` and :mod:`toolkit.changes`:
+every change is applied under the file's lock to the latest content on disk and written into
+the engagement's change log, so undo works from the file and survives a reload. The dashboard
+(:class:`~toolkit.dashboard.assessment.AssessmentApp`) only turns what a person does into calls
+here and shows the results; tests drive this object directly, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from toolkit import changes
+from toolkit.dashboard.files import EngagementFile, list_engagements, previous_assessment
+from toolkit.errors import EngagementError, TenfoldError
+from toolkit.findings import Engagement, Finding, LoggedChange
+from toolkit.framework import Framework
+from toolkit.scoring import score_engagement, score_findings
+from toolkit.store import Snapshot, read_snapshot, signature, update_snapshot
+
+__all__ = ["AssessmentSession", "Draft", "Update"]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the finding form holds when the consultant saves it."""
+
+    factor: str
+    level: int | None
+    evidence: str
+    source: str = "interview"
+    rater: str = ""
+    editing: str | None = None  # the id of the finding being edited, if any
+
+    def problems(self) -> list[str]:
+        """What is missing before this can be saved (empty when it can)."""
+        out = []
+        if self.level is None:
+            out.append("choose a level (0-4)")
+        if not self.evidence.strip():
+            out.append("write the evidence")
+        return out
+
+
+@dataclass(frozen=True)
+class Update:
+    """What changed in the engagement shown: for redrawing, and for telling the consultant.
+
+    ``added``, ``changed`` and ``removed`` are finding ids; ``others`` are change log entries
+    made elsewhere (another tab, a colleague, the command line) since this session last looked.
+    """
+
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    others: tuple[LoggedChange, ...] = ()
+    settings: bool = False  # targets, not-applicable flags or overrides changed
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.removed or self.others or self.settings)
+
+
+def _diff(old: Engagement | None, new: Engagement) -> tuple[list[str], list[str], list[str]]:
+    """Finding ids added, changed and removed from ``old`` to ``new`` (in ``new``'s order)."""
+    before = {} if old is None else {f.id: f for f in old.findings}
+    added, changed = [], []
+    for f in new.findings:
+        was = before.pop(f.id, None)
+        if was is None:
+            added.append(f.id)
+        elif was is not f and was != f:
+            changed.append(f.id)
+    return added, changed, list(before)
+
+
+@dataclass
+class AssessmentSession:
+    """One consultant's session on one engagement file (see the module docstring).
+
+    Parameters
+    ----------
+    framework
+        The framework the engagements are scored against.
+    folder
+        The engagements folder (for the previous assessment of the same client, and for
+        switching to another engagement).
+    """
+
+    framework: Framework
+    folder: Path
+    snapshot: Snapshot | None = None
+    scores: pd.DataFrame | None = None
+    previous: EngagementFile | None = None
+    previous_scores: pd.DataFrame | None = None
+    editing: str | None = None
+    rater: str = ""
+    _own: set[str] = field(default_factory=set)
+
+    # -- what is open -------------------------------------------------------------------------
+    @property
+    def path(self) -> Path | None:
+        return None if self.snapshot is None else self.snapshot.path
+
+    @property
+    def engagement(self) -> Engagement | None:
+        return None if self.snapshot is None else self.snapshot.engagement
+
+    @property
+    def by(self) -> str:
+        """Who is making changes here: the rater named in this tab, else the engagement lead."""
+        e = self.engagement
+        return self.rater.strip() or (e.lead if e is not None else "")
+
+    def files(self) -> list[EngagementFile]:
+        """The folder's engagement files, newest assessment first (for "Switch engagement")."""
+        return list_engagements(self.folder, self.framework)
+
+    def resolve(self, name: str | Path) -> Path:
+        """A file name in the folder (or a path) as a path; only ``*.json`` files in the folder.
+
+        Raises :class:`~toolkit.errors.EngagementError` for anything outside the folder, so a
+        URL cannot open an arbitrary file on the server.
+        """
+        path = Path(name)
+        if not path.is_absolute():
+            path = self.folder / path
+        folder = self.folder.resolve()
+        if path.suffix != ".json" or path.resolve().parent != folder:
+            raise EngagementError(f"{name}: not an engagement file in {self.folder}")
+        return path
+
+    def open(self, path: str | Path) -> Engagement:
+        """Open an engagement file; the previous one stays open if this one cannot be read."""
+        snapshot = read_snapshot(self.resolve(path), framework=self.framework)
+        files = list_engagements(self.folder, self.framework)
+        entry = next((f for f in files if f.path == snapshot.path), None)
+        previous = previous_assessment(entry, files) if entry is not None else None
+        self.snapshot = snapshot
+        self.editing = None
+        self._own.clear()
+        self.previous = previous
+        self.previous_scores = (
+            score_engagement(previous.engagement, self.framework)
+            if previous is not None and previous.engagement is not None
+            else None
+        )
+        self._rescore()
+        return snapshot.engagement
+
+    def close(self) -> None:
+        self.snapshot = None
+        self.scores = self.previous = self.previous_scores = None
+        self.editing = None
+
+    def _rescore(self) -> None:
+        e = self.engagement
+        self.scores = None if e is None else score_engagement(e, self.framework)
+
+    def _require(self) -> Snapshot:
+        if self.snapshot is None:
+            raise EngagementError("open or create an engagement first")
+        return self.snapshot
+
+    # -- saving -------------------------------------------------------------------------------
+    def apply(self, change: changes.Change) -> Update:
+        """Apply ``change`` to the latest file under its lock, save it, rescore."""
+        known = self._require()
+        old = known.engagement
+
+        def logged(current: Engagement) -> Engagement:
+            new = change(current)
+            self._own.update(c.id for c in new.changes[len(current.changes) :])
+            return new
+
+        saved = update_snapshot(known.path, logged, framework=self.framework, known=known)
+        return self._adopt(old, saved)
+
+    def _adopt(self, old: Engagement, snapshot: Snapshot) -> Update:
+        self.snapshot = snapshot
+        new = snapshot.engagement
+        if self.editing is not None and self.editing not in {f.id for f in new.findings}:
+            self.editing = None  # deleted here or elsewhere
+        self._rescore()
+        added, changed, removed = _diff(old, new)
+        known_ids = {c.id for c in old.changes}
+        others = tuple(c for c in new.changes if c.id not in known_ids and c.id not in self._own)
+        settings = (
+            old.targets != new.targets
+            or old.not_applicable != new.not_applicable
+            or old.overrides != new.overrides
+        )
+        return Update(tuple(added), tuple(changed), tuple(removed), others, settings)
+
+    def poll(self) -> Update | None:
+        """Read the file again if someone else saved it; ``None`` when nothing changed.
+
+        Cheap when nothing changed (one ``stat``), so it can run every second.
+        """
+        known = self.snapshot
+        if known is None or signature(known.path) == known.signature:
+            return None
+        fresh = read_snapshot(known.path, framework=self.framework)
+        return self._adopt(known.engagement, fresh)
+
+    def submit(self, draft: Draft) -> tuple[str, Update]:
+        """Save the finding in the form: add it, or update the one being edited.
+
+        Returns the finding's id and what changed. The rater of an edited finding stays who
+        recorded it; a new finding is credited to ``draft.rater``, else this session's rater,
+        else the lead.
+        """
+        problems = draft.problems()
+        if problems:
+            raise EngagementError(" and ".join(problems))
+        assert draft.level is not None
+        if draft.editing is not None:
+            change = changes.update_finding(
+                draft.editing,
+                by=self.by,
+                framework=self.framework,
+                factor=draft.factor,
+                level=int(draft.level),
+                evidence=draft.evidence.strip(),
+                source=draft.source,
+            )
+            update = self.apply(change)
+            if self.editing == draft.editing:
+                self.editing = None
+            return draft.editing, update
+        fid, change = changes.add_finding(
+            factor=draft.factor,
+            level=int(draft.level),
+            evidence=draft.evidence.strip(),
+            source=draft.source,
+            rater=draft.rater.strip() or self.rater.strip() or None,
+            by=draft.rater.strip() or self.by,
+            framework=self.framework,
+        )
+        return fid, self.apply(change)
+
+    def delete(self, finding_id: str) -> Update:
+        if self.editing == finding_id:
+            self.editing = None
+        return self.apply(changes.remove_finding(finding_id, by=self.by, framework=self.framework))
+
+    def set_target(self, factor: str, level: int | None) -> Update:
+        return self.apply(changes.set_target(factor, level, by=self.by, framework=self.framework))
+
+    def set_not_applicable(self, factor: str, value: bool) -> Update:
+        return self.apply(
+            changes.set_not_applicable(factor, value, by=self.by, framework=self.framework)
+        )
+
+    def set_consensus(
+        self, factor: str, level: int | None, *, reason: str = "", agreed_by: str = ""
+    ) -> Update:
+        """Set the team's consensus level (a reason and who agreed it are required), or clear it."""
+        e = self._require().engagement
+        label = self.framework.factor(factor).label
+        if level is None:
+            if factor not in e.overrides:
+                raise EngagementError(f"{label} has no consensus level to clear")
+        else:
+            missing = [n for n, v in (("a reason", reason), ("who agreed it", agreed_by)) if not v]
+            if missing:
+                raise EngagementError("a consensus level needs " + " and ".join(missing))
+        return self.apply(
+            changes.set_override(
+                factor,
+                level,
+                reason=reason.strip(),
+                agreed_by=agreed_by.strip() or None,
+                by=self.by,
+                framework=self.framework,
+            )
+        )
+
+    # -- undo and history ---------------------------------------------------------------------
+    def undoable(self) -> LoggedChange | None:
+        """This person's latest change that undo would take back (from the file's log)."""
+        e = self.engagement
+        return None if e is None else changes.last_undoable(e, self.by)
+
+    def undo(self) -> tuple[LoggedChange, Update]:
+        """Take back this person's latest change; an error if someone changed it since."""
+        entry = self.undoable()
+        if entry is None:
+            raise EngagementError("nothing of yours to undo")
+        return entry, self.apply(changes.undo(entry.id, by=self.by))
+
+    def history(self, factor: str) -> list[LoggedChange]:
+        """The change log entries about ``factor``, newest first."""
+        e = self.engagement
+        return [] if e is None else changes.factor_history(e, factor)
+
+    # -- editing and the preview --------------------------------------------------------------
+    def edit(self, finding_id: str) -> Finding:
+        """Start editing a finding; returns it (the form shows its fields)."""
+        finding = self._require().engagement.finding(finding_id)
+        self.editing = finding_id
+        return finding
+
+    def cancel_edit(self) -> None:
+        self.editing = None
+
+    def preview(self, factor: str, level: int | None) -> float | None:
+        """Where ``factor``'s score would move if the finding in the form were saved.
+
+        Only that factor's findings are scored, so the cost does not grow with the engagement.
+        ``None`` with no level chosen, or where the factor would have no score.
+        """
+        e = self.engagement
+        if e is None or level is None or factor not in self.framework.factor_ids:
+            return None
+        own = [f for f in e.findings if f.factor == factor and f.id != self.editing]
+        rater = self.by
+        if self.editing is not None:
+            rater = e.finding(self.editing).rater
+        rows = [*_rows(own), {"factor": factor, "level": int(level), "rater": rater}]
+        try:
+            scored = score_findings(
+                pd.DataFrame(rows),
+                self.framework,
+                overrides={k: o.level for k, o in e.overrides.items()},
+                not_applicable=e.not_applicable,
+            )
+        except TenfoldError:
+            return None
+        score = float(scored["score"].to_numpy()[list(scored.index).index(factor)])
+        return None if math.isnan(score) else score
+
+    # -- rows for the findings table ----------------------------------------------------------
+    def rows(self, ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Findings as table rows (all, or those with ``ids``), with the factor's label."""
+        e = self.engagement
+        if e is None:
+            return []
+        wanted = None if ids is None else set(ids)
+        labels = {f.id: f.label for f in self.framework.factors}
+        return [
+            {
+                "id": f.id,
+                "factor": f.factor,
+                "factor_label": labels.get(f.factor, f.factor),
+                "level": f.level,
+                "evidence": f.evidence,
+                "source": f.source,
+                "rater": f.rater,
+                "recorded_at": f.recorded_at.isoformat(),
+            }
+            for f in e.findings
+            if wanted is None or f.id in wanted
+        ]
+
+
+def _rows(findings: list[Finding]) -> list[dict[str, Any]]:
+    return [{"factor": f.factor, "level": f.level, "rater": f.rater} for f in findings]

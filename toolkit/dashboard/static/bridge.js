@@ -1,0 +1,100 @@
+// The page and the kernel: what the URL asks for, how much room the radar has, present-mode keys.
+//
+// When the page draws this (invisible) widget it sends the URL's query string, so a reload or
+// a second tab reopens the engagement and factor named there; the kernel answers with the
+// query string to show (history.replaceState, no reload). The size of the radar's column and of
+// the window is sent on opening and whenever it changes, so the radar fills the room it has.
+
+const EDITABLE = "input, textarea, select, [contenteditable='true']";
+
+function render({ model, el }) {
+  el.style.display = "none";
+  // The element that scrolls the page: Voila's template scrolls an inner panel, not the body.
+  const scroller = (node) => {
+    for (let e = node ? node.parentElement : null; e; e = e.parentElement) {
+      const y = getComputedStyle(e).overflowY;
+      if ((y === "auto" || y === "scroll") && e.scrollHeight > e.clientHeight) return e;
+    }
+    return document.scrollingElement;
+  };
+  const measure = () => {
+    const column = document.querySelector(model.get("measure"));
+    const box = column ? column.getBoundingClientRect() : null;
+    const pane = scroller(column);
+    const paneTop = pane === document.scrollingElement ? 0 : pane.getBoundingClientRect().top;
+    return {
+      width: window.innerWidth,
+      height: Math.round(paneTop + pane.clientHeight),
+      column_width: box ? Math.round(box.width) : 0,
+      column_top: box ? Math.round(box.top + pane.scrollTop) : 0,
+    };
+  };
+  let last = "";
+  let timer = null;
+  const report = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const size = measure();
+      const key = JSON.stringify(size);
+      if (key !== last && size.column_width > 0) {
+        last = key;
+        model.send({ event: "size", ...size });
+      }
+    }, 120);
+  };
+  const observer = new ResizeObserver(report);
+  let watched = null;
+  const watch = () => {
+    const column = document.querySelector(model.get("measure"));
+    if (column && column !== watched) {
+      if (watched) observer.unobserve(watched);
+      observer.observe(column);
+      watched = column;
+    }
+    report();
+  };
+  const poll = setInterval(watch, 500);
+  window.addEventListener("resize", report);
+
+  model.on("msg:custom", (msg) => {
+    if (msg.op === "url") {
+      const url = window.location.pathname + msg.search + window.location.hash;
+      if (url !== window.location.pathname + window.location.search + window.location.hash) {
+        window.history.replaceState(window.history.state, "", url);
+      }
+    } else if (msg.op === "measure") {
+      last = "";
+      watch();
+    }
+  });
+  const setTitle = () => {
+    if (model.get("title")) document.title = model.get("title");
+  };
+  model.on("change:title", setTitle);
+  setTitle();
+
+  const onKey = (event) => {
+    if (!model.get("present")) return;
+    const target = event.target instanceof Element ? event.target : null;
+    if (target && target.matches(EDITABLE)) return;
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+    if (step) {
+      event.preventDefault();
+      model.send({ event: "step", delta: step });
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      model.send({ event: "present", value: false });
+    }
+  };
+  document.addEventListener("keydown", onKey, true);
+
+  model.send({ event: "opened", search: window.location.search, ...measure() });
+  return () => {
+    clearInterval(poll);
+    observer.disconnect();
+    window.removeEventListener("resize", report);
+    document.removeEventListener("keydown", onKey, true);
+  };
+}
+
+export default { render };
