@@ -92,15 +92,17 @@ def test_a_saved_finding_is_answered_saved_and_redraws_once(
     app: AssessmentApp, folder: Path
 ) -> None:
     page = Page(app)
+    app.ui.form.handle({"op": "draft", "factor": "composure", "level": 3})  # previewed first
     specs = []
     app.radar.observe(lambda ch: specs.append(ch["new"]), "spec")
     submit(app, "composure", 3, "Calm through the Monday peak.", seq=7)
+    app.ui.form.handle({"op": "draft", "factor": "composure", "level": None})  # form cleared
     added = load_engagement(folder / SAMPLE.name).findings[-1]
     assert (added.factor, added.level, added.rater) == ("composure", 3, "Maya Okafor")
     assert page.last("form", "saved") == {"op": "saved", "seq": 7, "id": added.id}
     assert page.last("table", "upsert")["rows"][0]["evidence"] == "Calm through the Monday peak."
-    assert len(specs) == 1  # one redraw per change
-    assert radar_levels(app)["Composure"] == 3
+    assert len(specs) == 1  # one redraw per change, the preview gone with it
+    assert radar_levels(app)["Composure"] == 3 and radar_levels(app, "Preview") == {}
     assert "saved" in app.ui.saved.value
 
 
@@ -282,3 +284,14 @@ def test_an_empty_folder_says_how_to_start(tmp_path: Path) -> None:
     app.ui.bridge.handle({"event": "opened", "search": ""})
     assert "Switch engagement" in app.message_text
     assert app.session.engagement is None and app.ui.body.layout.display == "none"
+
+
+def test_a_click_on_a_radar_label_selects_that_factor(app: AssessmentApp) -> None:
+    # What the page sets when a spoke label is clicked (the Vega selection signal, synced).
+    clicked = {"vlPoint": {"or": [{"factor": "purpose"}]}, "factor": ["purpose"]}
+    app.radar._vl_selections = {
+        "pick_label": {"value": clicked, "store": []},
+        "pick_point": {"value": None, "store": []},
+        "pick_marker": {"value": None, "store": []},
+    }
+    assert app.factor == "purpose" and app.ui.table.factor == "purpose"

@@ -122,3 +122,18 @@ def test_no_ring_label_touches_a_spoke_label(framework: Framework, n: int, size:
     for ring in rings:
         for label in frame.boxes:
             assert ring.overlap(label) == 0, (ring.text, label.text)
+
+
+def test_a_pickable_radar_lets_a_click_choose_a_factor_and_still_renders(
+    scores: pd.DataFrame,
+) -> None:
+    from toolkit.charts import render_chart
+    from toolkit.charts.radar import PICKS
+
+    spec = LiveRadar().spec(scores, pickable=True)
+    assert {p["name"]: p["views"] for p in spec["params"]} == {
+        name: [view] for name, view in PICKS.items()
+    }
+    assert all(p["select"]["fields"] == ["factor"] for p in spec["params"])
+    assert render_chart(spec, "svg").startswith(b"<svg")  # Vega compiles it
+    assert "params" not in radar_chart(scores).to_dict()  # a chart for a report has none

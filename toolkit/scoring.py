@@ -256,7 +256,7 @@ def score_engagement(engagement: Engagement, framework: Framework | None = None)
     fw = framework or load_framework()
     engagement.check(fw)
     return score_findings(
-        engagement.findings_frame(),
+        engagement.findings_frame(("factor", "level", "rater", "source")),
         fw,
         overrides={fid: o.level for fid, o in engagement.overrides.items()},
         not_applicable=engagement.not_applicable,

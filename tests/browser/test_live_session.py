@@ -314,3 +314,23 @@ def test_the_default_view_names_no_other_client(
     assert [name for name in others if name in html] == []
     page.get_by_role("button", name="Switch engagement…").click()  # a deliberate choice
     page.wait_for_selector("text=Northgate", state="attached", timeout=10_000)
+
+
+def test_a_click_on_the_radar_selects_that_factor(
+    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+) -> None:
+    page = open_page(
+        offline.context,
+        assessment_server,
+        f"engagement={copy.name}&factor=sponsorship",
+        wait_for_dashboard,
+    )
+    page.locator(".tf-radar-box svg g.spoke_labels_marks text", has_text="Shared purpose").click()
+    page.wait_for_function("() => location.search.includes('factor=purpose')", timeout=10_000)
+    assert page.get_by_label("Factor", exact=True).input_value() == "purpose"
+    page.locator(".tf-prompts").get_by_text("Shared purpose").first.wait_for()
+    point = page.locator(
+        ".tf-radar-box svg g.points_marks path[aria-label*='Factor: Earned authority;']"
+    )
+    point.click()
+    page.wait_for_function("() => location.search.includes('factor=authority')", timeout=10_000)

@@ -32,10 +32,17 @@ from toolkit.charts._radar_layers import LAYERS, radar_datasets, radar_layers
 from toolkit.charts._style import FONT_SIZE, INK, inline
 from toolkit.framework import Framework
 
-__all__ = ["LiveRadar", "RadarChart", "fit_radar", "radar_chart", "series_levels"]
+__all__ = ["PICKS", "LiveRadar", "RadarChart", "fit_radar", "radar_chart", "series_levels"]
 
 #: Vega's padding around a chart, in pixels, on each side.
 PADDING = 5
+#: The selections a click on a factor sets, by the layer clicked (each value ``{"factor": id}``).
+#: One selection per layer: Vega-Lite cannot share one point selection between layers.
+PICKS: dict[str, str] = {
+    "pick_point": "points",
+    "pick_marker": "unscored",
+    "pick_label": "spoke-labels",
+}
 
 
 class RadarChart(alt.LayerChart):
@@ -61,7 +68,9 @@ class RadarChart(alt.LayerChart):
         return spec
 
 
-def _shape(frame: RadarFrame, datasets: dict[str, list[dict[str, Any]]] | None) -> RadarChart:
+def _shape(
+    frame: RadarFrame, datasets: dict[str, list[dict[str, Any]]] | None, *, pickable: bool = False
+) -> RadarChart:
     """The chart: with ``datasets``, layers draw them inline; without, they name top-level
     datasets that the caller supplies (empty lists here, so the shape can be validated)."""
     # Altair validates each object as it is built unless told otherwise; the finished spec is
@@ -73,6 +82,17 @@ def _shape(frame: RadarFrame, datasets: dict[str, list[dict[str, Any]]] | None) 
             chart.datasets = {key: [] for key in LAYERS}
         else:
             chart = RadarChart(layer=radar_layers(frame, lambda name: inline(datasets[name])))
+        if pickable:
+            chart.params = [
+                alt.TopLevelSelectionParameter(
+                    name=name,
+                    select=alt.PointSelectionConfig(
+                        type="point", fields=["factor"], on="click", clear=False, toggle=False
+                    ),
+                    views=[view],
+                )
+                for name, view in PICKS.items()
+            ]
         chart.width = frame.width
         chart.height = frame.height
         chart.view = alt.ViewBackground(stroke=None)
@@ -97,6 +117,7 @@ def radar_chart(
     font_size: float = FONT_SIZE,
     highlight: str | None = None,
     legend: LegendPlace = "right",
+    pickable: bool = False,
 ) -> RadarChart:
     """An honest radar of factor scores, with target, previous and benchmark overlays.
 
@@ -134,6 +155,9 @@ def radar_chart(
     legend
         ``"right"`` (beside the radar) or ``"bottom"`` (underneath, for narrow spaces);
         :func:`fit_radar` chooses for a given box.
+    pickable
+        Let a click pick a factor (for dashboards): a click on a factor's point, hollow
+        marker or label sets one of the selections in :data:`PICKS` to that factor.
 
     Returns
     -------
@@ -183,7 +207,7 @@ def radar_chart(
         highlight=highlight,
         legend=legend,
     )
-    return _shape(frame, radar_datasets(frame))
+    return _shape(frame, radar_datasets(frame), pickable=pickable)
 
 
 class LiveRadar:
@@ -202,14 +226,16 @@ class LiveRadar:
         self._shapes: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self.built = 0  # how many shapes were built and validated
 
-    def spec(self, scores: pd.DataFrame, **options: Any) -> dict[str, Any]:
+    def spec(
+        self, scores: pd.DataFrame, *, pickable: bool = False, **options: Any
+    ) -> dict[str, Any]:
         """The radar's Vega-Lite spec (see the class docstring)."""
         frame = radar_frame(scores, **options)
         datasets = radar_datasets(frame)
-        key = frame.shape_key
+        key = (*frame.shape_key, pickable)
         shape = self._shapes.get(key)
         if shape is None:
-            shape = _shape(frame, None).to_dict()
+            shape = _shape(frame, None, pickable=pickable).to_dict()
             self.built += 1
             self._shapes[key] = shape
             while len(self._shapes) > self._keep:

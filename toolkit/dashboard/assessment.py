@@ -285,6 +285,7 @@ class AssessmentApp:
             "preview": None if preview is None else pd.Series({factor: preview}),
             "font_size": self._font(),
             "highlight": self.factor,
+            "pickable": True,
         }
 
     def _font(self) -> float:
@@ -309,13 +310,15 @@ class AssessmentApp:
         if self._fit is None or self._fit[0] != key:
             width = room.column_width - 4
             height = max(360, room.height - room.column_top - 12)
-            fit = {**options, "preview": pd.Series({self.factor: float("nan")})}
+            fit = {k: v for k, v in options.items() if k != "pickable"}
+            fit["preview"] = pd.Series({self.factor: float("nan")})
             self._fit = (key, fit_radar(scores, width=width, height=height, **fit))
         return self._fit[1]
 
     def _draw(self) -> None:
         """Redraw the radar once: saved scores, the previous assessment, the preview."""
         from toolkit.charts import LiveRadar, chart_widget, radar_chart
+        from toolkit.charts.radar import PICKS
 
         scores = self.session.scores
         if scores is None:
@@ -325,8 +328,15 @@ class AssessmentApp:
         if self.radar is None:
             self._live = LiveRadar()
             self.radar = chart_widget(radar_chart(scores, **options))
+            self.radar.selections.observe(self._guard(self._on_pick), list(PICKS))
             self.ui.radar_box.children = [self.radar]
         self.radar.spec = self._live.spec(scores, **options)
+
+    def _on_pick(self, change: dict[str, Any]) -> None:
+        """A click on a factor's point or label in the radar: discuss that factor."""
+        picked = [v.get("factor") for v in change["new"].value if isinstance(v, dict)]
+        if picked and picked[0] in self.framework.factor_ids and picked[0] != self.factor:
+            self.select_factor(str(picked[0]))
 
     def _on_size(self, room: PageSize) -> None:
         if room != self._room:
@@ -378,6 +388,7 @@ class AssessmentApp:
             self.say(f"Not saved: an unexpected problem ({type(exc).__name__}: {exc}).", "error")
             return
         self.ui.form.saved(seq, fid)
+        self._preview = (draft.factor, None)  # the page cleared the level it saved
         label = self.framework.factor(draft.factor).label
         what = "changed" if draft.editing else "added to"
         self._after(update, f"Finding {what} {label}.")
