@@ -95,7 +95,7 @@ def new(
         date=date.date() if date else None,
         framework=_framework(ctx),
     )
-    save_engagement(engagement, file)
+    save_engagement(engagement, file, exclusive=True)  # of several at once, one creates it
     click.echo(f"created {file}")
 
 

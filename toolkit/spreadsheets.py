@@ -22,6 +22,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import ValidationError
 
+from toolkit._files import write_atomic
 from toolkit.errors import ExportError, FindingsImportError
 from toolkit.findings import (
     FINDING_COLUMNS,
@@ -229,28 +230,39 @@ def export_findings(
     """Write findings to ``.csv`` (UTF-8) or ``.xlsx``, formula-like text neutralised.
 
     The file is written to a temporary name and renamed into place, so a failed export
-    never leaves half a file.
+    never leaves half a file; an existing file keeps its permissions, a read-only one is
+    refused (:func:`toolkit._files.write_atomic`).
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ExportError(f"{path}: unsupported file type {suffix!r}; use .csv or .xlsx")
     frame = _export_frame(findings)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        if suffix == ".csv":
-            frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-        else:
-            write_xlsx({"Findings": frame}, tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"{path}: could not write ({exc})") from None
+    if suffix == ".csv":
+        data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    else:
+        data = xlsx_bytes({"Findings": frame})
+    write_atomic(path, data)
     return path
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, *, index: bool = False) -> Path:
-    """Write DataFrames as sheets: bold frozen header, fitted column widths, text kept literal."""
+    """Write DataFrames as sheets of an XLSX file (see :func:`xlsx_bytes`), atomically."""
+    return write_atomic(path, xlsx_bytes(sheets, index=index))
+
+
+def xlsx_bytes(
+    sheets: dict[str, pd.DataFrame],
+    *,
+    index: bool = False,
+    properties: dict[str, str] | None = None,
+) -> bytes:
+    """DataFrames as the sheets of an XLSX workbook, as bytes.
+
+    Each sheet has a bold, frozen header and fitted column widths; text is kept literal
+    (formula-like text neutralised). ``properties`` sets the workbook's document properties
+    (``title``, ``creator``, ``subject``), each cut to Excel's 255 characters.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -273,8 +285,11 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, *, index: bool
             if longest > 80:
                 for cell in ws[letter][1:]:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    wb.save(path)
-    return Path(path)
+    for key, value in (properties or {}).items():
+        setattr(wb.properties, key, value[:255])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 def _xlsx_value(value: Any) -> Any:
