@@ -92,8 +92,11 @@ def engagement_to_json(engagement: Engagement) -> str:
 
     The text is exactly what ``json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)``
     writes, produced by pydantic's compiled serialiser: a tenth of the time on a large file.
+    Findings are written straight from the models, whose fields are declared in sorted order.
     """
-    data = _sorted_keys({"schema_version": SCHEMA_VERSION, **engagement.model_dump(mode="json")})
+    data = engagement.model_dump(mode="json", exclude={"findings"})
+    data = _sorted_keys({"schema_version": SCHEMA_VERSION, "findings": [], **data})
+    data["findings"] = engagement.findings
     return pydantic_core.to_json(data, indent=2).decode("utf-8") + "\n"
 
 
@@ -134,19 +137,21 @@ def _check_size(
 
 
 def _check_unique_ids(engagement: Engagement, source: str) -> None:
+    ids = [finding.id for finding in engagement.findings]
+    if len(set(ids)) == len(ids):
+        return
     where: dict[str, list[int]] = defaultdict(list)
-    for number, finding in enumerate(engagement.findings, start=1):
-        where[finding.id].append(number)
+    for number, fid in enumerate(ids, start=1):
+        where[fid].append(number)
     shared = [(fid, numbers) for fid, numbers in where.items() if len(numbers) > 1]
-    if shared:
-        parts = [
-            f"findings {', '.join(map(str, numbers[:-1]))} and {numbers[-1]} share the id {fid!r}"
-            for fid, numbers in shared[:5]
-        ]
-        more = f" (and {len(shared) - 5} more ids)" if len(shared) > 5 else ""
-        raise EngagementError(
-            f"{source}: " + "; ".join(parts) + more + "; give each finding its own id"
-        )
+    parts = [
+        f"findings {', '.join(map(str, numbers[:-1]))} and {numbers[-1]} share the id {fid!r}"
+        for fid, numbers in shared[:5]
+    ]
+    more = f" (and {len(shared) - 5} more ids)" if len(shared) > 5 else ""
+    raise EngagementError(
+        f"{source}: " + "; ".join(parts) + more + "; give each finding its own id"
+    )
 
 
 def engagement_from_json(text: str, *, source: str = "<engagement>") -> Engagement:
