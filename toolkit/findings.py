@@ -147,7 +147,7 @@ class Finding(_Model):
     def _whole_level(cls, value: Any) -> Any:
         return _check_level(value)
 
-    @field_validator("evidence", mode="before")
+    @field_validator("evidence", "rater", mode="before")
     @classmethod
     def _evidence_line_breaks(cls, value: Any) -> Any:
         return _line_breaks(value)

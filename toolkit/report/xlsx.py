@@ -13,7 +13,7 @@ import math
 import pandas as pd
 
 from toolkit.report.content import ReportContent
-from toolkit.spreadsheets import xlsx_bytes
+from toolkit.spreadsheets import continue_long_text, xlsx_bytes
 
 __all__ = ["SHEETS", "render_xlsx", "report_sheets"]
 
@@ -86,8 +86,10 @@ def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
 def render_xlsx(content: ReportContent) -> bytes:
     """The report's workbook as XLSX bytes, titled after the engagement (File > Properties)."""
     c = content.cover
+    sheets = report_sheets(content)
+    sheets["Findings"] = continue_long_text(sheets["Findings"])  # never cut at Excel's limit
     return xlsx_bytes(
-        report_sheets(content),
+        sheets,
         properties={
             "title": f"{c.title} \u2014 {c.client}",
             "creator": c.lead,
