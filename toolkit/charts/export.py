@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import altair as alt
 
-from toolkit._files import write_atomic
+from toolkit._files import resolve, write_atomic
 from toolkit.errors import ExportError
 
 __all__ = ["FORMATS", "chart_widget", "save_chart"]
@@ -127,6 +127,8 @@ def save_chart(
     if fmt not in FORMATS:
         shown = f"format {format!r}" if format else f"suffix {out.suffix or '(none)'!r}"
         raise ExportError(f"{out}: cannot save a chart with {shown}; use .png, .svg, .pdf or .html")
+    if not resolve(out).parent.is_dir():  # checked first: rendering takes a second
+        raise ExportError(f"{out}: the folder {str(out.parent)!r} does not exist")
     try:
         data = render_chart(chart, fmt, scale=scale)  # type: ignore[arg-type]
     except ExportError:
