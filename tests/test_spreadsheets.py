@@ -410,3 +410,21 @@ def test_a_leading_apostrophe_survives_the_round_trip(
     e = empty.add_finding(factor="purpose", level=2, evidence=text)
     back = import_findings(empty, export_findings(e, tmp_path / f"f{suffix}"))
     assert back.findings[0].evidence == text
+
+
+def test_control_characters_in_an_import_are_refused_with_their_row(tmp_path: Path) -> None:
+    bell = tmp_path / "bell.csv"
+    bell.write_text("factor,level,evidence,rater\npurpose,2,ring \x07 bell,Ana\n", encoding="utf-8")
+    with pytest.raises(FindingsImportError) as err:
+        read_findings(bell)
+    assert err.value.problems[0].startswith(
+        "row 2, evidence: contains a control character (U+0007) at character 6"
+    )
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"factor,level,evidence,rater\npurpose,2,ok,Ana\npurpose,2,nul \x00 here,Ana\n")
+    with pytest.raises(FindingsImportError) as err:
+        read_findings(nul)
+    assert err.value.problems == [
+        "row 3, evidence: contains a control character (U+0000) at character 5; remove it "
+        "(only tabs and line breaks are allowed in text)"
+    ]
