@@ -45,14 +45,19 @@ def make_engagement(findings: int) -> Engagement:
     return Engagement.new(client="Benchmark Care", lead="Ana Lima").with_findings(items)
 
 
-def median_seconds(fn: Callable[[], Any], repeat: int) -> float:
-    fn()  # warm-up
-    times = []
+def paired_medians(
+    first: Callable[[], Any], second: Callable[[], Any], repeat: int
+) -> tuple[float, float]:
+    """Median seconds of two operations timed in turn, so both see the same machine load."""
+    first()  # warm-up
+    second()
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for fn, out in ((first, times[0]), (second, times[1])):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def peak_mib(fn: Callable[[], Any]) -> float:
@@ -63,9 +68,9 @@ def peak_mib(fn: Callable[[], Any]) -> float:
     return peak / 2**20
 
 
-def main(findings: int = limits.MAX_FINDINGS, repeat: int = 5) -> dict[str, float]:
+def main(findings: int = limits.MAX_FINDINGS, repeat: int = 7) -> dict[str, float]:
     framework = load_framework()
-    start = findings - repeat - 2  # every add stays within the supported size
+    start = findings - repeat - 3  # every add stays within the supported size
     with tempfile.TemporaryDirectory(prefix="tenfold-bench-") as folder:
         path = save_engagement(make_engagement(start), Path(folder) / "big.json")
         size_mib = path.stat().st_size / 2**20
@@ -80,8 +85,9 @@ def main(findings: int = limits.MAX_FINDINGS, repeat: int = 5) -> dict[str, floa
                 framework=framework,
             )
 
-        load_s = median_seconds(lambda: load_engagement(path, framework=framework), repeat)
-        add_s = median_seconds(add, repeat)
+        load_s, add_s = paired_medians(
+            lambda: load_engagement(path, framework=framework), add, repeat
+        )
         load_peak = peak_mib(lambda: load_engagement(path, framework=framework))
         add_peak = peak_mib(add)
         count = len(load_engagement(path).findings)
@@ -109,6 +115,6 @@ def main(findings: int = limits.MAX_FINDINGS, repeat: int = 5) -> dict[str, floa
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--findings", type=int, default=limits.MAX_FINDINGS)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     main(args.findings, args.repeat)
