@@ -142,20 +142,22 @@ class Finding(_Model):
     recorded_at: dt.datetime = Field(default_factory=utcnow)
     source: Source = "interview"
 
+    # These run once per finding when a large file loads: each returns at once in the usual case.
     @field_validator("level", mode="before")
     @classmethod
     def _whole_level(cls, value: Any) -> Any:
-        return _check_level(value)
+        return value if type(value) is int else _check_level(value)
 
     @field_validator("evidence", "rater", mode="before")
     @classmethod
     def _evidence_line_breaks(cls, value: Any) -> Any:
-        return _line_breaks(value)
+        return value if type(value) is str and "\r" not in value else _line_breaks(value)
 
     @field_validator("recorded_at", mode="before")
     @classmethod
     def _date_not_number(cls, value: Any) -> Any:
-        return _not_a_number(value)
+        # ISO text (2026-11-02...) is never a number: the common case, decided at once.
+        return value if type(value) is str and value[4:5] == "-" else _not_a_number(value)
 
     @field_validator("recorded_at")
     @classmethod
