@@ -248,3 +248,14 @@ def test_report_into_a_missing_folder_fails_before_rendering(
     monkeypatch.setattr("toolkit.report.report_bytes", no_rendering)
     code, _, err = run("report", str(sample_path), "-o", str(tmp_path / "nowhere" / "r.pdf"))
     assert "nowhere' does not exist" in _one_error_line(code, err)
+
+
+def test_chart_into_a_missing_folder_fails_before_rendering(
+    run: Run, sample_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_rendering(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("rendered a chart that cannot be written")
+
+    monkeypatch.setattr("toolkit.charts.export.render_chart", no_rendering)
+    code, _, err = run("chart", str(sample_path), "-o", str(tmp_path / "nowhere" / "r.png"))
+    assert "nowhere' does not exist" in _one_error_line(code, err)
