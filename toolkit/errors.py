@@ -8,8 +8,10 @@ do about it. Catch :class:`TenfoldError` to handle them all::
     ├── EngagementError         an engagement file or object is invalid
     │   └── SchemaVersionError  the file was written with a schema this version cannot read
     ├── FindingsImportError     a CSV/XLSX import has bad rows (all listed; nothing imported)
-    ├── StoreError              an engagement could not be saved (lock timeout, disk error)
-    └── ExportError             a chart, table or report could not be written
+    ├── StoreError              an engagement could not be saved (lock timeout, disk error,
+    │                           read-only file, more findings than toolkit.limits allows)
+    └── ExportError             a chart, table or report could not be written (nothing is cut:
+                                text too long for a cell or holding a control character is an error)
 """
 
 from __future__ import annotations

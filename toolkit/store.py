@@ -339,7 +339,7 @@ def update_engagement(
     missing one); :class:`StoreError` as :func:`save_engagement` does.
     """
     path = Path(path)
-    _read_text_check(path)
+    _check_exists(path)
     with _locked(path):
         current = load_engagement(path, framework=framework)
         updated = change(current)
@@ -352,7 +352,7 @@ def update_engagement(
         return updated
 
 
-def _read_text_check(path: Path) -> None:
+def _check_exists(path: Path) -> None:
     """Refuse a missing or irregular file before its lock file is created."""
     try:
         check_regular_file(path, EngagementError)
