@@ -6,12 +6,14 @@ the last figures with the machine they came from.
 
 from __future__ import annotations
 
-from benchmarks import bench_charts, bench_dashboard, bench_scoring
+from benchmarks import bench_charts, bench_dashboard, bench_scoring, bench_store
 
 
 def main() -> None:
     print("== scoring ==")
     bench_scoring.main()
+    print("\n== engagement files ==")
+    bench_store.main()
     print("\n== charts ==")
     bench_charts.main([])
     print("\n== dashboards ==")

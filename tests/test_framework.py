@@ -131,3 +131,19 @@ def test_to_frame_has_one_row_per_factor_with_anchors(framework: Framework) -> N
     frame = framework.to_frame()
     assert list(frame.index) == list(SEED_IDS)
     assert frame.loc["purpose", "anchor_4"] == framework.factor("purpose").anchors[4]
+
+
+@pytest.mark.parametrize("weight", ["inf", "-inf", "nan", "0.0", "-1.0"])
+def test_a_weight_must_be_finite_and_positive(tmp_path: Path, weight: str) -> None:
+    text = _default_text().replace(
+        'group = "organization"\n', f'group = "organization"\nweight = {weight}\n', 1
+    )
+    with pytest.raises(FrameworkError, match=r"factor 'sponsorship', field 'weight': ") as err:
+        load_framework(_custom(tmp_path, text))
+    assert "finite" in str(err.value) or "greater than 0" in str(err.value)
+
+
+def test_a_mistyped_factor_gets_the_closest_suggestion(framework: Framework) -> None:
+    assert framework.suggest_factor("purpse") == "purpose"
+    assert framework.suggest_factor("clear main metrc") == "main_metric"
+    assert framework.suggest_factor("zzzz") is None

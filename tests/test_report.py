@@ -573,3 +573,56 @@ def test_cli_report_bad_suffix_is_an_error_not_a_traceback(tmp_path: Path) -> No
     assert "tenfold: error:" in result.output
     assert "unsupported report format '.doc'" in result.output
     assert "Traceback" not in result.output
+
+
+# -- long evidence in the PDF ------------------------------------------------------------------
+
+
+LONG_URL = "https://intranet.example.invalid/reports/contact-centre/" + "q" * 160 + "/weekly.pdf"
+LONG_WORDS = [f"w{i:04d}" for i in range(2000)]
+
+
+@pytest.fixture(scope="module")
+def long_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    e = Engagement.new(client="Longform Care", lead="Ana Lima", date=dt.date(2026, 11, 20))
+    e = e.add_finding(
+        factor="purpose", level=1, evidence=f"See {LONG_URL} for the numbers", rater="Rater Url"
+    )
+    e = e.add_finding(factor="purpose", level=2, evidence=" ".join(LONG_WORDS), rater="Rater Long")
+    e = e.add_finding(factor="purpose", level=3, evidence="A short note", rater="Rater Short")
+    return build_report(e, tmp_path_factory.mktemp("long") / "long.pdf")
+
+
+def _pdf_words(path: Path) -> list[tuple[str, float, float]]:
+    """Each word pdftotext finds, with its right edge and its page's width."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        pytest.skip("pdftotext (poppler-utils) is missing; run `make system-deps`")
+    done = subprocess.run(
+        [exe, "-bbox", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
+    words = []
+    for block in re.finditer(rb'<page width="([\d.]+)"(.*?)</page>', done.stdout, re.S):
+        width = float(block.group(1))
+        for m in re.finditer(
+            rb'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(.*?)</word>', block.group(2)
+        ):
+            words.append((m.group(2).decode("utf-8"), float(m.group(1)), width))
+    return words
+
+
+def test_pdf_keeps_every_word_of_long_evidence(long_pdf: Path) -> None:
+    words = _pdf_words(long_pdf)
+    found = {w for w, _, _ in words}
+    missing = [w for w in LONG_WORDS if w not in found]
+    assert missing == [], f"{len(missing)} of {len(LONG_WORDS)} words missing, from {missing[0]}"
+    assert {"Rater", "Url", "Long", "Short"} <= found
+
+
+def test_pdf_breaks_a_long_url_and_keeps_every_column_on_the_page(long_pdf: Path) -> None:
+    words = _pdf_words(long_pdf)
+    assert all(right <= width for _, right, width in words), [
+        w for w, right, width in words if right > width
+    ][:5]
+    text = "".join(w for w, _, _ in words)
+    assert LONG_URL in text  # broken across lines, but every character is there, in order

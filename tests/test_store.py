@@ -5,16 +5,21 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from toolkit import (
     Engagement,
     EngagementError,
     SchemaVersionError,
     StoreError,
+    TenfoldError,
+    limits,
     load_engagement,
     save_engagement,
     store,
@@ -57,7 +62,7 @@ def test_failed_save_leaves_the_old_file_and_no_temp_files(
     def broken_fsync(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store.os, "fsync", broken_fsync)
+    monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(StoreError, match=r"could not save.*No space left"):
         save_engagement(empty.add_finding(factor="purpose", level=2, evidence="x"), path)
     assert path.read_bytes() == before
@@ -184,3 +189,163 @@ def test_two_processes_adding_at_once_keep_every_finding(tmp_path: Path, empty: 
 def test_save_creates_the_folder(tmp_path: Path, empty: Engagement) -> None:
     path = save_engagement(empty, tmp_path / "new" / "client" / "e.json")
     assert load_engagement(path) == empty
+
+
+def test_a_linked_engagement_is_saved_to_its_target_and_stays_a_link(
+    tmp_path: Path, empty: Engagement
+) -> None:
+    real = save_engagement(empty, tmp_path / "team" / "e.json")
+    link = tmp_path / "mine.json"
+    link.symlink_to(real)
+    update_engagement(link, lambda e: e.add_finding(factor="purpose", level=2, evidence="x"))
+    assert link.is_symlink()
+    assert [f.evidence for f in load_engagement(real).findings] == ["x"]
+    assert (tmp_path / "team" / "e.json.bak").is_file()  # the backup sits beside the target
+
+
+def test_a_link_and_its_target_share_one_lock(
+    tmp_path: Path, empty: Engagement, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = save_engagement(empty, tmp_path / "team" / "e.json")
+    link = tmp_path / "mine.json"
+    link.symlink_to(real)
+    monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.2)
+    with FileLock(str(real) + ".lock"), pytest.raises(StoreError, match="held the lock"):
+        update_engagement(link, lambda e: e.set_target("purpose", 3))
+
+
+@pytest.mark.timeout(20)
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path, empty: Engagement) -> None:
+    fifo = tmp_path / "e.json"
+    os.mkfifo(fifo)
+    with pytest.raises(EngagementError, match=r"e\.json: is a FIFO.*not a regular file"):
+        load_engagement(fifo)
+    with pytest.raises(TenfoldError, match=r"e\.json: is a FIFO.*not a regular file"):
+        update_engagement(fifo, lambda e: e.set_target("purpose", 3))
+    with pytest.raises(StoreError, match=r"e\.json: is a FIFO.*not a regular file"):
+        save_engagement(empty, fifo)
+
+
+def test_updating_a_missing_file_leaves_nothing_behind(tmp_path: Path) -> None:
+    with pytest.raises(EngagementError, match="no such engagement file"):
+        update_engagement(tmp_path / "missing.json", lambda e: e)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_exclusive_save_creates_once_among_concurrent_creators(
+    tmp_path: Path, empty: Engagement
+) -> None:
+    path = tmp_path / "same.json"
+    results: list[str] = []
+
+    def create(i: int) -> None:
+        try:
+            save_engagement(empty.model_copy(update={"notes": f"by {i}"}), path, exclusive=True)
+            results.append(f"created by {i}")
+        except StoreError as exc:
+            assert "already exists" in str(exc)
+            results.append("refused")
+
+    threads = [threading.Thread(target=create, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    created = [r for r in results if r.startswith("created")]
+    assert len(results) == 6 and len(created) == 1
+    assert load_engagement(path).notes == created[0].replace("created ", "")
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a": '])
+def test_deeply_nested_json_is_an_error_not_a_crash(tmp_path: Path, opening: str) -> None:
+    path = tmp_path / "deep.json"
+    closing = "]" if opening == "[" else "}"
+    path.write_text(opening * 100_000 + "1" + closing * 100_000)
+    with pytest.raises(EngagementError, match=r"deep\.json: .*nested too deeply"):
+        load_engagement(path)
+
+
+@pytest.mark.parametrize(
+    ("factors", "expected"),
+    [
+        (["purpose"], "factors: expected a table of factors"),
+        ({"purpose": 3}, "factors.purpose: expected a table"),
+        ({"purpose": {"target": "high"}}, "targets.purpose"),
+    ],
+)
+def test_schema_1_with_malformed_factors_names_the_field(
+    tmp_path: Path, empty: Engagement, factors: object, expected: str
+) -> None:
+    data = json.loads(engagement_to_json(empty))
+    del data["targets"], data["not_applicable"]
+    data["schema_version"] = 1
+    data["factors"] = factors
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(EngagementError, match=r"old\.json: ") as err:
+        load_engagement(path)
+    assert expected in str(err.value)
+
+
+def test_duplicate_finding_ids_are_reported_with_file_and_ids(
+    tmp_path: Path, sample_path: Path
+) -> None:
+    data = json.loads(sample_path.read_text())
+    shared = data["findings"][0]["id"]
+    data["findings"][4]["id"] = shared
+    path = tmp_path / "dupes.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(EngagementError) as err:
+        load_engagement(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: ")
+    assert f"findings 1 and 5 share the id {shared!r}" in message
+
+
+def test_an_engagement_beyond_the_supported_size_is_refused(
+    tmp_path: Path, empty: Engagement, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = save_engagement(
+        empty.add_finding(factor="purpose", level=1, evidence="a").add_finding(
+            factor="purpose", level=2, evidence="b"
+        ),
+        tmp_path / "e.json",
+    )
+    monkeypatch.setattr(limits, "MAX_FINDINGS", 2)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"e\.json: 3 findings.*supports up to 2 findings"):
+        update_engagement(path, lambda e: e.add_finding(factor="purpose", level=3, evidence="c"))
+    assert path.read_bytes() == before
+    monkeypatch.setattr(limits, "MAX_FINDINGS", 1)
+    with pytest.raises(EngagementError, match=r"e\.json: 2 findings.*supports up to 1 finding"):
+        load_engagement(path)
+
+
+def test_an_engagement_file_beyond_the_size_limit_is_not_read(
+    tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_ENGAGEMENT_BYTES", 1000)
+    with pytest.raises(EngagementError, match=r"is 14\.\d KB.*up to 1\.0 KB"):
+        load_engagement(sample_path)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    evidence=st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"
+        )
+        | st.sampled_from("\t\n\"\\/'"),
+        min_size=1,
+    ).filter(lambda s: s.strip())
+)
+def test_file_text_is_what_the_standard_json_module_writes(evidence: str) -> None:
+    engagement = Engagement.new(client="Acme", lead="Ana").add_finding(
+        factor="purpose", level=2, evidence=evidence
+    )
+    engagement = engagement.set_target("purpose", 3).set_override(
+        "purpose", 2, reason="agreed", by="Ana"
+    )
+    data = {"schema_version": SCHEMA_VERSION, **engagement.model_dump(mode="json")}
+    expected = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert engagement_to_json(engagement) == expected

@@ -95,7 +95,7 @@ def new(
         date=date.date() if date else None,
         framework=_framework(ctx),
     )
-    save_engagement(engagement, file)
+    save_engagement(engagement, file, exclusive=True)  # of several at once, one creates it
     click.echo(f"created {file}")
 
 
@@ -120,7 +120,9 @@ def add(
     fw = _framework(ctx)
     fid = fw.resolve_factor(factor)
     if fid is None:
-        raise TenfoldError(f"--factor: unknown factor {factor!r}; see `tenfold factors`")
+        guess = fw.suggest_factor(factor)
+        hint = f"did you mean {guess!r}? " if guess else ""
+        raise TenfoldError(f"--factor: unknown factor {factor!r}; {hint}see `tenfold factors`")
     if not evidence.strip():
         raise TenfoldError("--evidence: is empty")
     saved = update_engagement(
@@ -148,13 +150,25 @@ def import_(ctx: click.Context, file: Path, findings: Path) -> None:
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="OUT.csv or OUT.xlsx (the same as giving OUT after FILE, as report and chart take it).",
+)
 @click.pass_context
-def export(ctx: click.Context, file: Path, out: Path) -> None:
-    """Export an engagement's findings to CSV or XLSX."""
+def export(ctx: click.Context, file: Path, out: Path | None, output: Path | None) -> None:
+    """Export an engagement's findings to CSV or XLSX: FILE OUT, or FILE -o OUT."""
+    if out is not None and output is not None and out != output:
+        raise click.UsageError("give the output file once: as OUT or as -o OUT")
+    target = out or output
+    if target is None:
+        raise click.UsageError("give the output file: tenfold export FILE -o OUT.csv (or .xlsx)")
     engagement = load_engagement(file, framework=_framework(ctx))
-    export_findings(engagement, out)
-    click.echo(f"wrote {len(engagement.findings)} findings to {out}")
+    export_findings(engagement, target)
+    click.echo(f"wrote {len(engagement.findings)} findings to {target}")
 
 
 def _scores_for(path: Path, fw: Framework) -> pd.DataFrame:

@@ -8,8 +8,10 @@ do about it. Catch :class:`TenfoldError` to handle them all::
     ├── EngagementError         an engagement file or object is invalid
     │   └── SchemaVersionError  the file was written with a schema this version cannot read
     ├── FindingsImportError     a CSV/XLSX import has bad rows (all listed; nothing imported)
-    ├── StoreError              an engagement could not be saved (lock timeout, disk error)
-    └── ExportError             a chart, table or report could not be written
+    ├── StoreError              an engagement could not be saved (lock timeout, disk error,
+    │                           read-only file, more findings than toolkit.limits allows)
+    └── ExportError             a chart, table or report could not be written (nothing is cut:
+                                text too long for a cell or holding a control character is an error)
 """
 
 from __future__ import annotations
@@ -55,16 +57,29 @@ class FindingsImportError(TenfoldError):
     """An import of findings failed; ``problems`` lists every bad row, and nothing was imported.
 
     Each problem reads like ``"row 7, level: 5 is outside 0-4"``. Rows are counted as a
-    spreadsheet shows them: the header is row 1, the first finding row 2.
+    spreadsheet shows them: the header is row 1, the first finding row 2. One problem makes a
+    one-line message; several are listed one per line, the first 20 shown, each line cut to
+    :data:`MAX_LINE` characters.
     """
 
     def __init__(self, source: str, problems: Sequence[str]) -> None:
         self.source = source
         self.problems = list(problems)
+        if len(self.problems) == 1:
+            super().__init__(f"{source}: {_cut(self.problems[0])}; nothing was imported")
+            return
         shown = self.problems[:20]
         more = len(self.problems) - len(shown)
         lines = [f"{source}: {len(self.problems)} problem(s), nothing was imported:"]
-        lines += [f"  {p}" for p in shown]
+        lines += [f"  {_cut(p)}" for p in shown]
         if more:
             lines.append(f"  ... and {more} more")
         super().__init__("\n".join(lines))
+
+
+#: The longest line a message shows; a longer one (a whole row of text) is cut with an ellipsis.
+MAX_LINE = 300
+
+
+def _cut(line: str) -> str:
+    return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "\u2026"

@@ -10,6 +10,7 @@ engagement, so a change can be replayed on the latest file on disk (see :mod:`to
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, TypeVar, get_args
@@ -58,6 +59,59 @@ FINDING_COLUMNS: tuple[str, ...] = (
 
 M = TypeVar("M", bound=BaseModel)
 
+# Control characters (Unicode category Cc) other than tab and line feed. Spreadsheets, slides and
+# PDF cannot hold them, so no text field accepts them; a carriage return is kept as a line break.
+_CONTROL = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
+_CONTROL_RE = re.compile(f"[{_CONTROL}]")
+#: Text without control characters (checked by pydantic's compiled validator, fast on big files).
+_TEXT_PATTERN = f"^[^{_CONTROL}]*$"
+
+
+def _line_breaks(value: Any) -> Any:
+    """Windows (CR LF) and old Mac (CR) line breaks as \\n, so every string round-trips."""
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+def control_character_problem(value: str) -> str | None:
+    """What is wrong with ``value`` if it holds a control character, else ``None``."""
+    found = _CONTROL_RE.search(value)
+    if found is None:
+        return None
+    return (
+        f"contains a control character (U+{ord(found.group()):04X}) at character "
+        f"{found.start() + 1}; remove it (only tabs and line breaks are allowed in text)"
+    )
+
+
+def _clean_text(value: Any) -> Any:
+    value = _line_breaks(value)
+    if isinstance(value, str):
+        problem = control_character_problem(value)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+def _not_a_number(value: Any) -> Any:
+    """Refuse a bare number as a date: 45000 is an Excel serial, 0 would be read as 1970."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(value, str):
+        text = value.strip()
+        if text and "-" not in text[1:] and ":" not in text:
+            try:
+                float(text)
+                number = True
+            except ValueError:
+                pass
+    if number:
+        raise ValueError(
+            f"{str(value).strip()} is a number, not a date; write the date as text such as "
+            "2026-11-02 or 2026-11-02T10:00:00Z (in a spreadsheet, format the cell as a date)"
+        )
+    return value
+
 
 def utcnow() -> dt.datetime:
     """The current time in UTC, to the second (what ``recorded_at`` stores)."""
@@ -82,18 +136,33 @@ class _Model(BaseModel):
 class Finding(_Model):
     """One piece of evidence for one factor."""
 
-    id: str = Field(default_factory=new_finding_id, min_length=1)
-    factor: str = Field(min_length=1)
+    # Fields in alphabetical order: the engagement file lists them sorted, so pydantic writes a
+    # finding as the file has it in one compiled pass (see toolkit.store.engagement_to_json).
+    # Tables use FINDING_COLUMNS for their order.
+    evidence: str = Field(min_length=1, pattern=_TEXT_PATTERN)
+    factor: str = Field(min_length=1, pattern=_TEXT_PATTERN)
+    id: str = Field(default_factory=new_finding_id, min_length=1, pattern=_TEXT_PATTERN)
     level: int = Field(ge=0, le=4)
-    evidence: str = Field(min_length=1)
-    source: Source = "interview"
-    rater: str = Field(min_length=1)
+    rater: str = Field(min_length=1, pattern=_TEXT_PATTERN)
     recorded_at: dt.datetime = Field(default_factory=utcnow)
+    source: Source = "interview"
 
+    # These run once per finding when a large file loads: each returns at once in the usual case.
     @field_validator("level", mode="before")
     @classmethod
     def _whole_level(cls, value: Any) -> Any:
-        return _check_level(value)
+        return value if type(value) is int else _check_level(value)
+
+    @field_validator("evidence", "rater", mode="before")
+    @classmethod
+    def _evidence_line_breaks(cls, value: Any) -> Any:
+        return value if type(value) is str and "\r" not in value else _line_breaks(value)
+
+    @field_validator("recorded_at", mode="before")
+    @classmethod
+    def _date_not_number(cls, value: Any) -> Any:
+        # ISO text (2026-11-02...) is never a number: the common case, decided at once.
+        return value if type(value) is str and value[4:5] == "-" else _not_a_number(value)
 
     @field_validator("recorded_at")
     @classmethod
@@ -113,6 +182,11 @@ class Override(_Model):
     @classmethod
     def _whole_level(cls, value: Any) -> Any:
         return _check_level(value)
+
+    @field_validator("reason", "by", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _clean_text(value)
 
 
 ChangeKind = Literal[
@@ -188,6 +262,11 @@ class Engagement(_Model):
             if isinstance(lv, bool) or not 0 <= lv <= 4:
                 raise ValueError(f"target of {fid!r}: {lv!r} is outside 0-4")
         return value
+
+    @field_validator("client", "title", "lead", "notes", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _clean_text(value)
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -265,7 +344,7 @@ class Engagement(_Model):
         }
         if id:
             data["id"] = id
-        if recorded_at:
+        if recorded_at is not None:
             data["recorded_at"] = recorded_at
         return self.with_findings([*self.findings, _validated(Finding, data)])
 
@@ -381,6 +460,8 @@ def describe_validation_error(exc: ValidationError) -> list[str]:
             msg = f"{value!r} is not one of {', '.join(SOURCES)}"
         elif err["type"] in ("string_too_short", "missing") and loc.endswith("evidence"):
             msg = "is empty"
+        elif err["type"] == "string_pattern_mismatch" and isinstance(value, str):
+            msg = control_character_problem(value) or msg
         out.append(f"{loc}: {msg}")
     return out
 

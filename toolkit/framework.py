@@ -7,6 +7,7 @@ carries five anchors, one for each level of the scale.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Iterator
 from functools import lru_cache
@@ -66,7 +67,7 @@ class Factor(_Frozen):
     label: str = Field(min_length=1, max_length=MAX_LABEL)
     failure_mode: str = Field(min_length=1)
     description: str = Field(min_length=1)
-    weight: float = Field(default=1.0, gt=0)
+    weight: float = Field(default=1.0, gt=0, allow_inf_nan=False)
     anchors: tuple[str, ...]
     questions: tuple[str, ...] = Field(min_length=1)
     evidence: tuple[str, ...] = ()
@@ -154,6 +155,14 @@ class Framework(_Frozen):
             if key in (f.id.casefold(), f.label.casefold()):
                 return f.id
         return None
+
+    def suggest_factor(self, name: str) -> str | None:
+        """The factor id whose id or label is closest to a mistyped ``name``, if any is close."""
+        key = str(name).strip().casefold()
+        names = {f.id.casefold(): f.id for f in self.factors}
+        names.update({f.label.casefold(): f.id for f in self.factors})
+        close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
+        return names[close[0]] if close else None
 
     @property
     def weights(self) -> pd.Series:

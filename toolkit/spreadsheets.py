@@ -2,31 +2,39 @@
 
 Imports are all-or-nothing: every row is checked first, every bad row is reported at once
 (``row 7, level: 5 is outside 0-4``), and nothing is imported unless all rows are good. Rows are
-numbered as a spreadsheet shows them (header = row 1).
+numbered as a spreadsheet shows them (header = row 1). What a file may be (size, rows, a
+workbook's unpacked size) is in :mod:`toolkit.limits`, and how it is read in
+:mod:`toolkit._sheets`: CSV with ``,``, ``;`` or tab, XLSX with dates as dates.
 
 Exports neutralise text that a spreadsheet would run as a formula: a cell starting with
-``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, which the
-import strips again, so a round trip keeps the text as it was.
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, and so does
+text that itself starts with an apostrophe; the import strips exactly one again, so a round trip
+keeps every string as it was. In a workbook, evidence longer than Excel's 32,767 characters per
+cell continues in the columns ``evidence_2``, ``evidence_3``..., which the import joins again,
+and text Excel would decode (``_x000D_``) is escaped.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import zipfile
+import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 from pydantic import ValidationError
 
+from toolkit import limits
+from toolkit._files import write_atomic
+from toolkit._sheets import Cell, column_letter, read_table
 from toolkit.errors import ExportError, FindingsImportError
 from toolkit.findings import (
     FINDING_COLUMNS,
     Engagement,
     Finding,
+    control_character_problem,
     describe_validation_error,
     findings_to_frame,
     utcnow,
@@ -41,76 +49,106 @@ __all__ = [
     "read_findings",
 ]
 
-#: Columns an import understands; ``factor``, ``level`` and ``evidence`` are required.
+#: Columns an import understands; ``factor``, ``level`` and ``evidence`` are required, and
+#: ``evidence_2``, ``evidence_3``... continue a long evidence text.
 IMPORT_COLUMNS: tuple[str, ...] = ("factor", "level", "evidence", "source", "rater", "recorded_at")
 _REQUIRED = ("factor", "level", "evidence")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-TableFormat = Literal["csv", "xlsx"]
+_GUARDED_START = (*_FORMULA_START, "'")
+_CONTINUATION = re.compile(r"evidence_([2-9]|[1-9][0-9]+)")
+# Excel reads _xHHHH_ in a cell as the character U+HHHH; _x005F_ is its escape for "_".
+_EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_SHOWN_COLUMNS = 5
 
 
 def neutralize(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula, made literal with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Text that a spreadsheet would run as a formula, made literal with a leading apostrophe.
+
+    Text that starts with an apostrophe gets one more, so the import, which strips one
+    apostrophe before such text, gives back exactly what was exported.
+    """
+    if isinstance(value, str) and value.startswith(_GUARDED_START):
         return "'" + value
     return value
 
 
 def _unneutralize(value: str) -> str:
-    if value.startswith("'") and value[1:2] and value[1:].startswith(_FORMULA_START):
+    if value.startswith("'") and value[1:].startswith(_GUARDED_START):
         return value[1:]
     return value
 
 
-def _format_of(path: Path) -> TableFormat:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix == ".xlsx":
-        return "xlsx"
-    raise FindingsImportError(str(path), [f"unsupported file type {suffix!r}; use .csv or .xlsx"])
-
-
-def _cell_text(value: Any) -> str:
+def _cell_text(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     return str(value)
 
 
-def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Header and data rows of a CSV or XLSX file, every cell as text."""
-    fmt = _format_of(path)
-    try:
-        if fmt == "csv":
-            text = path.read_text(encoding="utf-8-sig")
-            rows = [row for row in csv.reader(io.StringIO(text, newline=""))]
-        else:
-            from openpyxl import load_workbook
+def _date_value(value: Cell) -> Any:
+    """A recorded_at cell as the finding takes it: dates as dates, numbers left to be refused."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(), tzinfo=dt.UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return int(value) if float(value).is_integer() else value
+    return _unneutralize(_cell_text(value).strip())
 
-            wb = load_workbook(path, read_only=True, data_only=True)
-            try:
-                sheet = wb["Findings"] if "Findings" in wb.sheetnames else wb.worksheets[0]
-                rows = [[_cell_text(c) for c in r] for r in sheet.iter_rows(values_only=True)]
-            finally:
-                wb.close()
-    except FileNotFoundError:
-        raise FindingsImportError(str(path), ["no such file"]) from None
-    except UnicodeDecodeError:
-        raise FindingsImportError(str(path), ["not UTF-8 text; save the CSV as UTF-8"]) from None
-    except csv.Error as exc:
-        raise FindingsImportError(str(path), [f"not a readable CSV file ({exc})"]) from None
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise FindingsImportError(
-            str(path), [f"not a readable {fmt.upper()} file ({exc})"]
-        ) from None
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if not rows:
-        raise FindingsImportError(str(path), ["the file is empty; expected a header row"])
-    header = [c.strip().lower() for c in rows[0]]
-    return header, rows[1:]
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _columns(
+    header: list[str], rows: list[tuple[int, list[Cell]]]
+) -> tuple[dict[str, int], list[str]]:
+    """The index of each named column, and the problems with the header."""
+    problems = []
+    used = {i for _, row in rows for i, cell in enumerate(row) if _cell_text(cell).strip()}
+    index: dict[str, int] = {}
+    unknown: list[str] = []
+    repeated: list[str] = []
+    for i, name in enumerate(header):
+        if not name:
+            if i in used:
+                problems.append(
+                    f"column {column_letter(i)} has values but no name in the header row; "
+                    "name it or delete it"
+                )
+            continue
+        if name in index:
+            repeated.append(name)
+            continue
+        index[name] = i
+        if name not in (*IMPORT_COLUMNS, "id") and not _CONTINUATION.fullmatch(name):
+            unknown.append(name)
+    missing = [c for c in _REQUIRED if c not in index]
+    if missing:
+        problems.insert(0, f"missing column(s): {', '.join(missing)}")
+    if unknown:
+        shown = ", ".join(repr(_shorten(c)) for c in unknown[:_SHOWN_COLUMNS])
+        more = len(unknown) - _SHOWN_COLUMNS
+        problems.append(
+            f"unexpected column(s): {shown}"
+            + (f" and {more:,} more" if more > 0 else "")
+            + f"; expected {', '.join(IMPORT_COLUMNS)}"
+        )
+    if repeated:
+        problems.append(
+            f"column(s) named twice in the header: {', '.join(map(repr, repeated[:5]))}"
+        )
+    return index, problems
+
+
+def _evidence_columns(index: dict[str, int]) -> list[int]:
+    continued = sorted(
+        (int(m.group(1)), i) for name, i in index.items() if (m := _CONTINUATION.fullmatch(name))
+    )
+    return [index["evidence"], *(i for _, i in continued)]
 
 
 def read_findings(
@@ -124,67 +162,65 @@ def read_findings(
     Parameters
     ----------
     path
-        A ``.csv`` (UTF-8) or ``.xlsx`` file with a header row naming the columns of
-        :data:`IMPORT_COLUMNS` (``factor``, ``level`` and ``evidence`` required). ``factor``
-        may be the id or the label (case-insensitive); ``source`` defaults to interview,
-        ``rater`` to ``default_rater``, ``recorded_at`` to now. An ``id`` column is ignored:
-        imported findings get new ids.
+        A ``.csv`` (UTF-8; comma, semicolon or tab separated) or ``.xlsx`` file with a header
+        row naming the columns of :data:`IMPORT_COLUMNS` (``factor``, ``level`` and
+        ``evidence`` required; empty unnamed columns are ignored). ``factor`` may be the id or
+        the label (case-insensitive); ``source`` defaults to interview, ``rater`` to
+        ``default_rater``, ``recorded_at`` to now (a date, or date and time, never a bare
+        number). An ``id`` column is ignored: imported findings get new ids.
 
     Raises
     ------
     FindingsImportError
-        With every problem listed (``row 7, level: 5 is outside 0-4``).
+        With every problem listed (``row 7, level: 5 is outside 0-4``), or the one thing that
+        kept the file from being read (a limit of :mod:`toolkit.limits`, an unclosed quote).
     """
     path = Path(path)
     fw = framework or load_framework()
-    header, rows = _read_rows(path)
-    unknown = [c for c in header if c not in (*IMPORT_COLUMNS, "id")]
-    missing = [c for c in _REQUIRED if c not in header]
-    problems = []
-    if missing:
-        problems.append(f"missing column(s): {', '.join(missing)}")
-    if unknown:
-        problems.append(
-            f"unexpected column(s): {', '.join(map(repr, unknown))}; "
-            f"expected {', '.join(IMPORT_COLUMNS)}"
-        )
-    if len(set(header)) != len(header):
-        problems.append("a column name appears twice in the header")
+    table = read_table(path, (*IMPORT_COLUMNS, "id"))
+    index, problems = _columns(table.header, table.rows)
     if problems:
         raise FindingsImportError(str(path), problems)
-    if not rows:
+    if not table.rows:
         raise FindingsImportError(str(path), ["no findings below the header row"])
+    evidence_at = _evidence_columns(index)
+    width = len(table.header)
+
+    def cell(row: list[Cell], name: str) -> Cell:
+        i = index.get(name)
+        return row[i] if i is not None and i < len(row) else None
 
     now = utcnow()
     findings: list[Finding] = []
-    for number, row in enumerate(rows, start=2):
-        if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
+    for number, row in table.rows:
+        if any(_cell_text(c).strip() for c in row[width:]):
             problems.append(f"row {number}: more cells than header columns")
             continue
-        cells = {
-            name: _unneutralize(row[i].strip()) if i < len(row) else ""
-            for i, name in enumerate(header)
-        }
-        data: dict[str, Any] = {"evidence": cells["evidence"], "level": cells["level"]}
-        factor = fw.resolve_factor(cells["factor"]) if cells["factor"] else None
+        text = {name: _unneutralize(_cell_text(cell(row, name)).strip()) for name in index}
+        evidence = "".join(_unneutralize(_cell_text(row[i])) for i in evidence_at if i < len(row))
+        data: dict[str, Any] = {"evidence": evidence, "level": text["level"]}
+        factor = fw.resolve_factor(text["factor"]) if text["factor"] else None
         if factor is None:
-            problems.append(
-                f"row {number}, factor: "
-                + (f"unknown factor {cells['factor']!r}" if cells["factor"] else "is empty")
-            )
+            if text["factor"]:
+                guess = fw.suggest_factor(text["factor"])
+                hint = f"; did you mean {guess!r}?" if guess else ""
+                problems.append(f"row {number}, factor: unknown factor {text['factor']!r}{hint}")
+            else:
+                problems.append(f"row {number}, factor: is empty")
             data["factor"] = "?"
         else:
             data["factor"] = factor
-        if not cells["level"]:
+        if not text["level"]:
             problems.append(f"row {number}, level: is empty")
             continue
-        data["source"] = cells.get("source", "").lower() or "interview"
-        rater = cells.get("rater") or default_rater
+        data["source"] = text.get("source", "").lower() or "interview"
+        rater = text.get("rater") or default_rater
         if not rater:
             problems.append(f"row {number}, rater: is empty and no default rater was given")
             continue
         data["rater"] = rater
-        data["recorded_at"] = cells.get("recorded_at") or now
+        recorded = _date_value(cell(row, "recorded_at"))
+        data["recorded_at"] = now if recorded == "" else recorded
         try:
             finding = Finding.model_validate(data)
         except ValidationError as exc:
@@ -219,8 +255,58 @@ def _export_frame(findings: Engagement | pd.DataFrame | Iterable[Finding]) -> pd
         frame["recorded_at"] = stamps.map(lambda t: t.isoformat() if pd.notna(t) else "")
     for col in frame.columns:
         if col != "level":
-            frame[col] = frame[col].map(lambda v: neutralize("" if v is None else str(v)))
+            frame[col] = frame[col].map(lambda v: "" if v is None else str(v))
     return frame
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cell_form(text: str) -> str:
+    """Text as an XLSX cell holds it: Excel's escapes kept literal, formulas neutralised."""
+    return str(neutralize(_EXCEL_ESCAPE.sub("_x005F_", text)))
+
+
+def split_for_cells(text: str) -> list[str]:
+    """``text`` cut into pieces whose cell form each fits one Excel cell (32,767 characters,
+    counted as Excel counts them); joining the pieces gives ``text`` back."""
+    pieces = []
+    limit = limits.XLSX_CELL_CHARS
+    rest = text
+    while rest:
+        size = min(len(rest), limit - 1)
+        while size > 1 and _utf16_length(_cell_form(rest[:size])) > limit:
+            size = size * 9 // 10
+        pieces.append(rest[:size])
+        rest = rest[size:]
+    return pieces or [""]
+
+
+def continue_long_text(frame: pd.DataFrame, column: str = "evidence") -> pd.DataFrame:
+    """``frame`` with text too long for one Excel cell continued in ``column_2``, ``column_3``...
+
+    The continuation columns follow ``column``; a frame whose text all fits is returned as is.
+    """
+    if column not in frame.columns:
+        return frame
+    texts = frame[column].map(lambda v: "" if v is None else str(v))
+    if not (texts.str.len() > (limits.XLSX_CELL_CHARS - 1) // 2).any():
+        return frame
+    pieces = texts.map(split_for_cells)
+    width = int(pieces.map(len).max())
+    if width == 1:
+        return frame
+    out = frame.copy()
+    out[column] = pieces.map(lambda p: p[0])
+    position = list(out.columns).index(column)
+    for k in range(2, width + 1):
+        out.insert(
+            position + k - 1,
+            f"{column}_{k}",
+            pieces.map(lambda p, k=k: p[k - 1] if len(p) >= k else None),
+        )
+    return out
 
 
 def export_findings(
@@ -229,28 +315,49 @@ def export_findings(
     """Write findings to ``.csv`` (UTF-8) or ``.xlsx``, formula-like text neutralised.
 
     The file is written to a temporary name and renamed into place, so a failed export
-    never leaves half a file.
+    never leaves half a file; an existing file keeps its permissions, a read-only one is
+    refused (:func:`toolkit._files.write_atomic`).
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ExportError(f"{path}: unsupported file type {suffix!r}; use .csv or .xlsx")
     frame = _export_frame(findings)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        if suffix == ".csv":
-            frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-        else:
-            write_xlsx({"Findings": frame}, tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"{path}: could not write ({exc})") from None
+    if suffix == ".csv":
+        for col in frame.columns:
+            if col != "level":
+                frame[col] = frame[col].map(neutralize)
+        data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    else:
+        data = xlsx_bytes({"Findings": continue_long_text(frame)})
+    write_atomic(path, data)
     return path
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, *, index: bool = False) -> Path:
-    """Write DataFrames as sheets: bold frozen header, fitted column widths, text kept literal."""
+    """Write DataFrames as sheets of an XLSX file (see :func:`xlsx_bytes`), atomically."""
+    return write_atomic(path, xlsx_bytes(sheets, index=index))
+
+
+def xlsx_bytes(
+    sheets: dict[str, pd.DataFrame],
+    *,
+    index: bool = False,
+    properties: dict[str, str] | None = None,
+) -> bytes:
+    """DataFrames as the sheets of an XLSX workbook, as bytes.
+
+    Each sheet has a bold, frozen header and fitted column widths; text is kept literal
+    (formula-like text neutralised, Excel's ``_xHHHH_`` escapes kept as typed). ``properties``
+    sets the workbook's document properties (``title``, ``creator``, ``subject``), each cut to
+    Excel's 255 characters.
+
+    Raises
+    ------
+    ExportError
+        A cell would hold a control character or more than 32,767 characters (continue long
+        text first with :func:`continue_long_text`): nothing is ever cut silently.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -263,8 +370,10 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, *, index: bool
         ws.append(columns)
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        for row in data.itertuples(index=False):
-            ws.append([_xlsx_value(v) for v in row])
+        for number, row in enumerate(data.itertuples(index=False), start=2):
+            ws.append(
+                [_xlsx_value(v, name, number, col) for v, col in zip(row, columns, strict=True)]
+            )
         ws.freeze_panes = "A2"
         for i, col in enumerate(columns, start=1):
             longest = max([len(col), *(len(str(v)) for v in data.iloc[:, i - 1].head(500))])
@@ -273,11 +382,15 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, *, index: bool
             if longest > 80:
                 for cell in ws[letter][1:]:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    wb.save(path)
-    return Path(path)
+    for key, value in (properties or {}).items():
+        problem = control_character_problem(value)
+        setattr(wb.properties, key, value[:255] if problem is None else "")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
-def _xlsx_value(value: Any) -> Any:
+def _xlsx_value(value: Any, sheet: str, row: int, column: str) -> Any:
     if value is None:
         return None
     if isinstance(value, float) and pd.isna(value):
@@ -286,4 +399,14 @@ def _xlsx_value(value: Any) -> Any:
         value = value.item()
     if isinstance(value, bool | int | float):
         return value
-    return neutralize(str(value))
+    text = str(value)
+    problem = control_character_problem(text)
+    if problem:
+        raise ExportError(f"{sheet} sheet, row {row}, {column}: {problem}")
+    text = _cell_form(text)
+    if _utf16_length(text) > limits.XLSX_CELL_CHARS:
+        raise ExportError(
+            f"{sheet} sheet, row {row}, {column}: {len(text):,} characters, more than the "
+            f"{limits.XLSX_CELL_CHARS:,} an Excel cell holds; export CSV instead"
+        )
+    return text

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
 import altair as alt
 
+from toolkit._files import resolve, write_atomic
 from toolkit.errors import ExportError
 
 __all__ = ["FORMATS", "chart_widget", "save_chart"]
@@ -103,7 +103,8 @@ def save_chart(
         An Altair chart (or a Vega-Lite spec as a dict).
     path
         Where to write. The file appears complete or not at all: it is written to a temporary
-        file in the same folder and renamed into place.
+        file in the same folder and renamed into place. An existing file keeps its
+        permissions; a read-only one is refused.
     format
         ``"png"``, ``"svg"``, ``"pdf"`` or ``"html"``; by default taken from the file suffix.
     scale
@@ -126,25 +127,15 @@ def save_chart(
     if fmt not in FORMATS:
         shown = f"format {format!r}" if format else f"suffix {out.suffix or '(none)'!r}"
         raise ExportError(f"{out}: cannot save a chart with {shown}; use .png, .svg, .pdf or .html")
+    if not resolve(out).parent.is_dir():  # checked first: rendering takes a second
+        raise ExportError(f"{out}: the folder {str(out.parent)!r} does not exist")
     try:
         data = render_chart(chart, fmt, scale=scale)  # type: ignore[arg-type]
     except ExportError:
         raise
     except Exception as exc:  # vl-convert raises plain ValueErrors with Vega's message
         raise ExportError(f"{out}: could not render the chart as {fmt} ({exc})") from exc
-    folder = out.parent if str(out.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ExportError(f"{out}: cannot write the file ({exc.strerror or exc})") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a chart is meant to be shared
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ExportError(f"{out}: cannot write the file ({exc.strerror or exc})") from exc
+    write_atomic(out, data)
     return out
 
 

@@ -20,13 +20,12 @@ and XLSX (formula-like cells neutralised). A factor without a score reads "not a
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Literal, get_args
 
+from toolkit._files import resolve, write_atomic
 from toolkit.errors import ExportError, TenfoldError
 from toolkit.findings import Engagement
 from toolkit.framework import Framework
@@ -156,34 +155,23 @@ def build_report(
     -------
     pathlib.Path
         ``path``. The file is written to a temporary name in the same folder and renamed into
-        place, so a failed export never leaves half a file or spoils an earlier report.
+        place, so a failed export never leaves half a file or spoils an earlier report; an
+        existing report keeps its permissions, and a read-only one is refused.
 
     Raises
     ------
     ExportError
-        Naming ``path``: an unknown suffix, a folder that does not exist or cannot be written,
-        or a rendering failure.
+        Naming ``path``: an unknown suffix, a folder that does not exist (checked before the
+        report is rendered) or cannot be written, a read-only file, or a rendering failure.
     """
     path = Path(path)
     fmt = _check_format(format or path.suffix or "(none)", str(path))
+    folder = resolve(path).parent
+    if not folder.is_dir():  # checked first: rendering a PDF takes seconds
+        raise ExportError(f"{path}: the folder {str(path.parent)!r} does not exist")
     try:
         data = report_bytes(engagement, fmt, framework=framework)
     except ExportError as exc:
         raise ExportError(f"{path}: {exc}") from exc.__cause__
-    folder = path.parent
-    if not folder.is_dir():
-        raise ExportError(f"{path}: the folder {str(folder)!r} does not exist")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ExportError(f"{path}: could not write ({exc.strerror or exc})") from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"{path}: could not write ({exc.strerror or exc})") from None
+    write_atomic(path, data)
     return path

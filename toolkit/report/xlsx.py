@@ -9,13 +9,11 @@ score has an empty score cell and says why in ``level`` and ``basis``: it is nev
 from __future__ import annotations
 
 import math
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 
 from toolkit.report.content import ReportContent
-from toolkit.spreadsheets import write_xlsx
+from toolkit.spreadsheets import continue_long_text, xlsx_bytes
 
 __all__ = ["SHEETS", "render_xlsx", "report_sheets"]
 
@@ -86,21 +84,15 @@ def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
 
 
 def render_xlsx(content: ReportContent) -> bytes:
-    """The report's workbook as XLSX bytes."""
-    with tempfile.TemporaryDirectory(prefix="tenfold-report-") as folder:
-        path = Path(folder) / "report.xlsx"
-        write_xlsx(report_sheets(content), path)
-        _set_properties(path, content)
-        return path.read_bytes()
-
-
-def _set_properties(path: Path, content: ReportContent) -> None:
-    """Title the workbook after the engagement (File > Properties), as literal text."""
-    from openpyxl import load_workbook
-
+    """The report's workbook as XLSX bytes, titled after the engagement (File > Properties)."""
     c = content.cover
-    wb = load_workbook(path)
-    wb.properties.title = f"{c.title} \u2014 {c.client}"[:255]
-    wb.properties.creator = c.lead[:255]
-    wb.properties.subject = f"{c.framework_name} {c.framework_version}"[:255]
-    wb.save(path)
+    sheets = report_sheets(content)
+    sheets["Findings"] = continue_long_text(sheets["Findings"])  # never cut at Excel's limit
+    return xlsx_bytes(
+        sheets,
+        properties={
+            "title": f"{c.title} \u2014 {c.client}",
+            "creator": c.lead,
+            "subject": f"{c.framework_name} {c.framework_version}",
+        },
+    )
