@@ -16,6 +16,7 @@ import altair as alt
 
 from toolkit.charts._layout import point_at, scored_runs
 from toolkit.charts._style import MUTED, SERIES_COLOURS, SERIES_DASHES, layer
+from toolkit.framework import Framework
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Spokes:
     findings: list[float | None]
     confidence: list[str]
     thetas: list[float]
-    level_names: list[str]
+    framework: Framework
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def series_layers(
                 "label": spokes.labels[i],
                 "failure_mode": spokes.failure[i],
                 "level": v,
-                "level_name": spokes.level_names[min(4, max(0, round(v)))],
+                "level_name": spokes.framework.level_name(spokes.framework.level_reached(v)),
             }
             if role == "current":
                 row.update(

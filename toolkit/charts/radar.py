@@ -208,7 +208,7 @@ def _radar(
         findings=[number(v) for v in scores["n_findings"]] if has_counts else [None] * n,
         confidence=[str(v) for v in scores["confidence"]] if has_counts else [""] * n,
         thetas=thetas,
-        level_names=level_names,
+        framework=fw,
     )
 
     # -- layout in pixels ----------------------------------------------------------------

@@ -259,11 +259,6 @@ class ReportContent:
         return tuple(s for s in self.sections if s.priority is not None)
 
 
-def _level(score: float | None) -> int | None:
-    """The level a score has reached: 2.5 has reached 2 (Partial), not 3."""
-    return None if score is None else math.floor(score + 1e-9)
-
-
 def _status(basis: str, priority: int | None, target: int | None) -> Status:
     if basis == NOT_APPLICABLE:
         return "not applicable"
@@ -309,7 +304,7 @@ def build_content(
     for fid, r in table.iterrows():
         fid = str(fid)
         score = _num(r["score"])
-        level = _level(score)
+        level = fw.level_reached(score)
         target = _num(r["target"])
         basis = str(r["basis"])
         rows.append(
@@ -319,7 +314,7 @@ def build_content(
                 group=group_label.get(str(r["group"]), str(r["group"])),
                 score=score,
                 score_text=format_score(score) if score is not None else basis,
-                level_name=fw.level_name(level) if level is not None else "",
+                level_name=fw.level_name(level),
                 basis=basis,
                 target=None if target is None else int(target),
                 gap=_num(r["gap"]),
@@ -379,7 +374,7 @@ def build_content(
     sections = []
     for number, row in enumerate(sorted(rows, key=order_key), start=1):
         factor = fw.factor(row.factor)
-        level = _level(row.score)
+        level = fw.level_reached(row.score)
         override = engagement.overrides.get(row.factor)
         note = None
         if override is not None and row.basis == "consensus":
