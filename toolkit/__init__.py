@@ -15,6 +15,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from toolkit.agreement import (
+    panel_agreement,
+    priority_sensitivity,
+    rater_levels,
+    rater_profile,
+)
 from toolkit.errors import (
     EngagementError,
     ExportError,
@@ -80,10 +86,14 @@ __all__ = [
     "load_engagement",
     "load_framework",
     "load_portfolio",
+    "panel_agreement",
     "portfolio_benchmark",
     "portfolio_scores",
+    "priority_sensitivity",
     "radar_chart",
     "ranked_chart",
+    "rater_levels",
+    "rater_profile",
     "read_findings",
     "report_bytes",
     "report_filename",
