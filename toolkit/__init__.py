@@ -41,6 +41,7 @@ from toolkit.portfolio import (
     portfolio_benchmark,
     portfolio_scores,
 )
+from toolkit.provenance import Provenance, findings_hash, provenance
 from toolkit.scoring import Summary, score_engagement, score_findings, summarize
 from toolkit.spreadsheets import export_findings, import_findings, read_findings
 from toolkit.store import load_engagement, save_engagement, update_engagement
@@ -72,6 +73,7 @@ __all__ = [
     "FrameworkError",
     "Override",
     "Portfolio",
+    "Provenance",
     "SchemaVersionError",
     "StoreError",
     "Summary",
@@ -81,6 +83,7 @@ __all__ = [
     "client_trend",
     "compare_clients",
     "export_findings",
+    "findings_hash",
     "heatmap_chart",
     "import_findings",
     "load_engagement",
@@ -90,6 +93,7 @@ __all__ = [
     "portfolio_benchmark",
     "portfolio_scores",
     "priority_sensitivity",
+    "provenance",
     "radar_chart",
     "ranked_chart",
     "rater_levels",

@@ -351,18 +351,24 @@ def score_findings(
 def score_engagement(engagement: Engagement, framework: Framework | None = None) -> pd.DataFrame:
     """Score an engagement: its findings, consensus overrides, not-applicable factors, targets.
 
-    Returns the table described in :func:`score_findings`. Raises
+    Returns the table described in :func:`score_findings`, with the engagement's provenance
+    (:func:`toolkit.provenance`, as a dict) in ``scores.attrs["provenance"]``: charts drawn
+    from the table carry it, and :func:`toolkit.save_chart` prints it under the chart. Raises
     :class:`~toolkit.errors.EngagementError` if the engagement does not fit ``framework``.
     """
+    from toolkit.provenance import provenance
+
     fw = framework or load_framework()
     engagement.check(fw)
-    return score_findings(
+    scores = score_findings(
         engagement.findings_frame(),
         fw,
         overrides={fid: o.level for fid, o in engagement.overrides.items()},
         not_applicable=engagement.not_applicable,
         targets=engagement.targets,
     )
+    scores.attrs["provenance"] = provenance(engagement).as_dict()
+    return scores
 
 
 @dataclass(frozen=True)
