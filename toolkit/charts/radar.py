@@ -16,6 +16,7 @@ import altair as alt
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
+from toolkit.charts._agreement import RING_NOTE, disagreeing, radar_rings, stamp
 from toolkit.charts._layout import LINE_HEIGHT, extent, place_labels, point_at
 from toolkit.charts._radar_series import Series, Spokes, series_layers
 from toolkit.charts._style import (
@@ -239,6 +240,8 @@ def _radar(
         notes.append("Pale bar on a spoke: lowest to highest rater level")
     if unassessed:
         notes.append("\u25cb Not assessed or not applicable: no score is drawn on that spoke")
+    if disagreeing(scores):
+        notes.append(RING_NOTE)
     bottom_extra = _NOTE_SPACE + 12 * (len(notes) - 1) if notes else 0
     width = round(2 * half_w)
     height = round(2 * half_h + bottom_extra)
@@ -422,6 +425,7 @@ def _radar(
             enc,
         )
     )
+    layers.extend(radar_rings(scores, thetas, enc))
     tip_common = [
         alt.Tooltip("label:N", title="Factor"),
         alt.Tooltip("failure_mode:N", title="Failure mode"),
@@ -534,4 +538,4 @@ def _radar(
     chart.view = alt.ViewBackground(stroke=None)
     if title:
         chart.title = alt.Title(title, anchor="start", color=INK, fontSize=14)
-    return chart
+    return stamp(chart, scores)
