@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.agreement import (
     panel_agreement,
     priority_sensitivity,
+    rank_note,
     rater_levels,
     rater_profile,
 )
@@ -30,6 +31,7 @@ from toolkit.errors import (
     StoreError,
     TenfoldError,
 )
+from toolkit.explain import explain_factor
 from toolkit.findings import SOURCES, Engagement, Finding, Override
 from toolkit.framework import Factor, Framework, load_framework
 from toolkit.portfolio import (
@@ -82,6 +84,7 @@ __all__ = [
     "chart_widget",
     "client_trend",
     "compare_clients",
+    "explain_factor",
     "export_findings",
     "findings_hash",
     "heatmap_chart",
@@ -95,6 +98,7 @@ __all__ = [
     "priority_sensitivity",
     "provenance",
     "radar_chart",
+    "rank_note",
     "ranked_chart",
     "rater_levels",
     "rater_profile",

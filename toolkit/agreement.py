@@ -16,6 +16,7 @@ findings are kept but carry no score.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import krippendorff
 import numpy as np
@@ -28,6 +29,7 @@ from toolkit.scoring import score_engagement, score_findings, summarize
 __all__ = [
     "panel_agreement",
     "priority_sensitivity",
+    "rank_note",
     "rater_levels",
     "rater_profile",
 ]
@@ -213,3 +215,42 @@ def priority_sensitivity(
         table[name] = pd.array([ranks.get(f) for f in assessed], dtype="Int64")
     table["stable"] = [_stable([ranks.get(f) for ranks in readings.values()]) for f in assessed]
     return table
+
+
+def rank_note(ranks: pd.Series) -> str:
+    """Why a factor's priority rank is not settled, in words; ``""`` when it is.
+
+    Parameters
+    ----------
+    ranks
+        The factor's row of :func:`priority_sensitivity`.
+
+    Returns
+    -------
+    str
+        For example ``"Rank depends on one rater: priority 2 without Maya Okafor's findings,
+        priority 3 without Tomás Herrera's findings."``, naming every reading that ranks the
+        factor differently from the rule; ``"Rank depends on how findings are combined: ..."``
+        when only the plain mean does; ``""`` for a stable factor.
+    """
+    if bool(ranks["stable"]):
+        return ""
+    rule = ranks["rule"]
+
+    def differs(value: Any) -> bool:
+        return bool(pd.isna(value) != pd.isna(rule) or (pd.notna(value) and value != rule))
+
+    def rank(value: Any) -> str:
+        return "not a priority" if pd.isna(value) else f"priority {int(value)}"
+
+    without = [
+        f"{rank(ranks[c])} without {str(c).removeprefix('without ')}'s findings"
+        for c in ranks.index
+        if str(c).startswith("without ") and differs(ranks[c])
+    ]
+    if without:
+        return "Rank depends on one rater: " + ", ".join(without) + "."
+    return (
+        "Rank depends on how findings are combined: "
+        f"{rank(ranks['mean'])} by the plain mean of all findings."
+    )

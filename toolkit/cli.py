@@ -174,10 +174,31 @@ def _scores_for(path: Path, fw: Framework) -> pd.DataFrame:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--explain",
+    metavar="FACTOR",
+    default=None,
+    help="Show how one factor's score was reached (its id or label).",
+)
 @click.pass_context
-def score(ctx: click.Context, file: Path, fmt: str) -> None:
+def score(ctx: click.Context, file: Path, fmt: str, explain: str | None) -> None:
     """Score an engagement file or a findings CSV/XLSX."""
     fw = _framework(ctx)
+    if explain is not None:
+        from toolkit.explain import explain_factor, resolve_factor
+
+        try:
+            resolve_factor(explain, fw)
+        except TenfoldError as exc:
+            raise TenfoldError(f"--explain: {exc} (`tenfold factors` lists them all)") from None
+        if file.suffix.lower() in (".csv", ".xlsx"):
+            found = read_findings(file, framework=fw, default_rater="(unnamed)")
+            engagement = Engagement.new(client=file.name, lead="(unnamed)", framework=fw)
+            engagement = engagement.with_findings(found)
+        else:
+            engagement = load_engagement(file, framework=fw)
+        click.echo(explain_factor(engagement, explain, framework=fw))
+        return
     scores = _scores_for(file, fw)
     if fmt == "csv":
         click.echo(scores.to_csv(float_format="%.3g"), nl=False)

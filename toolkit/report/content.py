@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from toolkit.agreement import panel_agreement, priority_sensitivity
+from toolkit.agreement import panel_agreement, priority_sensitivity, rank_note
 from toolkit.findings import Engagement
 from toolkit.framework import Framework, load_framework
 from toolkit.provenance import Provenance, provenance
@@ -294,31 +294,6 @@ class ReportContent:
         return tuple(s for s in self.sections if s.priority is not None)
 
 
-def _priority_note(ranks: pd.Series) -> str:
-    """Why a priority's rank is not settled, from its row of :func:`priority_sensitivity`."""
-    rule = ranks["rule"]
-
-    def differs(value: Any) -> bool:
-        return bool(pd.isna(value) != pd.isna(rule) or (pd.notna(value) and value != rule))
-
-    def rank(value: Any) -> str:
-        return "not a priority" if pd.isna(value) else f"priority {int(value)}"
-
-    without = [
-        f"{rank(ranks[c])} without {str(c).removeprefix('without ')}'s findings"
-        for c in ranks.index
-        if str(c).startswith("without ") and differs(ranks[c])
-    ]
-    if without:
-        return "Rank depends on one rater: " + ", ".join(without) + "."
-    if differs(ranks["mean"]):
-        return (
-            "Rank depends on how findings are combined: "
-            f"{rank(ranks['mean'])} by the plain mean of all findings."
-        )
-    return ""
-
-
 def _status(basis: str, priority: int | None, target: int | None) -> Status:
     if basis == NOT_APPLICABLE:
         return "not applicable"
@@ -359,7 +334,7 @@ def build_content(
     rank = {fid: i for i, fid in enumerate(summary.priorities, start=1)}
     sensitivity = priority_sensitivity(engagement, framework=fw)
     unsettled = {
-        str(fid): _priority_note(ranks)
+        str(fid): rank_note(ranks)
         for fid, ranks in sensitivity.iterrows()
         if fid in rank and not ranks["stable"]
     }
