@@ -6,12 +6,14 @@ the last figures with the machine they came from.
 
 from __future__ import annotations
 
-from benchmarks import bench_charts, bench_dashboard, bench_scoring
+from benchmarks import bench_charts, bench_dashboard, bench_portfolio, bench_scoring
 
 
 def main() -> None:
     print("== scoring ==")
     bench_scoring.main()
+    print("\n== portfolio ==")
+    bench_portfolio.main()
     print("\n== charts ==")
     bench_charts.main([])
     print("\n== dashboards ==")
