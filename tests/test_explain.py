@@ -111,3 +111,15 @@ def test_explain_reads_a_findings_spreadsheet_too(tmp_path: Path) -> None:
     assert code == 0, err
     out = " ".join(out.split())
     assert "Ana, 1 finding: level 1, so 1.00" in out and "Score 2.00 (basis findings)" in out
+
+
+def test_the_score_table_shows_agreement_and_names_the_factors_raters_disagree_on(
+    sample_path: Path,
+) -> None:
+    result = CliRunner().invoke(cli, ["score", str(sample_path)])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[-2:] == ["r_wg", "confidence"]
+    authority = next(line for line in lines if line.startswith("authority"))
+    assert authority.split()[-2:] == ["0.33", "high"]
+    assert "raters disagree (r_wg < 0.70): authority, accountability" in result.stdout

@@ -206,7 +206,9 @@ def score(ctx: click.Context, file: Path, fmt: str, explain: str | None) -> None
         records = json.loads(scores.reset_index().to_json(orient="records", double_precision=6))
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     else:
-        show = scores[["label", "score", "basis", "n_findings", "n_raters", "spread", "confidence"]]
+        show = scores[
+            ["label", "score", "basis", "n_findings", "n_raters", "spread", "r_wg", "confidence"]
+        ]
         with pd.option_context("display.width", 120, "display.max_columns", 20):
             click.echo(show.to_string(float_format=lambda v: f"{v:.2f}", na_rep="-"))
         s = summarize(scores, fw)
@@ -214,8 +216,10 @@ def score(ctx: click.Context, file: Path, fmt: str, explain: str | None) -> None
         click.echo(
             f"\nassessed {s.assessed}/{s.n_factors}, weighted mean {mean}, "
             f"needing consensus {s.needs_consensus}, "
+            f"raters disagree (r_wg < 0.70): {', '.join(s.raters_disagree) or '-'}, "
             f"priorities: {', '.join(s.priorities[:5]) or '-'}"
         )
+        click.echo("explain a score: tenfold score FILE --explain FACTOR")
 
 
 @cli.command()
