@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import toolkit as tf
+from toolkit import bulk_load
 from toolkit.bulk_load import canonical_engagement, read_engagement
 from toolkit.errors import EngagementError
 from toolkit.store import engagement_from_json
@@ -38,6 +39,10 @@ def _agrees(text: str) -> tf.Engagement | None:
         assert fast == full
         assert fast.model_dump(mode="json") == full.model_dump(mode="json")
     return fast
+
+
+def test_the_fast_path_builds_findings_with_exactly_the_models_fields() -> None:
+    assert bulk_load.ENABLED, "Finding's fields changed: update toolkit/bulk_load.py"
 
 
 @pytest.mark.parametrize("path", sorted(ENGAGEMENTS.glob("*.json")), ids=lambda p: p.name)
