@@ -6,7 +6,7 @@ the last figures with the machine they came from.
 
 from __future__ import annotations
 
-from benchmarks import bench_charts, bench_dashboard, bench_scoring, bench_store
+from benchmarks import bench_charts, bench_dashboard, bench_portfolio, bench_scoring, bench_store
 
 
 def main() -> None:
@@ -14,6 +14,8 @@ def main() -> None:
     bench_scoring.main()
     print("\n== engagement files ==")
     bench_store.main()
+    print("\n== portfolio ==")
+    bench_portfolio.main()
     print("\n== charts ==")
     bench_charts.main([])
     print("\n== dashboards ==")

@@ -22,13 +22,16 @@ from toolkit import (
     ExportError,
     Framework,
     heatmap_chart,
+    provenance,
     radar_chart,
     ranked_chart,
     save_chart,
     score_engagement,
 )
 from toolkit.charts import render_chart
+from toolkit.charts._agreement import PROVENANCE_ATTRIBUTE
 from toolkit.charts._style import SERIES_COLOURS, wrap_label
+from toolkit.charts.export import with_footer
 
 
 @pytest.fixture
@@ -533,3 +536,77 @@ def test_preview_is_one_open_diamond_at_its_spoke(scores: pd.DataFrame) -> None:
     assert not [r for r in rows(spec, "outlines") if r["series"] == "Preview"]
     assert SERIES_COLOURS["preview"] in json.dumps(spec)
     assert rows(radar_chart(scores).to_dict(), "preview-points") == []
+
+
+# -- raters who disagree, and provenance ----------------------------------------------------------
+
+
+def test_radar_rings_exactly_the_scored_factors_whose_raters_disagree(
+    scores: pd.DataFrame,
+) -> None:
+    spec = radar_chart(scores).to_dict()
+    rings = {r["factor"]: r for r in rows(spec, "disagreement")}
+    assert set(rings) == {"authority", "accountability"}
+    assert rings["authority"]["r_wg"] == pytest.approx(1 / 3, abs=1e-4)
+    points = {p["factor"]: p for p in rows(spec, "points")}
+    for factor, ring in rings.items():  # each ring sits on its factor's point
+        assert (ring["x"], ring["y"]) == (points[factor]["x"], points[factor]["y"])
+    assert "raters disagree (r_wg below 0.70)" in rows(spec, "note")[0]["text"]
+
+
+def test_radar_without_disagreement_has_no_ring_and_no_key_line(scores: pd.DataFrame) -> None:
+    calm = scores.assign(low_agreement=False)
+    spec = radar_chart(calm).to_dict()
+    assert rows(spec, "disagreement") == []
+    assert "raters disagree" not in rows(spec, "note")[0]["text"]
+    assert rows(radar_chart(scores.drop(columns="low_agreement")).to_dict(), "disagreement") == []
+
+
+def test_ranked_chart_rings_disagreeing_factors_and_says_so(scores: pd.DataFrame) -> None:
+    spec = ranked_chart(scores).to_dict()
+    main = spec["vconcat"][0]
+    ring = next(lay for lay in main["layer"] if lay.get("name", "").startswith("disagreement"))
+    ringed = {r["factor"]: r["score"] for r in data_of(spec, ring, main)}
+    assert ringed == {"authority": 3.0, "accountability": 1.0}
+    assert "Dashed ring: raters disagree" in main["title"]["subtitle"]
+
+
+def test_charts_of_an_engagements_scores_carry_its_provenance_outside_the_spec(
+    scores: pd.DataFrame, sample: Engagement
+) -> None:
+    mark = provenance(sample).as_dict()
+    radar, ranked = radar_chart(scores), ranked_chart(scores)
+    assert getattr(radar, PROVENANCE_ATTRIBUTE) == getattr(ranked, PROVENANCE_ATTRIBUTE) == mark
+    assert "usermeta" not in radar.to_dict() and "usermeta" not in ranked.to_dict()
+    bare = pd.DataFrame(scores)  # a table made another way carries nothing
+    bare.attrs = {}
+    assert getattr(radar_chart(bare), PROVENANCE_ATTRIBUTE, None) is None
+
+
+def test_save_chart_prints_the_provenance_under_the_chart(
+    scores: pd.DataFrame, sample: Engagement, tmp_path: Path
+) -> None:
+    text = provenance(sample).text
+    svg = save_chart(radar_chart(scores), tmp_path / "radar.svg").read_text(encoding="utf-8")
+    assert text.replace("\u00b7", "&#xb7;") in svg or text in svg
+    assert png_is_drawn(save_chart(ranked_chart(scores), tmp_path / "r.png").read_bytes()) > 0.01
+    html = save_chart(ranked_chart(scores), tmp_path / "r.html").read_text(encoding="utf-8")
+    assert provenance(sample).data_hash in html
+
+
+def test_save_chart_takes_a_given_provenance_and_leaves_other_charts_alone(
+    sample: Engagement, tmp_path: Path
+) -> None:
+    heatmap = heatmap_chart(sample.findings_frame())
+    plain = save_chart(heatmap, tmp_path / "plain.svg").read_text(encoding="utf-8")
+    assert "scoring rule" not in plain
+    marked = save_chart(heatmap, tmp_path / "marked.svg", provenance=provenance(sample))
+    assert provenance(sample).data_hash in marked.read_text(encoding="utf-8")
+
+
+def test_footer_wraps_a_spec_without_moving_its_top_level_settings() -> None:
+    spec = {"$schema": "s", "config": {"a": 1}, "mark": "point", "title": "T", "width": 50}
+    wrapped = with_footer(spec, "note")
+    assert wrapped["vconcat"] == [{"mark": "point", "title": "T", "width": 50}]
+    assert (wrapped["$schema"], wrapped["config"]) == ("s", {"a": 1})
+    assert wrapped["title"]["text"] == "note" and wrapped["title"]["orient"] == "bottom"

@@ -97,3 +97,14 @@ def test_compare_with_another_kind_is_a_usage_error(sample_path: Path, tmp_path:
         "chart", str(sample_path), "-o", str(tmp_path / "r.png"), "--kind", "ranked", "--target"
     )
     assert code == 2 and "--kind radar only" in stderr
+
+
+def test_chart_prints_the_engagements_provenance_under_the_chart(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    from toolkit import load_engagement, provenance
+
+    out = tmp_path / "ranked.svg"
+    code, _, err = run("chart", str(sample_path), "-o", str(out), "--kind", "ranked")
+    assert code == 0, err
+    assert f"data {provenance(load_engagement(sample_path)).data_hash}" in out.read_text("utf-8")

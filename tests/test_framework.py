@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from toolkit import Framework, FrameworkError, load_framework
-from toolkit.framework import default_framework_path
+from toolkit.framework import LEVEL_TOLERANCE, default_framework_path
 
 SEED_IDS = (
     "sponsorship",
@@ -147,3 +148,54 @@ def test_a_mistyped_factor_gets_the_closest_suggestion(framework: Framework) -> 
     assert framework.suggest_factor("purpse") == "purpose"
     assert framework.suggest_factor("clear main metrc") == "main_metric"
     assert framework.suggest_factor("zzzz") is None
+
+
+# -- the level a score has reached ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("score", "level", "name"),
+    [
+        (0.0, 0, "Absent"),
+        (0.5, 0, "Absent"),
+        (1.0, 1, "Ad hoc"),
+        (1.5, 1, "Ad hoc"),
+        (1.99, 1, "Ad hoc"),
+        (2.0, 2, "Partial"),
+        (2.5, 2, "Partial"),
+        (3.75, 3, "Established"),
+        (4.0, 4, "Embedded"),
+    ],
+)
+def test_a_score_has_reached_the_whole_level_at_or_below_it(
+    framework: Framework, score: float, level: int, name: str
+) -> None:
+    assert framework.level_reached(score) == level
+    assert framework.level_name(framework.level_reached(score)) == name
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA])
+def test_no_score_has_reached_no_level(framework: Framework, missing: object) -> None:
+    assert framework.level_reached(missing) is None  # type: ignore[arg-type]
+    assert framework.level_name(None) == ""
+
+
+def test_a_score_that_is_really_a_whole_level_reaches_it_despite_float_rounding(
+    framework: Framework,
+) -> None:
+    six_thirds = sum([1 / 3] * 6)  # 2 in exact arithmetic
+    assert six_thirds < 2  # the float really falls short: 1.9999999999999998
+    assert framework.level_reached(six_thirds) == 2
+    assert framework.level_reached(2.9999999999999996) == 3
+    assert framework.level_reached(2.9999999) == 3
+
+
+def test_a_real_shortfall_below_a_level_does_not_reach_it(framework: Framework) -> None:
+    assert framework.level_reached(2.999) == 2
+    assert framework.level_reached(2.99999) == 2  # 1e-5 short: more than the tolerance
+    assert framework.level_reached(3 - 2 * LEVEL_TOLERANCE) == 2
+
+
+def test_a_value_beyond_the_scale_has_reached_its_nearer_end(framework: Framework) -> None:
+    assert framework.level_reached(-0.5) == 0
+    assert framework.level_reached(4.5) == 4

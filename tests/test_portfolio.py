@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import toolkit as tf
 from toolkit.store import engagement_to_json
@@ -134,6 +136,86 @@ def test_portfolio_scores_of_nothing_is_an_empty_table_with_the_columns() -> Non
     table = tf.portfolio_scores([])
     assert list(table.columns) == list(tf.PORTFOLIO_COLUMNS)
     assert table.empty
+
+
+def one_by_one(engagements: list[tf.Engagement]) -> pd.DataFrame:
+    """The portfolio table built the plain way: score each engagement alone, then stack."""
+    frames = []
+    for e in sorted(engagements, key=lambda e: (e.client.casefold(), e.date)):
+        s = tf.score_engagement(e).reset_index()
+        s.insert(0, "engagement", f"{e.client} {e.date.isoformat()}")
+        s.insert(1, "client", e.client)
+        s.insert(2, "title", e.title)
+        s.insert(3, "date", pd.Timestamp(e.date))
+        s.insert(4, "file", "")
+        frames.append(s)
+    return pd.concat(frames, ignore_index=True)[list(tf.PORTFOLIO_COLUMNS)]
+
+
+FACTOR_IDS = tf.load_framework().factor_ids
+an_engagement = st.builds(
+    lambda client, day, findings, overrides, scoped, targets: _built(
+        client, day, findings, overrides, scoped, targets
+    ),
+    client=st.sampled_from(["Acme", "Birch", "Cobalt"]),
+    day=st.integers(0, 400),
+    findings=st.lists(
+        st.tuples(
+            st.sampled_from(FACTOR_IDS),
+            st.integers(0, 4),
+            st.sampled_from(["Ana", "Ben", "Chi"]),
+            st.sampled_from(["interview", "survey", "metric"]),
+        ),
+        max_size=25,
+    ),
+    overrides=st.dictionaries(st.sampled_from(FACTOR_IDS), st.integers(0, 4), max_size=2),
+    scoped=st.lists(st.sampled_from(FACTOR_IDS), max_size=2, unique=True),
+    targets=st.dictionaries(st.sampled_from(FACTOR_IDS), st.integers(0, 4), max_size=4),
+)
+
+
+def _built(
+    client: str,
+    day: int,
+    findings: list[tuple[str, int, str, str]],
+    overrides: dict[str, int],
+    scoped: list[str],
+    targets: dict[str, int],
+) -> tf.Engagement:
+    e = tf.Engagement.new(client=client, lead="Ana", date=dt.date(2025, 1, 1) + dt.timedelta(day))
+    e = e.with_findings(
+        tf.Finding(factor=f, level=lv, evidence="seen", rater=r, source=src, id=f"f{i}")
+        for i, (f, lv, r, src) in enumerate(findings)
+    )
+    for fid, level in overrides.items():
+        e = e.set_override(fid, level, reason="agreed")
+    for fid in scoped:
+        e = e.set_not_applicable(fid)
+    for fid, level in targets.items():
+        e = e.set_target(fid, level)
+    return e
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(engagements=st.lists(an_engagement, max_size=6, unique_by=lambda e: (e.client, e.date)))
+def test_one_scoring_pass_matches_scoring_each_engagement_alone(
+    engagements: list[tf.Engagement],
+) -> None:
+    table = tf.portfolio_scores(engagements)
+    if not engagements:
+        assert table.empty
+        return
+    pd.testing.assert_frame_equal(table, one_by_one(engagements), check_exact=True)
+
+
+def test_a_portfolio_engagement_that_does_not_fit_the_framework_is_named() -> None:
+    good = _engagement("Acme", dt.date(2026, 1, 2), {"sponsorship": [1]})
+    bad = _engagement("Birch", dt.date(2026, 1, 3), {"purpose": [2]})
+    bad = bad.with_findings(
+        [*bad.findings, bad.findings[0].model_copy(update={"factor": "morale", "id": "x"})]
+    )
+    with pytest.raises(tf.EngagementError, match=r"engagement 'Birch'.*unknown factor 'morale'"):
+        tf.portfolio_scores([good, bad])
 
 
 # -- views ------------------------------------------------------------------------------------

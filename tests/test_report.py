@@ -34,6 +34,7 @@ from toolkit import (
     summarize,
 )
 from toolkit.cli import cli
+from toolkit.provenance import provenance as tf_provenance
 from toolkit.report import build_content, report_filename
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -451,9 +452,9 @@ def test_pptx_keeps_engagement_text_literal(hostile_built: dict[str, Path]) -> N
 # -- XLSX --------------------------------------------------------------------------------------
 
 
-def test_xlsx_has_three_sheets_with_frozen_headers_and_widths(built: dict[str, Path]) -> None:
+def test_xlsx_has_four_sheets_with_frozen_headers_and_widths(built: dict[str, Path]) -> None:
     wb = load_workbook(built["xlsx"])
-    assert wb.sheetnames == ["Scores", "Findings", "Framework"]
+    assert wb.sheetnames == ["Scores", "Findings", "Framework", "About"]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2"
         assert ws["A1"].font.bold
@@ -508,7 +509,12 @@ def test_report_bytes_match_the_requested_format(sample: Engagement) -> None:
     assert html.startswith(b"<!DOCTYPE html>")
     xlsx = report_bytes(sample, "xlsx")
     assert xlsx[:2] == b"PK"
-    assert load_workbook(io.BytesIO(xlsx)).sheetnames == ["Scores", "Findings", "Framework"]
+    assert load_workbook(io.BytesIO(xlsx)).sheetnames == [
+        "Scores",
+        "Findings",
+        "Framework",
+        "About",
+    ]
     with pytest.raises(ExportError, match="unsupported report format 'docx'"):
         report_bytes(sample, "docx")  # type: ignore[arg-type]
 
@@ -626,3 +632,89 @@ def test_pdf_breaks_a_long_url_and_keeps_every_column_on_the_page(long_pdf: Path
     ][:5]
     text = "".join(w for w, _, _ in words)
     assert LONG_URL in text  # broken across lines, but every character is there, in order
+
+
+# -- rater agreement, unsettled priorities and provenance, in every format ----------------------
+
+
+def test_content_lists_disagreement_unsettled_priorities_and_provenance(sample: Engagement) -> None:
+    content = build_content(sample)
+    summary = content.summary
+    assert summary.raters_disagree == (
+        "Earned authority (r_wg 0.33)",
+        "Owning failures (r_wg 0.00)",
+    )
+    assert summary.unsettled_priorities[0] == "Executive sponsorship"
+    assert "Owning failures" not in summary.unsettled_priorities  # its consensus level holds it
+    sections = {s.factor: s for s in content.sections}
+    assert sections["sponsorship"].priority_note == (
+        "Rank depends on one rater: priority 2 without Maya Okafor's findings, "
+        "priority 3 without Tomás Herrera's findings."
+    )
+    assert sections["accountability"].priority_note == ""
+    assert sections["authority"].agreement_line == "r_wg 0.33: the raters disagree (below 0.70)"
+    assert sections["composure"].agreement_line == ""  # no raters, no figure
+    assert content.provenance == tf_provenance(sample)
+
+
+def test_html_shows_agreement_unsettled_ranks_and_provenance(
+    built: dict[str, Path], sample: Engagement
+) -> None:
+    soup = _soup(built["html"])
+    text = tf_provenance(sample).text
+    assert soup.select_one('meta[name="tenfold-provenance"]')["content"] == text
+    assert soup.select_one(".cover-facts .provenance").get_text() == text
+    assert text in soup.select_one("footer.colophon").get_text()
+    summary = soup.select_one("#summary")
+    assert "Earned authority (r_wg 0.33)" in summary.select_one(".raters-disagree").get_text()
+    assert "Executive sponsorship" in summary.select_one(".unsettled-priorities").get_text()
+    assert summary.select_one(".panel-alpha").get_text().startswith("Krippendorff's alpha 0.00")
+    row = summary.select_one('tr[data-factor="authority"]').get_text()
+    assert "needs consensus" in row and "raters disagree" in row
+    note = soup.select_one("#factor-sponsorship .callout.unsettled").get_text()
+    assert note.startswith("Rank depends on one rater")
+    assert soup.select_one("#factor-accountability .callout.unsettled") is None
+    agreement = soup.select_one("#factor-accountability .agreement-line").get_text()
+    assert agreement == "r_wg 0.00: the raters disagree (below 0.70)"
+
+
+def test_pdf_carries_provenance_on_every_page_and_the_marks(
+    built: dict[str, Path], sample: Engagement
+) -> None:
+    pages = _pdf_pages(built["pdf"])
+    data = f"data {tf_provenance(sample).data_hash}"
+    assert all(data in page for page in pages)
+    everything = " ".join(" ".join(p.split()) for p in pages)
+    assert "Rank depends on one rater: priority 2 without Maya Okafor" in everything
+    assert "Raters disagree Earned authority (r_wg 0.33), Owning failures (r_wg 0.00)" in everything
+    assert PdfReader(built["pdf"]).metadata["/Subject"] == tf_provenance(sample).text
+
+
+def test_pptx_carries_provenance_and_the_marks(built: dict[str, Path], sample: Engagement) -> None:
+    prs = Presentation(str(built["pptx"]))
+    slides = list(prs.slides)
+    assert tf_provenance(sample).text in _slide_texts(slides[0])[1]
+    assert prs.core_properties.comments == tf_provenance(sample).text
+    assert "Earned authority (r_wg 0.33), Owning failures (r_wg 0.00)" in _slide_texts(slides[1])[1]
+    first = "\n".join(_slide_texts(slides[4]))
+    assert slides[4].shapes.title.text == "Priority 1: Executive sponsorship"
+    assert "Rank depends on one rater: priority 2 without Maya Okafor" in first
+    third = "\n".join(_slide_texts(slides[6]))
+    assert "r_wg 0.00: the raters disagree (below 0.70)" in third
+
+
+def test_xlsx_carries_agreement_and_provenance(built: dict[str, Path], sample: Engagement) -> None:
+    wb = load_workbook(built["xlsx"])
+    about = {row[0]: row[1] for row in wb["About"].iter_rows(min_row=2, values_only=True)}
+    mark = tf_provenance(sample)
+    assert (about["tenfold_version"], about["scoring_rule"]) == (mark.tenfold_version, "1")
+    assert about["data_hash"] == mark.data_hash
+    assert wb.properties.description == mark.text
+    sheet = wb["Scores"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[header.index("factor")]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    authority = rows["authority"]
+    assert authority[header.index("r_wg")] == pytest.approx(0.333, abs=1e-3)
+    assert authority[header.index("raters_disagree")] == "yes"
+    assert rows["sponsorship"][header.index("rank_note")].startswith("Rank depends on one rater")
+    assert rows["composure"][header.index("r_wg")] is None  # no raters: empty, never 0

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import toolkit.scoring as scoring
 from toolkit import (
     Engagement,
     EngagementError,
@@ -182,6 +183,81 @@ def test_summary_of_nothing_assessed_has_nan_mean() -> None:
     assert s.assessed == 0 and math.isnan(s.mean_score) and s.priorities == ()
 
 
+# -- rater agreement: r_wg = 1 - s2 / 2 ----------------------------------------------------------
+
+
+def _levels_by_rater(levels: list[int]) -> pd.DataFrame:
+    """One finding per rater on ``purpose``, rater i at ``levels[i]``."""
+    return frame([("purpose", lv, f"r{i}", "interview") for i, lv in enumerate(levels)])
+
+
+def test_one_rater_has_no_agreement_figure_and_is_not_flagged() -> None:
+    scores = score_findings(
+        frame([("purpose", 1, "a", "interview"), ("purpose", 4, "a", "survey")])
+    )
+    assert math.isnan(scores.loc["purpose", "r_wg"])
+    assert math.isnan(scores.loc["composure", "r_wg"])  # no raters at all
+    assert scores["low_agreement"].dtype == bool
+    assert not scores["low_agreement"].any()
+
+
+def test_raters_who_all_agree_have_r_wg_one() -> None:
+    row = score_findings(_levels_by_rater([2, 2, 2])).loc["purpose"]
+    assert row["r_wg"] == 1.0 and not row["low_agreement"]
+
+
+def test_maximal_disagreement_is_clipped_to_zero() -> None:
+    # Levels 0 and 4: s2 = 8, 1 - 8 / 2 = -3, clipped to 0.
+    row = score_findings(_levels_by_rater([0, 4])).loc["purpose"]
+    assert row["r_wg"] == 0.0 and row["low_agreement"]
+
+
+@pytest.mark.parametrize(
+    ("levels", "r_wg", "low"),
+    [
+        ([2, 3], 0.75, False),  # s2 = 0.5
+        ([1, 2, 3], 0.5, True),  # s2 = 1
+        ([1, 3], 0.0, True),  # s2 = 2: as spread out as a uniform answer
+        ([1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3], 0.7, False),  # s2 = 6 / 10: on the threshold
+    ],
+)
+def test_r_wg_by_hand(levels: list[int], r_wg: float, low: bool) -> None:
+    row = score_findings(_levels_by_rater(levels)).loc["purpose"]
+    assert row["r_wg"] == pytest.approx(r_wg, abs=1e-12)
+    assert bool(row["low_agreement"]) is low
+
+
+def test_r_wg_uses_each_raters_level_not_their_findings() -> None:
+    # Rater a's findings 0 and 4 disagree with each other, but a's level (2) matches b's.
+    rows = [("purpose", 0, "a", "interview"), ("purpose", 4, "a", "survey")]
+    row = score_findings(frame([*rows, ("purpose", 2, "b", "interview")])).loc["purpose"]
+    assert row["r_wg"] == 1.0
+
+
+def test_r_wg_is_computed_whatever_the_basis() -> None:
+    rows = [("purpose", 0, "a", "interview"), ("purpose", 4, "b", "interview")]
+    rows += [("composure", 0, "a", "interview"), ("composure", 4, "b", "interview")]
+    scores = score_findings(frame(rows), overrides={"purpose": 2}, not_applicable=["composure"])
+    assert tuple(scores.loc[["purpose", "composure"], "basis"]) == ("consensus", "not applicable")
+    assert tuple(scores.loc[["purpose", "composure"], "r_wg"]) == (0.0, 0.0)
+    assert scores.loc[["purpose", "composure"], "low_agreement"].all()
+
+
+def test_sparse_histogram_matches_the_dense_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(3)
+    data = pd.DataFrame(
+        {
+            "factor": rng.choice(list(FACTORS), 500),
+            "level": rng.integers(0, 5, 500),
+            "rater": rng.choice([f"r{i}" for i in range(30)], 500),
+            "source": rng.choice(["interview", "survey"], 500),
+        }
+    )
+    dense = score_findings(data)
+    monkeypatch.setattr(scoring, "_DENSE_CELLS", 0)  # count only the pairs in use
+    pd.testing.assert_frame_equal(score_findings(data), dense)
+
+
 # -- properties: the vectorised rule against a plain-Python reading of the rule ---------------
 
 FACTORS = ("sponsorship", "purpose", "composure")
@@ -207,7 +283,13 @@ def reference(rows: list[tuple[str, int, str, str]], factor: str) -> dict[str, o
         confidence = "high"
     else:
         confidence = {0: "none", 1: "low"}.get(len(mine), "medium")
+    if len(rater_levels) >= 2:
+        r_wg = min(1.0, max(0.0, 1 - statistics.variance(rater_levels) / 2))
+    else:
+        r_wg = math.nan
     return {
+        "r_wg": r_wg,
+        "low_agreement": r_wg < 0.7,  # False for NaN
         "computed": statistics.median(rater_levels) if rater_levels else math.nan,
         "n_findings": len(mine),
         "n_raters": len(by_rater),
@@ -223,8 +305,10 @@ def test_vectorised_scores_match_the_plain_rule(rows: list[tuple[str, int, str, 
     for factor in FACTORS:
         want = reference(rows, factor)
         got = scores.loc[factor]
-        for key in ("computed", "spread"):
-            assert got[key] == pytest.approx(want[key], nan_ok=True), (factor, key)
+        for key in ("computed", "spread", "r_wg"):
+            assert got[key] == pytest.approx(want[key], nan_ok=True, abs=1e-12), (factor, key)
+        if not abs(got["r_wg"] - 0.7) < 1e-9:  # exactly on the threshold: rounding decides
+            assert bool(got["low_agreement"]) is want["low_agreement"]
         assert got["n_findings"] == want["n_findings"]
         assert got["n_raters"] == want["n_raters"]
         assert got["confidence"] == want["confidence"]
@@ -284,3 +368,12 @@ def test_categorical_with_other_categories_and_mixed_case_sources() -> None:
     row = score_findings(data).loc["purpose"]
     assert row["n_findings"] == 2 and row["computed"] == 2.0 and row["n_raters"] == 2
     assert row["confidence"] == "medium"
+
+
+def test_summary_lists_assessed_factors_whose_raters_disagree() -> None:
+    rows = [("purpose", 0, "a", "interview"), ("purpose", 4, "b", "interview")]
+    rows += [("composure", 2, "a", "interview"), ("composure", 2, "b", "interview")]
+    rows += [("sponsorship", 0, "a", "interview"), ("sponsorship", 4, "b", "interview")]
+    scores = score_findings(frame(rows), not_applicable=["sponsorship"])
+    assert summarize(scores).raters_disagree == ("purpose",)
+    assert summarize(scores.drop(columns="low_agreement")).raters_disagree == ()

@@ -15,6 +15,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from toolkit.agreement import (
+    panel_agreement,
+    priority_sensitivity,
+    rank_note,
+    rater_levels,
+    rater_profile,
+)
 from toolkit.errors import (
     EngagementError,
     ExportError,
@@ -24,6 +31,7 @@ from toolkit.errors import (
     StoreError,
     TenfoldError,
 )
+from toolkit.explain import explain_factor
 from toolkit.findings import SOURCES, Engagement, Finding, Override
 from toolkit.framework import Factor, Framework, load_framework
 from toolkit.portfolio import (
@@ -35,6 +43,7 @@ from toolkit.portfolio import (
     portfolio_benchmark,
     portfolio_scores,
 )
+from toolkit.provenance import Provenance, findings_hash, provenance
 from toolkit.scoring import Summary, score_engagement, score_findings, summarize
 from toolkit.spreadsheets import export_findings, import_findings, read_findings
 from toolkit.store import load_engagement, save_engagement, update_engagement
@@ -66,6 +75,7 @@ __all__ = [
     "FrameworkError",
     "Override",
     "Portfolio",
+    "Provenance",
     "SchemaVersionError",
     "StoreError",
     "Summary",
@@ -74,16 +84,24 @@ __all__ = [
     "chart_widget",
     "client_trend",
     "compare_clients",
+    "explain_factor",
     "export_findings",
+    "findings_hash",
     "heatmap_chart",
     "import_findings",
     "load_engagement",
     "load_framework",
     "load_portfolio",
+    "panel_agreement",
     "portfolio_benchmark",
     "portfolio_scores",
+    "priority_sensitivity",
+    "provenance",
     "radar_chart",
+    "rank_note",
     "ranked_chart",
+    "rater_levels",
+    "rater_profile",
     "read_findings",
     "report_bytes",
     "report_filename",

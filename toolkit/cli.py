@@ -188,10 +188,31 @@ def _scores_for(path: Path, fw: Framework) -> pd.DataFrame:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--explain",
+    metavar="FACTOR",
+    default=None,
+    help="Show how one factor's score was reached (its id or label).",
+)
 @click.pass_context
-def score(ctx: click.Context, file: Path, fmt: str) -> None:
+def score(ctx: click.Context, file: Path, fmt: str, explain: str | None) -> None:
     """Score an engagement file or a findings CSV/XLSX."""
     fw = _framework(ctx)
+    if explain is not None:
+        from toolkit.explain import explain_factor, resolve_factor
+
+        try:
+            resolve_factor(explain, fw)
+        except TenfoldError as exc:
+            raise TenfoldError(f"--explain: {exc} (`tenfold factors` lists them all)") from None
+        if file.suffix.lower() in (".csv", ".xlsx"):
+            found = read_findings(file, framework=fw, default_rater="(unnamed)")
+            engagement = Engagement.new(client=file.name, lead="(unnamed)", framework=fw)
+            engagement = engagement.with_findings(found)
+        else:
+            engagement = load_engagement(file, framework=fw)
+        click.echo(explain_factor(engagement, explain, framework=fw))
+        return
     scores = _scores_for(file, fw)
     if fmt == "csv":
         click.echo(scores.to_csv(float_format="%.3g"), nl=False)
@@ -199,7 +220,9 @@ def score(ctx: click.Context, file: Path, fmt: str) -> None:
         records = json.loads(scores.reset_index().to_json(orient="records", double_precision=6))
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     else:
-        show = scores[["label", "score", "basis", "n_findings", "n_raters", "spread", "confidence"]]
+        show = scores[
+            ["label", "score", "basis", "n_findings", "n_raters", "spread", "r_wg", "confidence"]
+        ]
         with pd.option_context("display.width", 120, "display.max_columns", 20):
             click.echo(show.to_string(float_format=lambda v: f"{v:.2f}", na_rep="-"))
         s = summarize(scores, fw)
@@ -207,8 +230,10 @@ def score(ctx: click.Context, file: Path, fmt: str) -> None:
         click.echo(
             f"\nassessed {s.assessed}/{s.n_factors}, weighted mean {mean}, "
             f"needing consensus {s.needs_consensus}, "
+            f"raters disagree (r_wg < 0.70): {', '.join(s.raters_disagree) or '-'}, "
             f"priorities: {', '.join(s.priorities[:5]) or '-'}"
         )
+        click.echo("explain a score: tenfold score FILE --explain FACTOR")
 
 
 @cli.command()

@@ -8,6 +8,7 @@ carries five anchors, one for each level of the scale.
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from collections.abc import Iterator
 from functools import lru_cache
@@ -22,6 +23,7 @@ from toolkit.errors import FrameworkError
 
 __all__ = [
     "LEVELS",
+    "LEVEL_TOLERANCE",
     "MAX_FACTORS",
     "MIN_FACTORS",
     "Factor",
@@ -36,6 +38,10 @@ LEVELS: tuple[int, ...] = (0, 1, 2, 3, 4)
 MIN_FACTORS = 3
 MAX_FACTORS = 20
 MAX_LABEL = 22
+#: How close below a level a score may fall and still have reached it. Scores are means and
+#: medians of whole levels, so a score that is really 3 may be stored as 2.9999999999999996;
+#: a real shortfall this small would take a million findings from one rater.
+LEVEL_TOLERANCE = 1e-6
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
@@ -144,9 +150,35 @@ class Framework(_Frozen):
                 return g
         raise KeyError(f"unknown group {group_id!r}")
 
-    def level_name(self, level: int) -> str:
-        """The name of a scale level, e.g. ``2 -> "Partial"``."""
-        return self.levels[int(level)].name
+    def level_name(self, level: int | None) -> str:
+        """The name of a scale level, e.g. ``2 -> "Partial"``; ``""`` for ``None`` (no level).
+
+        For a score, name the level it has reached: ``level_name(level_reached(score))``.
+        """
+        return "" if level is None else self.levels[int(level)].name
+
+    def level_reached(self, score: float | None) -> int | None:
+        """The level a score has reached: the whole level at or below it, ``floor(score)``.
+
+        Every surface (charts, reports, dashboards) names a score's level with this one rule:
+        1.5 has reached 1 (Ad hoc), not 2; 2.0 has reached 2 (Partial). A score within
+        :data:`LEVEL_TOLERANCE` below a level has reached it, so a mean of thirds that is
+        really 3 but is stored as 2.9999999999999996 reads as 3 (Established).
+
+        Parameters
+        ----------
+        score
+            A factor score from 0 to 4, or ``None``/NaN for a factor without a score.
+
+        Returns
+        -------
+        int or None
+            The level, 0 to 4; ``None`` when there is no score. A value beyond the scale (a
+            comparison series drawn off the scale, say) has reached the nearer end of it.
+        """
+        if score is None or pd.isna(score):
+            return None
+        return max(LEVELS[0], min(LEVELS[-1], math.floor(float(score) + LEVEL_TOLERANCE)))
 
     def resolve_factor(self, name: str) -> str | None:
         """The factor id for an id or a label (case-insensitive); ``None`` if neither matches."""

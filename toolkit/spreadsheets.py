@@ -349,7 +349,7 @@ def xlsx_bytes(
 
     Each sheet has a bold, frozen header and fitted column widths; text is kept literal
     (formula-like text neutralised, Excel's ``_xHHHH_`` escapes kept as typed). ``properties``
-    sets the workbook's document properties (``title``, ``creator``, ``subject``), each cut to
+    sets the workbook's document properties (``title``, ``creator``, ``subject``...), each cut to
     Excel's 255 characters.
 
     Raises

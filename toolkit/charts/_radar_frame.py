@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from toolkit.charts._agreement import RING_NOTE, disagreeing
 from toolkit.charts._layout import LabelBox, extent, line_height, place_labels
 from toolkit.charts._style import (
     FONT_SIZE,
@@ -94,6 +95,9 @@ class RadarFrame:
     title: str | None
     highlight: int | None = None  # the spoke of the factor being discussed
     legend: LegendPlace = "right"
+    disagree: tuple[int, ...] = ()  # spokes whose raters disagree (low_agreement)
+    r_wg: tuple[float | None, ...] = ()
+    framework: Framework | None = None
 
     @property
     def n(self) -> int:
@@ -126,8 +130,9 @@ class RadarFrame:
         )
 
     def level_name(self, value: float) -> str:
-        """The name of the level a score has reached: the level at or below it."""
-        return self.level_names[min(4, max(0, math.floor(value + 1e-9)))]
+        """The name of the level a score has reached (:meth:`Framework.level_reached`)."""
+        fw = framework_or_default(self.framework)
+        return fw.level_name(fw.level_reached(value))
 
 
 def _column(scores: pd.DataFrame, name: str, default: Any) -> list[Any]:
@@ -215,6 +220,9 @@ def radar_frame(
         notes.append(NOTE_RANGES)
     if unscored:
         notes.append(NOTE_UNSCORED)
+    disagree = disagreeing(scores)
+    if disagree:
+        notes.append(RING_NOTE)
     bottom = 10 + line_height(small) * len(notes) if notes else 0
     note_w = max((text_width(t, small) for t in notes), default=0.0)
     half_w = max(half_w, note_w / 2 + 8)
@@ -246,6 +254,9 @@ def radar_frame(
         title=title,
         highlight=ids.index(highlight) if highlight in ids else None,
         legend=legend,
+        disagree=tuple(ids.index(f) for f in disagree),
+        r_wg=tuple(number(v) for v in _column(scores, "r_wg", None)),
+        framework=fw,
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import altair as alt
 
+from toolkit.charts._agreement import RING_MARK, ring_tooltip
 from toolkit.charts._layout import line_height, point_at, scored_runs
 from toolkit.charts._radar_frame import OUTER, RadarFrame
 from toolkit.charts._style import (
@@ -42,6 +43,7 @@ LAYERS: tuple[str, ...] = (
     "outlines",
     "overlay-points",
     "points",
+    "disagreement",
     "preview-points",
     "unscored",
     "note",
@@ -189,6 +191,31 @@ def _series_rows(f: RadarFrame) -> dict[str, Rows]:
     return {"outlines": outlines, "gap-bridges": bridges, **points}
 
 
+def _disagreement(f: RadarFrame) -> Rows:
+    """A dashed ring round the current point of each factor whose raters disagree."""
+    current = f.series[0].values
+    rows: Rows = []
+    for i in f.disagree:
+        value = current[i]
+        if value is None:
+            continue
+        x, y = point_at(value, f.thetas[i])
+        found = f.ranges[i]
+        raters = found[2] if found is not None else None
+        rows.append(
+            {
+                "x": x,
+                "y": y,
+                "factor": f.ids[i],
+                "label": f.labels[i],
+                "r_wg": f.r_wg[i] if i < len(f.r_wg) else None,
+                "raters": raters,
+                "note": "raters disagree: discuss before relying on this score",
+            }
+        )
+    return rows
+
+
 def _unscored(f: RadarFrame) -> Rows:
     rows: Rows = []
     for i in f.unscored:
@@ -258,6 +285,7 @@ def radar_datasets(f: RadarFrame) -> dict[str, Rows]:
         "ring-labels": rings,
         "whiskers": _whiskers(f),
         **_series_rows(f),
+        "disagreement": _disagreement(f),
         "unscored": _unscored(f),
         "note": _note(f),
         "spoke-labels": _spoke_labels(f),
@@ -418,6 +446,9 @@ def radar_layers(f: RadarFrame, data: Callable[[str], Any] = named) -> list[alt.
                     ],
                 }
             )
+        ),
+        "disagreement": lambda c: c.mark_point(**RING_MARK, size=190).encode(
+            **enc({"tooltip": ring_tooltip()})
         ),
         # On top of the series: a large open diamond where the score would move.
         "preview-points": lambda c: c.mark_point(

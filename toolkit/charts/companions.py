@@ -14,6 +14,14 @@ import altair as alt
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
+from toolkit.charts._agreement import (
+    RING_MARK,
+    RING_NOTE,
+    disagreeing,
+    ring_fields,
+    ring_tooltip,
+    stamp,
+)
 from toolkit.charts._style import (
     GRID,
     INK,
@@ -22,6 +30,7 @@ from toolkit.charts._style import (
     framework_or_default,
     group_scale,
     inline,
+    layer,
     number,
 )
 from toolkit.findings import SOURCES
@@ -53,7 +62,8 @@ def ranked_chart(
     """Factors ranked from weakest to strongest on one straight 0-4 scale.
 
     Each assessed factor is a dot at its score, coloured by factor group, on a bar spanning the
-    lowest to the highest rater level, with a green tick at its target. Factors that are not
+    lowest to the highest rater level, with a green tick at its target; a dashed ring marks a
+    factor whose raters disagree (``low_agreement``, r_wg below 0.70). Factors that are not
     assessed or not applicable have no dot: they are listed separately underneath, so they are
     neither ranked as weakest nor forgotten.
 
@@ -156,11 +166,26 @@ def _ranked(
     dots = base.mark_point(filled=True, size=110, opacity=1, stroke="white", strokeWidth=1).encode(
         x=alt.X("score:Q", scale=x_scale), y=y, color=colour, tooltip=tooltip
     )
-    main = alt.LayerChart(layer=[*ranges, targets, dots])
+    flagged = disagreeing(scores)
+    rings: list[alt.Chart] = []
+    if flagged:
+        ring_rows = [
+            {**ring_fields(scores, r["factor"]), "score": r["score"]}
+            for r in rows
+            if r["factor"] in flagged
+        ]
+        rings.append(
+            layer("disagreement", ring_rows)
+            .mark_point(**RING_MARK, size=330)
+            .encode(x=alt.X("score:Q", scale=x_scale), y=y, tooltip=ring_tooltip())
+        )
+    main = alt.LayerChart(layer=[*ranges, targets, *rings, dots])
     main.view = alt.ViewBackground(stroke=None)
     main.width = width
     main.height = height
     subtitle = "Dot: score. Bar: lowest to highest rater level. Green tick: target."
+    if flagged:
+        subtitle += f" {RING_NOTE}."
     main.title = alt.Title(
         title or "Factors from weakest to strongest",
         subtitle=subtitle,
@@ -171,7 +196,7 @@ def _ranked(
     )
     unscored = [fid for fid in scores.index if pd.isna(score[fid])]
     if not unscored:
-        return main
+        return stamp(main, scores)
     listed = [
         {
             "line": i,
@@ -196,7 +221,7 @@ def _ranked(
         "No score (not ranked)", anchor="start", fontSize=12, color=INK, fontWeight="normal"
     )
     out = alt.VConcatChart(vconcat=[main, listing], spacing=16)
-    return out
+    return stamp(out, scores)
 
 
 def heatmap_chart(

@@ -17,7 +17,10 @@ from typing import Any, Literal
 import altair as alt
 
 from toolkit._files import resolve, write_atomic
+from toolkit.charts._agreement import PROVENANCE_ATTRIBUTE
+from toolkit.charts._style import MUTED
 from toolkit.errors import ExportError
+from toolkit.provenance import Provenance
 
 __all__ = ["FORMATS", "chart_widget", "save_chart"]
 
@@ -63,6 +66,49 @@ def _spec(chart: Any) -> dict[str, Any]:
     return spec
 
 
+#: Properties that only a top-level Vega-Lite spec may have; they stay outside the footer's wrap.
+_TOP_LEVEL = ("$schema", "config", "datasets", "background", "padding", "autosize", "usermeta")
+
+
+def _provenance_text(chart: Any, provenance: Provenance | str | None) -> str | None:
+    """The footer line: ``provenance`` if given, else the one the chart carries, else none."""
+    if isinstance(provenance, Provenance):
+        return provenance.text
+    if provenance is not None:
+        return str(provenance)
+    mark = getattr(chart, PROVENANCE_ATTRIBUTE, None) if not isinstance(chart, dict) else None
+    if not isinstance(mark, dict):
+        return None
+    try:
+        return Provenance(
+            tenfold_version=str(mark["tenfold_version"]),
+            rule_version=str(mark["rule_version"]),
+            data_hash=str(mark["data_hash"]),
+        ).text
+    except KeyError:
+        return None
+
+
+def with_footer(spec: dict[str, Any], text: str) -> dict[str, Any]:
+    """``spec`` with ``text`` in small grey type under its bottom-right corner.
+
+    The chart is wrapped, unchanged, in a one-chart column whose title sits at the bottom, so
+    any chart (a layer, a concatenation) gets the footer without its own title moving.
+    """
+    outer = {k: spec[k] for k in _TOP_LEVEL if k in spec}
+    inner = {k: v for k, v in spec.items() if k not in _TOP_LEVEL}
+    footer = {
+        "text": text,
+        "orient": "bottom",
+        "anchor": "end",
+        "fontSize": 9,
+        "fontWeight": "normal",
+        "color": MUTED,
+        "offset": 10,
+    }
+    return {**outer, "vconcat": [inner], "title": footer}
+
+
 def render_chart(chart: Any, format: ChartFormat, *, scale: float = 2.0) -> bytes:
     """The chart rendered offline by vl-convert, as the bytes of a PNG, SVG, PDF or HTML file.
 
@@ -94,6 +140,7 @@ def save_chart(
     *,
     format: ChartFormat | None = None,
     scale: float = 2.0,
+    provenance: Provenance | str | None = None,
 ) -> Path:
     """Write a chart to a PNG, SVG, PDF or self-contained HTML file, with no network access.
 
@@ -110,6 +157,13 @@ def save_chart(
     scale
         Pixel density of PNG output; 2 gives crisp images on slides (SVG, PDF and HTML
         are vector and ignore it).
+    provenance
+        The line printed in small grey type under the chart, such as ``"Tenfold 0.1.0 ·
+        scoring rule 1 · data 3f9a1c0b7e21"`` (a :class:`~toolkit.Provenance` or text). By
+        default, the provenance the chart carries: the radar and the ranked chart drawn from
+        :func:`~toolkit.score_engagement`'s table carry their engagement's (a copy made with
+        ``.properties()`` or a composition does not: pass it here). A chart without one (a
+        heatmap, a plain spec) is written as it is.
 
     Returns
     -------
@@ -130,7 +184,11 @@ def save_chart(
     if not resolve(out).parent.is_dir():  # checked first: rendering takes a second
         raise ExportError(f"{out}: the folder {str(out.parent)!r} does not exist")
     try:
-        data = render_chart(chart, fmt, scale=scale)  # type: ignore[arg-type]
+        spec = _spec(chart)
+        footer = _provenance_text(chart, provenance)
+        if footer:
+            spec = with_footer(spec, footer)
+        data = render_chart(spec, fmt, scale=scale)  # type: ignore[arg-type]
     except ExportError:
         raise
     except Exception as exc:  # vl-convert raises plain ValueErrors with Vega's message

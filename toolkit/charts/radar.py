@@ -21,6 +21,7 @@ import altair as alt
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
+from toolkit.charts._agreement import stamp
 from toolkit.charts._radar_frame import (
     LegendPlace,
     RadarFrame,
@@ -207,7 +208,7 @@ def radar_chart(
         highlight=highlight,
         legend=legend,
     )
-    return _shape(frame, radar_datasets(frame), pickable=pickable)
+    return stamp(_shape(frame, radar_datasets(frame), pickable=pickable), scores)
 
 
 class LiveRadar:

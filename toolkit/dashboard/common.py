@@ -93,7 +93,7 @@ def format_score(value: float, basis: str, framework: Framework) -> str:
     """A score for people: ``"1.7 (Ad hoc)"``; "not assessed" / "not applicable" when NaN."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return basis if basis in ("not assessed", "not applicable") else "not assessed"
-    return f"{value:.1f} ({framework.level_name(math.floor(value + 1e-9))})"
+    return f"{value:.1f} ({framework.level_name(framework.level_reached(value))})"
 
 
 def findings_table_html(frame: pd.DataFrame, *, empty: str = "No findings yet.") -> str:

@@ -17,9 +17,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from toolkit.agreement import panel_agreement, priority_sensitivity, rank_note
 from toolkit.findings import Engagement
 from toolkit.framework import Framework, load_framework
-from toolkit.scoring import Summary, score_engagement, summarize
+from toolkit.provenance import Provenance, provenance
+from toolkit.scoring import LOW_AGREEMENT, Summary, score_engagement, summarize
 
 __all__ = [
     "NOT_APPLICABLE",
@@ -50,8 +52,17 @@ SCORING_RULE: tuple[str, ...] = (
     "\u201cconsensus\u201d) and the reason is recorded.",
     "A factor without findings is \u201cnot assessed\u201d and has no score: it is never "
     "counted as zero. A factor scoped out of the engagement is \u201cnot applicable\u201d.",
-    "Raters disagree when their levels for a factor are two or more apart; such a factor "
-    "needs a consensus discussion before its score is relied on.",
+    "A score has reached the whole level at or below it: 1.5 has reached level 1 (Ad hoc), "
+    "2.0 level 2 (Partial).",
+    "A factor whose raters' levels are two or more apart needs a consensus discussion before "
+    "its score is relied on.",
+    "Rater agreement per factor is r_wg = 1 \u2212 s\u00b2/2, where s\u00b2 is the variance of "
+    "the raters' levels and 2 the variance of levels picked at random (James, Demaree & Wolf "
+    "1984). Below 0.70, a common convention rather than a law, the report says the raters "
+    "disagree. Agreement across the whole panel is Krippendorff's alpha (interval metric).",
+    "A priority is marked when its rank depends on one rater or on how findings are combined: "
+    "leaving one rater's findings out, or taking the plain mean of all findings, moves it by "
+    "more than one place or in or out of the priorities.",
     "Confidence is high with at least three findings from at least two kinds of source, "
     "medium with two findings, low with one.",
     "The mean score weights assessed factors by the framework's weights. Priorities are the "
@@ -113,6 +124,9 @@ class ScoreRow:
     needs_consensus: bool
     confidence: str
     priority: int | None
+    r_wg: float | None = None
+    low_agreement: bool = False
+    priority_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,6 +145,12 @@ class SummaryView:
     n_raters: int
     confidence: tuple[tuple[str, int], ...]
     rows: tuple[ScoreRow, ...]
+    #: Assessed factors whose raters disagree (r_wg below 0.70), as ``"Label (r_wg 0.33)"``.
+    raters_disagree: tuple[str, ...] = ()
+    #: Priorities whose rank depends on one rater or on how findings are combined.
+    unsettled_priorities: tuple[str, ...] = ()
+    #: Krippendorff's alpha for the panel, ``"0.42"``; ``""`` where it is undefined.
+    panel_alpha_text: str = ""
 
     @property
     def coverage_text(self) -> str:
@@ -201,6 +221,20 @@ class FactorSection:
     override: OverrideNote | None
     findings: tuple[EvidenceItem, ...]
     remedies: tuple[str, ...]
+    r_wg: float | None = None
+    low_agreement: bool = False
+    #: Why this priority's rank is not settled (see :func:`toolkit.priority_sensitivity`);
+    #: ``""`` when it holds.
+    priority_note: str = ""
+
+    @property
+    def agreement_line(self) -> str:
+        """``"r_wg 0.33: the raters disagree (below 0.70)"``; ``""`` with fewer than 2 raters."""
+        if self.r_wg is None:
+            return ""
+        if self.low_agreement:
+            return f"r_wg {self.r_wg:.2f}: the raters disagree (below {LOW_AGREEMENT:.2f})"
+        return f"r_wg {self.r_wg:.2f}"
 
     @property
     def heading(self) -> str:
@@ -252,16 +286,12 @@ class ReportContent:
     framework: Framework
     scores: pd.DataFrame
     summary_raw: Summary
+    provenance: Provenance
 
     @property
     def priority_sections(self) -> tuple[FactorSection, ...]:
         """The sections of priority factors, most urgent first."""
         return tuple(s for s in self.sections if s.priority is not None)
-
-
-def _level(score: float | None) -> int | None:
-    """The level a score has reached: 2.5 has reached 2 (Partial), not 3."""
-    return None if score is None else math.floor(score + 1e-9)
 
 
 def _status(basis: str, priority: int | None, target: int | None) -> Status:
@@ -302,6 +332,12 @@ def build_content(
     table = scores if scores is not None else score_engagement(engagement, fw)
     summary = summarize(table, fw)
     rank = {fid: i for i, fid in enumerate(summary.priorities, start=1)}
+    sensitivity = priority_sensitivity(engagement, framework=fw)
+    unsettled = {
+        str(fid): rank_note(ranks)
+        for fid, ranks in sensitivity.iterrows()
+        if fid in rank and not ranks["stable"]
+    }
     group_label = {g.id: g.label for g in fw.groups}
     label = {f.id: f.label for f in fw.factors}
 
@@ -309,7 +345,7 @@ def build_content(
     for fid, r in table.iterrows():
         fid = str(fid)
         score = _num(r["score"])
-        level = _level(score)
+        level = fw.level_reached(score)
         target = _num(r["target"])
         basis = str(r["basis"])
         rows.append(
@@ -319,7 +355,7 @@ def build_content(
                 group=group_label.get(str(r["group"]), str(r["group"])),
                 score=score,
                 score_text=format_score(score) if score is not None else basis,
-                level_name=fw.level_name(level) if level is not None else "",
+                level_name=fw.level_name(level),
                 basis=basis,
                 target=None if target is None else int(target),
                 gap=_num(r["gap"]),
@@ -329,6 +365,9 @@ def build_content(
                 needs_consensus=bool(r["needs_consensus"]),
                 confidence=str(r["confidence"]),
                 priority=rank.get(fid),
+                r_wg=_num(r.get("r_wg")),
+                low_agreement=bool(r.get("low_agreement", False)),
+                priority_note=unsettled.get(fid, ""),
             )
         )
 
@@ -341,6 +380,7 @@ def build_content(
         for name in ("high", "medium", "low")
     )
     raters = {f.rater for f in engagement.findings}
+    alpha = panel_agreement(engagement, framework=fw)
     summary_view = SummaryView(
         n_factors=summary.n_factors,
         assessed=summary.assessed,
@@ -354,6 +394,13 @@ def build_content(
         n_raters=len(raters),
         confidence=conf_counts,
         rows=tuple(rows),
+        raters_disagree=tuple(
+            f"{r.label} (r_wg {r.r_wg:.2f})"
+            for r in assessed_rows
+            if r.low_agreement and r.r_wg is not None
+        ),
+        unsettled_priorities=tuple(label[f] for f in summary.priorities if f in unsettled),
+        panel_alpha_text="" if math.isnan(alpha) else f"{alpha:.2f}",
     )
 
     by_factor: dict[str, list[EvidenceItem]] = {}
@@ -379,7 +426,7 @@ def build_content(
     sections = []
     for number, row in enumerate(sorted(rows, key=order_key), start=1):
         factor = fw.factor(row.factor)
-        level = _level(row.score)
+        level = fw.level_reached(row.score)
         override = engagement.overrides.get(row.factor)
         note = None
         if override is not None and row.basis == "consensus":
@@ -418,6 +465,9 @@ def build_content(
                 override=note,
                 findings=tuple(by_factor.get(row.factor, ())),
                 remedies=factor.remedies,
+                r_wg=row.r_wg,
+                low_agreement=row.low_agreement,
+                priority_note=row.priority_note,
             )
         )
 
@@ -444,4 +494,5 @@ def build_content(
         framework=fw,
         scores=table,
         summary_raw=summary,
+        provenance=provenance(engagement),
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from importlib.metadata import PackageNotFoundError, version
 
 import jinja2
 from markupsafe import Markup
@@ -31,13 +30,6 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     return env
-
-
-def _toolkit_version() -> str:
-    try:
-        return version("tenfold")
-    except PackageNotFoundError:  # pragma: no cover - running from a plain checkout
-        return "dev"
 
 
 def stylesheet() -> str:
@@ -72,5 +64,6 @@ def render_html(content: ReportContent, figures: Figures | None = None) -> str:
         radar_src=figs.svg_data_uri("radar"),
         ranked_src=figs.svg_data_uri("ranked"),
         fmt=format_score,
-        toolkit_version=_toolkit_version(),
+        toolkit_version=content.provenance.tenfold_version,
+        provenance=content.provenance,
     )

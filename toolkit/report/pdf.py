@@ -38,6 +38,7 @@ def render_pdf(content: ReportContent, figures: Figures | None = None) -> bytes:
     document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
     document.metadata.title = f"{c.title} \u2014 {c.client}"
     document.metadata.authors = [c.lead]
-    document.metadata.generator = "Tenfold"
+    document.metadata.generator = f"Tenfold {content.provenance.tenfold_version}"
+    document.metadata.description = content.provenance.text
     pdf: bytes = document.write_pdf()
     return pdf

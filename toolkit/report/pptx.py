@@ -126,6 +126,7 @@ def _title_slide(prs: Any, content: ReportContent) -> None:
         size=14,
         color=_MUTED,
     )
+    _para(frame, content.provenance.text, size=11, color=_MUTED)
 
 
 def _summary_slide(prs: Any, content: ReportContent) -> None:
@@ -141,6 +142,8 @@ def _summary_slide(prs: Any, content: ReportContent) -> None:
     _para(frame, _clip(", ".join(s.weakest) or "none assessed yet"), size=16)
     _para(frame, "Needing consensus", size=14, bold=True, color=_MUTED, space_before=10)
     _para(frame, _clip(", ".join(s.needs_consensus) or "none"), size=16)
+    _para(frame, "Raters disagree (r_wg < 0.70)", size=14, bold=True, color=_MUTED, space_before=10)
+    _para(frame, _clip(", ".join(s.raters_disagree) or "none"), size=16)
     _para(frame, "Confidence (assessed factors)", size=14, bold=True, color=_MUTED, space_before=10)
     _para(frame, s.confidence_text, size=16)
     if s.not_assessed or s.not_applicable:
@@ -193,7 +196,15 @@ def _factor_slide(prs: Any, s: FactorSection) -> None:
     frame = _textbox(slide, _MARGIN, Inches(1.3), left_w, Inches(5.8))
     _para(frame, f"Score {s.score_line}", size=18, bold=True, first=True)
     _para(frame, f"Target {s.target_line}", size=16)
-    _para(frame, f"Confidence {s.confidence}; {s.n_raters} raters", size=14, color=_MUTED)
+    agreement = f"; {s.agreement_line}" if s.agreement_line else ""
+    _para(
+        frame,
+        _clip(f"Confidence {s.confidence}; {s.n_raters} raters{agreement}", 120),
+        size=14,
+        color=_MUTED,
+    )
+    if s.priority_note:
+        _para(frame, _clip(s.priority_note, 140), size=14)
     if s.needs_consensus:
         spread = format_score(s.spread)
         _para(frame, f"Raters disagree by {spread} levels: agree a consensus.", size=14)
@@ -233,6 +244,7 @@ def render_pptx(content: ReportContent, figures: Figures | None = None) -> bytes
     c = content.cover
     prs.core_properties.title = _clip(f"{c.title} \u2014 {c.client}", 250)
     prs.core_properties.author = _clip(c.lead, 250)
+    prs.core_properties.comments = content.provenance.text
     _title_slide(prs, content)
     _summary_slide(prs, content)
     _chart_slide(

@@ -1,9 +1,10 @@
-"""The report as an Excel workbook: sheets Scores, Findings and Framework.
+"""The report as an Excel workbook: sheets Scores, Findings, Framework and About.
 
 Each sheet has a bold, frozen header row and fitted column widths; every text cell is written as
 literal text, and text that Excel would run as a formula (``=``, ``+``, ``-``, ``@``...) is
 neutralised with a leading apostrophe (:func:`toolkit.spreadsheets.neutralize`). A factor with no
-score has an empty score cell and says why in ``level`` and ``basis``: it is never 0.
+score has an empty score cell and says why in ``level`` and ``basis``: it is never 0. About
+names the client, the Tenfold version, the scoring rule's version and the data's hash.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from toolkit.spreadsheets import continue_long_text, xlsx_bytes
 __all__ = ["SHEETS", "render_xlsx", "report_sheets"]
 
 #: The workbook's sheets, in order.
-SHEETS: tuple[str, ...] = ("Scores", "Findings", "Framework")
+SHEETS: tuple[str, ...] = ("Scores", "Findings", "Framework", "About")
 
 
 def _blank(value: float | None) -> float | None:
@@ -26,7 +27,7 @@ def _blank(value: float | None) -> float | None:
 
 
 def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
-    """The three tables of the workbook, by sheet name."""
+    """The tables of the workbook, by sheet name (see :data:`SHEETS`)."""
     scores = pd.DataFrame(
         [
             {
@@ -43,6 +44,9 @@ def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
                 "raters": r.n_raters,
                 "spread": _blank(r.spread),
                 "needs_consensus": "yes" if r.needs_consensus else "no",
+                "r_wg": _blank(r.r_wg),
+                "raters_disagree": "yes" if r.low_agreement else "no",
+                "rank_note": r.priority_note,
                 "confidence": r.confidence,
             }
             for r in content.summary.rows
@@ -80,7 +84,21 @@ def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
         ],
     )
     framework = fw.to_frame().reset_index()
-    return {"Scores": scores, "Findings": findings, "Framework": framework}
+    c, p = content.cover, content.provenance
+    about = pd.DataFrame(
+        [
+            ("client", c.client),
+            ("title", c.title),
+            ("date", c.date),
+            ("framework", f"{c.framework_id} {c.framework_version}"),
+            ("tenfold_version", p.tenfold_version),
+            ("scoring_rule", p.rule_version),
+            ("data_hash", p.data_hash),
+            ("panel_alpha", content.summary.panel_alpha_text or "not defined"),
+        ],
+        columns=["item", "value"],
+    )
+    return {"Scores": scores, "Findings": findings, "Framework": framework, "About": about}
 
 
 def render_xlsx(content: ReportContent) -> bytes:
@@ -94,5 +112,6 @@ def render_xlsx(content: ReportContent) -> bytes:
             "title": f"{c.title} \u2014 {c.client}",
             "creator": c.lead,
             "subject": f"{c.framework_name} {c.framework_version}",
+            "description": content.provenance.text,
         },
     )

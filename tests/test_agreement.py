@@ -1,0 +1,200 @@
+"""The panel of raters: their levels, Krippendorff's alpha, calibration and robust priorities."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import statistics
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import toolkit as tf
+from toolkit import Engagement
+
+SAMPLE = Path(__file__).resolve().parents[1] / "engagements" / "harbourline-2026-11.json"
+
+
+def panel(levels: dict[str, dict[str, list[int]]], **changes: object) -> Engagement:
+    """An engagement from ``{rater: {factor: [levels]}}``, one finding per level."""
+    e = Engagement.new(client="Acme Care", lead="Ana Lima")
+    for rater, factors in levels.items():
+        for factor, values in factors.items():
+            for level in values:
+                e = e.add_finding(factor=factor, level=level, evidence="seen", rater=rater)
+    for factor in changes.get("not_applicable", ()):  # type: ignore[attr-defined]
+        e = e.set_not_applicable(factor)
+    for factor, target in changes.get("targets", {}).items():  # type: ignore[attr-defined]
+        e = e.set_target(factor, target)
+    return e
+
+
+# -- rater levels --------------------------------------------------------------------------------
+
+
+def test_rater_levels_are_each_raters_mean_with_gaps_left_empty() -> None:
+    e = panel({"Ben": {"purpose": [1, 4], "sponsorship": [2]}, "Ana": {"purpose": [3]}})
+    table = tf.rater_levels(e)
+    assert list(table.index) == ["Ana", "Ben"]
+    assert table.loc["Ben", "purpose"] == 2.5 and table.loc["Ana", "purpose"] == 3.0
+    assert math.isnan(table.loc["Ana", "sponsorship"])  # no finding: missing, not 0
+    assert list(table.columns) == list(tf.load_framework().factor_ids)
+
+
+def test_rater_levels_leave_out_not_applicable_factors() -> None:
+    e = panel({"Ana": {"purpose": [1], "composure": [2]}}, not_applicable=["composure"])
+    assert "composure" not in tf.rater_levels(e).columns
+
+
+# -- Krippendorff's alpha ------------------------------------------------------------------------
+
+
+def test_alpha_of_one_rater_is_nan() -> None:
+    assert math.isnan(tf.panel_agreement(panel({"Ana": {"purpose": [1], "sponsorship": [3]}})))
+
+
+def test_alpha_is_one_when_raters_agree_on_every_factor() -> None:
+    same = {"purpose": [1], "sponsorship": [3], "composure": [4]}
+    assert tf.panel_agreement(panel({"Ana": same, "Ben": same})) == pytest.approx(1.0)
+
+
+def test_alpha_is_nan_when_every_level_is_the_same() -> None:
+    # Nothing varies, so observed and expected disagreement are both 0.
+    same = {"purpose": [2], "sponsorship": [2]}
+    assert math.isnan(tf.panel_agreement(panel({"Ana": same, "Ben": same})))
+
+
+def test_alpha_of_maximal_disagreement_is_below_zero() -> None:
+    # Values 0, 4 | 4, 0: D_o = 16, D_e = 128 / 12 = 32 / 3, so alpha = 1 - 16 / (32 / 3) = -0.5.
+    e = panel(
+        {"Ana": {"purpose": [0], "sponsorship": [4]}, "Ben": {"purpose": [4], "sponsorship": [0]}}
+    )
+    assert tf.panel_agreement(e) == pytest.approx(-0.5)
+
+
+def test_alpha_ignores_not_applicable_factors_and_lone_ratings() -> None:
+    agree = {"purpose": [1], "sponsorship": [3]}
+    e = panel(
+        {"Ana": {**agree, "composure": [0], "connection": [4]}, "Ben": {**agree, "composure": [4]}},
+        not_applicable=["composure"],
+    )
+    assert tf.panel_agreement(e) == pytest.approx(1.0)
+
+
+def reference_alpha(table: list[list[float | None]]) -> float:
+    """Interval alpha by its definition: 1 - D_o / D_e over pairable values."""
+    units = [[v for v in column if v is not None] for column in zip(*table, strict=True)]
+    units = [u for u in units if len(u) >= 2]
+    values = [v for u in units for v in u]
+    n = len(values)
+    if len({*values}) < 2:
+        return math.nan
+    observed = sum(
+        sum((a - b) ** 2 for a, b in itertools.permutations(u, 2)) / (len(u) - 1) for u in units
+    )
+    expected = sum((a - b) ** 2 for a, b in itertools.permutations(values, 2)) / (n - 1)
+    return 1 - observed / expected
+
+
+FACTORS = ("sponsorship", "main_metric", "purpose", "composure")
+panels = st.dictionaries(
+    st.sampled_from(["Ana", "Ben", "Chi", "Dev"]),
+    st.dictionaries(st.sampled_from(FACTORS), st.lists(st.integers(0, 4), min_size=1, max_size=3)),
+    max_size=4,
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(levels=panels)
+def test_alpha_matches_its_definition(levels: dict[str, dict[str, list[int]]]) -> None:
+    raters = sorted(levels)
+    table = [
+        [statistics.fmean(levels[r][f]) if f in levels[r] else None for f in FACTORS]
+        for r in raters
+    ]
+    want = reference_alpha(table) if len(raters) >= 2 else math.nan
+    assert tf.panel_agreement(panel(levels)) == pytest.approx(want, nan_ok=True, abs=1e-9)
+
+
+# -- rater calibration ---------------------------------------------------------------------------
+
+
+def test_profile_counts_and_leaning_against_the_factor_median() -> None:
+    e = panel(
+        {
+            "Ana": {"purpose": [1], "sponsorship": [1, 1]},
+            "Ben": {"purpose": [2], "sponsorship": [3]},
+            "Chi": {"purpose": [4], "composure": [2]},
+        }
+    )
+    profile = tf.rater_profile(e)
+    assert list(profile.columns) == ["findings", "factors", "compared", "deviation"]
+    # purpose: median of (1, 2, 4) is 2; sponsorship: median of (1, 3) is 2.
+    assert profile.loc["Ana"].tolist() == [3, 2, 2, -1.0]  # severe
+    assert profile.loc["Ben"].tolist() == [2, 2, 2, 0.5]  # (0 + 1) / 2
+    assert profile.loc["Chi", "deviation"] == 2.0  # lenient; composure is Chi's alone
+    assert profile.loc["Chi", "compared"] == 1 and profile.loc["Chi", "factors"] == 2
+
+
+def test_a_rater_who_shares_no_factor_has_no_deviation() -> None:
+    profile = tf.rater_profile(panel({"Ana": {"purpose": [1]}, "Ben": {"composure": [3]}}))
+    assert profile["compared"].tolist() == [0, 0]
+    assert profile["deviation"].isna().all()
+
+
+# -- robust priorities ---------------------------------------------------------------------------
+
+
+def test_priority_ranks_under_the_rule_the_mean_and_each_rater_left_out() -> None:
+    # purpose: Ana 0 0 0, Ben 3  -> rule (median of 0 and 3) 1.5, plain mean 0.75
+    # sponsorship: Ana 1, Ben 1  -> 1.0 however read
+    e = panel(
+        {
+            "Ana": {"purpose": [0, 0, 0], "sponsorship": [1]},
+            "Ben": {"purpose": [3], "sponsorship": [1]},
+        }
+    )
+    table = tf.priority_sensitivity(e)
+    assert list(table.columns) == ["label", "rule", "mean", "without Ana", "without Ben", "stable"]
+    assert list(table.index) == ["sponsorship", "purpose"]  # rule order: lowest score first
+    assert table.loc["purpose", ["rule", "mean", "without Ana", "without Ben"]].tolist() == [
+        2,
+        1,
+        2,
+        1,
+    ]
+    assert table["stable"].tolist() == [True, True]
+
+
+def test_a_priority_that_one_rater_carries_is_not_stable() -> None:
+    # Without Ben, composure has no findings left and is no priority at all.
+    e = panel(
+        {"Ana": {"purpose": [1], "sponsorship": [2]}, "Ben": {"composure": [0], "purpose": [1]}},
+        targets={"purpose": 3, "sponsorship": 3, "composure": 3},
+    )
+    table = tf.priority_sensitivity(e)
+    assert table.loc["composure", "rule"] == 1
+    assert pd.isna(table.loc["composure", "without Ben"])
+    assert not table.loc["composure", "stable"]
+
+
+def test_a_factor_meeting_its_target_in_every_reading_is_stable_with_no_rank() -> None:
+    e = panel({"Ana": {"purpose": [3], "sponsorship": [1]}}, targets={"purpose": 3})
+    table = tf.priority_sensitivity(e)
+    assert pd.isna(table.loc["purpose", "rule"]) and table.loc["purpose", "stable"]
+    assert list(table.index) == ["sponsorship", "purpose"]  # priorities first
+
+
+def test_the_sample_priorities_and_their_stability() -> None:
+    table = tf.priority_sensitivity(tf.load_engagement(SAMPLE))
+    ranked = table[table["rule"].notna()]
+    assert list(ranked.index) == list(
+        tf.summarize(tf.score_engagement(tf.load_engagement(SAMPLE))).priorities
+    )
+    # accountability's consensus level holds it at 2 or 3 whoever is left out
+    assert table.loc["accountability", "stable"]
+    assert table.loc["sponsorship", "without Tomás Herrera"] == 3
+    assert not table.loc["sponsorship", "stable"]
