@@ -141,3 +141,21 @@ def test_update_snapshot_reads_the_file_again_only_when_someone_else_wrote_it(
     last = update_snapshot(sample_path, again, known=mine)
     assert reads == [1]
     assert [f.evidence for f in last.engagement.findings][-3:] == ["mine", "theirs", "mine again"]
+
+
+def test_the_file_text_of_a_log_is_sorted_json_written_in_one_pass(empty: Engagement) -> None:
+    e = empty
+    fid, add = ch.add_finding(factor="purpose", level=2, evidence="Line one\nline two", by="Ana")
+    for change in (
+        add,
+        ch.update_finding(fid, by="Tom", level=3),
+        ch.set_target("purpose", 3, by="Ana"),
+        ch.set_not_applicable("composure", True, by="Ana"),
+        ch.set_override("purpose", 2, reason="Workshop", agreed_by="Board", by="Ana"),
+        ch.remove_finding(fid, by="Ana"),
+    ):
+        e = change(e)
+    e = ch.undo(e.changes[-1].id, by="Ana")(e)
+    plain = {"schema_version": SCHEMA_VERSION, **e.model_dump(mode="json")}
+    expected = json.dumps(plain, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert engagement_to_json(e) == expected

@@ -173,10 +173,11 @@ class Finding(_Model):
 class Override(_Model):
     """A consensus level agreed by the team for one factor, replacing the computed one."""
 
+    # Fields in alphabetical order, as the file lists them (see Finding).
+    at: dt.datetime = Field(default_factory=utcnow)
+    by: str = Field(min_length=1)
     level: int = Field(ge=0, le=4)
     reason: str = Field(min_length=1)
-    by: str = Field(min_length=1)
-    at: dt.datetime = Field(default_factory=utcnow)
 
     @field_validator("level", mode="before")
     @classmethod
@@ -203,6 +204,15 @@ ChangeKind = Literal[
 CHANGE_KINDS: tuple[str, ...] = get_args(ChangeKind)
 
 
+def _sorted_json(value: Any) -> Any:
+    """A JSON value with every mapping's keys in sorted order, as the file writes them."""
+    if isinstance(value, dict):
+        return {k: _sorted_json(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        return [_sorted_json(v) for v in value]
+    return value
+
+
 class LoggedChange(_Model):
     """One entry of an engagement's change log: who changed what, when, from what to what.
 
@@ -212,16 +222,23 @@ class LoggedChange(_Model):
     logged too, naming the entry it takes back in ``undoes``.
     """
 
-    id: str = Field(default_factory=new_finding_id, min_length=1)
+    # Fields in alphabetical order, and the keys inside before and after sorted when an entry is
+    # made: the file lists them so, and pydantic writes the log in one compiled pass.
+    after: JsonValue = None
     at: dt.datetime = Field(default_factory=utcnow)
+    before: JsonValue = None
     by: str = Field(min_length=1)
-    kind: ChangeKind
     factor: str | None = None
+    id: str = Field(default_factory=new_finding_id, min_length=1)
+    kind: ChangeKind
     subject: str = Field(min_length=1)
     summary: str = Field(min_length=1)
-    before: JsonValue = None
-    after: JsonValue = None
     undoes: str | None = None
+
+    @field_validator("before", "after")
+    @classmethod
+    def _sorted(cls, value: JsonValue) -> JsonValue:
+        return value if not isinstance(value, dict | list) else _sorted_json(value)
 
     @field_validator("at")
     @classmethod

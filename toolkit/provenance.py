@@ -18,7 +18,9 @@ import json
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
-from toolkit.findings import Engagement
+import pydantic_core
+
+from toolkit.findings import Engagement, Finding
 from toolkit.scoring import SCORING_RULE_VERSION
 
 __all__ = ["HASH_LENGTH", "Provenance", "findings_hash", "provenance", "tenfold_version"]
@@ -48,21 +50,38 @@ def findings_hash(engagement: Engagement) -> str:
     Returns
     -------
     str
-        The first :data:`HASH_LENGTH` hex digits of the SHA-256 of a canonical JSON form: the
-        same data gives the same hash whatever the file's key order, formatting or finding order.
+        The first :data:`HASH_LENGTH` hex digits of a SHA-256 over the SHA-256 of each finding
+        (its compact JSON, keys sorted), in sorted order, and a canonical JSON form of the rest:
+        the same data gives the same hash whatever the file's key order, formatting or finding
+        order.
     """
-    findings = sorted(
-        json.dumps(f.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-        for f in engagement.findings
-    )
-    data = {
-        "findings": findings,
+    digests = sorted(_finding_digest(f) for f in engagement.findings)
+    rest = {
         "overrides": {k: o.model_dump(mode="json") for k, o in engagement.overrides.items()},
         "not_applicable": sorted(engagement.not_applicable),
         "targets": engagement.targets,
     }
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_LENGTH]
+    text = json.dumps(rest, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(b"".join(digests) + text.encode("utf-8")).hexdigest()[:HASH_LENGTH]
+
+
+#: Each finding's digest, by the finding object (kept with it, so an id is never reused): a
+#: finding is immutable and passes unchanged from one version of an engagement to the next, so
+#: a live dashboard rehashes only the findings a change made.
+_DIGESTS: dict[int, tuple[Finding, bytes]] = {}
+_DIGESTS_KEPT = 200_000
+
+
+def _finding_digest(finding: Finding) -> bytes:
+    kept = _DIGESTS.get(id(finding))
+    if kept is not None and kept[0] is finding:
+        return kept[1]
+    if len(_DIGESTS) >= _DIGESTS_KEPT:
+        _DIGESTS.clear()
+    # Compact JSON with the keys in sorted order (the model declares them so).
+    digest = hashlib.sha256(pydantic_core.to_json(finding)).digest()
+    _DIGESTS[id(finding)] = (finding, digest)
+    return digest
 
 
 @dataclass(frozen=True)
