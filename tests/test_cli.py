@@ -65,6 +65,29 @@ def test_new_add_score_validate_export_import(run: Run, tmp_path: Path) -> None:
     assert out.splitlines()[0].startswith("factor,label,group,score,basis")
 
 
+def test_add_and_import_are_written_into_the_change_log(run: Run, tmp_path: Path) -> None:
+    eng = tmp_path / "acme.json"
+    run("new", str(eng), "--client", "Acme", "--lead", "Ana", "--date", "2026-11-01")
+    run("add", str(eng), "--factor", "purpose", "--level", "1", "--evidence", "No map")
+    run(
+        "add", str(eng), "--factor", "purpose", "--level", "3", "--evidence", "Map", "--rater", "Bo"
+    )
+    csv_out = tmp_path / "f.csv"
+    run("export", str(eng), "-o", str(csv_out))
+    run("import", str(eng), str(csv_out))
+    log = load_engagement(eng).changes
+    assert [(c.kind, c.by) for c in log] == [
+        ("finding added", "Ana"),  # no rater: the lead
+        ("finding added", "Bo"),
+        ("findings imported", "Ana"),
+    ]
+    assert log[-1].summary == "2 findings imported from f.csv"
+    assert log[-1].after == {
+        "ids": [f.id for f in load_engagement(eng).findings[2:]],
+        "per_factor": {"purpose": 2},
+    }
+
+
 def test_bad_level_exits_2_and_leaves_file_untouched(run: Run, sample_path: Path) -> None:
     before = sample_path.read_bytes()
     code, _, err = run(

@@ -12,7 +12,7 @@ refuses with a message naming who did.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from toolkit.errors import EngagementError
@@ -22,6 +22,7 @@ from toolkit.framework import Framework
 __all__ = [
     "Change",
     "add_finding",
+    "add_findings",
     "factor_history",
     "last_undoable",
     "remove_finding",
@@ -97,6 +98,33 @@ def add_finding(
         )
 
     return fid, change
+
+
+def add_findings(findings: Sequence[Finding], *, source: str, by: str | None = None) -> Change:
+    """Add many findings at once (an import), logged as one entry naming ``source``.
+
+    The entry lists the findings' ids and counts them per factor; it cannot be undone from the
+    dashboard (delete the findings, or restore the ``.bak``).
+    """
+    items = tuple(findings)
+
+    def change(e: Engagement) -> Engagement:
+        per_factor: dict[str, int] = {}
+        for f in items:
+            per_factor[f.factor] = per_factor.get(f.factor, 0) + 1
+        n = len(items)
+        return e.with_findings([*e.findings, *items]).logged(
+            LoggedChange(
+                by=_by(e, by),
+                kind="findings imported",
+                factor=next(iter(per_factor)) if len(per_factor) == 1 else None,
+                subject=source,
+                summary=f"{n} finding{'' if n == 1 else 's'} imported from {source}",
+                after={"ids": [f.id for f in items], "per_factor": per_factor},
+            )
+        )
+
+    return change
 
 
 def update_finding(

@@ -15,6 +15,7 @@ from typing import Any
 import click
 import pandas as pd
 
+from toolkit import changes
 from toolkit.errors import TenfoldError
 from toolkit.findings import SOURCES, Engagement
 from toolkit.framework import Framework, load_framework
@@ -125,14 +126,11 @@ def add(
         raise TenfoldError(f"--factor: unknown factor {factor!r}; {hint}see `tenfold factors`")
     if not evidence.strip():
         raise TenfoldError("--evidence: is empty")
-    saved = update_engagement(
-        file,
-        lambda e: e.add_finding(
-            factor=fid, level=level, evidence=evidence, source=source, rater=rater
-        ),
-        framework=fw,
+    finding_id, change = changes.add_finding(
+        factor=fid, level=level, evidence=evidence, source=source, rater=rater, framework=fw
     )
-    click.echo(f"added finding {saved.findings[-1].id} to {file} ({len(saved.findings)} findings)")
+    saved = update_engagement(file, change, framework=fw)
+    click.echo(f"added finding {finding_id} to {file} ({len(saved.findings)} findings)")
 
 
 @cli.command(name="import")
@@ -144,7 +142,7 @@ def import_(ctx: click.Context, file: Path, findings: Path) -> None:
     fw = _framework(ctx)
     lead = load_engagement(file, framework=fw).lead
     new = read_findings(findings, framework=fw, default_rater=lead)
-    update_engagement(file, lambda e: e.with_findings([*e.findings, *new]), framework=fw)
+    update_engagement(file, changes.add_findings(new, source=findings.name), framework=fw)
     click.echo(f"imported {len(new)} findings into {file}")
 
 
