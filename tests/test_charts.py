@@ -289,10 +289,11 @@ def test_rings_are_labelled_with_level_names_and_groups_have_a_legend(
         "Established": 3,
         "Embedded": 4,
     }
-    # each sits just inside its own ring, right of the 12 o'clock spoke (clear of spoke labels)
+    # each sits just inside its own ring, on the 12 o'clock spoke (clear of spoke labels)
     for r in ring_labels.values():
-        assert r["level"] - 0.1 < r["y"] < r["level"] and 0 < r["x"] < 0.25
+        assert r["level"] - 0.1 < r["y"] < r["level"] and r["x"] == 0
     assert layer_named(spec, "ring-labels")["mark"]["baseline"] == "top"
+    assert layer_named(spec, "ring-labels")["mark"]["align"] == "center"
     stroke = layer_named(spec, "group-arcs")["encoding"]["stroke"]
     assert stroke["legend"]["title"] == "Factor group"
     assert stroke["scale"]["domain"] == [g.label for g in framework.groups]

@@ -295,3 +295,29 @@ def test_a_click_on_a_radar_label_selects_that_factor(app: AssessmentApp) -> Non
         "pick_marker": {"value": None, "store": []},
     }
     assert app.factor == "purpose" and app.ui.table.factor == "purpose"
+
+
+def test_blind_rating_hides_exports_and_the_board_records_in_place(
+    app: AssessmentApp, folder: Path
+) -> None:
+    app.ui.phase_button.click()  # the lead (no rater named) starts the blind rating
+    assert load_engagement(folder / SAMPLE.name).phase == "independent"
+    assert all(b.disabled for b in app.ui.downloads)
+    assert "tf-blind" in app.ui.view._dom_classes
+    assert app.ui.phase_button.description == "Reveal the panel"
+    app.ui.form.handle({"op": "rater", "rater": "Priya Nair"})
+    assert app.ui.phase_button.disabled  # not the lead
+    assert radar_levels(app, "Previous (May 2026)") == {}
+    app.ui.form.handle({"op": "rater", "rater": ""})
+    app.ui.phase_button.click()
+    assert "tf-consensus" in app.ui.view._dom_classes and len(app.ui.board.rows) == 10
+    app.ui.board.handle(
+        {"op": "record", "factor": "purpose", "level": 2, "reason": "", "agreed_by": "Board"}
+    )
+    assert "needs a reason" in app.message_text
+    app.ui.board.handle(
+        {"op": "record", "factor": "purpose", "level": 2, "reason": "Rota", "agreed_by": "Board"}
+    )
+    assert load_engagement(folder / SAMPLE.name).overrides["purpose"].by == "Board"
+    row = next(r for r in app.ui.board.rows if r["factor"] == "purpose")
+    assert row["consensus"] == {"level": 2, "reason": "Rota", "by": "Board"}

@@ -11,10 +11,8 @@ import pytest
 
 from toolkit import Engagement, Framework, score_engagement
 from toolkit.charts import LiveRadar, fit_radar, radar_chart
-from toolkit.charts._layout import LabelBox
-from toolkit.charts._radar_frame import legend_size, radar_frame
+from toolkit.charts._radar_frame import legend_size, radar_frame, ring_label_boxes
 from toolkit.charts._radar_layers import LAYERS
-from toolkit.charts._style import text_width
 
 
 @pytest.fixture
@@ -102,38 +100,16 @@ def test_a_bigger_box_gives_a_bigger_radar(scores: pd.DataFrame) -> None:
     assert large > 1.5 * small
 
 
-def box(x: float, y: float, text: str, align: str, baseline: str, font: float) -> LabelBox:
-    return LabelBox(text, align, baseline, x, y, text_width(text, font), font + 2)
-
-
 @pytest.mark.parametrize("n", [3, 5, 10, 20])
-@pytest.mark.parametrize("size", [300, 520])
+@pytest.mark.parametrize("size", [160, 220, 300, 520])
 def test_no_ring_label_touches_a_spoke_label(framework: Framework, n: int, size: int) -> None:
     from test_charts import scores_for
 
     frame = radar_frame(scores_for(framework, n, [2.0] * n), framework=framework, size=size)
-    rings = [
-        box(r["x"] * frame.k, r["y"] * frame.k, r["text"], "left", "top", frame.small_font)
-        for r in [
-            {"x": 4 / frame.k, "y": level - 2 / frame.k, "text": frame.level_names[level]}
-            for level in (1, 2, 3, 4)
-        ]
-    ]
+    rings = ring_label_boxes(frame.k, frame.level_names, frame.small_font)
     for ring in rings:
         for label in frame.boxes:
             assert ring.overlap(label) == 0, (ring.text, label.text)
-
-
-def test_a_pickable_radar_lets_a_click_choose_a_factor_and_still_renders(
-    scores: pd.DataFrame,
-) -> None:
-    from toolkit.charts import render_chart
-    from toolkit.charts.radar import PICKS
-
-    spec = LiveRadar().spec(scores, pickable=True)
-    assert {p["name"]: p["views"] for p in spec["params"]} == {
-        name: [view] for name, view in PICKS.items()
-    }
-    assert all(p["select"]["fields"] == ["factor"] for p in spec["params"])
-    assert render_chart(spec, "svg").startswith(b"<svg")  # Vega compiles it
-    assert "params" not in radar_chart(scores).to_dict()  # a chart for a report has none
+    for i, a in enumerate(frame.boxes):  # nor any two spoke labels each other
+        for b in frame.boxes[i + 1 :]:
+            assert a.overlap(b) == 0, (a.text, b.text)

@@ -203,3 +203,41 @@ def test_table_rows_carry_every_column(session: AssessmentSession) -> None:
         "recorded_at",
     }
     assert session.rows([rows[3]["id"]]) == [rows[3]]
+
+
+def test_a_blind_rating_shows_each_rater_only_their_own(folder: Path, framework: Framework) -> None:
+    lead, tom = AssessmentSession(framework, folder), AssessmentSession(framework, folder)
+    for s, who in ((lead, "Maya Okafor"), (tom, "Tomás Herrera")):
+        s.open(SAMPLE.name)
+        s.set_rater(who)
+    lead.set_phase("independent")
+    tom.poll()
+    assert tom.blind and {r["rater"] for r in tom.rows()} == {"Tomás Herrera"}
+    mine = [f for f in load_engagement(folder / SAMPLE.name).findings if f.rater == "Tomás Herrera"]
+    assert len(tom.rows()) == len(mine)
+    # his radar is his own levels, no consensus override, no other rater
+    assert tom.scores is not None and set(tom.scores["n_raters"].unique()) <= {0, 1}
+    assert tom.scores.loc["accountability", "basis"] == "findings"  # the panel's override hidden
+    assert tom.board() == [] and all(c.by == "Tomás Herrera" for c in tom.history("purpose"))
+    with pytest.raises(EngagementError, match="only the engagement lead, Maya Okafor"):
+        tom.set_phase("consensus")
+    lead.set_phase("consensus")
+    update = tom.poll()
+    assert update is not None and update.phase and not tom.blind
+    assert len(tom.rows()) == 45
+    board = {row["factor"]: row for row in tom.board()}
+    acc = board["accountability"]
+    assert [r["name"] for r in acc["raters"]] == ["Maya Okafor", "Priya Nair", "Tomás Herrera"]
+    assert acc["low_agreement"] and acc["median"] == 0.5 and acc["consensus"]["level"] == 1
+    kinds = [c.kind for c in load_engagement(folder / SAMPLE.name).changes]
+    assert kinds == ["phase", "phase"]
+
+
+def test_naming_oneself_in_a_blind_rating_changes_what_is_shown(
+    session: AssessmentSession,
+) -> None:
+    session.set_rater("Maya Okafor")
+    session.set_phase("independent")
+    as_lead = len(session.rows())
+    assert session.set_rater("Priya Nair")  # what she may see differs
+    assert {r["rater"] for r in session.rows()} == {"Priya Nair"} and len(session.rows()) != as_lead

@@ -16,7 +16,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from toolkit.errors import EngagementError
-from toolkit.findings import Engagement, Finding, LoggedChange, Override, new_finding_id
+from toolkit.findings import (
+    Engagement,
+    Finding,
+    LoggedChange,
+    Override,
+    Phase,
+    new_finding_id,
+)
 from toolkit.framework import Framework
 
 __all__ = [
@@ -28,6 +35,7 @@ __all__ = [
     "remove_finding",
     "set_not_applicable",
     "set_override",
+    "set_phase",
     "set_target",
     "undo",
     "update_finding",
@@ -255,6 +263,42 @@ def set_override(
                 summary=f"Consensus on {_label(framework, factor)} {shown}",
                 before=None if old is None else old.model_dump(mode="json"),
                 after=None if now is None else now.model_dump(mode="json"),
+            )
+        )
+
+    return change
+
+
+_PHASE_WORDS = {
+    "independent": "Blind rating started: each rater sees only their own findings",
+    "consensus": "Panel revealed for consensus",
+    "open": "Consensus closed: everything visible to everyone",
+}
+
+
+def set_phase(phase: Phase, *, by: str | None = None) -> Change:
+    """Move the engagement to ``phase`` (see :attr:`Engagement.phase`); only its lead may.
+
+    Raises :class:`~toolkit.errors.EngagementError` naming the lead when ``by`` is someone else:
+    blind rating is a working agreement of the team, kept by the tool, not a security control.
+    """
+
+    def change(e: Engagement) -> Engagement:
+        if e.phase == phase:
+            return e
+        who = _by(e, by)
+        if who != e.lead:
+            raise EngagementError(
+                f"only the engagement lead, {e.lead}, can change the phase (you are {who})"
+            )
+        return e.model_copy(update={"phase": phase}).logged(
+            LoggedChange(
+                by=who,
+                kind="phase",
+                subject="engagement",
+                summary=_PHASE_WORDS[phase],
+                before=e.phase,
+                after=phase,
             )
         )
 

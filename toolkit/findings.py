@@ -31,12 +31,14 @@ from toolkit.framework import Framework, load_framework
 __all__ = [
     "CHANGE_KINDS",
     "FINDING_COLUMNS",
+    "PHASES",
     "SOURCES",
     "ChangeKind",
     "Engagement",
     "Finding",
     "LoggedChange",
     "Override",
+    "Phase",
     "Source",
     "new_finding_id",
     "utcnow",
@@ -190,7 +192,12 @@ class Override(_Model):
         return _clean_text(value)
 
 
+Phase = Literal["open", "independent", "consensus"]
+#: The phases of an engagement, in the order a blind rating goes through them.
+PHASES: tuple[str, ...] = get_args(Phase)
+
 ChangeKind = Literal[
+    "phase",
     "finding added",
     "finding changed",
     "finding deleted",
@@ -271,6 +278,9 @@ class Engagement(_Model):
     targets: dict[str, int] = Field(default_factory=dict)
     notes: str = ""
     changes: tuple[LoggedChange, ...] = ()
+    #: "independent": raters record blind, each seeing only their own findings, until the lead
+    #: reveals the panel ("consensus"); "open" otherwise.
+    phase: Phase = "open"
 
     @field_validator("targets")
     @classmethod

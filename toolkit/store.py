@@ -57,7 +57,8 @@ __all__ = [
 
 #: The schema this version writes. Schema 1 kept targets and not-applicable flags in a
 #: per-factor ``factors`` table; schema 2 splits them into ``targets`` and ``not_applicable``;
-#: schema 3 adds the change log, ``changes`` (empty for an older file).
+#: schema 3 adds the change log, ``changes`` (empty for an older file), and the ``phase`` of a
+#: blind rating ("open" for an older file).
 SCHEMA_VERSION = 3
 LOCK_TIMEOUT = 10.0
 
@@ -89,6 +90,7 @@ def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
 
 def _migrate_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
     data.setdefault("changes", [])
+    data.setdefault("phase", "open")
     return data
 
 

@@ -130,3 +130,30 @@ def test_present_mode_fills_a_projector_and_steps_through_factors_with_the_arrow
     page.keyboard.press("Escape")  # back to the form
     page.locator(".tf-form").wait_for(state="visible")
     page.wait_for_function("() => !location.search.includes('present')")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1366, 768)])
+def test_the_consensus_board_fits_the_screen(
+    offline_at: Any,
+    assessment_server: Any,
+    wait_for_dashboard: Any,
+    tmp_path: Path,
+    width: int,
+    height: int,
+) -> None:
+    from toolkit import changes, update_engagement
+
+    board = assessment_server.folder / f"board-{width}.json"
+    board.write_bytes((assessment_server.folder / SAMPLE).read_bytes())
+    update_engagement(board, changes.set_phase("consensus"))
+    offline = offline_at(width, height)
+    page = offline.new_page()
+    page.goto(f"{assessment_server.url}?engagement={board.name}", timeout=90_000)
+    wait_for_dashboard(page)
+    settle(page)
+    page.wait_for_selector("text=Consensus board")
+    shoot(page, f"consensus-{width}x{height}")
+    assert page.locator(".tf-board-card").count() == 10
+    assert page.evaluate(SIDEWAYS) == []
+    assert overlapping(page.evaluate(CHART_TEXT)) == []
+    assert offline.errors == []

@@ -334,3 +334,54 @@ def test_a_click_on_the_radar_selects_that_factor(
     )
     point.click()
     page.wait_for_function("() => location.search.includes('factor=authority')", timeout=10_000)
+
+
+def test_a_blind_rating_hides_the_panel_until_the_lead_reveals_it(
+    offline_at: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+) -> None:
+    query = f"engagement={copy.name}&factor=purpose"
+    lead = open_page(offline_at(1366, 768).context, assessment_server, query, wait_for_dashboard)
+    tom = open_page(offline_at(1280, 800).context, assessment_server, query, wait_for_dashboard)
+    tom.get_by_label("Rater", exact=True).fill("Tomás Herrera")
+    lead.get_by_role("button", name="Start blind rating").click()
+    wait_for_file(copy, lambda e: e.phase == "independent")
+    tom.wait_for_selector("text=Blind rating: you see only your own findings", timeout=5_000)
+    tom.get_by_label("Show factor").select_option(label="All factors")
+    sample = load_engagement(copy)
+    theirs = [f.evidence for f in sample.findings if f.rater != "Tomás Herrera"]
+    own = [f.evidence for f in sample.findings if f.rater == "Tomás Herrera"]
+    tom.wait_for_selector(f"td:text-is({own[0]!r})")
+    text = tom.inner_text("body")
+    assert [e for e in theirs if e in text] == []  # none of the others' findings
+    assert tom.locator(".tf-findings-table tbody tr").count() == len(own)
+    # his radar: his own levels, so no consensus of the panel's on any point
+    tom.wait_for_function(
+        """() => {
+            const points = [...document.querySelectorAll('.tf-radar-box svg g.points_marks path')];
+            return points.length > 0
+                && points.every(p => !p.getAttribute('aria-label').includes('Basis: consensus'));
+        }""",
+        timeout=3_000,
+    )
+    tom.keyboard.press("Escape")
+    tom.keyboard.press("2")
+    tom.keyboard.type("Blind: the rota is set without the agents")
+    tom.keyboard.press("Control+Enter")
+    wait_for_file(copy, lambda e: e.findings[-1].evidence.startswith("Blind:"))
+    lead.wait_for_selector("text=Tomás Herrera saved 1 change (kept from you", timeout=3_000)
+    assert "Blind: the rota" not in lead.inner_text("body")
+    assert tom.get_by_role("button", name="Reveal the panel").is_disabled()  # only the lead
+    lead.get_by_role("button", name="Reveal the panel").click()
+    for page in (lead, tom):
+        page.wait_for_selector("text=Consensus board", timeout=5_000)
+    card = lead.locator(".tf-board-card[data-factor='purpose']")
+    card.get_by_text("Blind: the rota is set without the agents").wait_for()
+    card.get_by_label("Consensus level for Shared purpose").select_option(label="2 Partial")
+    card.get_by_label("Agreed by for Shared purpose").fill("Steering group")
+    card.get_by_label("Reason for Shared purpose").fill("Rota evidence from two raters")
+    card.get_by_role("button", name="Record consensus").click()
+    e = wait_for_file(copy, lambda e: "purpose" in e.overrides)
+    assert (e.overrides["purpose"].level, e.overrides["purpose"].by) == (2, "Steering group")
+    tom.locator(".tf-board-card[data-factor='purpose']").get_by_text(
+        "agreed by Steering group"
+    ).wait_for(timeout=3_000)

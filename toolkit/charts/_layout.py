@@ -7,6 +7,7 @@ turns them into data coordinates (levels) with one scale factor for both axes.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from toolkit.charts._style import FONT_SIZE, text_width
@@ -88,14 +89,20 @@ class LabelBox:
 
 
 def place_labels(
-    texts: list[str], thetas: list[float], radius_px: float, font_size: float = FONT_SIZE
+    texts: list[str],
+    thetas: list[float],
+    radius_px: float,
+    font_size: float = FONT_SIZE,
+    *,
+    fixed: Sequence[LabelBox] = (),
 ) -> list[LabelBox]:
     """Spoke labels just outside the ring at ``radius_px``, moved apart where they would touch.
 
     Each label is anchored beyond the end of its spoke and aligned away from the centre (left
     on the right-hand side, above at the top...). Where two neighbours' boxes overlap, as with
     many factors or two-line labels near 12 and 6 o'clock, the one further from the horizontal
-    axis moves further out, vertically, until they clear.
+    axis moves further out, vertically, until they clear. ``fixed`` boxes (the ring labels of a
+    small radar) never move: a spoke label touching one moves out instead.
     """
     boxes: list[LabelBox] = []
     for text, th in zip(texts, thetas, strict=True):
@@ -111,7 +118,7 @@ def place_labels(
                 height=line_height(font_size) * (text.count("\n") + 1),
             )
         )
-    for _ in range(4 * len(boxes)):
+    for _ in range(8 * len(boxes) + 8):
         moved = False
         for i, a in enumerate(boxes):
             for b in boxes[i + 1 :]:
@@ -122,6 +129,13 @@ def place_labels(
                 direction = 1.0 if (outer.low + outer.high) >= 0 else -1.0
                 outer.shift += direction * depth
                 moved = True
+            for obstacle in fixed:
+                depth = a.overlap(obstacle)
+                if depth > 0:
+                    a.shift += (
+                        1.0 if (a.low + a.high) >= (obstacle.low + obstacle.high) else -1.0
+                    ) * depth
+                    moved = True
         if not moved:
             break
     return boxes

@@ -135,6 +135,27 @@ class RadarFrame:
         return fw.level_name(fw.level_reached(value))
 
 
+#: Ring labels sit centred on the 12 o'clock spoke, this many pixels below their ring: inside
+#: the circle at any size, so clear of every spoke label.
+RING_LABEL_DY = 2.0
+
+
+def ring_label_boxes(k: float, level_names: tuple[str, ...], font_size: float) -> list[LabelBox]:
+    """The boxes, in pixels, of the ring labels of levels 1-4 (see ``_radar_layers``)."""
+    return [
+        LabelBox(
+            text=level_names[level],
+            align="center",
+            baseline="top",
+            x=0.0,
+            y=level * k - RING_LABEL_DY,
+            width=text_width(level_names[level], font_size),
+            height=line_height(font_size),
+        )
+        for level in (1, 2, 3, 4)
+    ]
+
+
 def _column(scores: pd.DataFrame, name: str, default: Any) -> list[Any]:
     return list(scores[name]) if name in scores.columns else [default] * len(scores)
 
@@ -210,11 +231,15 @@ def radar_frame(
         + (f"\n({basis[i]})" if basis[i] in ("not assessed", "not applicable") else "")
         for i in range(n)
     )
-    boxes = tuple(place_labels(list(texts), list(thetas), radius_px + LABEL_OFFSET, font_size))
+    small = max(FONT_SIZE, font_size - 1)
+    level_names = tuple(lv.name for lv in fw.levels)
+    rings = ring_label_boxes(k, level_names, small)
+    boxes = tuple(
+        place_labels(list(texts), list(thetas), radius_px + LABEL_OFFSET, font_size, fixed=rings)
+    )
     half_w, half_h = extent(list(boxes), radius_px + 10)
     half_w += 8
     half_h += 6
-    small = max(FONT_SIZE, font_size - 1)
     notes = []
     if any(r is not None for r in ranges):
         notes.append(NOTE_RANGES)
@@ -237,7 +262,7 @@ def radar_frame(
         confidence=confidence if has_counts else ("",) * n,
         ranges=tuple(ranges),
         thetas=thetas,
-        level_names=tuple(lv.name for lv in fw.levels),
+        level_names=level_names,
         series=series,
         font_size=font_size,
         k=k,

@@ -20,7 +20,7 @@ import altair as alt
 
 from toolkit.charts._agreement import RING_MARK, ring_tooltip
 from toolkit.charts._layout import line_height, point_at, scored_runs
-from toolkit.charts._radar_frame import OUTER, RadarFrame
+from toolkit.charts._radar_frame import OUTER, RadarFrame, ring_label_boxes
 from toolkit.charts._style import (
     GRID,
     INK,
@@ -103,10 +103,11 @@ def _group_arcs(f: RadarFrame) -> Rows:
 
 def _ring_labels(f: RadarFrame) -> Rows:
     """Level names just inside each ring, beside the 12 o'clock spoke: clear of every label."""
-    dx, dy = 4 / f.k, 2 / f.k
     return [
-        {"x": round(dx, 4), "y": round(level - dy, 4), "text": f.level_names[level], "level": level}
-        for level in (1, 2, 3, 4)
+        {"x": round(box.x / f.k, 4), "y": round(box.y / f.k, 4), "text": box.text, "level": level}
+        for level, box in zip(
+            (1, 2, 3, 4), ring_label_boxes(f.k, f.level_names, f.small_font), strict=True
+        )
     ]
 
 
@@ -356,7 +357,7 @@ def radar_layers(f: RadarFrame, data: Callable[[str], Any] = named) -> list[alt.
             alt.Tooltip("level_name:N", title="Level reached"),
         ]
 
-    ring_text: dict[str, Any] = {"align": "left", "baseline": "top", "fontSize": small}
+    ring_text: dict[str, Any] = {"align": "center", "baseline": "top", "fontSize": small}
     builders: dict[str, Callable[[alt.Chart], alt.Chart]] = {
         "spokes": lambda c: c.mark_rule(stroke=GRID, strokeWidth=1).encode(
             **enc({"x2": alt.X2("x2:Q"), "y2": alt.Y2("y2:Q")})

@@ -35,7 +35,7 @@ from toolkit.dashboard.files import default_folder, default_framework
 from toolkit.dashboard.reports import report_buttons
 from toolkit.dashboard.session import AssessmentSession, Draft, Update
 from toolkit.errors import TenfoldError
-from toolkit.findings import Engagement
+from toolkit.findings import Engagement, Phase
 from toolkit.framework import Framework
 
 __all__ = ["AssessmentApp"]
@@ -44,6 +44,23 @@ __all__ = ["AssessmentApp"]
 POLL_SECONDS = 0.75
 #: Spoke label sizes in pixels: the least, the most in the dashboard, the most in present mode.
 FONT, LARGE_FONT, PRESENT_FONT = 13.0, 17.0, 24.0
+
+
+#: Each phase's next one, the button that moves to it and what the button does.
+NEXT_PHASE: dict[str, tuple[Phase, str, str]] = {
+    "open": (
+        "independent",
+        "Start blind rating",
+        "Each rater records alone, seeing only their own findings, until the lead reveals "
+        "the panel",
+    ),
+    "independent": (
+        "consensus",
+        "Reveal the panel",
+        "Everyone sees every rater's findings; the consensus board opens",
+    ),
+    "consensus": ("open", "Close consensus", "Back to recording, everything visible"),
+}
 
 
 class AssessmentApp:
@@ -127,6 +144,8 @@ class AssessmentApp:
         ui.target.observe(self._guard(self._on_target), "value")
         ui.not_applicable.observe(self._guard(self._on_not_applicable), "value")
         ui.override_button.on_click(self._guard(lambda _b: self.apply_consensus()))
+        ui.phase_button.on_click(self._guard(lambda _b: self.next_phase()))
+        ui.board.on_record = self._guard(self.record_consensus)
 
     def _guard(self, handler: Callable[..., Any]) -> Callable[..., None]:
         """``handler``, with any failure shown as a message: never a traceback on the page."""
@@ -214,6 +233,7 @@ class AssessmentApp:
             return
         ui.form.lead = e.lead
         self._show_factor()
+        self._show_phase()
         self._show_scores()
 
     def _show_scores(self) -> None:
@@ -276,7 +296,8 @@ class AssessmentApp:
         preview = s.preview(factor, level)
         return {
             "framework": self.framework,
-            "previous": s.previous_scores,
+            # In a blind rating nobody's levels but one's own are drawn, the last panel's neither.
+            "previous": None if s.blind else s.previous_scores,
             "previous_label": (
                 f"Previous ({previous.engagement.date:%b %Y})"
                 if previous is not None and previous.engagement is not None
@@ -349,11 +370,18 @@ class AssessmentApp:
         self.ui.form.choose_factor(self.factor)
 
     def set_rater(self, rater: str) -> None:
-        """The rater named in this tab: credited with new findings, and whose undo this is."""
-        if rater != self.session.rater:
-            self.session.rater = rater
-            if self.session.engagement is not None:
-                self._show_undo()
+        """The rater named in this tab: credited with new findings, whose undo this is, and in
+        a blind rating whose findings are shown."""
+        if rater == self.session.rater:
+            return
+        sees_other = self.session.set_rater(rater)
+        if self.session.engagement is None:
+            return
+        if sees_other:
+            self.ui.table.reset()
+            self._show_scores()
+        self._show_undo()
+        self._show_phase()
 
     def choose(self, factor: str, level: int | None) -> None:
         """The form's factor or level changed: follow the factor, preview the level."""
@@ -438,6 +466,56 @@ class AssessmentApp:
         entry, update = self.session.undo()
         self._after(update, f"Undone: {entry.summary}.")
 
+    # -- blind rating, then consensus -------------------------------------------------------------
+    def next_phase(self) -> None:
+        """Move to the next phase: blind rating, then the panel revealed, then open again."""
+        e = self.session.engagement
+        if e is None:
+            return
+        phase, button, _tip = NEXT_PHASE[e.phase]
+        self._after(self.session.set_phase(phase), f"{button}: done.")
+
+    def _show_phase(self) -> None:
+        """What the phase changes on the page: the note, the board, what can be exported."""
+        s, ui = self.session, self.ui
+        e = s.engagement
+        if e is None:
+            return
+        _next, button, tip = NEXT_PHASE[e.phase]
+        is_lead = s.by == e.lead
+        ui.phase_button.description = button
+        ui.phase_button.disabled = not is_lead
+        ui.phase_button.tooltip = tip if is_lead else f"Only the lead, {e.lead}, can do this"
+        for cls, on in (
+            ("tf-blind", e.phase == "independent"),
+            ("tf-consensus", e.phase == "consensus"),
+        ):
+            (ui.view.add_class if on else ui.view.remove_class)(cls)
+        for button_widget in ui.downloads:
+            button_widget.disabled = s.blind
+        for w in (ui.override_level, ui.override_by, ui.override_reason, ui.override_button):
+            w.disabled = s.blind
+        named = (
+            ""
+            if s.rater.strip()
+            else " Name yourself in the Rater box (until then you are the lead)."
+        )
+        note = {
+            "independent": f"Blind rating: you see only your own findings, as {s.by}.{named} "
+            f"The lead, {e.lead}, reveals the panel when all are done.",
+            "consensus": "Consensus: every rater's findings are visible. Settle each factor on "
+            "the board; the lead closes consensus when the team is done.",
+        }.get(e.phase, "")
+        ui.phase_note.value = f'<div class="tf-phase">{esc(note)}</div>' if note else ""
+        ui.board.rows = s.board() if e.phase == "consensus" else []
+
+    def record_consensus(self, factor: str, level: int | None, reason: str, agreed_by: str) -> None:
+        """A consensus level recorded on the board, in place."""
+        update = self.session.set_consensus(factor, level, reason=reason, agreed_by=agreed_by)
+        self.ui.board.recorded(factor)
+        label = self.framework.factor(factor).label
+        self._after(update, f"Consensus on {label} saved.")
+
     def _after(self, update: Update, note: str) -> None:
         """Show what a save changed: table rows, scores, radar; "saved hh:mm:ss"."""
         self.saved_at = dt.datetime.now()
@@ -447,10 +525,16 @@ class AssessmentApp:
 
     def _refresh(self, update: Update) -> None:
         s, ui = self.session, self.ui
-        ui.table.upsert(s.rows([*update.added, *update.changed]))
-        ui.table.remove(update.removed)
+        if update.phase:
+            ui.table.reset()
+            self._show_phase()
+        else:
+            ui.table.upsert(s.rows([*update.added, *update.changed]))
+            ui.table.remove(update.removed)
+            if s.engagement is not None and s.engagement.phase == "consensus":
+                ui.board.rows = s.board()
         if update.others:
-            self._notice(panels.changed_elsewhere(update.others, self.framework))
+            self._notice(panels.changed_elsewhere(update.others, self.framework, blind=s.blind))
         self._show_scores()
 
     def _notice(self, text: str) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
+from toolkit.dashboard.board import ConsensusBoard
 from toolkit.dashboard.bridge import PageBridge
 from toolkit.dashboard.common import CSS, header_html, style_widget
 from toolkit.dashboard.form import FindingForm
@@ -54,8 +55,12 @@ class AssessmentLayout:
         )
         self.table = FindingsTable(framework)
         table_row = style_widget(widgets.VBox([self.table]), "tf-table-row")
+        self.board = ConsensusBoard(framework)
+        board_col = style_widget(widgets.VBox([self.board]), "tf-board-col")
+        self.phase_note = widgets.HTML("")
         self.body = style_widget(
-            widgets.GridBox([form_col, self._build_radar_column(), table_row]), "tf-body"
+            widgets.GridBox([form_col, board_col, self._build_radar_column(), table_row]),
+            "tf-body",
         )
         self.body.layout.display = "none"
         self.bridge = PageBridge(measure=".tf-radar-box")
@@ -67,6 +72,7 @@ class AssessmentLayout:
                     self.header,
                     toolbar,
                     switch,
+                    self.phase_note,
                     self.message,
                     self.body,
                 ]
@@ -86,13 +92,21 @@ class AssessmentLayout:
             icon="desktop",
             tooltip="Radar and summary fill the screen; arrow keys step through the factors",
         )
+        self.phase_button = widgets.Button(
+            description="Start blind rating",
+            tooltip="Each rater records alone, seeing only their own findings, until the lead "
+            "reveals the panel",
+        )
         self.saved = widgets.HTML("")
         self.notice = widgets.HTML("")
         editing = style_widget(
             widgets.HBox([self.switch_button, self.undo_button]), "tf-editing-tools", "tf-toolbar"
         )
         return style_widget(
-            widgets.HBox([editing, self.present_button, self.saved, self.notice]), "tf-toolbar"
+            widgets.HBox(
+                [editing, self.phase_button, self.present_button, self.saved, self.notice]
+            ),
+            "tf-toolbar",
         )
 
     def _build_switch_panel(self) -> widgets.Widget:

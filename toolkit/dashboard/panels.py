@@ -118,16 +118,26 @@ _VERBS = {
     "consensus": "set the consensus level of",
     "findings imported": "imported findings into",
     "undo": "undid a change to",
+    "phase": "changed the phase of",
 }
 
 
 def changed_elsewhere(
-    entries: Sequence[LoggedChange], framework: Framework, *, added: int = 0, removed: int = 0
+    entries: Sequence[LoggedChange],
+    framework: Framework,
+    *,
+    added: int = 0,
+    removed: int = 0,
+    blind: bool = False,
 ) -> str:
     """One quiet sentence on what others changed: ``"Tom Reyes added a finding to Composure"``.
 
     Without log entries (a file written by an older tool), it says what changed in the findings.
+    In a blind rating it names who saved, never what or where: ``"Tom Reyes saved a change"``.
     """
+    if blind and entries:
+        names = ", ".join(dict.fromkeys(e.by for e in entries))
+        return f"{names} saved {plural(len(entries), 'change')} (kept from you until the reveal)"
     if not entries:
         parts = []
         if added:

@@ -21,7 +21,7 @@ import pandas as pd
 from toolkit import changes
 from toolkit.dashboard.files import EngagementFile, list_engagements, previous_assessment
 from toolkit.errors import EngagementError, TenfoldError
-from toolkit.findings import Engagement, Finding, LoggedChange
+from toolkit.findings import Engagement, Finding, LoggedChange, Phase
 from toolkit.framework import Framework
 from toolkit.scoring import score_engagement, score_findings
 from toolkit.store import Snapshot, read_snapshot, signature, update_snapshot
@@ -63,10 +63,13 @@ class Update:
     removed: tuple[str, ...] = ()
     others: tuple[LoggedChange, ...] = ()
     settings: bool = False  # targets, not-applicable flags or overrides changed
+    phase: bool = False  # the phase changed (what each person sees changes with it)
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.changed or self.removed or self.others or self.settings)
+        return not (
+            self.added or self.changed or self.removed or self.others or self.settings or self.phase
+        )
 
 
 def _diff(old: Engagement | None, new: Engagement) -> tuple[list[str], list[str], list[str]]:
@@ -120,6 +123,16 @@ class AssessmentSession:
         e = self.engagement
         return self.rater.strip() or (e.lead if e is not None else "")
 
+    def set_rater(self, rater: str) -> bool:
+        """Name the person at this page; ``True`` when what they may see changed with it."""
+        if rater == self.rater:
+            return False
+        self.rater = rater
+        if self.blind:
+            self._rescore()
+            return True
+        return False
+
     def files(self) -> list[EngagementFile]:
         """The folder's engagement files, newest assessment first (for "Switch engagement")."""
         return list_engagements(self.folder, self.framework)
@@ -161,9 +174,30 @@ class AssessmentSession:
         self.scores = self.previous = self.previous_scores = None
         self.editing = None
 
+    @property
+    def blind(self) -> bool:
+        """Whether this is a blind rating: each rater sees only their own findings."""
+        e = self.engagement
+        return e is not None and e.phase == "independent"
+
+    def visible(self, findings: Iterable[Finding]) -> list[Finding]:
+        """The findings this person may see: all, or in a blind rating only their own."""
+        if not self.blind:
+            return list(findings)
+        me = self.by
+        return [f for f in findings if f.rater == me]
+
     def _rescore(self) -> None:
         e = self.engagement
-        self.scores = None if e is None else score_engagement(e, self.framework)
+        if e is None:
+            self.scores = None
+        elif self.blind:  # a radar of this rater's own levels: nobody else's, no consensus yet
+            own = e.model_copy(
+                update={"findings": tuple(self.visible(e.findings)), "overrides": {}}
+            )
+            self.scores = score_engagement(own, self.framework)
+        else:
+            self.scores = score_engagement(e, self.framework)
 
     def _require(self) -> Snapshot:
         if self.snapshot is None:
@@ -198,7 +232,9 @@ class AssessmentSession:
             or old.not_applicable != new.not_applicable
             or old.overrides != new.overrides
         )
-        return Update(tuple(added), tuple(changed), tuple(removed), others, settings)
+        return Update(
+            tuple(added), tuple(changed), tuple(removed), others, settings, old.phase != new.phase
+        )
 
     def poll(self) -> Update | None:
         """Read the file again if someone else saved it; ``None`` when nothing changed.
@@ -284,6 +320,57 @@ class AssessmentSession:
             )
         )
 
+    # -- blind rating, then consensus ------------------------------------------------------------
+    def set_phase(self, phase: Phase) -> Update:
+        """Start a blind rating, reveal the panel for consensus, or open everything again.
+
+        Only the engagement's lead may (see :func:`toolkit.changes.set_phase`).
+        """
+        return self.apply(changes.set_phase(phase, by=self.by))
+
+    def board(self, *, shown: int = 6) -> list[dict[str, Any]]:
+        """The consensus board: per factor, every rater's level beside their evidence (the
+        latest ``shown`` findings each), the spread, agreement (r_wg), the median of the rater
+        levels and the consensus level recorded. Empty during a blind rating."""
+        e, scores = self.engagement, self.scores
+        if e is None or scores is None or self.blind:
+            return []
+        by_factor: dict[str, dict[str, list[Finding]]] = {}
+        for f in e.findings:
+            by_factor.setdefault(f.factor, {}).setdefault(f.rater, []).append(f)
+        out = []
+        for fid in self.framework.factor_ids:
+            row = scores.loc[fid]
+            raters = [
+                {
+                    "name": name,
+                    "level": round(sum(f.level for f in found) / len(found), 2),
+                    "n": len(found),
+                    "findings": [
+                        {"level": f.level, "evidence": f.evidence, "source": f.source}
+                        for f in found[-shown:]
+                    ],
+                }
+                for name, found in sorted(by_factor.get(fid, {}).items())
+            ]
+            override = e.overrides.get(fid)
+            out.append(
+                {
+                    "factor": fid,
+                    "label": str(row["label"]),
+                    "basis": str(row["basis"]),
+                    "raters": raters,
+                    "spread": _plain(row["spread"]),
+                    "r_wg": _plain(row["r_wg"]),
+                    "low_agreement": bool(row["low_agreement"]),
+                    "median": _plain(row["computed"]),
+                    "consensus": None
+                    if override is None
+                    else {"level": override.level, "reason": override.reason, "by": override.by},
+                }
+            )
+        return out
+
     # -- undo and history ---------------------------------------------------------------------
     def undoable(self) -> LoggedChange | None:
         """This person's latest change that undo would take back (from the file's log)."""
@@ -298,9 +385,11 @@ class AssessmentSession:
         return entry, self.apply(changes.undo(entry.id, by=self.by))
 
     def history(self, factor: str) -> list[LoggedChange]:
-        """The change log entries about ``factor``, newest first."""
+        """The change log entries about ``factor``, newest first (in a blind rating, only this
+        person's own)."""
         e = self.engagement
-        return [] if e is None else changes.factor_history(e, factor)
+        entries = [] if e is None else changes.factor_history(e, factor)
+        return [c for c in entries if c.by == self.by] if self.blind else entries
 
     # -- editing and the preview --------------------------------------------------------------
     def edit(self, finding_id: str) -> Finding:
@@ -321,7 +410,7 @@ class AssessmentSession:
         e = self.engagement
         if e is None or level is None or factor not in self.framework.factor_ids:
             return None
-        own = [f for f in e.findings if f.factor == factor and f.id != self.editing]
+        own = [f for f in self.visible(e.findings) if f.factor == factor and f.id != self.editing]
         rater = self.by
         if self.editing is not None:
             rater = e.finding(self.editing).rater
@@ -330,7 +419,7 @@ class AssessmentSession:
             scored = score_findings(
                 pd.DataFrame(rows),
                 self.framework,
-                overrides={k: o.level for k, o in e.overrides.items()},
+                overrides={} if self.blind else {k: o.level for k, o in e.overrides.items()},
                 not_applicable=e.not_applicable,
             )
         except TenfoldError:
@@ -357,9 +446,15 @@ class AssessmentSession:
                 "rater": f.rater,
                 "recorded_at": f.recorded_at.isoformat(),
             }
-            for f in e.findings
+            for f in self.visible(e.findings)
             if wanted is None or f.id in wanted
         ]
+
+
+def _plain(value: Any) -> float | None:
+    """A number for the page: ``None`` for NaN."""
+    number = float(value)
+    return None if math.isnan(number) else round(number, 2)
 
 
 def _rows(findings: list[Finding]) -> list[dict[str, Any]]:
