@@ -144,6 +144,23 @@ def xlsx_scores_sheet(case: Case) -> dict[str, str]:
     return {r[factor]: r[level] for r in rows if r[header.index("score")] is not None}
 
 
+def assessment_factor_panels(case: Case) -> dict[str, str]:
+    """The assessment's "This factor" title and present mode's panel, for each scored factor."""
+    from toolkit.dashboard.panels import factor_title_html, present_html
+
+    fw = case.framework
+    names = [lv.name for lv in fw.levels]
+    out = {}
+    for fid in case.scores.index[case.scores["score"].notna()]:
+        title = re.search(r"\d\.\d \(([A-Za-z ]+)\)", factor_title_html(case.scores, fw, fid))
+        assert title is not None
+        name = title.group(1)
+        anchor = fw.factor(fid).anchor(names.index(name))
+        assert anchor.replace("'", "&#x27;") in present_html(case.scores, fw, fid)
+        out[str(fid)] = name
+    return out
+
+
 SURFACES: list[tuple[str, Callable[[Case], dict[str, str]]]] = [
     ("radar tooltip", radar_tooltip),
     ("HTML scores table", html_scores_table),
@@ -151,6 +168,7 @@ SURFACES: list[tuple[str, Callable[[Case], dict[str, str]]]] = [
     ("PDF factor sections", pdf_factor_sections),
     ("PPTX priority slides", pptx_priority_slides),
     ("XLSX Scores sheet", xlsx_scores_sheet),
+    ("assessment factor panels", assessment_factor_panels),
 ]
 
 

@@ -4,7 +4,6 @@ line, its consensus, its history, the present-mode panel and the notice of colle
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -93,11 +92,9 @@ def present_html(scores: pd.DataFrame, framework: Framework, factor: str) -> str
     row = _row(scores, factor)
     f = framework.factor(factor)
     score = row["score"]
-    level = (
-        ""
-        if score is None or (isinstance(score, float) and math.isnan(score))
-        else f'<div class="tf-anchor">{esc(f.anchor(math.floor(float(score) + 1e-9)))}</div>'
-    )
+    reached = framework.level_reached(score)
+    level = "" if reached is None else f'<div class="tf-anchor">{esc(f.anchor(reached))}</div>'
+
     target = "" if pd.isna(row["target"]) else f" · target {int(row['target'])}"
     return (
         f'<div class="tf-focus-factor">{esc(f.label)}</div>'
