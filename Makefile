@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ENGAGEMENTS ?= engagements
 
-.PHONY: dashboard viewer test lint typecheck unit notebooks benchmark system-deps constraints clean
+.PHONY: dashboard viewer test quick lint typecheck unit notebooks benchmark system-deps constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ viewer: $(STAMP)
 
 ## Every check: lint, type check, unit and browser tests, notebooks under nbval.
 test: lint typecheck unit notebooks
+
+## The inner loop, under a minute: lint, types, and the tests that need no browser, no server and
+## no whole-document render (those marked browser or slow run in `make test`), on every core.
+quick: lint typecheck
+	$(BIN)/pytest -q -p no:cacheprovider -m "not browser and not slow" -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check toolkit tests benchmarks scripts

@@ -304,6 +304,7 @@ def test_long_labels_wrap_onto_two_lines() -> None:
     assert wrap_label("Composure") == "Composure"
 
 
+@pytest.mark.slow
 def test_radar_renders_to_a_png_that_is_not_blank(scores: pd.DataFrame) -> None:
     chart = radar_chart(scores, previous=scores["score"] - 0.5, benchmark=scores["score"])
     assert png_is_drawn(render_chart(chart, "png", scale=1)) > 0.03
@@ -328,6 +329,7 @@ def test_ranked_chart_orders_weakest_first_and_lists_unscored_separately(
     assert sort[0] in ("Executive sponsorship", "Owning failures")  # both score 1.0
 
 
+@pytest.mark.slow
 def test_ranked_chart_without_unscored_factors_is_a_single_layer(
     framework: Framework,
 ) -> None:
@@ -337,6 +339,7 @@ def test_ranked_chart_without_unscored_factors_is_a_single_layer(
     assert png_is_drawn(render_chart(spec, "png", scale=1)) > 0.01
 
 
+@pytest.mark.slow
 def test_ranked_chart_round_trips_and_renders(scores: pd.DataFrame) -> None:
     chart = ranked_chart(scores)
     spec = chart.to_dict()
@@ -357,6 +360,7 @@ def test_heatmap_counts_findings_by_factor_and_source(sample: Engagement) -> Non
     assert composure[0]["label"] == "Composure (no findings)"
 
 
+@pytest.mark.slow
 def test_heatmap_mean_level_by_rater(sample: Engagement) -> None:
     findings = sample.findings_frame()
     spec = heatmap_chart(findings, by="rater", value="mean").to_dict()
@@ -377,7 +381,9 @@ def test_heatmap_rejects_unknown_choices(sample: Engagement) -> None:
 MAGIC = {"png": b"\x89PNG", "svg": b"<svg", "pdf": b"%PDF", "html": b"<!DOCTYPE html>"}
 
 
-@pytest.mark.parametrize("fmt", ["png", "svg", "pdf", "html"])
+@pytest.mark.parametrize(
+    "fmt", [pytest.param(f, marks=pytest.mark.slow) for f in ("png", "pdf", "html")] + ["svg"]
+)
 def test_save_chart_writes_each_format(scores: pd.DataFrame, tmp_path: Path, fmt: str) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
@@ -388,6 +394,7 @@ def test_save_chart_writes_each_format(scores: pd.DataFrame, tmp_path: Path, fmt
     assert [p.name for p in folder.iterdir()] == [f"radar.{fmt}"]  # no temporary file left
 
 
+@pytest.mark.slow
 def test_saved_html_is_self_contained(scores: pd.DataFrame, tmp_path: Path) -> None:
     html = save_chart(radar_chart(scores), tmp_path / "radar.html").read_text(encoding="utf-8")
     assert re.findall(r"<script[^>]*\bsrc=", html, flags=re.IGNORECASE) == []
@@ -434,6 +441,7 @@ def test_chart_widget_is_an_offline_jupyter_chart(scores: pd.DataFrame) -> None:
     assert rows(widget.spec, "points")  # the spec carries the data
 
 
+@pytest.mark.slow
 def test_radar_concatenates_with_its_companions(scores: pd.DataFrame) -> None:
     spec = alt.hconcat(radar_chart(scores), ranked_chart(scores)).to_dict()
     assert len(spec["hconcat"]) == 2
@@ -496,6 +504,7 @@ def test_every_score_sits_at_its_level_and_no_unscored_spoke_is_drawn(
     assert len(rows(spec, "spoke-labels")) == len(levels)
 
 
+@pytest.mark.slow
 def test_heatmap_of_an_engagement_without_findings_is_an_empty_grid(empty: Engagement) -> None:
     spec = heatmap_chart(empty.findings_frame()).to_dict()
     cells = data_of(spec, spec["layer"][0])
@@ -584,6 +593,7 @@ def test_charts_of_an_engagements_scores_carry_its_provenance_outside_the_spec(
     assert getattr(radar_chart(bare), PROVENANCE_ATTRIBUTE, None) is None
 
 
+@pytest.mark.slow
 def test_save_chart_prints_the_provenance_under_the_chart(
     scores: pd.DataFrame, sample: Engagement, tmp_path: Path
 ) -> None:

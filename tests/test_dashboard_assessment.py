@@ -259,6 +259,7 @@ def test_a_notice_shows_a_colleagues_name_as_text(app: AssessmentApp, folder: Pa
     assert "<img" not in app.ui.notice.value and "&lt;img src=x&gt;" in app.ui.notice.value
 
 
+@pytest.mark.slow
 def test_exports_produce_the_files(app: AssessmentApp) -> None:
     buttons = {b.description: b for b in app.ui.downloads}
     name, data = buttons["Findings CSV"].payload()
@@ -271,6 +272,7 @@ def test_exports_produce_the_files(app: AssessmentApp) -> None:
     assert name.endswith("-radar.png") and data[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_report_buttons_follow_the_latest_change(app: AssessmentApp) -> None:
     buttons = {b.description: b for b in app.ui.downloads}
     submit(app, "composure", 3, "Calm under the Monday peak")

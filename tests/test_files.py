@@ -61,7 +61,12 @@ def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
 
-@pytest.fixture(params=list(WRITERS))
+@pytest.fixture(
+    params=[  # a report or chart renders first (seconds): the full run tries those writers too
+        pytest.param(name, marks=pytest.mark.slow) if name in ("report", "chart") else name
+        for name in WRITERS
+    ]
+)
 def writer(request: pytest.FixtureRequest) -> tuple[Writer, str, type[TenfoldError]]:
     return WRITERS[request.param]
 

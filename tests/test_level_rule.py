@@ -186,7 +186,23 @@ def test_the_case_covers_scores_on_and_between_levels(case: Case) -> None:
     assert case.scores.loc["main_metric", "score"] < 2
 
 
-@pytest.mark.parametrize(("surface", "read"), SURFACES, ids=[name for name, _ in SURFACES])
+#: Surfaces that render a whole document (seconds each): in the full run, not the quick one.
+RENDERED = {
+    "PDF factor sections",
+    "PPTX priority slides",
+    "HTML scores table",
+    "HTML factor sections",
+}
+
+
+@pytest.mark.parametrize(
+    ("surface", "read"),
+    [
+        pytest.param(name, read, marks=pytest.mark.slow) if name in RENDERED else (name, read)
+        for name, read in SURFACES
+    ],
+    ids=[name for name, _ in SURFACES],
+)
 def test_every_surface_names_the_level_the_score_has_reached(
     case: Case, surface: str, read: Callable[[Case], dict[str, str]]
 ) -> None:

@@ -6,6 +6,8 @@ import inspect
 import subprocess
 import sys
 
+import pytest
+
 import toolkit
 
 
@@ -35,6 +37,7 @@ def test_every_public_function_and_class_is_in_all() -> None:
     assert public - set(toolkit.__all__) == set()
 
 
+@pytest.mark.slow
 def test_scoring_does_not_pay_for_charts_until_they_are_used() -> None:
     code = (
         "import sys, toolkit as tf; tf.score_engagement; "

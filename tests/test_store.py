@@ -172,6 +172,7 @@ def _add_many(path: str, who: str, count: int) -> None:
         )
 
 
+@pytest.mark.slow
 def test_two_processes_adding_at_once_keep_every_finding(tmp_path: Path, empty: Engagement) -> None:
     path = save_engagement(empty, tmp_path / "e.json")
     ctx = multiprocessing.get_context("spawn")
