@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 import toolkit as tf
 from toolkit import bulk_load
@@ -58,7 +59,7 @@ def test_fast_findings_behave_like_validated_ones() -> None:
     assert (finding.level, changed.level) == (1, 4)
     assert fast.update_finding(finding.id, level=2).finding(finding.id).level == 2
     assert hash(fast.findings) == hash(tf.load_engagement(SAMPLE).findings)
-    with pytest.raises(Exception, match="frozen"):
+    with pytest.raises(ValidationError, match="frozen"):
         finding.level = 3  # type: ignore[misc]
 
 

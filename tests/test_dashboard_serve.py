@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from traitlets.config.loader import PyFileConfigLoader
 
+from toolkit import TenfoldError
 from toolkit.cli import cli
 from toolkit.dashboard import DownloadButton
 from toolkit.dashboard.serve import (
@@ -81,7 +82,7 @@ def test_dashboard_notebooks_are_thin_and_saved_without_outputs(which: str) -> N
 
 def test_missing_notebooks_are_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("TENFOLD_DASHBOARDS", str(tmp_path))
-    with pytest.raises(Exception, match="TENFOLD_DASHBOARDS"):
+    with pytest.raises(TenfoldError, match="TENFOLD_DASHBOARDS"):
         dashboards_dir()
 
 

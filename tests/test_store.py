@@ -138,10 +138,12 @@ def test_update_replays_the_change_on_the_latest_file(tmp_path: Path, empty: Eng
     path = save_engagement(empty, tmp_path / "e.json")
     stale = load_engagement(path)
     update_engagement(path, lambda e: e.add_finding(factor="purpose", level=1, evidence="tab 1"))
-    # A second editor still holding the stale copy adds through update: both findings survive.
-    assert stale.findings == ()
+    # A second editor still holding the stale copy adds through update: the change is replayed
+    # on the file as it is now, so both findings survive (saving the stale copy would not).
     update_engagement(path, lambda e: e.add_finding(factor="purpose", level=3, evidence="tab 2"))
     assert [f.evidence for f in load_engagement(path).findings] == ["tab 1", "tab 2"]
+    save_engagement(stale.add_finding(factor="purpose", level=3, evidence="stale"), path)
+    assert [f.evidence for f in load_engagement(path).findings] == ["stale"]
 
 
 def test_failing_change_writes_nothing(tmp_path: Path, empty: Engagement) -> None:

@@ -18,8 +18,9 @@ from collections import OrderedDict
 from typing import Any, Literal
 
 import altair as alt
+import jsonschema
 import pandas as pd
-from altair.utils.schemapi import debug_mode
+from altair.utils.schemapi import SchemaValidationError, debug_mode
 
 from toolkit.charts._agreement import stamp
 from toolkit.charts._radar_frame import (
@@ -65,7 +66,10 @@ class RadarChart(alt.LayerChart):
     ) -> dict[str, Any]:
         spec = super().to_dict(validate=False, format=format, ignore=ignore, context=context)
         if validate and format == "vega-lite" and context is None:
-            self.validate({**spec, "datasets": {key: [] for key in spec.get("datasets", {})}})
+            try:
+                self.validate({**spec, "datasets": {key: [] for key in spec.get("datasets", {})}})
+            except jsonschema.ValidationError as err:  # reported as Altair reports any chart's
+                raise SchemaValidationError(self, err) from None
         return spec
 
 
