@@ -10,7 +10,6 @@ engagement, so a change can be replayed on the latest file on disk (see :mod:`to
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, TypeVar, get_args
@@ -21,10 +20,19 @@ from pydantic import (
     ConfigDict,
     Field,
     JsonValue,
+    TypeAdapter,
     ValidationError,
     field_validator,
 )
 
+from toolkit._checks import (
+    TEXT_PATTERN,
+    Level,
+    clean_text,
+    control_character_problem,
+    line_breaks,
+    not_a_number,
+)
 from toolkit.errors import EngagementError
 from toolkit.framework import Framework, load_framework
 
@@ -61,59 +69,6 @@ FINDING_COLUMNS: tuple[str, ...] = (
 
 M = TypeVar("M", bound=BaseModel)
 
-# Control characters (Unicode category Cc) other than tab and line feed. Spreadsheets, slides and
-# PDF cannot hold them, so no text field accepts them; a carriage return is kept as a line break.
-_CONTROL = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
-_CONTROL_RE = re.compile(f"[{_CONTROL}]")
-#: Text without control characters (checked by pydantic's compiled validator, fast on big files).
-_TEXT_PATTERN = f"^[^{_CONTROL}]*$"
-
-
-def _line_breaks(value: Any) -> Any:
-    """Windows (CR LF) and old Mac (CR) line breaks as \\n, so every string round-trips."""
-    if isinstance(value, str) and "\r" in value:
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-    return value
-
-
-def control_character_problem(value: str) -> str | None:
-    """What is wrong with ``value`` if it holds a control character, else ``None``."""
-    found = _CONTROL_RE.search(value)
-    if found is None:
-        return None
-    return (
-        f"contains a control character (U+{ord(found.group()):04X}) at character "
-        f"{found.start() + 1}; remove it (only tabs and line breaks are allowed in text)"
-    )
-
-
-def _clean_text(value: Any) -> Any:
-    value = _line_breaks(value)
-    if isinstance(value, str):
-        problem = control_character_problem(value)
-        if problem:
-            raise ValueError(problem)
-    return value
-
-
-def _not_a_number(value: Any) -> Any:
-    """Refuse a bare number as a date: 45000 is an Excel serial, 0 would be read as 1970."""
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if isinstance(value, str):
-        text = value.strip()
-        if text and "-" not in text[1:] and ":" not in text:
-            try:
-                float(text)
-                number = True
-            except ValueError:
-                pass
-    if number:
-        raise ValueError(
-            f"{str(value).strip()} is a number, not a date; write the date as text such as "
-            "2026-11-02 or 2026-11-02T10:00:00Z (in a spreadsheet, format the cell as a date)"
-        )
-    return value
-
 
 def utcnow() -> dt.datetime:
     """The current time in UTC, to the second (what ``recorded_at`` stores)."""
@@ -125,10 +80,7 @@ def new_finding_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def _check_level(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError("must be a whole number from 0 to 4")
-    return value
+_LEVEL: TypeAdapter[int] = TypeAdapter(Level)
 
 
 class _Model(BaseModel):
@@ -141,30 +93,25 @@ class Finding(_Model):
     # Fields in alphabetical order: the engagement file lists them sorted, so pydantic writes a
     # finding as the file has it in one compiled pass (see toolkit.store.engagement_to_json).
     # Tables use FINDING_COLUMNS for their order.
-    evidence: str = Field(min_length=1, pattern=_TEXT_PATTERN)
-    factor: str = Field(min_length=1, pattern=_TEXT_PATTERN)
-    id: str = Field(default_factory=new_finding_id, min_length=1, pattern=_TEXT_PATTERN)
-    level: int = Field(ge=0, le=4)
-    rater: str = Field(min_length=1, pattern=_TEXT_PATTERN)
+    evidence: str = Field(min_length=1, pattern=TEXT_PATTERN)
+    factor: str = Field(min_length=1, pattern=TEXT_PATTERN)
+    id: str = Field(default_factory=new_finding_id, min_length=1, pattern=TEXT_PATTERN)
+    level: Level
+    rater: str = Field(min_length=1, pattern=TEXT_PATTERN)
     recorded_at: dt.datetime = Field(default_factory=utcnow)
     source: Source = "interview"
 
     # These run once per finding when a large file loads: each returns at once in the usual case.
-    @field_validator("level", mode="before")
-    @classmethod
-    def _whole_level(cls, value: Any) -> Any:
-        return value if type(value) is int else _check_level(value)
-
     @field_validator("evidence", "rater", mode="before")
     @classmethod
     def _evidence_line_breaks(cls, value: Any) -> Any:
-        return value if type(value) is str and "\r" not in value else _line_breaks(value)
+        return value if type(value) is str and "\r" not in value else line_breaks(value)
 
     @field_validator("recorded_at", mode="before")
     @classmethod
     def _date_not_number(cls, value: Any) -> Any:
         # ISO text (2026-11-02...) is never a number: the common case, decided at once.
-        return value if type(value) is str and value[4:5] == "-" else _not_a_number(value)
+        return value if type(value) is str and value[4:5] == "-" else not_a_number(value)
 
     @field_validator("recorded_at")
     @classmethod
@@ -178,18 +125,13 @@ class Override(_Model):
     # Fields in alphabetical order, as the file lists them (see Finding).
     at: dt.datetime = Field(default_factory=utcnow)
     by: str = Field(min_length=1)
-    level: int = Field(ge=0, le=4)
+    level: Level
     reason: str = Field(min_length=1)
-
-    @field_validator("level", mode="before")
-    @classmethod
-    def _whole_level(cls, value: Any) -> Any:
-        return _check_level(value)
 
     @field_validator("reason", "by", mode="before")
     @classmethod
     def _text(cls, value: Any) -> Any:
-        return _clean_text(value)
+        return clean_text(value)
 
 
 Phase = Literal["open", "independent", "consensus"]
@@ -275,25 +217,17 @@ class Engagement(_Model):
     findings: tuple[Finding, ...] = ()
     overrides: dict[str, Override] = Field(default_factory=dict)
     not_applicable: tuple[str, ...] = ()
-    targets: dict[str, int] = Field(default_factory=dict)
+    targets: dict[str, Level] = Field(default_factory=dict)
     notes: str = ""
     changes: tuple[LoggedChange, ...] = ()
     #: "independent": raters record blind, each seeing only their own findings, until the lead
     #: reveals the panel ("consensus"); "open" otherwise.
     phase: Phase = "open"
 
-    @field_validator("targets")
-    @classmethod
-    def _target_levels(cls, value: dict[str, int]) -> dict[str, int]:
-        for fid, lv in value.items():
-            if isinstance(lv, bool) or not 0 <= lv <= 4:
-                raise ValueError(f"target of {fid!r}: {lv!r} is outside 0-4")
-        return value
-
     @field_validator("client", "title", "lead", "notes", mode="before")
     @classmethod
     def _text(cls, value: Any) -> Any:
-        return _clean_text(value)
+        return clean_text(value)
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -422,9 +356,12 @@ class Engagement(_Model):
         if level is None:
             targets.pop(factor, None)
         else:
-            if isinstance(level, bool) or not 0 <= int(level) <= 4:
-                raise EngagementError(f"targets: level {level!r} of {factor!r} is outside 0-4")
-            targets[factor] = int(level)
+            try:
+                targets[factor] = _LEVEL.validate_python(level)
+            except ValidationError:
+                raise EngagementError(
+                    f"targets.{factor}: {level!r} is not a whole number from 0 to 4"
+                ) from None
         return self.model_copy(update={"targets": targets})
 
     def set_not_applicable(self, factor: str, value: bool = True) -> Engagement:
@@ -479,9 +416,10 @@ def describe_validation_error(exc: ValidationError) -> list[str]:
         loc = ".".join(str(p) for p in err["loc"]) or "value"
         msg = str(err["msg"]).removeprefix("Value error, ")
         value = err.get("input")
-        if loc.endswith("level") and err["type"] in ("less_than_equal", "greater_than_equal"):
+        is_level = loc.endswith("level") or loc.startswith("targets.")
+        if is_level and err["type"] in ("less_than_equal", "greater_than_equal"):
             msg = f"{value} is outside 0-4"
-        elif loc.endswith("level") and err["type"].startswith(("int_", "float_")):
+        elif is_level and err["type"].startswith(("int_", "float_")):
             msg = f"{value!r} is not a whole number from 0 to 4"
         elif err["type"] == "literal_error":
             msg = f"{value!r} is not one of {', '.join(SOURCES)}"

@@ -27,6 +27,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from toolkit import limits
+from toolkit._checks import control_character_problem
 from toolkit._files import write_atomic
 from toolkit._sheets import Cell, column_letter, read_table
 from toolkit.errors import ExportError, FindingsImportError
@@ -34,7 +35,6 @@ from toolkit.findings import (
     FINDING_COLUMNS,
     Engagement,
     Finding,
-    control_character_problem,
     describe_validation_error,
     findings_to_frame,
     utcnow,
