@@ -12,7 +12,7 @@ import pytest
 from toolkit import Engagement, Framework, score_engagement
 from toolkit.charts import LiveRadar, fit_radar, radar_chart
 from toolkit.charts._radar_frame import legend_size, radar_frame, ring_label_boxes
-from toolkit.charts._radar_layers import LAYERS
+from toolkit.charts._radar_rows import LAYERS
 
 
 @pytest.fixture

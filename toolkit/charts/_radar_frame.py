@@ -3,7 +3,7 @@
 :func:`radar_frame` turns a scores table and its overlays into a :class:`RadarFrame`: the
 spokes, the series' levels, the pixel geometry (ring radius, label boxes that never collide,
 the chart's size and scale domains) and the legends. The layer builders then turn a frame into
-data rows (:func:`~toolkit.charts._radar_layers.radar_datasets`) and into the chart's shape
+data rows (:func:`~toolkit.charts._radar_rows.radar_datasets`) and into the chart's shape
 (:func:`~toolkit.charts._radar_layers.radar_layers`). :attr:`RadarFrame.shape_key` names
 everything the shape depends on, so a live dashboard builds and validates a shape once and
 afterwards only recomputes rows.

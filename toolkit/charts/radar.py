@@ -6,7 +6,7 @@ on that spoke is the point ``x = r sin(theta)``, ``y = r cos(theta)``. The outer
 so a score of 2 lies at half the outer radius. Every layer shares one pair of linear scales with
 equal pixels per level on both axes and no axes drawn.
 
-The chart is made in two parts: its rows (:func:`~toolkit.charts._radar_layers.radar_datasets`,
+The chart is made in two parts: its rows (:func:`~toolkit.charts._radar_rows.radar_datasets`,
 plain Python) and its shape (:func:`~toolkit.charts._radar_layers.radar_layers`, layers drawing
 named datasets). :class:`LiveRadar` keeps validated shapes, so a live dashboard redraws after a
 change by computing rows only.
@@ -30,7 +30,8 @@ from toolkit.charts._radar_frame import (
     radar_frame,
     series_levels,
 )
-from toolkit.charts._radar_layers import LAYERS, radar_datasets, radar_layers
+from toolkit.charts._radar_layers import radar_layers
+from toolkit.charts._radar_rows import LAYERS, radar_datasets
 from toolkit.charts._style import FONT_SIZE, INK, inline
 from toolkit.framework import Framework
 
