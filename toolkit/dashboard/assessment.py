@@ -15,52 +15,33 @@ every failure becomes a message.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from toolkit.dashboard import panels
-from toolkit.dashboard.assessment_layout import NO_LEVEL, AssessmentLayout
+from toolkit.dashboard.assessment_layout import AssessmentLayout
+from toolkit.dashboard.assessment_panels import FactorSettings, PhaseControls
 from toolkit.dashboard.bridge import PageSize
 from toolkit.dashboard.common import Tone, esc, header_html, message_html, summary_html
 from toolkit.dashboard.download import DownloadButton
-from toolkit.dashboard.exports import Exports, slug
+from toolkit.dashboard.exports import Exports
 from toolkit.dashboard.files import default_folder, default_framework
+from toolkit.dashboard.radar_pane import RadarPane
 from toolkit.dashboard.reports import report_buttons
 from toolkit.dashboard.session import AssessmentSession, Draft, Update
 from toolkit.errors import TenfoldError
-from toolkit.findings import Engagement, Phase
 from toolkit.framework import Framework
 
 __all__ = ["AssessmentApp"]
 
 #: How often the open file is checked for colleagues' changes, in seconds.
 POLL_SECONDS = 0.75
-#: Spoke label sizes in pixels: the least, the most in the dashboard, the most in present mode.
-FONT, LARGE_FONT, PRESENT_FONT = 13.0, 17.0, 24.0
-
-
-#: Each phase's next one, the button that moves to it and what the button does.
-NEXT_PHASE: dict[str, tuple[Phase, str, str]] = {
-    "open": (
-        "independent",
-        "Start blind rating",
-        "Each rater records alone, seeing only their own findings, until the lead reveals "
-        "the panel",
-    ),
-    "independent": (
-        "consensus",
-        "Reveal the panel",
-        "Everyone sees every rater's findings; the consensus board opens",
-    ),
-    "consensus": ("open", "Close consensus", "Back to recording, everything visible"),
-}
 
 
 class AssessmentApp:
@@ -82,7 +63,9 @@ class AssessmentApp:
     session
         The session: engagement, scores, edit state, undo (no widgets).
     ui
-        The widgets; ``ui.radar`` is the radar (``ui.radar.spec`` the spec drawn).
+        The widgets.
+    radar
+        The radar's chart widget (``radar.spec`` is the spec drawn), once one is drawn.
     """
 
     def __init__(
@@ -102,19 +85,29 @@ class AssessmentApp:
             *report_buttons(lambda: self.session.engagement, self.framework, on_error=self._failed),
         ]
         self.ui = AssessmentLayout(self.framework, downloads=downloads)
-        self.factor = self.framework.factor_ids[0]
+        self.settings = FactorSettings(self.session, self.ui, self._after)
+        self.phases = PhaseControls(self.session, self.ui, self._after)
         self.present = False
-        self.radar: Any = None
-        self._live: Any = None
+        self.radar_pane = RadarPane(self.ui.radar_box)
         self._preview: tuple[str, int | None] = (self.factor, None)
-        self._room: PageSize | None = None
-        self._fit: tuple[tuple[Any, ...], dict[str, Any]] | None = None
         self._polling = False
-        self._muted = False
         self.saved_at: dt.datetime | None = None
         self._wire()
         if open is not None:
             self.open(open)
+
+    @property
+    def radar(self) -> Any:
+        return self.radar_pane.widget
+
+    @property
+    def factor(self) -> str:
+        """The factor under discussion: in the form, the prompts, the table, the URL."""
+        return self.settings.factor
+
+    @factor.setter
+    def factor(self, value: str) -> None:
+        self.settings.factor = value
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -123,11 +116,12 @@ class AssessmentApp:
 
     # -- wiring: every handler, in one place ---------------------------------------------------
     def _wire(self) -> None:
-        ui = self.ui
-        ui.bridge.on_open = self.page_opened
-        ui.bridge.on_size = self._on_size
-        ui.bridge.on_step = self.step_factor
-        ui.bridge.on_present = self.set_present
+        ui, guard = self.ui, self._guard
+        ui.bridge.on_open = guard(self.page_opened)
+        ui.bridge.on_size = guard(self._on_size)
+        ui.bridge.on_step = guard(self.step_factor)
+        ui.bridge.on_present = guard(self.set_present)
+        self.radar_pane.on_pick = self._guard(self._on_pick)
         ui.form.on_submit = self._guard(self.submit)
         ui.form.on_draft = self._guard(self.choose)
         ui.form.on_rater = self._guard(self.set_rater)
@@ -141,11 +135,11 @@ class AssessmentApp:
         ui.switch_button.observe(self._guard(lambda ch: self._show_switch(ch["new"])), "value")
         ui.open_button.on_click(self._guard(lambda _b: self._open_picked()))
         ui.create_button.on_click(self._guard(lambda _b: self.create()))
-        ui.target.observe(self._guard(self._on_target), "value")
-        ui.not_applicable.observe(self._guard(self._on_not_applicable), "value")
-        ui.override_button.on_click(self._guard(lambda _b: self.apply_consensus()))
-        ui.phase_button.on_click(self._guard(lambda _b: self.next_phase()))
-        ui.board.on_record = self._guard(self.record_consensus)
+        ui.target.observe(self._guard(self.settings.on_target), "value")
+        ui.not_applicable.observe(self._guard(self.settings.on_not_applicable), "value")
+        ui.override_button.on_click(self._guard(lambda _b: self.settings.apply_consensus()))
+        ui.phase_button.on_click(self._guard(lambda _b: self.phases.next_phase()))
+        ui.board.on_record = self._guard(self.phases.record)
 
     def _guard(self, handler: Callable[..., Any]) -> Callable[..., None]:
         """``handler``, with any failure shown as a message: never a traceback on the page."""
@@ -233,43 +227,20 @@ class AssessmentApp:
             return
         ui.form.lead = e.lead
         self._show_factor()
-        self._show_phase()
+        self.phases.show()
         self._show_scores()
 
     def _show_scores(self) -> None:
         scores = self.session.scores
         assert scores is not None
         self.ui.summary.value = summary_html(scores, self.framework)
-        self._show_factor_panel()
+        self.settings.show()
         self._show_undo()
         self._draw()
 
     def _show_factor(self) -> None:
         self.ui.prompts.value = panels.prompts_html(self.framework, self.factor)
         self.ui.table.factor = self.factor
-
-    def _show_factor_panel(self) -> None:
-        e, scores, ui, fid = self.session.engagement, self.session.scores, self.ui, self.factor
-        if e is None or scores is None:
-            return
-        ui.factor_title.value = panels.factor_title_html(scores, self.framework, fid)
-        with self._quiet():
-            ui.not_applicable.value = fid in e.not_applicable
-            ui.target.value = e.targets.get(fid, NO_LEVEL)
-            override = e.overrides.get(fid)
-            ui.override_level.value = override.level if override else NO_LEVEL
-        ui.override_state.value = panels.override_html(e, fid)
-        ui.history.value = panels.history_html(self.session.history(fid))
-        ui.present_panel.value = panels.present_html(scores, self.framework, fid)
-
-    @contextlib.contextmanager
-    def _quiet(self) -> Iterator[None]:
-        """Set widgets from the file without their handlers saving it back."""
-        self._muted = True
-        try:
-            yield
-        finally:
-            self._muted = False
 
     def _show_undo(self) -> None:
         entry = self.session.undoable()
@@ -304,64 +275,21 @@ class AssessmentApp:
                 else "Previous"
             ),
             "preview": None if preview is None else pd.Series({factor: preview}),
-            "font_size": self._font(),
             "highlight": self.factor,
-            "pickable": True,
         }
-
-    def _font(self) -> float:
-        """Chart text grows with the room: 13 px on a laptop, up to 24 px on a projector."""
-        room = self._room
-        if room is None:
-            return FONT
-        if self.present:
-            return max(18.0, min(PRESENT_FONT, room.width / 80))
-        side = min(room.column_width, room.height - room.column_top)
-        return max(FONT, min(LARGE_FONT, round(side / 60)))
-
-    def _size(self, scores: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
-        """The radar size and legend place that fill the room the page measured (cached)."""
-        from toolkit.charts import fit_radar
-
-        room = self._room
-        if room is None:
-            return {"size": 420.0}
-        unscored = tuple(scores["score"].isna())
-        key = (room, self.present, unscored, options["previous"] is not None)
-        if self._fit is None or self._fit[0] != key:
-            width = room.column_width - 4
-            height = max(360, room.height - room.column_top - 12)
-            fit = {k: v for k, v in options.items() if k != "pickable"}
-            fit["preview"] = pd.Series({self.factor: float("nan")})
-            self._fit = (key, fit_radar(scores, width=width, height=height, **fit))
-        return self._fit[1]
 
     def _draw(self) -> None:
         """Redraw the radar once: saved scores, the previous assessment, the preview."""
-        from toolkit.charts import LiveRadar, chart_widget, radar_chart
-        from toolkit.charts.radar import PICKS
+        if self.session.scores is not None:
+            self.radar_pane.draw(self.session.scores, **self._radar_options())
 
-        scores = self.session.scores
-        if scores is None:
-            return
-        options = self._radar_options()
-        options.update(self._size(scores, options))
-        if self.radar is None:
-            self._live = LiveRadar()
-            self.radar = chart_widget(radar_chart(scores, **options))
-            self.radar.selections.observe(self._guard(self._on_pick), list(PICKS))
-            self.ui.radar_box.children = [self.radar]
-        self.radar.spec = self._live.spec(scores, **options)
-
-    def _on_pick(self, change: dict[str, Any]) -> None:
+    def _on_pick(self, factor: str) -> None:
         """A click on a factor's point or label in the radar: discuss that factor."""
-        picked = [v.get("factor") for v in change["new"].value if isinstance(v, dict)]
-        if picked and picked[0] in self.framework.factor_ids and picked[0] != self.factor:
-            self.select_factor(str(picked[0]))
+        if factor in self.framework.factor_ids and factor != self.factor:
+            self.select_factor(factor)
 
     def _on_size(self, room: PageSize) -> None:
-        if room != self._room:
-            self._room = room
+        if self.radar_pane.measure(room):
             self._draw()
 
     # -- the form -----------------------------------------------------------------------------
@@ -381,14 +309,14 @@ class AssessmentApp:
             self.ui.table.reset()
             self._show_scores()
         self._show_undo()
-        self._show_phase()
+        self.phases.show()
 
     def choose(self, factor: str, level: int | None) -> None:
         """The form's factor or level changed: follow the factor, preview the level."""
         if factor in self.framework.factor_ids and factor != self.factor:
             self.factor = factor
             self._show_factor()
-            self._show_factor_panel()
+            self.settings.show()
             self._sync_url()
         self._preview = (factor, level)
         self._draw()
@@ -440,81 +368,10 @@ class AssessmentApp:
             self.ui.table.highlight = ""
         self._after(update, "Finding deleted (Undo puts it back).")
 
-    # -- the factor's settings and undo ---------------------------------------------------------
-    def _on_target(self, change: dict[str, Any]) -> None:
-        if not self._muted:
-            level = None if change["new"] == NO_LEVEL else int(change["new"])
-            self._after(self.session.set_target(self.factor, level), "Target saved.")
-
-    def _on_not_applicable(self, change: dict[str, Any]) -> None:
-        if not self._muted:
-            self._after(self.session.set_not_applicable(self.factor, bool(change["new"])), "Saved.")
-
-    def apply_consensus(self) -> None:
-        ui = self.ui
-        level = None if ui.override_level.value == NO_LEVEL else int(ui.override_level.value)
-        update = self.session.set_consensus(
-            self.factor,
-            level,
-            reason=ui.override_reason.value.strip(),
-            agreed_by=ui.override_by.value.strip(),
-        )
-        ui.override_reason.value = ui.override_by.value = ""
-        self._after(update, "Consensus level saved." if level is not None else "Consensus cleared.")
-
+    # -- undo ---------------------------------------------------------------------------------
     def undo(self) -> None:
         entry, update = self.session.undo()
         self._after(update, f"Undone: {entry.summary}.")
-
-    # -- blind rating, then consensus -------------------------------------------------------------
-    def next_phase(self) -> None:
-        """Move to the next phase: blind rating, then the panel revealed, then open again."""
-        e = self.session.engagement
-        if e is None:
-            return
-        phase, button, _tip = NEXT_PHASE[e.phase]
-        self._after(self.session.set_phase(phase), f"{button}: done.")
-
-    def _show_phase(self) -> None:
-        """What the phase changes on the page: the note, the board, what can be exported."""
-        s, ui = self.session, self.ui
-        e = s.engagement
-        if e is None:
-            return
-        _next, button, tip = NEXT_PHASE[e.phase]
-        is_lead = s.by == e.lead
-        ui.phase_button.description = button
-        ui.phase_button.disabled = not is_lead
-        ui.phase_button.tooltip = tip if is_lead else f"Only the lead, {e.lead}, can do this"
-        for cls, on in (
-            ("tf-blind", e.phase == "independent"),
-            ("tf-consensus", e.phase == "consensus"),
-        ):
-            (ui.view.add_class if on else ui.view.remove_class)(cls)
-        for button_widget in ui.downloads:
-            button_widget.disabled = s.blind
-        for w in (ui.override_level, ui.override_by, ui.override_reason, ui.override_button):
-            w.disabled = s.blind
-        named = (
-            ""
-            if s.rater.strip()
-            else " Name yourself in the Rater box (until then you are the lead)."
-        )
-        note = {
-            "independent": f"Blind rating: you see only your own findings, as {s.by}.{named} "
-            f"The lead, {e.lead}, reveals the panel when all are done.",
-            "consensus": "Consensus: every rater's findings are visible. Settle each factor on "
-            "the board; the lead closes consensus when the team is done.",
-        }.get(e.phase, "")
-        ui.phase_note.value = f'<div class="tf-phase">{esc(note)}</div>' if note else ""
-        ui.board.rows = s.board() if e.phase == "consensus" else []
-
-    def record_consensus(self, factor: str, level: int | None, reason: str, agreed_by: str) -> None:
-        """A consensus level recorded on the board, in place."""
-        update = self.session.set_consensus(factor, level, reason=reason, agreed_by=agreed_by)
-        self.ui.board.recorded(factor)
-        label = self.framework.factor(factor).label
-        self._after(update, f"Consensus on {label} saved.")
 
     def _after(self, update: Update, note: str) -> None:
         """Show what a save changed: table rows, scores, radar; "saved hh:mm:ss"."""
@@ -527,12 +384,11 @@ class AssessmentApp:
         s, ui = self.session, self.ui
         if update.phase:
             ui.table.reset()
-            self._show_phase()
+            self.phases.show()
         else:
             ui.table.upsert(s.rows([*update.added, *update.changed]))
             ui.table.remove(update.removed)
-            if s.engagement is not None and s.engagement.phase == "consensus":
-                ui.board.rows = s.board()
+            self.phases.show_board()
         if update.others:
             self._notice(panels.changed_elsewhere(update.others, self.framework, blind=s.blind))
         self._show_scores()
@@ -594,19 +450,9 @@ class AssessmentApp:
     def create(self) -> None:
         """Create a new engagement from the client, title and lead fields, and open it."""
         ui = self.ui
-        client, title, lead = (w.value.strip() for w in (ui.new_client, ui.new_title, ui.new_lead))
-        missing = [n for n, v in (("client", client), ("title", title), ("lead", lead)) if not v]
-        if missing:
-            raise TenfoldError(f"to create an engagement, fill in: {', '.join(missing)}")
-        from toolkit.store import save_engagement
-
-        engagement = Engagement.new(client=client, title=title, lead=lead, framework=self.framework)
-        stem = f"{slug(client)}-{engagement.date:%Y-%m}"
-        folder = self.session.folder
-        path, n = folder / f"{stem}.json", 2
-        while path.exists():
-            path, n = folder / f"{stem}-{n}.json", n + 1
-        save_engagement(engagement, path)
+        path = self.session.create(
+            client=ui.new_client.value, title=ui.new_title.value, lead=ui.new_lead.value
+        )
         ui.new_client.value = ui.new_lead.value = ""
         ui.switch_button.value = False
         if self.open(path):
@@ -622,7 +468,7 @@ class AssessmentApp:
         (ui.view.add_class if on else ui.view.remove_class)("tf-present")
         ui.bridge.present = on
         ui.present_button.value = on
-        self._fit = None
+        self.radar_pane.set_present(on)
         ui.bridge.remeasure()
         self._draw()
         self._sync_url()

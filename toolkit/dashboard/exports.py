@@ -6,23 +6,16 @@ written on the server.
 
 from __future__ import annotations
 
-import re
 import tempfile
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from toolkit.dashboard.download import DownloadButton
 from toolkit.dashboard.session import AssessmentSession
 from toolkit.errors import TenfoldError
+from toolkit.naming import slug
 
-__all__ = ["Exports", "slug"]
-
-
-def slug(text: str) -> str:
-    """A safe ASCII file-name part: ``"Café Nord"`` -> ``"cafe-nord"``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "engagement"
+__all__ = ["Exports"]
 
 
 class Exports:

@@ -10,14 +10,16 @@ from typing import Any
 import pandas as pd
 
 from toolkit.dashboard.common import esc, format_score, plural
-from toolkit.findings import Engagement, LoggedChange
+from toolkit.findings import Engagement, LoggedChange, Phase
 from toolkit.framework import Framework
 
 __all__ = [
+    "NEXT_PHASE",
     "changed_elsewhere",
     "factor_title_html",
     "history_html",
     "override_html",
+    "phase_note_html",
     "present_html",
     "prompts_html",
 ]
@@ -150,3 +152,39 @@ def changed_elsewhere(
         said.append(f"{e.by} {_VERBS.get(e.kind, 'changed')} {where}")
     more = f" (and {len(entries) - 3} more changes)" if len(entries) > 3 else ""
     return "; ".join(said) + more + f" · {entries[-1].at.astimezone():%H:%M}"
+
+
+#: Each phase's next one, the button that moves to it and what the button does.
+NEXT_PHASE: dict[str, tuple[Phase, str, str]] = {
+    "open": (
+        "independent",
+        "Start blind rating",
+        "Each rater records alone, seeing only their own findings, until the lead reveals "
+        "the panel",
+    ),
+    "independent": (
+        "consensus",
+        "Reveal the panel",
+        "Everyone sees every rater's findings; the consensus board opens",
+    ),
+    "consensus": ("open", "Close consensus", "Back to recording, everything visible"),
+}
+
+
+def phase_note_html(engagement: Engagement, *, by: str, named: bool) -> str:
+    """The note under the toolbar in a blind rating or at consensus ("" otherwise)."""
+    lead = engagement.lead
+    if engagement.phase == "independent":
+        ask = "" if named else " Name yourself in the Rater box (until then you are the lead)."
+        note = (
+            f"Blind rating: you see only your own findings, as {by}.{ask} The lead, {lead}, "
+            "reveals the panel when all are done."
+        )
+    elif engagement.phase == "consensus":
+        note = (
+            "Consensus: every rater's findings are visible. Settle each factor on the board; "
+            "the lead closes consensus when the team is done."
+        )
+    else:
+        return ""
+    return f'<div class="tf-phase">{esc(note)}</div>'

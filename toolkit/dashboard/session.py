@@ -19,12 +19,14 @@ from typing import Any
 import pandas as pd
 
 from toolkit import changes
+from toolkit.dashboard.consensus import board_rows
 from toolkit.dashboard.files import EngagementFile, list_engagements, previous_assessment
-from toolkit.errors import EngagementError, TenfoldError
+from toolkit.errors import EngagementError, StoreError, TenfoldError
 from toolkit.findings import Engagement, Finding, LoggedChange, Phase
 from toolkit.framework import Framework
+from toolkit.naming import slug
 from toolkit.scoring import score_engagement, score_findings
-from toolkit.store import Snapshot, read_snapshot, signature, update_snapshot
+from toolkit.store import Snapshot, read_snapshot, save_engagement, signature, update_snapshot
 
 __all__ = ["AssessmentSession", "Draft", "Update"]
 
@@ -150,6 +152,24 @@ class AssessmentSession:
         if path.suffix != ".json" or path.resolve().parent != folder:
             raise EngagementError(f"{name}: not an engagement file in {self.folder}")
         return path
+
+    def create(self, *, client: str, title: str, lead: str) -> Path:
+        """Create a new engagement file in the folder (named after the client and month)."""
+        client, title, lead = client.strip(), title.strip(), lead.strip()
+        missing = [n for n, v in (("client", client), ("title", title), ("lead", lead)) if not v]
+        if missing:
+            raise EngagementError(f"to create an engagement, fill in: {', '.join(missing)}")
+        engagement = Engagement.new(client=client, title=title, lead=lead, framework=self.framework)
+        stem = f"{slug(client)}-{engagement.date:%Y-%m}"
+        for n in range(1, 1000):
+            path = self.folder / (f"{stem}.json" if n == 1 else f"{stem}-{n}.json")
+            if not path.exists():
+                try:
+                    return save_engagement(engagement, path, exclusive=True)
+                except StoreError:
+                    if not path.exists():  # not lost to a colleague creating the same name
+                        raise
+        raise EngagementError(f"{self.folder}: too many engagements named {stem}")
 
     def open(self, path: str | Path) -> Engagement:
         """Open an engagement file; the previous one stays open if this one cannot be read."""
@@ -328,48 +348,12 @@ class AssessmentSession:
         """
         return self.apply(changes.set_phase(phase, by=self.by))
 
-    def board(self, *, shown: int = 6) -> list[dict[str, Any]]:
-        """The consensus board: per factor, every rater's level beside their evidence (the
-        latest ``shown`` findings each), the spread, agreement (r_wg), the median of the rater
-        levels and the consensus level recorded. Empty during a blind rating."""
+    def board(self) -> list[dict[str, Any]]:
+        """The consensus board's rows (:func:`board_rows`); empty during a blind rating."""
         e, scores = self.engagement, self.scores
         if e is None or scores is None or self.blind:
             return []
-        by_factor: dict[str, dict[str, list[Finding]]] = {}
-        for f in e.findings:
-            by_factor.setdefault(f.factor, {}).setdefault(f.rater, []).append(f)
-        out = []
-        for fid in self.framework.factor_ids:
-            row = scores.loc[fid]
-            raters = [
-                {
-                    "name": name,
-                    "level": round(sum(f.level for f in found) / len(found), 2),
-                    "n": len(found),
-                    "findings": [
-                        {"level": f.level, "evidence": f.evidence, "source": f.source}
-                        for f in found[-shown:]
-                    ],
-                }
-                for name, found in sorted(by_factor.get(fid, {}).items())
-            ]
-            override = e.overrides.get(fid)
-            out.append(
-                {
-                    "factor": fid,
-                    "label": str(row["label"]),
-                    "basis": str(row["basis"]),
-                    "raters": raters,
-                    "spread": _plain(row["spread"]),
-                    "r_wg": _plain(row["r_wg"]),
-                    "low_agreement": bool(row["low_agreement"]),
-                    "median": _plain(row["computed"]),
-                    "consensus": None
-                    if override is None
-                    else {"level": override.level, "reason": override.reason, "by": override.by},
-                }
-            )
-        return out
+        return board_rows(e, scores, self.framework)
 
     # -- undo and history ---------------------------------------------------------------------
     def undoable(self) -> LoggedChange | None:
@@ -449,12 +433,6 @@ class AssessmentSession:
             for f in self.visible(e.findings)
             if wanted is None or f.id in wanted
         ]
-
-
-def _plain(value: Any) -> float | None:
-    """A number for the page: ``None`` for NaN."""
-    number = float(value)
-    return None if math.isnan(number) else round(number, 2)
 
 
 def _rows(findings: list[Finding]) -> list[dict[str, Any]]:
