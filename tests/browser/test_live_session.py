@@ -64,6 +64,23 @@ def added(path: Path) -> list[tuple[int, str, str]]:
     ]
 
 
+#: Resolves once the radar's SVG has stayed the same element for 600 ms (no redraw under way).
+SETTLED = """() => new Promise(resolve => {
+    let svg = document.querySelector('.tf-radar-box svg'), since = performance.now();
+    const check = () => {
+        const now = document.querySelector('.tf-radar-box svg');
+        if (now !== svg) { svg = now; since = performance.now(); }
+        if (svg && performance.now() - since > 600) resolve(true); else setTimeout(check, 50);
+    };
+    check();
+})"""
+
+
+def settled(page: Any) -> None:
+    """Wait for the radar to be drawn and not being redrawn, as a person sees it settle."""
+    page.evaluate(SETTLED)
+
+
 def evidence_box(page: Any) -> Any:
     return page.get_by_label("Evidence", exact=True)
 
@@ -242,7 +259,9 @@ def test_escape_leaves_edit_mode_without_saving(
     page.keyboard.press("Escape")
     page.wait_for_selector("button:text-is('Add finding')")
     assert evidence_box(page).input_value() == ""
-    assert page.locator("tr.tf-editing").count() == 0
+    # The row's edit highlight goes once the kernel has heard the cancel: it must not stay.
+    page.locator("tr.tf-editing").wait_for(state="detached", timeout=10_000)
+    settled(page)
     assert copy.read_bytes() == before
 
 
@@ -325,10 +344,12 @@ def test_a_click_on_the_radar_selects_that_factor(
         f"engagement={copy.name}&factor=sponsorship",
         wait_for_dashboard,
     )
+    settled(page)
     page.locator(".tf-radar-box svg g.spoke_labels_marks text", has_text="Shared purpose").click()
     page.wait_for_function("() => location.search.includes('factor=purpose')", timeout=10_000)
     assert page.get_by_label("Factor", exact=True).input_value() == "purpose"
     page.locator(".tf-prompts").get_by_text("Shared purpose").first.wait_for()
+    settled(page)  # redrawn with the highlight on the factor picked
     point = page.locator(
         ".tf-radar-box svg g.points_marks path[aria-label*='Factor: Earned authority;']"
     )

@@ -14,7 +14,21 @@ function h(tag, attrs = {}, ...children) {
 
 const number = (v) => (v === null || v === undefined ? "–" : String(Math.round(v * 100) / 100));
 
+// model.send throws once the page's connection to its kernel is closed (a reload or a closed
+// tab under way, or a stopped server); the caller decides what a person should be told.
+function sender(model) {
+  return (message) => {
+    try {
+      model.send(message);
+      return true;
+    } catch (error) {
+      return false;
+    }
+  };
+}
+
 function render({ model, el }) {
+  const send = sender(model);
   el.classList.add("tf-board");
   const levels = model.get("levels");
   const drafts = new Map(); // factor -> {level, reason, agreed_by}, kept across redraws
@@ -55,8 +69,10 @@ function render({ model, el }) {
       input.addEventListener("input", () => { draft[key] = input.value; });
     }
     const record = h("button", { type: "button", class: "tf-primary", text: "Record consensus" });
+    const problem = h("span", { class: "tf-error", role: "alert" });
     record.addEventListener("click", () => {
-      model.send({ op: "record", factor: row.factor, level: level.value === "" ? null : Number(level.value), reason: reason.value, agreed_by: agreedBy.value });
+      const sent = send({ op: "record", factor: row.factor, level: level.value === "" ? null : Number(level.value), reason: reason.value, agreed_by: agreedBy.value });
+      problem.textContent = sent ? "" : "Not recorded: the page has lost its connection to the dashboard. Reload the page.";
     });
     const state = row.consensus
       ? h("div", { class: "tf-muted", text: `Consensus level ${row.consensus.level} agreed by ${row.consensus.by}: ${row.consensus.reason}` })
@@ -66,7 +82,7 @@ function render({ model, el }) {
       { class: "tf-board-card tf-card", "data-factor": row.factor },
       head,
       raters,
-      h("div", { class: "tf-board-form" }, level, agreedBy, reason, record),
+      h("div", { class: "tf-board-form" }, level, agreedBy, reason, record, problem),
       state,
     );
   }

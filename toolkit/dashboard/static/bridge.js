@@ -7,7 +7,21 @@
 
 const EDITABLE = "input, textarea, select, [contenteditable='true']";
 
+// model.send throws once the page's connection to its kernel is closed (a reload or a closed
+// tab under way, or a stopped server); the caller decides what a person should be told.
+function sender(model) {
+  return (message) => {
+    try {
+      model.send(message);
+      return true;
+    } catch (error) {
+      return false;
+    }
+  };
+}
+
 function render({ model, el }) {
+  const send = sender(model);
   el.style.display = "none";
   // The element that scrolls the page: Voila's template scrolls an inner panel, not the body.
   const scroller = (node) => {
@@ -38,7 +52,7 @@ function render({ model, el }) {
       const key = JSON.stringify(size);
       if (key !== last && size.column_width > 0) {
         last = key;
-        model.send({ event: "size", ...size });
+        send({ event: "size", ...size });
       }
     }, 120);
   };
@@ -80,17 +94,18 @@ function render({ model, el }) {
     const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
     if (step) {
       event.preventDefault();
-      model.send({ event: "step", delta: step });
+      send({ event: "step", delta: step });
     } else if (event.key === "Escape") {
       event.preventDefault();
-      model.send({ event: "present", value: false });
+      send({ event: "present", value: false });
     }
   };
   document.addEventListener("keydown", onKey, true);
 
-  model.send({ event: "opened", search: window.location.search, ...measure() });
+  send({ event: "opened", search: window.location.search, ...measure() });
   return () => {
     clearInterval(poll);
+    clearTimeout(timer);
     observer.disconnect();
     window.removeEventListener("resize", report);
     document.removeEventListener("keydown", onKey, true);

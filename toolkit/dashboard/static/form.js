@@ -8,6 +8,7 @@
 // saved" box with its own Retry, so nothing typed is lost.
 
 const EDITABLE = "input, textarea, select, [contenteditable='true']";
+const LOST = "the page has lost its connection to the dashboard. Copy your text, then reload the page.";
 
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -25,7 +26,21 @@ function clock(date = new Date()) {
   return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
 
+// model.send throws once the page's connection to its kernel is closed (a reload or a closed
+// tab under way, or a stopped server); the caller decides what a person should be told.
+function sender(model) {
+  return (message) => {
+    try {
+      model.send(message);
+      return true;
+    } catch (error) {
+      return false;
+    }
+  };
+}
+
 function render({ model, el }) {
+  const send = sender(model);
   const factors = model.get("factors");
   const levels = model.get("levels");
   const byId = new Map(factors.map((f) => [f.id, f]));
@@ -120,7 +135,7 @@ function render({ model, el }) {
   }
 
   function sendDraft() {
-    model.send({ op: "draft", factor: state.factor, level: state.level, editing: state.editing });
+    send({ op: "draft", factor: state.factor, level: state.level, editing: state.editing });
   }
 
   function setLevel(level) {
@@ -151,7 +166,7 @@ function render({ model, el }) {
     showEdit(null);
     evidence.value = "";
     setLevel(null);
-    model.send({ op: "cancel_edit" });
+    send({ op: "cancel_edit" });
     sendDraft();
   }
 
@@ -182,8 +197,12 @@ function render({ model, el }) {
       return;
     }
     d.seq = ++state.seq;
+    if (!send({ op: "submit", ...d })) {
+      if (!fresh) keepFailed(d, LOST);
+      say(`Not saved: ${LOST}`, "error");
+      return;
+    }
     state.pending.set(d.seq, d);
-    model.send({ op: "submit", ...d });
     if (fresh) {
       evidence.value = "";
       setLevel(null);
@@ -268,7 +287,7 @@ function render({ model, el }) {
   // Sent on every keystroke (a few bytes): whoever acts next is credited, even a moment later.
   rater.addEventListener("input", () => {
     window.sessionStorage.setItem("tenfold.rater", rater.value.trim());
-    model.send({ op: "rater", rater: rater.value.trim() });
+    send({ op: "rater", rater: rater.value.trim() });
   });
   const setPlaceholder = () => {
     rater.placeholder = model.get("lead") ? `${model.get("lead")} (lead)` : "your name";
@@ -307,7 +326,7 @@ function render({ model, el }) {
   document.addEventListener("keydown", onKey, true);
 
   setFactor(state.factor);
-  model.send({ op: "ready", rater: rater.value.trim() });
+  send({ op: "ready", rater: rater.value.trim() });
   return () => document.removeEventListener("keydown", onKey, true);
 }
 

@@ -30,7 +30,21 @@ function when(iso) {
   return d.toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
 }
 
+// model.send throws once the page's connection to its kernel is closed (a reload or a closed
+// tab under way, or a stopped server); the caller decides what a person should be told.
+function sender(model) {
+  return (message) => {
+    try {
+      model.send(message);
+      return true;
+    } catch (error) {
+      return false;
+    }
+  };
+}
+
 function render({ model, el }) {
+  const send = sender(model);
   const rows = new Map(); // id -> row data
   const trs = new Map(); // id -> <tr> shown
   const order = []; // ids shown, in sort order
@@ -103,8 +117,8 @@ function render({ model, el }) {
     }
     const edit = h("button", { type: "button", class: "tf-secondary", text: "Edit", "aria-label": `Edit finding: ${r.evidence.slice(0, 60)}` });
     const del = h("button", { type: "button", class: "tf-secondary", text: "Delete", "aria-label": `Delete finding: ${r.evidence.slice(0, 60)}` });
-    edit.addEventListener("click", () => model.send({ op: "edit", id: r.id }));
-    del.addEventListener("click", () => model.send({ op: "delete", id: r.id }));
+    edit.addEventListener("click", () => send({ op: "edit", id: r.id }));
+    del.addEventListener("click", () => send({ op: "delete", id: r.id }));
     tr.append(h("td", { class: "tf-col-actions" }, edit, del));
     if (r.id === model.get("highlight")) tr.classList.add("tf-editing");
     return tr;
@@ -218,7 +232,7 @@ function render({ model, el }) {
     }
     status();
   });
-  model.send({ op: "ready" });
+  send({ op: "ready" });
 }
 
 export default { render };
