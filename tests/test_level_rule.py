@@ -126,7 +126,9 @@ def pptx_priority_slides(case: Case) -> dict[str, str]:
     prs = Presentation(io.BytesIO(render_pptx(case.content, case.figures)))
     by_label = case.factor_of_label()
     out = {}
-    for slide in list(prs.slides)[4:]:
+    for slide in prs.slides:
+        if not slide.shapes.title.text.startswith("Priority "):
+            continue
         label = slide.shapes.title.text.split(": ", 1)[1]
         text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
         line = _SCORE_LINE.search(text)

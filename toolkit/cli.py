@@ -287,14 +287,22 @@ def dashboard(
     default=None,
     help="OUT.html, .pdf, .pptx or .xlsx (default: an HTML file named after the client).",
 )
+@click.option(
+    "--compare",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The client's previous assessment: the report says what moved since.",
+)
 @click.pass_context
-def report(ctx: click.Context, file: Path, output: Path | None) -> None:
+def report(ctx: click.Context, file: Path, output: Path | None, compare: Path | None) -> None:
     """Write the client report of an engagement: HTML, PDF, PPTX deck or XLSX workbook."""
     from toolkit.report import build_report, report_filename
 
-    engagement = load_engagement(file, framework=_framework(ctx))
+    fw = _framework(ctx)
+    engagement = load_engagement(file, framework=fw)
+    previous = load_engagement(compare, framework=fw) if compare is not None else None
     out = output or Path(report_filename(engagement, "html"))
-    build_report(engagement, out, framework=_framework(ctx))
+    build_report(engagement, out, framework=fw, previous=previous)
     click.echo(f"wrote {out} ({out.stat().st_size / 1024:.0f} KB)")
 
 
