@@ -32,12 +32,14 @@ __all__ = [
     "CHANGE_KINDS",
     "FINDING_COLUMNS",
     "SOURCES",
+    "WITHHELD",
     "ChangeKind",
     "Engagement",
     "Finding",
     "LoggedChange",
     "Override",
     "Source",
+    "Withheld",
     "new_finding_id",
     "utcnow",
 ]
@@ -229,6 +231,15 @@ class LoggedChange(_Model):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+Withheld = Literal["rater names", "evidence"]
+#: What a shared copy of an engagement can leave out (see :func:`toolkit.share.shared_copy`).
+WITHHELD: tuple[str, ...] = get_args(Withheld)
+
+
+def _nothing_withheld(value: tuple[str, ...]) -> bool:
+    return not value
+
+
 class FrameworkRef(_Model):
     """The framework an engagement was scored against, pinned by id and version."""
 
@@ -254,6 +265,9 @@ class Engagement(_Model):
     targets: dict[str, int] = Field(default_factory=dict)
     notes: str = ""
     changes: tuple[LoggedChange, ...] = ()
+    #: What the sender left out of this copy (``tenfold share``): "rater names" (raters read
+    #: "Rater A", "Rater B"...) and "evidence" (levels and counts kept). Not written when empty.
+    withheld: tuple[Withheld, ...] = Field(default=(), exclude_if=_nothing_withheld)
 
     @field_validator("targets")
     @classmethod
