@@ -249,6 +249,31 @@ def validate(ctx: click.Context, file: Path) -> None:
 
 
 @cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--anonymise-raters", is_flag=True, help='Raters read "Rater A", "Rater B"...')
+@click.option("--without-evidence", is_flag=True, help="Leave the evidence text out.")
+@click.pass_context
+def share(
+    ctx: click.Context, file: Path, output: Path, anonymise_raters: bool, without_evidence: bool
+) -> None:
+    """Write the copy of an engagement to send to the client (a valid engagement file)."""
+    from toolkit.share import shared_copy
+
+    if output.suffix.lower() != ".json":
+        raise TenfoldError(f"{output}: a shared engagement is a .json file; end the name in .json")
+    if output.exists() and output.resolve() == file.resolve():
+        raise TenfoldError(f"{output}: is the engagement itself; write the copy to another file")
+    engagement = load_engagement(file, framework=_framework(ctx))
+    copy = shared_copy(
+        engagement, anonymise_raters=anonymise_raters, without_evidence=without_evidence
+    )
+    save_engagement(copy, output)
+    kept = ", ".join(copy.withheld) or "nothing: add --anonymise-raters or --without-evidence"
+    click.echo(f"wrote {output} ({len(copy.findings)} findings; withheld: {kept})")
+
+
+@cli.command()
 @click.option(
     "--engagements",
     type=click.Path(file_okay=False, path_type=Path),
