@@ -282,15 +282,33 @@ def share(
     help="The folder of engagement files the dashboard opens and saves.",
 )
 @click.option("--viewer", is_flag=True, help="Serve the stakeholders' read-only viewer instead.")
+@click.option(
+    "--engagement",
+    default=None,
+    help="The engagement file to open (in --engagements); the viewer shows it and no other.",
+)
+@click.option(
+    "--portfolio",
+    is_flag=True,
+    help="Viewer: list every engagement of the folder, clients side by side (internal teams).",
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Default: 8866 or free.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
 @click.pass_context
 def dashboard(
-    ctx: click.Context, engagements: Path, viewer: bool, port: int | None, no_browser: bool
+    ctx: click.Context,
+    engagements: Path,
+    viewer: bool,
+    engagement: str | None,
+    portfolio: bool,
+    port: int | None,
+    no_browser: bool,
 ) -> None:
     """Serve the assessment dashboard (or --viewer) with Voila on 127.0.0.1 and print its URL."""
     from toolkit.dashboard.serve import serve
 
+    if portfolio and not viewer:
+        raise click.UsageError("--portfolio applies to --viewer only")
     status = serve(
         engagements,
         which="viewer" if viewer else "assessment",
@@ -298,6 +316,8 @@ def dashboard(
         port=port,
         open_browser=not no_browser,
         echo=click.echo,
+        engagement=engagement,
+        portfolio=portfolio,
     )
     if status:
         raise click.exceptions.Exit(status)
