@@ -181,7 +181,12 @@ def test_binder_pins_python_and_installs_from_the_one_constraints_file() -> None
 
 
 def test_start_exports_the_shared_settings_and_runs_the_command(tmp_path: Path) -> None:
-    env = {"PATH": os.environ["PATH"], "JUPYTER_CONFIG_PATH": "/elsewhere"}
+    env = {
+        "PATH": os.environ["PATH"],
+        "JUPYTER_CONFIG_PATH": "/elsewhere",
+        "TENFOLD_PORTFOLIO": "1",  # an image or a hub that set it must not list the folder
+        "TENFOLD_ENGAGEMENT": "harbourline-2026-05.json",
+    }
     out = subprocess.run(
         [str(BINDER / "start"), "env"], env=env, capture_output=True, text=True, check=True
     ).stdout
@@ -190,6 +195,7 @@ def test_start_exports_the_shared_settings_and_runs_the_command(tmp_path: Path) 
     assert seen["JUPYTER_CONFIG_PATH"].split(":") == [str(shared), "/elsewhere"]
     assert seen["TENFOLD_BINDER"] == "1"
     assert seen["TENFOLD_ENGAGEMENTS"] == str(ROOT / "engagements")
+    assert "TENFOLD_PORTFOLIO" not in seen and "TENFOLD_ENGAGEMENT" not in seen
 
 
 def test_shared_settings_leave_the_server_address_to_binder() -> None:
