@@ -146,6 +146,35 @@ def xlsx_scores_sheet(case: Case) -> dict[str, str]:
     return {r[factor]: r[level] for r in rows if r[header.index("score")] is not None}
 
 
+def viewer_panels(case: Case) -> dict[str, str]:
+    from bs4 import BeautifulSoup
+
+    from toolkit.dashboard.viewer_html import panel_html
+
+    out = {}
+    for section in case.content.sections:
+        soup = BeautifulSoup(panel_html(case.content, section, open=True, nonce=0), "html.parser")
+        head = re.search(r" · (\d\.\d) ([A-Za-z ]+?) · ", soup.select_one("summary").get_text())
+        now = soup.select_one(".tf-anchor b")
+        if head and now:
+            name = head.group(2)
+            assert now.get_text() == f"Now, level {section.level} {name}, looks like:"
+            out[section.factor] = name
+    return out
+
+
+def viewer_where_to_act_first(case: Case) -> dict[str, str]:
+    from bs4 import BeautifulSoup
+
+    from toolkit.dashboard.viewer_html import next_steps_html
+
+    soup = BeautifulSoup(next_steps_html(case.content), "html.parser")
+    return {
+        str(li["data-factor"]): li.select_one(".tf-term").get_text()
+        for li in soup.select("li.tf-act")
+    }
+
+
 SURFACES: list[tuple[str, Callable[[Case], dict[str, str]]]] = [
     ("radar tooltip", radar_tooltip),
     ("HTML scores table", html_scores_table),
@@ -153,6 +182,8 @@ SURFACES: list[tuple[str, Callable[[Case], dict[str, str]]]] = [
     ("PDF factor sections", pdf_factor_sections),
     ("PPTX priority slides", pptx_priority_slides),
     ("XLSX Scores sheet", xlsx_scores_sheet),
+    ("viewer factor panels", viewer_panels),
+    ("viewer: where to act first", viewer_where_to_act_first),
 ]
 
 
