@@ -188,8 +188,7 @@ def panel_html(content: ReportContent, section: FactorSection, *, open: bool, no
             f"{esc(o.reason)}</div>"
         )
     flags = "".join(
-        f'<div class="tf-msg tf-msg-info"><b>{esc(f.text.capitalize())}.</b> '
-        f"{esc(f.explanation)}</div>"
+        f'<div class="tf-msg tf-msg-info">{esc(f.explanation)}</div>'
         for f in steps.flags.get(section.factor, ())
     )
     remedies = "".join(f"<li>{esc(r)}</li>" for r in section.remedies)

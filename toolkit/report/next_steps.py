@@ -105,7 +105,9 @@ class NextSteps:
 def _flags(row: ScoreRow) -> tuple[Flag, ...]:
     out = []
     low = row.low_agreement and row.r_wg is not None
-    agreement = f" (agreement r_wg {row.r_wg:.2f}, below 0.70)" if low else ""
+    agreement = (
+        f" (agreement {row.r_wg:.2f} on a scale of 0 to 1, below the usual 0.70)" if low else ""
+    )
     if row.basis == "consensus" and (row.low_agreement or (row.spread or 0) >= 2):
         out.append(
             Flag(
@@ -124,8 +126,10 @@ def _flags(row: ScoreRow) -> tuple[Flag, ...]:
             )
         )
     if row.priority_note:
-        text, _, _ = row.priority_note.partition(":")
-        out.append(Flag(text.lower(), row.priority_note))
+        # "Rank depends on one rater: priority 2 without ...'s findings, ..."
+        text, _, readings = row.priority_note.partition(":")
+        how = text.removeprefix("Rank ").strip()
+        out.append(Flag(text.lower(), f"Its place in this list {how}:{readings}"))
     return tuple(out)
 
 
