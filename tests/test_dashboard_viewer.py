@@ -290,3 +290,15 @@ def test_failures_become_messages_never_tracebacks(folder: Path) -> None:
     app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
     assert f"{NOVEMBER}: not valid JSON" in app.message_text
     assert app.ui.body.layout.display == "none"
+
+
+def test_the_radar_is_fitted_to_the_room_the_page_measured(folder: Path) -> None:
+    app = ViewerApp(folder)
+    app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
+    first = app.radar.spec["width"]
+    assert first <= 540 and "tf-fitted" not in app.ui.radar_box._dom_classes
+    size = {"width": 1920, "height": 1080, "column_width": 1000, "column_top": 160}
+    app.ui.bridge.handle({"event": "size", **size})
+    assert app.radar.spec["width"] > first
+    assert app.radar.spec["width"] <= 1000 and app.radar.spec["height"] <= 1080 - 160
+    assert "tf-fitted" in app.ui.radar_box._dom_classes

@@ -47,6 +47,9 @@ DROP_PROMPT = (
 )
 #: The radar's spoke labels in pixels, and its size before the page has measured its room.
 FONT, FIRST_SIZE = 13.0, 380.0
+#: The room the radar is fitted to before the page has measured it: no column is narrower
+#: from 1024 pixels up, so the first drawing is never cut off.
+FIRST_ROOM = (540, 560)
 #: The ranked chart's plot width.
 RANKED_WIDTH = 420
 
@@ -323,7 +326,8 @@ class ViewerApp:
         }
         room = self._room
         if room is None:
-            return {**options, "size": FIRST_SIZE}
+            width, height = FIRST_ROOM
+            return {**options, **fit_radar(content.scores, width=width, height=height, **options)}
         # Beside the headline the radar fills the rest of the first screen; below it (one
         # column) it may take a screen of its own.
         height = room.height - room.column_top - 12
@@ -354,3 +358,5 @@ class ViewerApp:
         if room != self._room:
             self._room = room
             self._draw()
+            if self.session.shown is not None:
+                self.ui.radar_box.add_class("tf-fitted")  # drawn for the room it has
