@@ -6,16 +6,15 @@ pieces, a click on the radar) and checked on what the widgets would send to the 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 import pytest
 from chart_data import records
+from folders import copy_engagements, folder_digest
 
 from toolkit import load_engagement, load_framework, save_engagement
 from toolkit.dashboard import DownloadButton, ViewerApp
@@ -39,21 +38,10 @@ CLIENTS = {
 WRITING = (widgets.Text, widgets.Textarea, widgets.Checkbox, widgets.FileUpload, widgets.Button)
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    dest = tmp_path / "engagements"
-    dest.mkdir()
-    for path in ENGAGEMENTS.glob("*.json"):
-        shutil.copy(path, dest / path.name)
-    return dest
-
-
 @pytest.fixture(scope="module")
 def opened(tmp_path_factory: pytest.TempPathFactory) -> ViewerApp:
     """A viewer whose page opened on the sample (shared by the tests that only read it)."""
-    dest = tmp_path_factory.mktemp("engagements")
-    for path in ENGAGEMENTS.glob("*.json"):
-        shutil.copy(path, dest / path.name)
+    dest = copy_engagements(tmp_path_factory.mktemp("engagements"))
     app = ViewerApp(dest, portfolio=False, binder=False)
     app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
     return app
@@ -69,10 +57,6 @@ def walk(widget: Any) -> list[Any]:
 def page_state(app: ViewerApp) -> str:
     """Everything the widgets send to the page, as one text (chart specs included)."""
     return "\n".join(json.dumps(w.get_state(), default=str) for w in walk(app.ui.view))
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 def text(html: str) -> str:
@@ -203,7 +187,7 @@ def test_a_dropped_file_is_shown_at_once_and_the_folder_stays_byte_identical(
 ) -> None:
     app = ViewerApp(folder)
     app.ui.bridge.handle({"event": "opened", "search": ""})
-    before = snapshot(folder)
+    before = folder_digest(folder)
     e = load_engagement(ENGAGEMENTS / "larkspur-2026-06.json")
     data = engagement_to_json(e.model_copy(update={"client": "Brightwater Care"})).encode()
     drop: FileDrop = app.ui.drop
@@ -214,10 +198,10 @@ def test_a_dropped_file_is_shown_at_once_and_the_folder_stays_byte_identical(
     drop.handle({"event": "end", "upload": "1"})
     assert "Brightwater Care" in app.ui.header.value
     assert drop.status == "Showing bw.json: kept in this page only."
-    assert snapshot(folder) == before
+    assert folder_digest(folder) == before
     for button in app.ui.downloads:
         assert button.click()
-    assert snapshot(folder) == before
+    assert folder_digest(folder) == before
 
 
 def test_a_bad_file_keeps_what_was_shown_and_names_file_and_field(folder: Path) -> None:
@@ -257,7 +241,7 @@ def test_user_text_is_escaped_never_run(folder: Path) -> None:
 
 
 def test_has_no_control_that_writes_and_downloads_leave_the_folder_alone(folder: Path) -> None:
-    before = snapshot(folder)
+    before = folder_digest(folder)
     app = ViewerApp(folder, open=NOVEMBER)
     tree = walk(app.ui.view)
     assert [type(w).__name__ for w in tree if isinstance(w, WRITING)] == []
@@ -266,7 +250,7 @@ def test_has_no_control_that_writes_and_downloads_leave_the_folder_alone(folder:
     app.ui.expand.value = True
     for button in app.ui.downloads:
         assert button.click()
-    assert snapshot(folder) == before
+    assert folder_digest(folder) == before
 
 
 def test_the_viewers_report_says_what_moved_since_the_previous_assessment(

@@ -5,13 +5,12 @@ No widgets here: each test runs in milliseconds against a scratch copy of the sa
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+from folders import folder_digest
 
 from toolkit import EngagementError, load_framework
 from toolkit.dashboard.upload import FileDrop
@@ -24,19 +23,6 @@ ENGAGEMENTS = ROOT / "engagements"
 NOVEMBER = "harbourline-2026-11.json"
 MAY = "harbourline-2026-05.json"
 FRAMEWORK = load_framework()
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    dest = tmp_path / "engagements"
-    dest.mkdir()
-    for path in ENGAGEMENTS.glob("*.json"):
-        shutil.copy(path, dest / path.name)
-    return dest
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 def session(folder: Path, **kw: object) -> ViewerSession:
@@ -109,7 +95,7 @@ def test_a_chosen_file_is_shown_and_nothing_is_written(
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    before = snapshot(folder)
+    before = folder_digest(folder)
     e = load_engagement(ENGAGEMENTS / "larkspur-2026-06.json")
     data = engagement_to_json(e.model_copy(update={"client": "Brightwater Care"})).encode()
     s = session(folder)
@@ -118,7 +104,7 @@ def test_a_chosen_file_is_shown_and_nothing_is_written(
     assert (shown.name, shown.uploaded) == (None, "brightwater.json")
     assert s.query() == {"engagement": None}  # the URL names no folder file now
     assert shown.previous is None  # never taken from the folder for a file from outside
-    assert snapshot(folder) == before
+    assert folder_digest(folder) == before
     assert list(scratch.iterdir()) == []
 
 

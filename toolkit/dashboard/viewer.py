@@ -15,9 +15,7 @@ in this page's memory only. Nothing here writes a file.
 
 from __future__ import annotations
 
-import html as html_text
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ import ipywidgets as widgets
 
 from toolkit.dashboard import viewer_html as html
 from toolkit.dashboard.bridge import PageSize
-from toolkit.dashboard.common import Tone, header_html, message_html
+from toolkit.dashboard.common import Tone, guard, header_html, message_html, plain_text
 from toolkit.dashboard.files import default_folder, default_framework
 from toolkit.dashboard.reports import report_buttons
 from toolkit.dashboard.viewer_layout import SUBTITLE, ViewerLayout
@@ -151,16 +149,7 @@ class ViewerApp:
 
     def _guard(self, handler: Callable[..., Any]) -> Callable[..., None]:
         """``handler``, with any failure shown as a message: never a traceback on the page."""
-
-        def run(*args: Any) -> None:
-            try:
-                handler(*args)
-            except TenfoldError as exc:
-                self.say(str(exc), "error")
-            except Exception as exc:
-                self.say(f"Something went wrong ({type(exc).__name__}: {exc}).", "error")
-
-        return run
+        return guard(handler, self.say)
 
     # -- messages -----------------------------------------------------------------------------
     def say(self, text: str, tone: Tone = "info") -> None:
@@ -170,7 +159,7 @@ class ViewerApp:
     @property
     def message_text(self) -> str:
         """The message shown now, as plain text (for tests and logs)."""
-        return html_text.unescape(re.sub(r"<[^>]+>", "", self.ui.message.value))
+        return plain_text(self.ui.message.value)
 
     def _refused(self, text: str) -> None:
         self.ui.drop.status = ""
