@@ -42,8 +42,8 @@ LAYERS: tuple[str, ...] = (
     "gap-bridges",
     "outlines",
     "overlay-points",
+    "disagreement",  # under the points: a click on a ringed point reaches the point
     "points",
-    "disagreement",
     "preview-points",
     "unscored",
     "note",
