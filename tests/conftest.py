@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from folders import copy_engagements
 
 from toolkit import Engagement, Framework, load_engagement, load_framework
 
@@ -34,3 +35,9 @@ def sample(sample_path: Path) -> Engagement:
 @pytest.fixture
 def empty() -> Engagement:
     return Engagement.new(client="Acme Care", lead="Ana Lima")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A scratch copy of the engagements folder."""
+    return copy_engagements(tmp_path / "engagements")

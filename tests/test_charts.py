@@ -572,6 +572,23 @@ def test_radar_without_disagreement_has_no_ring_and_no_key_line(scores: pd.DataF
     assert rows(radar_chart(scores.drop(columns="low_agreement")).to_dict(), "disagreement") == []
 
 
+def test_radar_draws_rings_under_the_points_so_a_click_reaches_the_point(
+    scores: pd.DataFrame,
+) -> None:
+    names = [lay.get("name", "") for lay in radar_chart(scores, pickable=True).to_dict()["layer"]]
+    ring = next(i for i, n in enumerate(names) if n.startswith("disagreement"))
+    point = next(i for i, n in enumerate(names) if n.startswith("points"))
+    assert ring < point  # later layers are drawn on top and take the click
+
+
+def test_radar_key_can_be_left_to_the_page(scores: pd.DataFrame) -> None:
+    with_key, without = radar_chart(scores), radar_chart(scores, key=False)
+    assert rows(with_key.to_dict(), "note") != []
+    assert rows(without.to_dict(), "note") == []
+    assert without.height < with_key.height  # no room kept under the radar for the key
+    assert rows(without.to_dict(), "disagreement") == rows(with_key.to_dict(), "disagreement")
+
+
 def test_ranked_chart_rings_disagreeing_factors_and_says_so(scores: pd.DataFrame) -> None:
     spec = ranked_chart(scores).to_dict()
     main = spec["vconcat"][0]

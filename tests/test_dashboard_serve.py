@@ -24,10 +24,12 @@ from toolkit.dashboard.serve import (
     CONFIG_DIR,
     dashboard_path,
     dashboards_dir,
+    engagement_in,
     free_port,
     voila_command,
     voila_env,
 )
+from toolkit.errors import TenfoldError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -121,6 +123,39 @@ def test_environment_names_a_custom_framework(tmp_path: Path) -> None:
     custom = tmp_path / "custom.toml"
     assert voila_env(tmp_path, framework=custom, base={})["TENFOLD_FRAMEWORK"] == str(custom)
     assert "TENFOLD_FRAMEWORK" not in voila_env(tmp_path, base={})
+
+
+def test_environment_names_one_engagement_and_the_portfolio_only_when_asked(
+    tmp_path: Path,
+) -> None:
+    inherited = {"TENFOLD_PORTFOLIO": "1", "TENFOLD_ENGAGEMENT": "other.json"}
+    env = voila_env(tmp_path, base=inherited)
+    assert "TENFOLD_PORTFOLIO" not in env and "TENFOLD_ENGAGEMENT" not in env
+    env = voila_env(tmp_path, engagement="acme.json", portfolio=True, base={})
+    assert (env["TENFOLD_ENGAGEMENT"], env["TENFOLD_PORTFOLIO"]) == ("acme.json", "1")
+
+
+def test_the_engagement_to_serve_must_be_a_json_file_in_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "engagements"
+    folder.mkdir()
+    (folder / "acme.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "elsewhere.json").write_text("{}", encoding="utf-8")
+    assert engagement_in(folder, "acme.json") == "acme.json"
+    assert engagement_in(folder, folder / "acme.json") == "acme.json"
+    for wrong in ("missing.json", tmp_path / "elsewhere.json", "../elsewhere.json"):
+        with pytest.raises(TenfoldError, match="not an engagement file in"):
+            engagement_in(folder, wrong)
+
+
+def test_tenfold_dashboard_refuses_a_portfolio_assessment_and_a_stray_engagement(
+    tmp_path: Path,
+) -> None:
+    result = CliRunner().invoke(cli, ["dashboard", "--engagements", str(tmp_path), "--portfolio"])
+    assert result.exit_code == 2 and "--portfolio applies to --viewer only" in result.output
+    result = CliRunner().invoke(
+        cli, ["dashboard", "--engagements", str(tmp_path), "--viewer", "--engagement", "x.json"]
+    )
+    assert result.exit_code == 2 and "--engagement x.json: not an engagement file" in result.output
 
 
 @pytest.mark.slow

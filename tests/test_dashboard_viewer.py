@@ -1,54 +1,50 @@
-"""The stakeholders' viewer: shows everything, writes nothing, shows text as text."""
+"""The stakeholders' viewer: one client, what to do next first, text as text, nothing written.
+
+The app is driven as the page drives it (the bridge's "opened" message, the drop zone's
+pieces, a click on the radar) and checked on what the widgets would send to the browser.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import shutil
+import json
+import re
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 import pytest
 from chart_data import records
+from folders import copy_engagements, folder_digest
 
-from toolkit import load_engagement, save_engagement
+from toolkit import load_engagement, load_framework, save_engagement
 from toolkit.dashboard import DownloadButton, ViewerApp
 from toolkit.dashboard.bridge import PageBridge
+from toolkit.dashboard.upload import FileDrop
 from toolkit.dashboard.viewer import BINDER_NOTICE
+from toolkit.share import shared_copy
+from toolkit.store import engagement_to_json
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
-EARLIER = ROOT / "engagements" / "harbourline-2026-05.json"
-
-#: Widgets that only show or choose what is shown. A DownloadButton hands the browser a report
-#: built in memory and writes nothing on the server (pinned below).
-READ_ONLY = (
-    widgets.HTML,
-    widgets.Dropdown,
-    widgets.Box,
-    widgets.Accordion,
-    PageBridge,
-    DownloadButton,
-)
-#: Widgets that could change something (typing, ticking, clicking a command).
-WRITING = (
-    widgets.Button,
-    widgets.Text,
-    widgets.Textarea,
-    widgets.Checkbox,
-    widgets.ToggleButton,
-    widgets.ToggleButtons,
-    widgets.IntText,
-    widgets.FileUpload,
-)
+ENGAGEMENTS = ROOT / "engagements"
+NOVEMBER = "harbourline-2026-11.json"
+CLIENTS = {
+    "harbourline-2026-11.json": "Harbourline Contact Services",
+    "larkspur-2026-06.json": "Larkspur Energy Retail",
+    "meridian-2026-09.json": "Meridian",
+    "northgate-2026-03.json": "Northgate",
+    "quayside-2026-10.json": "Quayside",
+}
+#: Controls that could change something on the server: none may be in the viewer.
+WRITING = (widgets.Text, widgets.Textarea, widgets.Checkbox, widgets.FileUpload, widgets.Button)
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    shutil.copy(SAMPLE, tmp_path / SAMPLE.name)
-    if EARLIER.exists():
-        shutil.copy(EARLIER, tmp_path / EARLIER.name)
-    return tmp_path
+@pytest.fixture(scope="module")
+def opened(tmp_path_factory: pytest.TempPathFactory) -> ViewerApp:
+    """A viewer whose page opened on the sample (shared by the tests that only read it)."""
+    dest = copy_engagements(tmp_path_factory.mktemp("engagements"))
+    app = ViewerApp(dest, portfolio=False, binder=False)
+    app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
+    return app
 
 
 def walk(widget: Any) -> list[Any]:
@@ -58,125 +54,235 @@ def walk(widget: Any) -> list[Any]:
     return out
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+def page_state(app: ViewerApp) -> str:
+    """Everything the widgets send to the page, as one text (chart specs included)."""
+    return "\n".join(json.dumps(w.get_state(), default=str) for w in walk(app.ui.view))
 
 
-def test_shows_the_sample_engagement(folder: Path) -> None:
-    app = ViewerApp(folder, open=SAMPLE.name)
-    assert app.engagement.client == "Harbourline Contact Services"
-    assert "Harbourline Contact Services" in app.header.value
-    assert len(app.factors.children) == 10
-    titles = dict(zip(app.scores.index, app.factors.titles, strict=True))
-    assert "not assessed" in titles["composure"]
-    assert "not applicable" in titles["cx_executive"]
-    assert "0.0" not in titles["composure"]
-    assert "Earned authority" in app.summary.value  # needs consensus
-    assert "Composure" in app.summary.value  # not assessed, listed as such
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
-@pytest.mark.skipif(not EARLIER.exists(), reason="the portfolio sample is not in this checkout")
-def test_radar_shows_the_previous_assessment_of_the_same_client(folder: Path) -> None:
-    app = ViewerApp(folder, open=SAMPLE.name)
-    assert app.previous is not None and app.previous.path.name == EARLIER.name
-    series = {r.get("series") for r in records(app.radar.chart.to_dict())}
-    assert {"Current", "Target", "Previous (May 2026)"} <= series
-    earlier = ViewerApp(folder, open=EARLIER.name)
-    assert earlier.previous is None  # nothing before May
+def test_nothing_is_in_the_page_before_a_browser_opens_it(folder: Path) -> None:
+    app = ViewerApp(folder)  # what Voila runs in a preheated kernel
+    state = page_state(app)
+    assert [c for c in CLIENTS.values() if c in state] == []
+    assert app.ui.body.layout.display == "none"
 
 
-def test_each_factor_shows_its_findings_and_remedies(folder: Path) -> None:
-    app = ViewerApp(folder, open=SAMPLE.name)
-    engagement = load_engagement(folder / SAMPLE.name)
-    index = list(app.scores.index).index("sponsorship")
-    body = app.factors.children[index].value
-    sponsorship = [f for f in engagement.findings if f.factor == "sponsorship"]
-    assert body.count("<tr>") == len(sponsorship) + 1  # header row + one per finding
-    remedy = app.framework.factor("sponsorship").remedies[0]
-    assert remedy.replace("'", "&#x27;") in body
-
-
-def test_has_no_control_that_writes(folder: Path) -> None:
+@pytest.mark.parametrize("name", sorted(CLIENTS))
+def test_the_page_shows_the_client_its_url_names_and_no_other(folder: Path, name: str) -> None:
     app = ViewerApp(folder)
-    tree = walk(app.view)
-    assert not [w for w in tree if isinstance(w, WRITING)]
-    unknown = [
-        type(w).__name__
-        for w in tree
-        if not isinstance(w, READ_ONLY) and type(w).__name__ != "JupyterChart"
+    app.ui.bridge.handle({"event": "opened", "search": f"?engagement={name}"})
+    state = page_state(app)
+    assert CLIENTS[name] in app.ui.header.value
+    assert [c for f, c in CLIENTS.items() if f != name and c in state] == []
+    assert app.ui.picker is None
+
+
+def test_a_portfolio_viewer_lists_every_engagement(folder: Path) -> None:
+    app = ViewerApp(folder, portfolio=True)
+    app.ui.bridge.handle({"event": "opened", "search": ""})
+    assert app.ui.picker is not None
+    labels = " ".join(label for label, _ in app.ui.picker.options)
+    assert all(c in labels for c in CLIENTS.values())
+    app.ui.picker.value = "larkspur-2026-06.json"
+    assert "Larkspur Energy Retail" in app.ui.header.value
+
+
+def test_a_missing_engagement_shows_nothing_else_and_says_so(folder: Path) -> None:
+    app = ViewerApp(folder)
+    app.ui.bridge.handle({"event": "opened", "search": "?engagement=acme-2026-01.json"})
+    assert "acme-2026-01.json: there is no engagement of that name here" in app.message_text
+    assert "Check the link you were sent" in app.message_text
+    assert app.ui.body.layout.display == "none"
+    assert [c for c in CLIENTS.values() if c in page_state(app)] == []
+
+
+def test_the_first_screen_leads_with_sentences_then_where_to_act_first(opened: ViewerApp) -> None:
+    shown = opened.session.shown
+    assert shown is not None
+    steps = shown.content.next_steps
+    html = opened.ui.next_steps.value
+    words = text(html)
+    assert words.startswith(steps.sentences[0])
+    assert all(s in words for s in steps.sentences)
+    items = re.findall(r'<li class="tf-act" data-factor="(\w+)"', html)
+    assert items == [a.factor for a in steps.actions]
+    first = text(html.split('<li class="tf-act"')[1])
+    assert "Executive sponsorship 1.0 Ad hoc · target 3 Established · = 0.0" in first
+    assert "First step: Name one executive sponsor" in first
+    assert "rank depends on one rater" in first
+    # Plain words, each term explained on hover; no jargon, no file names.
+    for jargon in ("Needs consensus", "weighted mean", "r_wg", "Weakest", ".json"):
+        assert jargon not in words
+    assert 'title="Unchanged since 14 May 2026 (1.0 then)."' in html
+
+
+def test_panels_follow_priority_order_with_the_top_priorities_open(opened: ViewerApp) -> None:
+    shown = opened.session.shown
+    assert shown is not None
+    order = [s.factor for s in shown.content.sections]
+    assert list(opened.panels) == order
+    assert order[:3] == ["sponsorship", "connection", "accountability"]
+    opened_now = [
+        f for f, w in opened.panels.items() if "<details" in w.value and " open>" in w.value
     ]
-    assert unknown == []
+    assert opened_now == order[:3]
+    sponsorship = opened.panels["sponsorship"].value
+    remedy = load_framework().factor("sponsorship").remedies[-1]
+    assert remedy.replace("'", "&#x27;") in sponsorship
+    assert "Now, level 1 Ad hoc, looks like:" in sponsorship
 
 
-def test_using_the_viewer_leaves_the_folder_byte_identical(folder: Path) -> None:
-    before = snapshot(folder)
+def test_expand_all_opens_every_panel_and_folds_back(folder: Path) -> None:
+    app = ViewerApp(folder, open=NOVEMBER)
+    app.ui.expand.value = True
+    assert all(" open>" in w.value for w in app.panels.values())
+    assert app.ui.expand.description == "Fold to the top priorities"
+    app.ui.expand.value = False
+    assert sum(" open>" in w.value for w in app.panels.values()) == 3
+
+
+def test_a_click_on_the_radar_opens_that_factors_panel(folder: Path) -> None:
+    app = ViewerApp(folder, open=NOVEMBER)
+    sent: list[Any] = []
+    app.ui.bridge.send = lambda content, buffers=None: sent.append(content)  # type: ignore[method-assign]
+    assert " open>" not in app.panels["composure"].value
+    # What the page sets when a spoke label is clicked (the Vega selection signal, synced).
+    clicked = {"vlPoint": {"or": [{"factor": "composure"}]}, "factor": ["composure"]}
+    app.radar._vl_selections = {
+        "pick_label": {"value": clicked, "store": []},
+        "pick_point": {"value": None, "store": []},
+        "pick_marker": {"value": None, "store": []},
+    }
+    assert " open>" in app.panels["composure"].value
+    assert {"op": "scroll", "selector": "#tf-factor-composure"} in sent
+
+
+def test_the_radar_is_clickable_compares_with_may_and_explains_itself(opened: ViewerApp) -> None:
+    spec = opened.radar.spec
+    assert {p["name"] for p in spec["params"]} == {"pick_point", "pick_marker", "pick_label"}
+    series = {r.get("series") for r in records(spec)}
+    assert {"Current", "Target", "Previous (14 May 2026)"} <= series
+    assert spec["datasets"]["note"] == []  # no key in the chart: the caption explains
+    caption = text(opened.ui.radar_caption.value)
+    assert "Orange dots: 14 May 2026." in caption
+    assert "a dashed black ring marks a factor whose raters disagree" in caption
+
+
+def test_provenance_and_coverage_are_stated(opened: ViewerApp) -> None:
+    from toolkit.provenance import provenance
+
+    shown = opened.session.shown
+    assert shown is not None
+    words = text(opened.ui.coverage.value)
+    assert provenance(shown.engagement).text in words
+    assert "8 of 10 factors assessed · Composure is not assessed yet" in words
+    assert "45 findings from 3 raters" in words
+
+
+def test_a_dropped_file_is_shown_at_once_and_the_folder_stays_byte_identical(
+    folder: Path,
+) -> None:
     app = ViewerApp(folder)
-    for _label, value in app.picker.options:
-        app.picker.value = value
-        for i in range(len(app.factors.children)):
-            app.factors.selected_index = i
-    for button in app.report_buttons:
+    app.ui.bridge.handle({"event": "opened", "search": ""})
+    before = folder_digest(folder)
+    e = load_engagement(ENGAGEMENTS / "larkspur-2026-06.json")
+    data = engagement_to_json(e.model_copy(update={"client": "Brightwater Care"})).encode()
+    drop: FileDrop = app.ui.drop
+    drop.handle(
+        {"event": "start", "upload": "1", "files": [{"name": "bw.json", "size": len(data)}]}
+    )
+    drop.handle({"event": "chunk", "upload": "1", "file": 0}, [memoryview(data)])
+    drop.handle({"event": "end", "upload": "1"})
+    assert "Brightwater Care" in app.ui.header.value
+    assert drop.status == "Showing bw.json: kept in this page only."
+    assert folder_digest(folder) == before
+    for button in app.ui.downloads:
         assert button.click()
-    assert snapshot(folder) == before
+    assert folder_digest(folder) == before
 
 
-def test_report_buttons_download_the_shown_engagements_report(folder: Path) -> None:
-    app = ViewerApp(folder, open=SAMPLE.name)
-    assert [b.description for b in app.report_buttons] == [
-        "Report PDF",
-        "Slides PPTX",
-        "Report HTML",
-        "Workbook XLSX",
-    ]
-    name, data = app.report_buttons[0].payload()
-    assert name == "harbourline-contact-services-2026-11-16.pdf"
-    assert data.startswith(b"%PDF")
-    name, data = app.report_buttons[2].payload()
-    assert name.endswith(".html") and b"Harbourline Contact Services" in data
+def test_a_bad_file_keeps_what_was_shown_and_names_file_and_field(folder: Path) -> None:
+    app = ViewerApp(folder, open=NOVEMBER)
+    data = json.loads((ENGAGEMENTS / NOVEMBER).read_text(encoding="utf-8"))
+    data["findings"][0]["source"] = "rumour"
+    app.receive([("mine.json", json.dumps(data).encode())])
+    assert "Not opened: mine.json: findings.0.source: 'rumour' is not one of" in app.message_text
+    assert "Traceback" not in app.message_text
+    assert "Harbourline Contact Services" in app.ui.header.value
 
 
-def test_script_in_evidence_is_shown_as_text(folder: Path) -> None:
-    path = folder / SAMPLE.name
-    e = load_engagement(path)
-    e = e.add_finding(
-        factor="composure", level=1, evidence='<script>alert("x")</script><img src=x onerror=1>'
+def test_a_shared_copy_says_what_the_sender_removed(folder: Path) -> None:
+    e = load_engagement(ENGAGEMENTS / NOVEMBER)
+    copy = shared_copy(e, anonymise_raters=True, without_evidence=True)
+    app = ViewerApp(folder)
+    app.receive([("shared.json", engagement_to_json(copy).encode())])
+    notices = text(app.ui.withheld.value)
+    assert "Raters anonymised by the sender" in notices
+    assert "Evidence removed by the sender" in notices
+    state = page_state(app)
+    assert [n for n in ("Maya Okafor", "Tomás Herrera", "Priya Nair") if n in state] == []
+    assert "evidence was removed by the sender" in app.panels["sponsorship"].value
+
+
+def test_user_text_is_escaped_never_run(folder: Path) -> None:
+    path = folder / NOVEMBER
+    e = load_engagement(path).add_finding(
+        factor="sponsorship", level=1, evidence='<script>alert("x")</script><img src=x onerror=1>'
     )
     save_engagement(e.model_copy(update={"client": "<b>Bold</b> & Co"}), path)
-    app = ViewerApp(folder, open=SAMPLE.name)
-    shown = app.header.value + "".join(c.value for c in app.factors.children)
+    app = ViewerApp(folder, open=NOVEMBER)
+    shown = app.ui.header.value + "".join(w.value for w in app.panels.values())
     assert "<script>" not in shown and "<img" not in shown and "<b>Bold" not in shown
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in shown
-    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in app.header.value
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in app.ui.header.value
 
 
-def test_unreadable_file_is_named_and_not_shown(folder: Path) -> None:
-    for p in folder.iterdir():
-        p.unlink()
-    (folder / "broken.json").write_text("[1, 2", encoding="utf-8")
+def test_has_no_control_that_writes_and_downloads_leave_the_folder_alone(folder: Path) -> None:
+    before = folder_digest(folder)
+    app = ViewerApp(folder, open=NOVEMBER)
+    tree = walk(app.ui.view)
+    assert [type(w).__name__ for w in tree if isinstance(w, WRITING)] == []
+    for kind in (PageBridge, FileDrop, DownloadButton):
+        assert any(isinstance(w, kind) for w in tree), kind
+    app.ui.expand.value = True
+    for button in app.ui.downloads:
+        assert button.click()
+    assert folder_digest(folder) == before
+
+
+def test_the_viewers_report_says_what_moved_since_the_previous_assessment(
+    opened: ViewerApp,
+) -> None:
+    name, data = opened.ui.downloads[2].payload()  # Report HTML
+    assert name == "harbourline-contact-services-2026-11-16.html"
+    assert b"Since the assessment of 14 May 2026" in data
+
+
+def test_binder_notice_says_temporary_and_public(folder: Path) -> None:
+    assert ViewerApp(folder, binder=False).ui.notice.value == ""
+    notice = ViewerApp(folder, binder=True).ui.notice.value
+    assert "temporary Binder session" in notice and "public service" in notice
+    assert BINDER_NOTICE.split(":")[0] in notice
+
+
+def test_failures_become_messages_never_tracebacks(folder: Path) -> None:
     app = ViewerApp(folder)
-    assert "broken.json" in app.message.value and "Cannot show" in app.message.value
-    assert app.body.layout.display == "none"
+    (folder / NOVEMBER).write_text("[1, 2", encoding="utf-8")
+    app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
+    assert f"{NOVEMBER}: not valid JSON" in app.message_text
+    assert app.ui.body.layout.display == "none"
 
 
-def test_binder_notice_only_when_asked(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("TENFOLD_BINDER", raising=False)
-    assert ViewerApp(folder).notice.value == ""
-    monkeypatch.setenv("TENFOLD_BINDER", "1")
-    assert "temporary Binder session" in ViewerApp(folder).notice.value
-    assert BINDER_NOTICE.split(":")[0] in ViewerApp(folder).notice.value
-
-
-def test_folder_from_the_environment(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TENFOLD_ENGAGEMENTS", str(folder))
-    assert ViewerApp().folder == folder
-
-
-def test_opening_the_page_shows_the_folder_as_it_is_now(folder: Path) -> None:
-    app = ViewerApp(folder, open=SAMPLE.name)
-    path = folder / SAMPLE.name
-    save_engagement(
-        load_engagement(path).add_finding(factor="composure", level=2, evidence="Late news"), path
-    )
-    app.opened.handle({"event": "opened", "search": ""})
-    assert app.engagement is not None and len(app.engagement.findings) == 46
-    assert "not assessed" not in app.factors.titles[list(app.scores.index).index("composure")]
+def test_the_radar_is_fitted_to_the_room_the_page_measured(folder: Path) -> None:
+    app = ViewerApp(folder)
+    app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
+    first = app.radar.spec["width"]
+    assert first <= 540 and "tf-fitted" not in app.ui.radar_box._dom_classes
+    size = {"width": 1920, "height": 1080, "column_width": 1000, "column_top": 160}
+    app.ui.bridge.handle({"event": "size", **size})
+    assert app.radar.spec["width"] > first
+    assert app.radar.spec["width"] <= 1000 and app.radar.spec["height"] <= 1080 - 160
+    assert "tf-fitted" in app.ui.radar_box._dom_classes

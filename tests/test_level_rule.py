@@ -126,7 +126,9 @@ def pptx_priority_slides(case: Case) -> dict[str, str]:
     prs = Presentation(io.BytesIO(render_pptx(case.content, case.figures)))
     by_label = case.factor_of_label()
     out = {}
-    for slide in list(prs.slides)[4:]:
+    for slide in prs.slides:
+        if not slide.shapes.title.text.startswith("Priority "):
+            continue
         label = slide.shapes.title.text.split(": ", 1)[1]
         text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
         line = _SCORE_LINE.search(text)
@@ -161,6 +163,35 @@ def assessment_factor_panels(case: Case) -> dict[str, str]:
     return out
 
 
+def viewer_panels(case: Case) -> dict[str, str]:
+    from bs4 import BeautifulSoup
+
+    from toolkit.dashboard.viewer_html import panel_html
+
+    out = {}
+    for section in case.content.sections:
+        soup = BeautifulSoup(panel_html(case.content, section, open=True, nonce=0), "html.parser")
+        head = re.search(r" · (\d\.\d) ([A-Za-z ]+?) · ", soup.select_one("summary").get_text())
+        now = soup.select_one(".tf-anchor b")
+        if head and now:
+            name = head.group(2)
+            assert now.get_text() == f"Now, level {section.level} {name}, looks like:"
+            out[section.factor] = name
+    return out
+
+
+def viewer_where_to_act_first(case: Case) -> dict[str, str]:
+    from bs4 import BeautifulSoup
+
+    from toolkit.dashboard.viewer_html import next_steps_html
+
+    soup = BeautifulSoup(next_steps_html(case.content), "html.parser")
+    return {
+        str(li["data-factor"]): li.select_one(".tf-term").get_text()
+        for li in soup.select("li.tf-act")
+    }
+
+
 SURFACES: list[tuple[str, Callable[[Case], dict[str, str]]]] = [
     ("radar tooltip", radar_tooltip),
     ("HTML scores table", html_scores_table),
@@ -169,6 +200,8 @@ SURFACES: list[tuple[str, Callable[[Case], dict[str, str]]]] = [
     ("PPTX priority slides", pptx_priority_slides),
     ("XLSX Scores sheet", xlsx_scores_sheet),
     ("assessment factor panels", assessment_factor_panels),
+    ("viewer factor panels", viewer_panels),
+    ("viewer: where to act first", viewer_where_to_act_first),
 ]
 
 

@@ -217,7 +217,11 @@ def test_html_shows_consensus_reason_and_disagreement(built: dict[str, Path]) ->
 
 def test_html_summary_lists_weakest_consensus_and_coverage(built: dict[str, Path]) -> None:
     summary = _soup(built["html"]).select_one("#summary")
-    assert summary.select_one(".weakest").get_text() == "Executive sponsorship, Owning failures"
+    # Ad hoc or worse by the level rule: the three factors at 1.5 have reached Ad hoc too.
+    assert summary.select_one(".weakest").get_text() == (
+        "Executive sponsorship, Clear main metric, Shared purpose, Energising the team, "
+        "Owning failures"
+    )
     assert summary.select_one(".needs-consensus").get_text() == "Earned authority"
     coverage = summary.select_one(".coverage").get_text()
     assert coverage.startswith("8 of 10 factors assessed (1 not assessed, 1 not applicable)")
@@ -339,22 +343,22 @@ def test_pptx_has_title_summary_charts_and_top_five_priorities(
     priorities = summarize(score_engagement(sample)).priorities
     assert len(priorities) == 7
     slides = list(prs.slides)
-    assert len(slides) == 4 + 5
+    assert len(slides) == 5 + 5
     assert (prs.slide_width, prs.slide_height) == (Emu(12_192_000), Emu(6_858_000))
     titles = [s.shapes.title.text for s in slides]
     assert titles[0] == sample.title
     assert "Harbourline Contact Services" in _slide_texts(slides[0])[1]
-    assert titles[1] == "Summary"
+    assert titles[1:3] == ["What to do next", "Summary"]
     labels = [load_framework().factor(f).label for f in priorities[:5]]
-    assert titles[4:] == [f"Priority {i}: {label}" for i, label in enumerate(labels, start=1)]
-    for slide in slides[2:4]:
+    assert titles[5:] == [f"Priority {i}: {label}" for i, label in enumerate(labels, start=1)]
+    for slide in slides[3:5]:
         pictures = [s for s in slide.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
         assert len(pictures) == 1
         assert pictures[0].image.content_type == "image/png"
 
 
 def test_pptx_summary_marks_unscored_factors(built: dict[str, Path]) -> None:
-    texts = _slide_texts(Presentation(str(built["pptx"])).slides[1])
+    texts = _slide_texts(Presentation(str(built["pptx"])).slides[2])
     assert "not assessed" in texts
     assert "not applicable" in texts
     assert "0.0" not in texts
@@ -454,7 +458,7 @@ def test_pptx_keeps_engagement_text_literal(hostile_built: dict[str, Path]) -> N
 
 def test_xlsx_has_four_sheets_with_frozen_headers_and_widths(built: dict[str, Path]) -> None:
     wb = load_workbook(built["xlsx"])
-    assert wb.sheetnames == ["Scores", "Findings", "Framework", "About"]
+    assert wb.sheetnames == ["Where to act first", "Scores", "Findings", "Framework", "About"]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2"
         assert ws["A1"].font.bold
@@ -510,6 +514,7 @@ def test_report_bytes_match_the_requested_format(sample: Engagement) -> None:
     xlsx = report_bytes(sample, "xlsx")
     assert xlsx[:2] == b"PK"
     assert load_workbook(io.BytesIO(xlsx)).sheetnames == [
+        "Where to act first",
         "Scores",
         "Findings",
         "Framework",
@@ -561,7 +566,7 @@ def test_cli_report_writes_the_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", str(SAMPLE), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert f"wrote {out}" in result.output
-    assert len(Presentation(str(out)).slides) == 9
+    assert len(Presentation(str(out)).slides) == 10
 
 
 def test_cli_report_defaults_to_an_html_file_named_after_the_client(
@@ -695,11 +700,11 @@ def test_pptx_carries_provenance_and_the_marks(built: dict[str, Path], sample: E
     slides = list(prs.slides)
     assert tf_provenance(sample).text in _slide_texts(slides[0])[1]
     assert prs.core_properties.comments == tf_provenance(sample).text
-    assert "Earned authority (r_wg 0.33), Owning failures (r_wg 0.00)" in _slide_texts(slides[1])[1]
-    first = "\n".join(_slide_texts(slides[4]))
-    assert slides[4].shapes.title.text == "Priority 1: Executive sponsorship"
+    assert "Earned authority (r_wg 0.33), Owning failures (r_wg 0.00)" in _slide_texts(slides[2])[1]
+    first = "\n".join(_slide_texts(slides[5]))
+    assert slides[5].shapes.title.text == "Priority 1: Executive sponsorship"
     assert "Rank depends on one rater: priority 2 without Maya Okafor" in first
-    third = "\n".join(_slide_texts(slides[6]))
+    third = "\n".join(_slide_texts(slides[7]))
     assert "r_wg 0.00: the raters disagree (below 0.70)" in third
 
 

@@ -247,6 +247,31 @@ def validate(ctx: click.Context, file: Path) -> None:
 
 
 @cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--anonymise-raters", is_flag=True, help='Raters read "Rater A", "Rater B"...')
+@click.option("--without-evidence", is_flag=True, help="Leave the evidence text out.")
+@click.pass_context
+def share(
+    ctx: click.Context, file: Path, output: Path, anonymise_raters: bool, without_evidence: bool
+) -> None:
+    """Write the copy of an engagement to send to the client (a valid engagement file)."""
+    from toolkit.share import shared_copy
+
+    if output.suffix.lower() != ".json":
+        raise TenfoldError(f"{output}: a shared engagement is a .json file; end the name in .json")
+    if output.exists() and output.resolve() == file.resolve():
+        raise TenfoldError(f"{output}: is the engagement itself; write the copy to another file")
+    engagement = load_engagement(file, framework=_framework(ctx))
+    copy = shared_copy(
+        engagement, anonymise_raters=anonymise_raters, without_evidence=without_evidence
+    )
+    save_engagement(copy, output)
+    kept = ", ".join(copy.withheld) or "nothing: add --anonymise-raters or --without-evidence"
+    click.echo(f"wrote {output} ({len(copy.findings)} findings; withheld: {kept})")
+
+
+@cli.command()
 @click.option(
     "--engagements",
     type=click.Path(file_okay=False, path_type=Path),
@@ -255,15 +280,33 @@ def validate(ctx: click.Context, file: Path) -> None:
     help="The folder of engagement files the dashboard opens and saves.",
 )
 @click.option("--viewer", is_flag=True, help="Serve the stakeholders' read-only viewer instead.")
+@click.option(
+    "--engagement",
+    default=None,
+    help="The engagement file to open (in --engagements); the viewer shows it and no other.",
+)
+@click.option(
+    "--portfolio",
+    is_flag=True,
+    help="Viewer: list every engagement of the folder, clients side by side (internal teams).",
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Default: 8866 or free.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
 @click.pass_context
 def dashboard(
-    ctx: click.Context, engagements: Path, viewer: bool, port: int | None, no_browser: bool
+    ctx: click.Context,
+    engagements: Path,
+    viewer: bool,
+    engagement: str | None,
+    portfolio: bool,
+    port: int | None,
+    no_browser: bool,
 ) -> None:
     """Serve the assessment dashboard (or --viewer) with Voila on 127.0.0.1 and print its URL."""
     from toolkit.dashboard.serve import serve
 
+    if portfolio and not viewer:
+        raise click.UsageError("--portfolio applies to --viewer only")
     status = serve(
         engagements,
         which="viewer" if viewer else "assessment",
@@ -271,6 +314,8 @@ def dashboard(
         port=port,
         open_browser=not no_browser,
         echo=click.echo,
+        engagement=engagement,
+        portfolio=portfolio,
     )
     if status:
         raise click.exceptions.Exit(status)
@@ -285,14 +330,22 @@ def dashboard(
     default=None,
     help="OUT.html, .pdf, .pptx or .xlsx (default: an HTML file named after the client).",
 )
+@click.option(
+    "--compare",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The client's previous assessment: the report says what moved since.",
+)
 @click.pass_context
-def report(ctx: click.Context, file: Path, output: Path | None) -> None:
+def report(ctx: click.Context, file: Path, output: Path | None, compare: Path | None) -> None:
     """Write the client report of an engagement: HTML, PDF, PPTX deck or XLSX workbook."""
     from toolkit.report import build_report, report_filename
 
-    engagement = load_engagement(file, framework=_framework(ctx))
+    fw = _framework(ctx)
+    engagement = load_engagement(file, framework=fw)
+    previous = load_engagement(compare, framework=fw) if compare is not None else None
     out = output or Path(report_filename(engagement, "html"))
-    build_report(engagement, out, framework=_framework(ctx))
+    build_report(engagement, out, framework=fw, previous=previous)
     click.echo(f"wrote {out} ({out.stat().st_size / 1024:.0f} KB)")
 
 

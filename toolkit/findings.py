@@ -41,6 +41,7 @@ __all__ = [
     "FINDING_COLUMNS",
     "PHASES",
     "SOURCES",
+    "WITHHELD",
     "ChangeKind",
     "Engagement",
     "Finding",
@@ -48,6 +49,7 @@ __all__ = [
     "Override",
     "Phase",
     "Source",
+    "Withheld",
     "new_finding_id",
     "utcnow",
 ]
@@ -195,6 +197,15 @@ class LoggedChange(_Model):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+Withheld = Literal["rater names", "evidence"]
+#: What a shared copy of an engagement can leave out (see :func:`toolkit.share.shared_copy`).
+WITHHELD: tuple[str, ...] = get_args(Withheld)
+
+
+def _nothing_withheld(value: tuple[str, ...]) -> bool:
+    return not value
+
+
 class FrameworkRef(_Model):
     """The framework an engagement was scored against, pinned by id and version."""
 
@@ -223,6 +234,9 @@ class Engagement(_Model):
     #: "independent": raters record blind, each seeing only their own findings, until the lead
     #: reveals the panel ("consensus"); "open" otherwise.
     phase: Phase = "open"
+    #: What the sender left out of this copy (``tenfold share``): "rater names" (raters read
+    #: "Rater A", "Rater B"...) and "evidence" (levels and counts kept). Not written when empty.
+    withheld: tuple[Withheld, ...] = Field(default=(), exclude_if=_nothing_withheld)
 
     @field_validator("client", "title", "lead", "notes", mode="before")
     @classmethod

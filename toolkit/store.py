@@ -46,6 +46,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Signature",
     "Snapshot",
+    "engagement_from_bytes",
     "engagement_from_json",
     "engagement_to_json",
     "load_engagement",
@@ -116,6 +117,27 @@ def load_engagement(path: str | Path, *, framework: Framework | None = None) -> 
     """
     path = Path(path)
     engagement = engagement_from_json(_read_text(path), source=str(path))
+    return _fits(engagement, framework, str(path))
+
+
+def engagement_from_bytes(
+    data: bytes, *, source: str, framework: Framework | None = None
+) -> Engagement:
+    """An engagement file's content (an upload, say), checked exactly as :func:`load_engagement`
+    checks a file on disk: size, UTF-8, JSON, schema, every field, the framework.
+
+    Nothing is written anywhere. Errors are :class:`EngagementError` naming ``source``.
+    """
+    _check_bytes(len(data), source)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EngagementError(f"{source}: cannot read the engagement file ({exc})") from None
+    return _fits(engagement_from_json(text, source=source), framework, source)
+
+
+def _fits(engagement: Engagement, framework: Framework | None, source: str) -> Engagement:
+    """``engagement`` if it fits ``framework`` (default: the bundled one when the file names it)."""
     fw = framework
     if fw is None:
         from toolkit.framework import load_framework
@@ -125,8 +147,17 @@ def load_engagement(path: str | Path, *, framework: Framework | None = None) -> 
     if fw is not None:
         problems = engagement.problems(fw)
         if problems:
-            raise EngagementError(f"{path}: " + "; ".join(problems))
+            raise EngagementError(f"{source}: " + "; ".join(problems))
     return engagement
+
+
+def _check_bytes(size: int, source: str) -> None:
+    if size > limits.MAX_ENGAGEMENT_BYTES:
+        raise EngagementError(
+            f"{source}: the file is {limits.describe_bytes(size)}; Tenfold opens engagement "
+            f"files up to {limits.describe_bytes(limits.MAX_ENGAGEMENT_BYTES)} "
+            f"({limits.MAX_FINDINGS:,} findings): split it into several engagements"
+        )
 
 
 def _read_text(path: Path) -> str:
@@ -137,12 +168,7 @@ def _read_text(path: Path) -> str:
         raise EngagementError(f"{path}: no such engagement file") from None
     except OSError as exc:
         raise EngagementError(f"{path}: cannot read the engagement file ({exc})") from None
-    if size > limits.MAX_ENGAGEMENT_BYTES:
-        raise EngagementError(
-            f"{path}: the file is {limits.describe_bytes(size)}; Tenfold opens engagement files "
-            f"up to {limits.describe_bytes(limits.MAX_ENGAGEMENT_BYTES)} "
-            f"({limits.MAX_FINDINGS:,} findings): split it into several engagements"
-        )
+    _check_bytes(size, str(path))
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -181,7 +181,12 @@ def test_binder_pins_python_and_installs_from_the_one_constraints_file() -> None
 
 
 def test_start_exports_the_shared_settings_and_runs_the_command(tmp_path: Path) -> None:
-    env = {"PATH": os.environ["PATH"], "JUPYTER_CONFIG_PATH": "/elsewhere"}
+    env = {
+        "PATH": os.environ["PATH"],
+        "JUPYTER_CONFIG_PATH": "/elsewhere",
+        "TENFOLD_PORTFOLIO": "1",  # an image or a hub that set it must not list the folder
+        "TENFOLD_ENGAGEMENT": "harbourline-2026-05.json",
+    }
     out = subprocess.run(
         [str(BINDER / "start"), "env"], env=env, capture_output=True, text=True, check=True
     ).stdout
@@ -190,6 +195,7 @@ def test_start_exports_the_shared_settings_and_runs_the_command(tmp_path: Path) 
     assert seen["JUPYTER_CONFIG_PATH"].split(":") == [str(shared), "/elsewhere"]
     assert seen["TENFOLD_BINDER"] == "1"
     assert seen["TENFOLD_ENGAGEMENTS"] == str(ROOT / "engagements")
+    assert "TENFOLD_PORTFOLIO" not in seen and "TENFOLD_ENGAGEMENT" not in seen
 
 
 def test_shared_settings_leave_the_server_address_to_binder() -> None:
@@ -280,3 +286,40 @@ def test_viewer_renders_the_radar_at_the_binder_url(
     # Voila's own page template asks CDNs for Font Awesome CSS and MathJax (STACK-NOTES: the
     # page works without them). Nothing else, in particular nothing the radar needs, may.
     assert [u for u in blocked if "fontawesome" not in u and "mathjax" not in u] == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.timeout(480)  # the first test to run pays for the build (~2 min)
+def test_a_stakeholder_opens_their_own_file_and_sees_its_radar(
+    browser: Any, binder_server: str, binder_env: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """On Binder only the public sample is in the folder: the client's file comes from the page."""
+    from toolkit import Engagement
+    from toolkit.store import engagement_to_json
+
+    repo, _ = binder_env
+    before = {p.name: p.read_bytes() for p in (repo / "engagements").iterdir()}
+    e = Engagement.new(client="Brightwater Care", lead="Rater A")
+    for factor, level in (("sponsorship", 1), ("purpose", 2), ("connection", 3)):
+        e = e.add_finding(factor=factor, level=level, evidence="Seen", rater="Rater A")
+    mine = tmp_path / "brightwater-shared.json"
+    mine.write_text(engagement_to_json(e), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(binder_server + VIEWER_PATH, timeout=90_000)
+        page.locator(".tf-acts li").first.wait_for(timeout=120_000)
+        page.locator("input.tf-drop-input").set_input_files(str(mine))
+        page.locator(".tf-header .tf-client", has_text="Brightwater Care").wait_for(timeout=60_000)
+        # Its radar: seven spokes without a score, marked "not assessed", three with one.
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.tf-radar-box svg text')]
+                .filter(t => t.textContent.includes('(not assessed)')).length === 7""",
+            timeout=30_000,
+        )
+        body = page.inner_text("body")
+    finally:
+        page.close()
+    assert "Harbourline" not in body
+    assert "public service" in body  # the page says where the file went
+    assert {p.name: p.read_bytes() for p in (repo / "engagements").iterdir()} == before

@@ -176,6 +176,7 @@ def radar_frame(
     font_size: float = FONT_SIZE,
     highlight: str | None = None,
     legend: LegendPlace = "right",
+    key: bool = True,
 ) -> RadarFrame:
     """The frame of a radar (see :func:`~toolkit.charts.radar_chart` for the parameters)."""
     fw = framework_or_default(framework)
@@ -241,12 +242,14 @@ def radar_frame(
     half_w += 8
     half_h += 6
     notes = []
-    if any(r is not None for r in ranges):
+    if not key:
+        pass  # the page explains the marks in its own words
+    elif any(r is not None for r in ranges):
         notes.append(NOTE_RANGES)
-    if unscored:
+    if unscored and key:
         notes.append(NOTE_UNSCORED)
     disagree = disagreeing(scores)
-    if disagree:
+    if disagree and key:
         notes.append(RING_NOTE)
     bottom = 10 + line_height(small) * len(notes) if notes else 0
     note_w = max((text_width(t, small) for t in notes), default=0.0)

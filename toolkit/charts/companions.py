@@ -23,6 +23,7 @@ from toolkit.charts._agreement import (
     stamp,
 )
 from toolkit.charts._style import (
+    FONT_SIZE,
     GRID,
     INK,
     MUTED,
@@ -48,7 +49,13 @@ def _level_axis(fw: Framework, title: str | None = "Level") -> alt.Axis:
     names = {lv.level: lv.name for lv in fw.levels}
     expr = " : ".join(f"datum.value == {lv} ? '{lv} {names[lv]}'" for lv in names) + " : ''"
     return alt.Axis(
-        values=list(names), labelExpr=expr, title=title, grid=True, gridColor=GRID, labelAngle=0
+        values=list(names),
+        labelExpr=expr,
+        title=title,
+        grid=True,
+        gridColor=GRID,
+        labelAngle=0,
+        labelFontSize=FONT_SIZE,
     )
 
 
@@ -124,7 +131,7 @@ def _ranked(
         "label:N",
         sort=labels,
         title=None,
-        axis=alt.Axis(labelFontSize=11, labelLimit=220, ticks=False, domain=False),
+        axis=alt.Axis(labelFontSize=FONT_SIZE, labelLimit=220, ticks=False, domain=False),
     )
     tooltip = [
         alt.Tooltip("label:N", title="Factor"),
@@ -141,7 +148,13 @@ def _ranked(
     colour = alt.Color(
         "group:N",
         scale=alt.Scale(domain=group_names, range=group_colours),
-        legend=alt.Legend(title="Factor group", orient="bottom", direction="horizontal"),
+        legend=alt.Legend(
+            title="Factor group",
+            orient="bottom",
+            direction="horizontal",
+            labelFontSize=FONT_SIZE,
+            titleFontSize=FONT_SIZE,
+        ),
     )
     # One layer per group with a fixed colour, so the only colour legend is the dots' one
     # (a second encoded colour channel, even with legend=None, suppressed it).
@@ -193,6 +206,7 @@ def _ranked(
         color=INK,
         fontSize=14,
         subtitleColor=MUTED,
+        subtitleFontSize=FONT_SIZE,
     )
     unscored = [fid for fid in scores.index if pd.isna(score[fid])]
     if not unscored:
@@ -207,7 +221,9 @@ def _ranked(
     ]
     listing = (
         alt.Chart(inline(listed))
-        .mark_text(align="left", baseline="middle", fontSize=11, fill=MUTED, fontStyle="italic")
+        .mark_text(
+            align="left", baseline="middle", fontSize=FONT_SIZE, fill=MUTED, fontStyle="italic"
+        )
         .encode(
             y=alt.Y("line:O", axis=None, title=None),
             text=alt.Text("text:N"),

@@ -124,6 +124,7 @@ def radar_chart(
     highlight: str | None = None,
     legend: LegendPlace = "right",
     pickable: bool = False,
+    key: bool = True,
 ) -> RadarChart:
     """An honest radar of factor scores, with target, previous and benchmark overlays.
 
@@ -164,6 +165,9 @@ def radar_chart(
     pickable
         Let a click pick a factor (for dashboards): a click on a factor's point, hollow
         marker or label sets one of the selections in :data:`PICKS` to that factor.
+    key
+        Write the key to the rater bars, hollow markers and rings under the radar (a page
+        that explains them in its own words turns it off).
 
     Returns
     -------
@@ -212,6 +216,7 @@ def radar_chart(
         font_size=font_size,
         highlight=highlight,
         legend=legend,
+        key=key,
     )
     return stamp(_shape(frame, radar_datasets(frame), pickable=pickable), scores)
 

@@ -103,3 +103,7 @@ class PageBridge(anywidget.AnyWidget):
     def remeasure(self) -> None:
         """Ask the page for its size again (after the layout changed)."""
         self.send({"op": "measure"})
+
+    def scroll_to(self, selector: str) -> None:
+        """Scroll the page so that the element matching ``selector`` is at the top."""
+        self.send({"op": "scroll", "selector": selector})

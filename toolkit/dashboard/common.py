@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import html
 import math
+import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import ipywidgets as widgets
 import pandas as pd
@@ -24,8 +26,10 @@ __all__ = [
     "esc",
     "findings_table_html",
     "format_score",
+    "guard",
     "header_html",
     "message_html",
+    "plain_text",
     "plural",
     "style_widget",
     "summary_html",
@@ -63,6 +67,26 @@ def style_widget(widget: widgets.Widget, *classes: str) -> widgets.Widget:
     for cls in classes:
         widget.add_class(cls)
     return widget
+
+
+def guard(handler: Callable[..., Any], say: Callable[[str, Tone], Any]) -> Callable[..., None]:
+    """``handler``, with any failure passed to ``say(text, "error")``: never a traceback."""
+    from toolkit.errors import TenfoldError
+
+    def run(*args: Any) -> None:
+        try:
+            handler(*args)
+        except TenfoldError as exc:
+            say(str(exc), "error")
+        except Exception as exc:
+            say(f"Something went wrong ({type(exc).__name__}: {exc}).", "error")
+
+    return run
+
+
+def plain_text(markup: str) -> str:
+    """HTML as the text a person reads: tags dropped, ``&amp;`` back to ``&``."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 def message_html(text: str, tone: Tone = "info") -> str:

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.errors import TenfoldError
+from toolkit.errors import EngagementError, TenfoldError
 from toolkit.findings import Engagement
 from toolkit.framework import Framework, load_framework
 from toolkit.store import load_engagement
@@ -21,6 +21,7 @@ __all__ = [
     "list_engagements",
     "pick_option",
     "previous_assessment",
+    "resolve_engagement",
 ]
 
 
@@ -104,3 +105,17 @@ def previous_assessment(
     return max(
         earlier, key=lambda f: f.engagement.date if f.engagement else dt.date.min, default=None
     )
+
+
+def resolve_engagement(folder: Path, name: str | Path) -> Path:
+    """The path of the engagement file ``name`` in ``folder``: only ``*.json`` files there.
+
+    Raises :class:`~toolkit.errors.EngagementError` for anything else, so a URL cannot open an
+    arbitrary file on the server (``../``, an absolute path, another suffix).
+    """
+    path = Path(name)
+    if not path.is_absolute():
+        path = folder / path
+    if path.suffix != ".json" or path.resolve().parent != folder.resolve():
+        raise EngagementError(f"{name}: not an engagement file in this folder")
+    return path

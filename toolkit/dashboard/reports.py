@@ -33,8 +33,10 @@ def report_buttons(
     framework: Framework,
     *,
     on_error: Callable[[Exception], None],
+    previous: Callable[[], Engagement | None] | None = None,
 ) -> list[DownloadButton]:
-    """One download button per report format, each building the report of ``engagement()``."""
+    """One download button per report format, each building the report of ``engagement()``
+    (against ``previous()``, the client's previous assessment, when given)."""
     from toolkit.report import MEDIA_TYPES, report_bytes, report_filename
 
     def shown() -> Engagement:
@@ -47,7 +49,9 @@ def report_buttons(
         return DownloadButton(
             text,
             lambda: report_filename(shown(), fmt),
-            lambda: report_bytes(shown(), fmt, framework=framework),
+            lambda: report_bytes(
+                shown(), fmt, framework=framework, previous=previous() if previous else None
+            ),
             mime=MEDIA_TYPES[fmt],
             tooltip=tip,
             on_error=on_error,

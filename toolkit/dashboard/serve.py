@@ -37,6 +37,7 @@ __all__ = [
     "Dashboard",
     "dashboard_path",
     "dashboards_dir",
+    "engagement_in",
     "free_port",
     "serve",
     "voila_command",
@@ -89,15 +90,26 @@ def voila_env(
     engagements: str | Path,
     *,
     framework: str | Path | None = None,
+    engagement: str | None = None,
+    portfolio: bool = False,
     base: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """The environment Voila runs in: the shared settings, the engagements folder, the framework.
 
     ``JUPYTER_CONFIG_PATH`` gets :data:`CONFIG_DIR` in front. Kernels inherit the environment,
     so the dashboards read ``TENFOLD_ENGAGEMENTS`` (made absolute here) and, for a custom
-    framework, ``TENFOLD_FRAMEWORK``.
+    framework, ``TENFOLD_FRAMEWORK``; ``TENFOLD_ENGAGEMENT`` names the engagement to open (the
+    viewer then serves that one only), and ``TENFOLD_PORTFOLIO=1`` lets the viewer list every
+    engagement in the folder. Neither is inherited from the caller's environment: only the
+    arguments set them.
     """
     env = dict(os.environ if base is None else base)
+    env.pop("TENFOLD_ENGAGEMENT", None)
+    env.pop("TENFOLD_PORTFOLIO", None)
+    if engagement is not None:
+        env["TENFOLD_ENGAGEMENT"] = engagement
+    if portfolio:
+        env["TENFOLD_PORTFOLIO"] = "1"
     paths = [str(CONFIG_DIR)]
     if env.get("JUPYTER_CONFIG_PATH"):
         paths.append(env["JUPYTER_CONFIG_PATH"])
@@ -106,6 +118,24 @@ def voila_env(
     if framework is not None:
         env["TENFOLD_FRAMEWORK"] = str(Path(framework).resolve())
     return env
+
+
+def engagement_in(folder: Path, engagement: str | Path) -> str:
+    """The file name of ``engagement`` (a name in ``folder``, or a path to a file in it).
+
+    Raises
+    ------
+    TenfoldError
+        It is not a ``.json`` file in ``folder``; the message says what to pass instead.
+    """
+    given = Path(engagement)
+    path = given if given.exists() or given.parent != Path() else folder / given
+    if path.suffix != ".json" or not path.is_file() or path.resolve().parent != folder.resolve():
+        raise TenfoldError(
+            f"--engagement {engagement}: not an engagement file in {folder}; give the name of "
+            "a .json file there, or pass its folder with --engagements DIR"
+        )
+    return path.name
 
 
 def voila_command(
@@ -145,17 +175,22 @@ def serve(
     open_browser: bool = True,
     echo: Callable[[str], None] = print,
     ready_timeout: float = 60.0,
+    engagement: str | Path | None = None,
+    portfolio: bool = False,
 ) -> int:
     """Run Voila with one dashboard on 127.0.0.1 until interrupted; returns Voila's exit status.
 
     Prints the dashboard's URL once the server answers. ``framework`` is a custom framework
     TOML file for the dashboards (default: the bundled one). ``port`` defaults to 8866, or a
-    free port when 8866 is taken.
+    free port when 8866 is taken. ``engagement`` (a file in the folder) is the one to open;
+    the viewer then shows that engagement only. ``portfolio`` lets the viewer list every
+    engagement of the folder (an internal team's choice: clients' names side by side).
 
     Raises
     ------
     TenfoldError
-        The engagements folder or the dashboard notebooks are missing, or the port is taken.
+        The engagements folder, the engagement or the dashboard notebooks are missing, or the
+        port is taken.
     """
     host = "127.0.0.1"
     folder = Path(engagements)
@@ -163,13 +198,14 @@ def serve(
         raise TenfoldError(
             f"{folder}: no such engagements folder; create it or pass --engagements DIR"
         )
+    name = None if engagement is None else engagement_in(folder, engagement)
     notebook = dashboard_path(which)
     if port is None:
         port = 8866 if not _port_open(host, 8866) else free_port(host)
     elif _port_open(host, port):
         raise TenfoldError(f"port {port} on {host} is in use; choose another with --port")
     command = voila_command(notebook, port=port, host=host)
-    env = voila_env(folder, framework=framework)
+    env = voila_env(folder, framework=framework, engagement=name, portfolio=portfolio)
     process = subprocess.Popen(command, env=env, cwd=notebook.parent)
     url = f"http://{host}:{port}/"
 

@@ -1,57 +1,59 @@
-"""The stakeholders' read-only view of an engagement.
+"""The stakeholders' read-only view of one engagement.
 
-Pick an engagement; see the radar (current, target, and the client's previous assessment where
-the folder holds one), the ranked chart, the summary, and per factor its findings and the
-framework's remedies. The view has no control that writes: it only reads files.
+State and logic live in :class:`~toolkit.dashboard.viewer_session.ViewerSession`; the widgets in
+:class:`~toolkit.dashboard.viewer_layout.ViewerLayout`. :class:`ViewerApp` joins them:
+:meth:`ViewerApp._wire` connects every handler in one place, and :meth:`ViewerApp._guard` turns
+any failure into a message, never a traceback.
+
+The app shows nothing until a browser draws the page (Voila runs the notebook before anyone
+asks for it): then it shows the engagement the page's URL names, else the one the server was
+started for, else the newest, and keeps the URL in step. The first screen leads with what to do
+next in plain words; the radar sits beside it, and a click on a factor's point or label opens
+that factor's panel. An engagement file chosen or dropped on the page is shown at once and kept
+in this page's memory only. Nothing here writes a file.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
-import pandas as pd
 
-from toolkit.dashboard.bridge import PageBridge
-from toolkit.dashboard.common import (
-    CSS,
-    esc,
-    findings_table_html,
-    format_score,
-    header_html,
-    message_html,
-    plural,
-    style_widget,
-    summary_html,
-)
-from toolkit.dashboard.files import (
-    EngagementFile,
-    default_folder,
-    default_framework,
-    list_engagements,
-    pick_option,
-    previous_assessment,
-)
+from toolkit.dashboard import viewer_html as html
+from toolkit.dashboard.bridge import PageSize
+from toolkit.dashboard.common import Tone, guard, header_html, message_html, plain_text
+from toolkit.dashboard.files import default_folder, default_framework
 from toolkit.dashboard.reports import report_buttons
+from toolkit.dashboard.viewer_layout import SUBTITLE, ViewerLayout
+from toolkit.dashboard.viewer_session import Shown, ViewerSession
+from toolkit.errors import TenfoldError
 from toolkit.framework import Framework
-from toolkit.scoring import score_engagement, summarize
 
-__all__ = ["ViewerApp"]
+__all__ = ["BINDER_NOTICE", "DROP_PROMPT", "ViewerApp"]
 
-#: The radar's diameter in the viewer, in pixels (labels and legend come on top).
-RADAR_SIZE = 380
-#: The ranked chart's plot width, so both charts sit side by side from 1280 pixels up.
-RANKED_WIDTH = 380
 BINDER_NOTICE = (
     "This is a temporary Binder session: it closes after about ten idle minutes and keeps "
-    "nothing. Install Tenfold to work on your own engagements."
+    "nothing. mybinder.org is a public service: a file you open here is sent to a server "
+    "outside your organisation."
 )
+DROP_PROMPT = (
+    "Sent an engagement file? Drop it here to see it (one file, or two of the same client to "
+    "see what moved). It stays in this page: nothing is saved."
+)
+#: The radar's spoke labels in pixels, and its size before the page has measured its room.
+FONT, FIRST_SIZE = 13.0, 380.0
+#: The room the radar is fitted to before the page has measured it: no column is narrower
+#: from 1024 pixels up, so the first drawing is never cut off.
+FIRST_ROOM = (540, 560)
+#: The ranked chart's plot width.
+RANKED_WIDTH = 420
 
 
 class ViewerApp:
-    """The read-only viewer, built from widgets; display it with ``display(app)``.
+    """The read-only viewer; display it with ``display(app)``.
 
     Parameters
     ----------
@@ -60,17 +62,19 @@ class ViewerApp:
     framework
         The framework (default: ``TENFOLD_FRAMEWORK``'s file, else the bundled one).
     open
-        The engagement file to show first (a name in ``folder`` or a path); default the most
-        recent assessment.
+        An engagement file of the folder to show now (tests and notebooks); without it the app
+        waits for the page, as in Voila.
+    portfolio
+        List every engagement of the folder in a picker (default: ``TENFOLD_PORTFOLIO=1``).
     binder
-        Show the "temporary Binder session" notice (default: when ``TENFOLD_BINDER=1``).
+        Say that this is a temporary, public Binder session (default: ``TENFOLD_BINDER=1``).
 
     Attributes
     ----------
-    engagement, scores, previous
-        What is shown: the engagement, its scores, and the previous assessment's file or None.
-    radar, ranked
-        The chart widgets (``.chart`` is the Altair chart drawn).
+    session
+        What is shown and where it came from (no widgets).
+    ui
+        The widgets; ``radar`` and ``ranked`` are the chart widgets once something is shown.
     """
 
     def __init__(
@@ -78,212 +82,270 @@ class ViewerApp:
         folder: str | Path | None = None,
         *,
         framework: Framework | None = None,
-        open: str | Path | None = None,
+        open: str | None = None,
+        portfolio: bool | None = None,
         binder: bool | None = None,
     ) -> None:
         self.framework = framework or default_framework()
-        self.folder = Path(folder) if folder is not None else default_folder()
+        where = Path(folder) if folder is not None else default_folder()
+        self.session = ViewerSession.from_environment(self.framework, where)
+        if portfolio is not None:
+            self.session.portfolio = portfolio
         self.binder = os.environ.get("TENFOLD_BINDER") == "1" if binder is None else binder
-        self.engagement: Any = None
-        self.scores: pd.DataFrame | None = None
-        self.previous: EngagementFile | None = None
-        self.radar: Any = None
-        self.ranked: Any = None
-        self.header = widgets.HTML(header_html(None, subtitle="Tenfold diagnostic"))
-        self.picker = widgets.Dropdown(
-            description="Engagement",
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="560px"),
+        buttons = report_buttons(
+            lambda: self._shown().engagement if self.session.shown else None,
+            self.framework,
+            on_error=lambda exc: self.say(f"The report could not be made: {exc}", "error"),
+            previous=lambda: self.session.shown.previous if self.session.shown else None,
         )
+        self.ui = ViewerLayout(downloads=buttons, portfolio=self.session.portfolio)
+        self.ui.notice.value = message_html(BINDER_NOTICE, "info") if self.binder else ""
+        self.ui.drop.prompt = DROP_PROMPT
+        self._build_charts()
+        self._room: PageSize | None = None
+        #: Each factor's panel, in the order shown (priority order).
+        self.panels: dict[str, widgets.HTML] = {}
+        self._nonce = 0
         self._syncing = False
-        self.picker.observe(self._on_pick, names="value")
-        self.notice = widgets.HTML(message_html(BINDER_NOTICE, "info") if self.binder else "")
-        self.message = widgets.HTML("")
-        # Downloads build the report in memory and write nothing on the server.
-        self.report_buttons = report_buttons(
-            lambda: self.engagement, self.framework, on_error=self._download_failed
-        )
-        self.downloads = widgets.HBox(
-            self.report_buttons, layout=widgets.Layout(grid_gap="6px", flex_flow="row wrap")
-        )
-        self.radar_box = widgets.VBox(layout=widgets.Layout(width="670px"))
-        self.ranked_box = widgets.VBox()
-        self.summary = widgets.HTML("")
-        self.compare = widgets.HTML("")
-        self.factors = widgets.Accordion(layout=widgets.Layout(width="100%"))
-        charts = widgets.HBox(
-            [
-                self.radar_box,
-                widgets.VBox(
-                    [self.summary, self.compare, self.ranked_box],
-                    layout=widgets.Layout(flex="1 1 500px", min_width="500px"),
-                ),
-            ],
-            layout=widgets.Layout(grid_gap="24px", flex_flow="row wrap", align_items="flex-start"),
-        )
-        self.body = widgets.VBox(
-            [
-                charts,
-                widgets.HTML('<div class="tf-section">Factors: findings and remedies</div>'),
-                self.factors,
-            ],
-            layout=widgets.Layout(grid_gap="8px"),
-        )
-        self.opened = PageBridge()
-        self.opened.on_open = lambda _query: self.page_opened()
-        self.view = widgets.VBox(
-            [
-                widgets.HTML(CSS),
-                self.opened,
-                self.header,
-                self.notice,
-                widgets.HBox(
-                    [self.picker, self.downloads],
-                    layout=widgets.Layout(grid_gap="16px", flex_flow="row wrap"),
-                ),
-                self.message,
-                self.body,
-            ]
-        )
-        style_widget(self.view, "tf-app")
-        self.files: list[EngagementFile] = []
-        self.refresh(select=open)
+        self._wire()
+        if open is not None:
+            self.open(open)
 
-    def _download_failed(self, exc: Exception) -> None:
-        self.message.value = message_html(f"The report could not be made: {exc}", "error")
+    def _build_charts(self) -> None:
+        """The chart widgets, drawn empty: the kernel pays for Vega before the page opens."""
+        from toolkit.charts import LiveRadar, chart_widget, radar_chart, ranked_chart
+        from toolkit.charts.radar import PICKS
+        from toolkit.findings import Engagement
+        from toolkit.scoring import score_engagement
 
-    def refresh(self, *, select: str | Path | None = None) -> None:
-        """Read the folder again and show ``select`` (default: what is shown, else the newest)."""
-        files = list_engagements(self.folder, self.framework)
-        if self.engagement is not None and files == self.files:
-            return  # nothing changed on disk
-        self.files = files
-        options = [(f.label, str(f.path)) for f in files]
-        if not options:
-            self.body.layout.display = "none"
-            self.message.value = message_html(f"No engagement files in {self.folder}.", "info")
-            return
-        wanted = select if select is not None else self.picker.value
-        chosen = pick_option(options, wanted, self.folder)
-        self._syncing = True
-        try:
-            self.picker.options = options
-            self.picker.value = chosen
-        finally:
-            self._syncing = False
-        self.show(chosen)
-
-    def _on_pick(self, change: dict[str, Any]) -> None:
-        if not self._syncing and change["new"]:
-            self.show(change["new"])
-
-    def page_opened(self) -> None:
-        """A browser opened the page: show the folder as it is now."""
-        self.refresh()
+        fw = self.framework
+        blank = score_engagement(Engagement.new(client="-", lead="-", framework=fw), fw)
+        self._live = LiveRadar()
+        self.radar: Any = chart_widget(
+            radar_chart(
+                blank, framework=fw, size=FIRST_SIZE, font_size=FONT, pickable=True, key=False
+            )
+        )
+        self.radar.selections.observe(self._guard(self._on_pick), list(PICKS))
+        self.ranked: Any = chart_widget(ranked_chart(blank, framework=fw, width=RANKED_WIDTH))
+        self.ui.radar_box.children = [self.radar]
+        self.ui.ranked_box.children = [self.ranked]
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.view)  # type: ignore[no-untyped-call]
+        display(self.ui.view)  # type: ignore[no-untyped-call]
 
-    def show(self, path: str | Path) -> bool:
-        """Show the engagement of ``path`` (from the folder's list)."""
-        from toolkit.charts import chart_widget, radar_chart, ranked_chart
+    # -- wiring: every handler, in one place ---------------------------------------------------
+    def _wire(self) -> None:
+        ui = self.ui
+        ui.bridge.on_open = self._guard(self.page_opened)
+        ui.bridge.on_size = self._guard(self._on_size)
+        ui.drop.on_files = self._guard(self.receive)
+        ui.drop.on_refused = self._guard(self._refused)
+        ui.expand.observe(self._guard(lambda ch: self.expand(bool(ch["new"]))), "value")
+        if ui.picker is not None:
+            ui.picker.observe(self._guard(self._on_pick_file), "value")
 
-        entry = next((f for f in self.files if f.path == Path(path)), None)
-        if entry is None or entry.engagement is None:
-            problem = entry.problem if entry else f"{path}: not in the folder"
-            self.body.layout.display = "none"
-            self.header.value = header_html(None, subtitle="Tenfold diagnostic")
-            self.message.value = message_html(f"Cannot show this engagement: {problem}", "error")
-            self.engagement = self.scores = None
+    def _guard(self, handler: Callable[..., Any]) -> Callable[..., None]:
+        """``handler``, with any failure shown as a message: never a traceback on the page."""
+        return guard(handler, self.say)
+
+    # -- messages -----------------------------------------------------------------------------
+    def say(self, text: str, tone: Tone = "info") -> None:
+        """Show a message above the view (empty text clears it)."""
+        self.ui.message.value = message_html(text, tone)
+
+    @property
+    def message_text(self) -> str:
+        """The message shown now, as plain text (for tests and logs)."""
+        return plain_text(self.ui.message.value)
+
+    def _refused(self, text: str) -> None:
+        self.ui.drop.status = ""
+        self.say(f"Not opened: {text}", "error")
+
+    # -- opening ------------------------------------------------------------------------------
+    def _shown(self) -> Shown:
+        shown = self.session.shown
+        if shown is None:
+            raise TenfoldError("no engagement is shown")
+        return shown
+
+    def page_opened(self, query: dict[str, str]) -> None:
+        """A browser drew the page: show what its URL names (see the module docstring)."""
+        if self.session.portfolio:
+            self._fill_picker()
+        try:
+            note = self.session.open_page(query)
+        except TenfoldError as exc:
+            self.session.close()
+            self._show()
+            self.say(
+                f"Cannot show this engagement: {exc}. Check the link you were sent, or open the "
+                "engagement file you were sent below.",
+                "error",
+            )
+            return
+        self._show()
+        self.say(note)
+        self._sync_url()
+
+    def open(self, name: str | None = None) -> bool:
+        """Show the folder's engagement file ``name`` (default: the newest); errors say why."""
+        try:
+            self.session.open(name)
+        except TenfoldError as exc:
+            self.session.close()
+            self._show()
+            self.say(f"Cannot show this engagement: {exc}.", "error")
             return False
-        fw = self.framework
-        e = entry.engagement
-        self.engagement = e
-        self.scores = scores = score_engagement(e, fw)
-        self.previous = previous_assessment(entry, self.files)
-        prev_scores = None
-        previous_label = "Previous"
-        if self.previous is not None and self.previous.engagement is not None:
-            prev_scores = score_engagement(self.previous.engagement, fw)
-            previous_label = f"Previous ({self.previous.engagement.date:%b %Y})"
-        radar = radar_chart(
-            scores,
-            previous=prev_scores,
-            previous_label=previous_label,
-            framework=fw,
-            size=RADAR_SIZE,
-        )
-        ranked = ranked_chart(scores, framework=fw, width=RANKED_WIDTH)
-        if self.radar is None:
-            self.radar = chart_widget(radar)
-            self.ranked = chart_widget(ranked)
-            self.radar_box.children = [self.radar]
-            self.ranked_box.children = [self.ranked]
-        else:
-            self.radar.chart = radar
-            self.ranked.chart = ranked
-        self.header.value = header_html(e, subtitle="Tenfold diagnostic")
-        self.message.value = ""
-        self.body.layout.display = "flex"
-        self.summary.value = '<div class="tf-section">Summary</div>' + summary_html(scores, fw)
-        self.compare.value = (
-            f'<div class="tf-muted">Compared with the assessment of '
-            f"{self.previous.engagement.date:%d %b %Y} ({esc(self.previous.path.name)}).</div>"
-            if self.previous is not None and self.previous.engagement is not None
-            else '<div class="tf-muted">No earlier assessment of this client in the folder.</div>'
-        )
-        self._show_factors(e, scores)
+        self.say("")
+        self._show()
+        self._sync_url()
         return True
 
-    def _show_factors(self, e: Any, scores: pd.DataFrame) -> None:
-        fw = self.framework
-        frame = e.findings_frame()
-        children = []
-        titles = []
-        for fid in scores.index:
-            row = scores.loc[fid]
-            factor = fw.factor(str(fid))
-            own = frame[frame["factor"] == fid]
-            score = format_score(row["score"], row["basis"], fw)
-            target = "" if pd.isna(row["target"]) else f" · target {int(row['target'])}"
-            titles.append(f"{factor.label} — {score}{target} · {plural(len(own), 'finding')}")
-            override = e.overrides.get(fid)
-            consensus = (
-                f'<div class="tf-muted">Consensus level {override.level} agreed by '
-                f"{esc(override.by)}: {esc(override.reason)}</div>"
-                if override
-                else ""
-            )
-            warn = (
-                '<div class="tf-msg tf-msg-info">Raters disagree by two levels or more: '
-                "this factor needs a consensus discussion.</div>"
-                if bool(row["needs_consensus"])
-                else ""
-            )
-            level_text = ""
-            if not pd.isna(row["score"]):
-                lv = round(float(row["score"]))
-                level_text = (
-                    f'<div class="tf-anchor"><b>Level {lv} {esc(fw.level_name(lv))} '
-                    "looks like:</b> "
-                    f"{esc(factor.anchor(lv))}</div>"
-                )
-            remedies = "".join(f"<li>{esc(r)}</li>" for r in factor.remedies)
-            body = (
-                f'<div class="tf-muted">Fails as: {esc(factor.failure_mode)} · basis '
-                f"{esc(row['basis'])} · confidence {esc(row['confidence'])}</div>"
-                f"{level_text}{consensus}{warn}"
-                f'<div style="display:flex;gap:20px;flex-wrap:wrap">'
-                f'<div style="flex:2 1 520px"><div class="tf-section">Findings</div>'
-                f"{findings_table_html(own, empty='No findings: not assessed.')}</div>"
-                f'<div style="flex:1 1 280px" class="tf-prompts"><div class="tf-section">'
-                f"Remedies</div><ul>{remedies}</ul></div></div>"
-            )
-            children.append(widgets.HTML(body, layout=widgets.Layout(width="100%")))
-        self.factors.children = children
-        self.factors.titles = tuple(titles)
-        priorities = summarize(scores, fw).priorities
-        first = list(scores.index).index(priorities[0]) if priorities else None
-        self.factors.selected_index = first  # the first priority, open
+    def receive(self, files: list[tuple[str, bytes]]) -> None:
+        """Show the engagement file(s) chosen on the page; the one shown stays if they fail."""
+        names = ", ".join(name for name, _ in files)
+        try:
+            shown = self.session.receive(files)
+        except TenfoldError as exc:
+            self.ui.drop.status = ""
+            self.say(f"Not opened: {exc}. What was shown before is still shown.", "error")
+            return
+        compared = " and compared with the earlier one" if shown.previous is not None else ""
+        self.ui.drop.status = f"Showing {names}{compared}: kept in this page only."
+        self.say("")
+        self._show()
+        self._sync_url()
+
+    def _fill_picker(self) -> None:
+        picker = self.ui.picker
+        assert picker is not None
+        self._syncing = True
+        try:
+            picker.options = self.session.choices()
+        finally:
+            self._syncing = False
+
+    def _on_pick_file(self, change: dict[str, Any]) -> None:
+        if not self._syncing and change["new"]:
+            self.open(change["new"])
+
+    def _sync_url(self) -> None:
+        self.ui.bridge.set_query(self.session.query())
+        picker, shown = self.ui.picker, self.session.shown
+        if picker is not None and shown is not None and shown.name is not None:
+            self._syncing = True
+            try:
+                picker.value = shown.name if shown.name in dict(picker.options).values() else None
+            finally:
+                self._syncing = False
+
+    # -- showing ------------------------------------------------------------------------------
+    def _show(self) -> None:
+        """Show the session's engagement everywhere (or nothing when none is shown)."""
+        ui, shown = self.ui, self.session.shown
+        ui.body.layout.display = "none" if shown is None else "grid"
+        ui.bridge.title = f"{shown.engagement.client} · Tenfold" if shown else "Tenfold"
+        ui.header.value = header_html(shown.engagement if shown else None, subtitle=SUBTITLE)
+        for button in ui.downloads:
+            button.disabled = shown is None
+        if shown is None:
+            ui.withheld.value = ui.next_steps.value = ui.coverage.value = ""
+            ui.radar_caption.value = ""
+            ui.panels.children = []
+            self.panels = {}
+            return
+        content = shown.content
+        ui.withheld.value = html.withheld_html(shown.engagement)
+        ui.next_steps.value = html.next_steps_html(content)
+        ui.coverage.value = html.coverage_html(content)
+        ui.radar_caption.value = html.radar_caption_html(content)
+        self.panels = {s.factor: widgets.HTML("") for s in content.sections}
+        for factor in self.panels:
+            self._render_panel(factor)
+        ui.panels.children = list(self.panels.values())
+        self._syncing = True
+        try:
+            ui.expand.value = False
+            ui.expand.description = "Expand all"
+        finally:
+            self._syncing = False
+        self._draw()
+
+    def _render_panel(self, factor: str) -> None:
+        content = self._shown().content
+        section = next(s for s in content.sections if s.factor == factor)
+        self._nonce += 1
+        opened = factor in self.session.open_panels
+        self.panels[factor].value = html.panel_html(
+            content, section, open=opened, nonce=self._nonce
+        )
+
+    def expand(self, everything: bool) -> None:
+        """Open every factor's panel ("Expand all"), or only the top priorities' again."""
+        if self._syncing or self.session.shown is None:
+            return
+        self.session.expand(everything)
+        self.ui.expand.description = "Fold to the top priorities" if everything else "Expand all"
+        for factor in self.panels:
+            self._render_panel(factor)
+
+    def pick(self, factor: str) -> None:
+        """Open ``factor``'s panel and bring it into view (a click on the radar)."""
+        if not self.session.pick(factor):
+            return
+        if factor in self.panels:
+            self._render_panel(factor)
+        self.ui.bridge.scroll_to(f"#tf-factor-{factor}")
+
+    # -- the charts ---------------------------------------------------------------------------
+    def _radar_options(self, shown: Shown) -> dict[str, Any]:
+        from toolkit.charts import fit_radar
+
+        content = shown.content
+        options: dict[str, Any] = {
+            "framework": self.framework,
+            "previous": content.previous_scores,
+            "previous_label": f"Previous ({content.next_steps.since})",
+            "font_size": FONT,
+            "key": False,  # explained in words under the radar
+        }
+        room = self._room
+        if room is None:
+            width, height = FIRST_ROOM
+            return {**options, **fit_radar(content.scores, width=width, height=height, **options)}
+        # Beside the headline the radar fills the rest of the first screen; below it (one
+        # column) it may take a screen of its own.
+        height = room.height - room.column_top - 12
+        if height < 0.6 * room.height:
+            height = room.height - 40
+        height = max(360, height)
+        fit = fit_radar(content.scores, width=room.column_width - 4, height=height, **options)
+        return {**options, **fit}
+
+    def _draw(self) -> None:
+        """Draw the radar (fitted to its room, clickable) and the ranked chart."""
+        from toolkit.charts import ranked_chart
+
+        shown = self.session.shown
+        if shown is None:
+            return
+        scores, options = shown.content.scores, self._radar_options(shown)
+        self.ranked.chart = ranked_chart(scores, framework=self.framework, width=RANKED_WIDTH)
+        self.radar.spec = self._live.spec(scores, pickable=True, **options)
+
+    def _on_pick(self, change: dict[str, Any]) -> None:
+        """A click on a factor's point, hollow marker or label in the radar."""
+        picked = [v.get("factor") for v in change["new"].value if isinstance(v, dict)]
+        if picked and picked[0] in self.framework.factor_ids:
+            self.pick(str(picked[0]))
+
+    def _on_size(self, room: PageSize) -> None:
+        if room != self._room:
+            self._room = room
+            self._draw()
+            if self.session.shown is not None:
+                self.ui.radar_box.add_class("tf-fitted")  # drawn for the room it has

@@ -70,6 +70,7 @@ def report_bytes(
     format: ReportFormat,
     *,
     framework: Framework | None = None,
+    previous: Engagement | None = None,
 ) -> bytes:
     """The report of ``engagement`` in ``format``, as bytes (for a download button).
 
@@ -81,6 +82,8 @@ def report_bytes(
         ``"html"``, ``"pdf"``, ``"pptx"`` or ``"xlsx"``.
     framework
         The framework the engagement was made with (default: the bundled one).
+    previous
+        The client's previous assessment: the report then says what moved since.
 
     Raises
     ------
@@ -88,7 +91,7 @@ def report_bytes(
         The format is unknown or the report could not be rendered (the message says why).
     """
     fmt = _check_format(str(format), "report")
-    content = build_content(engagement, framework=framework)
+    content = build_content(engagement, framework=framework, previous=previous)
     try:
         if fmt == "html":
             from toolkit.report.html import render_html
@@ -136,6 +139,7 @@ def build_report(
     *,
     framework: Framework | None = None,
     format: ReportFormat | None = None,
+    previous: Engagement | None = None,
 ) -> Path:
     """Write the report of ``engagement`` to ``path``.
 
@@ -150,6 +154,8 @@ def build_report(
         The framework the engagement was made with (default: the bundled one).
     format
         Force a format whatever the suffix.
+    previous
+        The client's previous assessment: the report then says what moved since.
 
     Returns
     -------
@@ -170,7 +176,7 @@ def build_report(
     if not folder.is_dir():  # checked first: rendering a PDF takes seconds
         raise ExportError(f"{path}: the folder {str(path.parent)!r} does not exist")
     try:
-        data = report_bytes(engagement, fmt, framework=framework)
+        data = report_bytes(engagement, fmt, framework=framework, previous=previous)
     except ExportError as exc:
         raise ExportError(f"{path}: {exc}") from exc.__cause__
     write_atomic(path, data)

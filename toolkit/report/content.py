@@ -21,6 +21,8 @@ from toolkit.agreement import panel_agreement, priority_sensitivity, rank_note
 from toolkit.findings import Engagement
 from toolkit.framework import Framework, load_framework
 from toolkit.provenance import Provenance, provenance
+from toolkit.report.next_steps import NextSteps, next_steps
+from toolkit.report.wording import long_date
 from toolkit.scoring import LOW_AGREEMENT, Summary, score_engagement, summarize
 
 __all__ = [
@@ -136,6 +138,7 @@ class SummaryView:
     n_factors: int
     assessed: int
     mean_text: str
+    #: Assessed factors that are ad hoc or worse (level reached 1 or 0), framework order.
     weakest: tuple[str, ...]
     needs_consensus: tuple[str, ...]
     not_assessed: tuple[str, ...]
@@ -287,6 +290,10 @@ class ReportContent:
     scores: pd.DataFrame
     summary_raw: Summary
     provenance: Provenance
+    #: The headline sentences and "Where to act first" (see :mod:`toolkit.report.next_steps`).
+    next_steps: NextSteps
+    #: The previous assessment's scores table, when one was given (the radar draws it).
+    previous_scores: pd.DataFrame | None = None
 
     @property
     def priority_sections(self) -> tuple[FactorSection, ...]:
@@ -309,6 +316,7 @@ def build_content(
     *,
     framework: Framework | None = None,
     scores: pd.DataFrame | None = None,
+    previous: Engagement | None = None,
 ) -> ReportContent:
     """Lay out the report of ``engagement``.
 
@@ -320,6 +328,8 @@ def build_content(
         The framework it was made with (default: the bundled one).
     scores
         Its scores table, when already computed (default: :func:`toolkit.score_engagement`).
+    previous
+        The client's previous assessment, for the change since then (default: none).
 
     Returns
     -------
@@ -372,9 +382,8 @@ def build_content(
         )
 
     assessed_rows = [r for r in rows if r.score is not None]
-    weakest = sorted(assessed_rows, key=lambda r: r.score if r.score is not None else 0.0)
-    lowest = weakest[0].score if weakest else None
-    weak_ids = list(summary.weak) or [r.factor for r in weakest if r.score == lowest]
+    # Weak: ad hoc or worse, by the one level rule (1.5 has reached Ad hoc).
+    weak_ids = [r.factor for r in assessed_rows if (fw.level_reached(r.score) or 0) <= 1]
     conf_counts = tuple(
         (name, sum(1 for r in assessed_rows if r.confidence == name))
         for name in ("high", "medium", "low")
@@ -471,6 +480,15 @@ def build_content(
             )
         )
 
+    previous_scores = None if previous is None else score_engagement(previous, fw)
+    steps = next_steps(
+        rows,
+        priorities=summary.priorities,
+        weak=weak_ids,
+        framework=fw,
+        previous=previous_scores,
+        since="" if previous is None else long_date(previous.date),
+    )
     cover = Cover(
         client=engagement.client,
         title=engagement.title,
@@ -495,4 +513,6 @@ def build_content(
         scores=table,
         summary_raw=summary,
         provenance=provenance(engagement),
+        next_steps=steps,
+        previous_scores=previous_scores,
     )

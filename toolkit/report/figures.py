@@ -43,7 +43,13 @@ class Figures:
 
             c = self.content
             if kind == "radar":
-                self._charts[kind] = radar_chart(c.scores, target=True, framework=c.framework)
+                self._charts[kind] = radar_chart(
+                    c.scores,
+                    target=True,
+                    previous=c.previous_scores,
+                    previous_label=f"Previous ({c.next_steps.since})",
+                    framework=c.framework,
+                )
             else:
                 self._charts[kind] = ranked_chart(c.scores, framework=c.framework)
         return self._charts[kind]

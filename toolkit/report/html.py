@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from toolkit.report.content import ReportContent, format_score
 from toolkit.report.figures import Figures
+from toolkit.report.wording import plural
 
 __all__ = ["render_html"]
 
@@ -64,6 +65,8 @@ def render_html(content: ReportContent, figures: Figures | None = None) -> str:
         radar_src=figs.svg_data_uri("radar"),
         ranked_src=figs.svg_data_uri("ranked"),
         fmt=format_score,
+        plural=plural,
+        next=content.next_steps,
         toolkit_version=content.provenance.tenfold_version,
         provenance=content.provenance,
     )

@@ -1,7 +1,8 @@
 """The report as a 16:9 slide deck (python-pptx, default template).
 
-Slides: a title slide, a summary, the radar, the ranked chart, then one slide per priority factor
-(the top five). Charts are PNG at scale 2. Every piece of engagement text is plain slide text.
+Slides: a title slide, what to do next (the headline sentences and "Where to act first"), a
+summary, the radar, the ranked chart, then one slide per priority factor (the top five). Charts
+are PNG at scale 2. Every piece of engagement text is plain slide text.
 Long lists are cut to what fits, with a line such as "and 3 more findings", so nothing runs off
 a slide.
 """
@@ -19,10 +20,11 @@ from pptx.util import Emu, Inches, Pt
 
 from toolkit.report.content import FactorSection, ReportContent, format_score
 from toolkit.report.figures import Figures
+from toolkit.report.wording import plural
 
 __all__ = ["MAX_PRIORITY_SLIDES", "render_pptx"]
 
-#: How many priority factors get a slide of their own.
+#: How many priority factors get a slide of their own (and a line on "What to do next").
 MAX_PRIORITY_SLIDES = 5
 _MAX_EVIDENCE = 4
 _MAX_REMEDIES = 3
@@ -129,6 +131,24 @@ def _title_slide(prs: Any, content: ReportContent) -> None:
     _para(frame, content.provenance.text, size=11, color=_MUTED)
 
 
+def _next_steps_slide(prs: Any, content: ReportContent) -> None:
+    steps = content.next_steps
+    slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY_LAYOUT])
+    _title(slide, "What to do next")
+    frame = _textbox(slide, _MARGIN, Inches(1.3), _WIDTH - 2 * _MARGIN, Inches(5.9))
+    for i, sentence in enumerate(steps.sentences):
+        _para(frame, _clip(sentence, 260), size=16, first=i == 0, space_before=6)
+    _para(frame, "Where to act first", size=14, bold=True, color=_MUTED, space_before=14)
+    if not steps.actions:
+        _para(frame, "Nothing: no assessed factor falls short of its target.", size=15)
+    for a in steps.actions[:MAX_PRIORITY_SLIDES]:
+        _para(frame, _clip(a.line, 150), size=15, bold=True, space_before=8)
+        _para(frame, _clip(f"First step: {a.first_step}", 150), size=13, space_before=1)
+    more = len(steps.actions) - MAX_PRIORITY_SLIDES
+    if more > 0:
+        _para(frame, f"and {more} more in the full report", size=12, color=_MUTED)
+
+
 def _summary_slide(prs: Any, content: ReportContent) -> None:
     s = content.summary
     slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY_LAYOUT])
@@ -137,10 +157,10 @@ def _summary_slide(prs: Any, content: ReportContent) -> None:
     mean = f"{s.mean_text} of 4" if s.mean_text else "\u2013"
     _para(frame, s.coverage_text, size=18, bold=True, first=True)
     _para(frame, f"Weighted mean score {mean}", size=16)
-    _para(frame, f"{s.n_findings} findings from {s.n_raters} raters", size=16)
-    _para(frame, "Weakest", size=14, bold=True, color=_MUTED, space_before=14)
-    _para(frame, _clip(", ".join(s.weakest) or "none assessed yet"), size=16)
-    _para(frame, "Needing consensus", size=14, bold=True, color=_MUTED, space_before=10)
+    findings = plural(s.n_findings, "finding")
+    _para(frame, f"{findings} from {plural(s.n_raters, 'rater')}", size=16)
+    # The factors ad hoc or worse are named on "What to do next", in the same words.
+    _para(frame, "Needing consensus", size=14, bold=True, color=_MUTED, space_before=14)
     _para(frame, _clip(", ".join(s.needs_consensus) or "none"), size=16)
     _para(frame, "Raters disagree (r_wg < 0.70)", size=14, bold=True, color=_MUTED, space_before=10)
     _para(frame, _clip(", ".join(s.raters_disagree) or "none"), size=16)
@@ -199,7 +219,7 @@ def _factor_slide(prs: Any, s: FactorSection) -> None:
     agreement = f"; {s.agreement_line}" if s.agreement_line else ""
     _para(
         frame,
-        _clip(f"Confidence {s.confidence}; {s.n_raters} raters{agreement}", 120),
+        _clip(f"Confidence {s.confidence}; {plural(s.n_raters, 'rater')}{agreement}", 120),
         size=14,
         color=_MUTED,
     )
@@ -227,7 +247,7 @@ def _factor_slide(prs: Any, s: FactorSection) -> None:
         _para(frame, _clip(line), size=13)
     more = len(s.findings) - _MAX_EVIDENCE
     if more > 0:
-        _para(frame, f"and {more} more finding{'s' if more != 1 else ''}", size=12, color=_MUTED)
+        _para(frame, f"and {plural(more, 'more finding')}", size=12, color=_MUTED)
     _para(frame, "Remedies", size=14, bold=True, color=_MUTED, space_before=12)
     for r in s.remedies[:_MAX_REMEDIES]:
         _para(frame, _clip(f"\u2022 {r}"), size=13)
@@ -237,7 +257,7 @@ def _factor_slide(prs: Any, s: FactorSection) -> None:
 
 
 def render_pptx(content: ReportContent, figures: Figures | None = None) -> bytes:
-    """The report as PPTX bytes: 4 slides plus one per priority factor (at most five)."""
+    """The report as PPTX bytes: 5 slides plus one per priority factor (at most five)."""
     figs = figures or Figures(content)
     prs = Presentation()
     prs.slide_width, prs.slide_height = _WIDTH, _HEIGHT
@@ -246,6 +266,7 @@ def render_pptx(content: ReportContent, figures: Figures | None = None) -> bytes
     prs.core_properties.author = _clip(c.lead, 250)
     prs.core_properties.comments = content.provenance.text
     _title_slide(prs, content)
+    _next_steps_slide(prs, content)
     _summary_slide(prs, content)
     _chart_slide(
         prs,

@@ -1,4 +1,5 @@
-"""The report as an Excel workbook: sheets Scores, Findings, Framework and About.
+"""The report as an Excel workbook: sheets Where to act first, Scores, Findings, Framework and
+About (which opens with the headline sentences).
 
 Each sheet has a bold, frozen header row and fitted column widths; every text cell is written as
 literal text, and text that Excel would run as a formula (``=``, ``+``, ``-``, ``@``...) is
@@ -19,7 +20,7 @@ from toolkit.spreadsheets import continue_long_text, xlsx_bytes
 __all__ = ["SHEETS", "render_xlsx", "report_sheets"]
 
 #: The workbook's sheets, in order.
-SHEETS: tuple[str, ...] = ("Scores", "Findings", "Framework", "About")
+SHEETS: tuple[str, ...] = ("Where to act first", "Scores", "Findings", "Framework", "About")
 
 
 def _blank(value: float | None) -> float | None:
@@ -28,6 +29,39 @@ def _blank(value: float | None) -> float | None:
 
 def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
     """The tables of the workbook, by sheet name (see :data:`SHEETS`)."""
+    steps = content.next_steps
+    actions = pd.DataFrame(
+        [
+            {
+                "priority": a.rank,
+                "factor": a.factor,
+                "label": a.label,
+                "score": a.score,
+                "level": a.level_name,
+                "target": a.target,
+                "target_level": a.target_name,
+                "change": a.change.mark,
+                "change_since": steps.since if a.change.mark else "",
+                "first_step": a.first_step,
+                "flags": "; ".join(f.text for f in a.flags),
+            }
+            for a in steps.actions
+        ],
+        columns=[
+            "priority",
+            "factor",
+            "label",
+            "score",
+            "level",
+            "target",
+            "target_level",
+            "change",
+            "change_since",
+            "first_step",
+            "flags",
+        ],
+        dtype=object,
+    )
     scores = pd.DataFrame(
         [
             {
@@ -87,6 +121,7 @@ def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
     c, p = content.cover, content.provenance
     about = pd.DataFrame(
         [
+            *((f"in short ({i})", text) for i, text in enumerate(steps.sentences, start=1)),
             ("client", c.client),
             ("title", c.title),
             ("date", c.date),
@@ -98,7 +133,13 @@ def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
         ],
         columns=["item", "value"],
     )
-    return {"Scores": scores, "Findings": findings, "Framework": framework, "About": about}
+    return {
+        "Where to act first": actions,
+        "Scores": scores,
+        "Findings": findings,
+        "Framework": framework,
+        "About": about,
+    }
 
 
 def render_xlsx(content: ReportContent) -> bytes:

@@ -79,6 +79,9 @@ function render({ model, el }) {
     } else if (msg.op === "measure") {
       last = "";
       watch();
+    } else if (msg.op === "scroll") {
+      const target = document.querySelector(msg.selector);
+      if (target) target.scrollIntoView({ block: "start", behavior: "smooth" });
     }
   });
   const setTitle = () => {

@@ -1,0 +1,80 @@
+// A drop zone and file chooser: the browser reads the files and sends their bytes to the kernel
+// in pieces (see toolkit/dashboard/upload.py). Nothing is uploaded anywhere else.
+
+function render({ model, el }) {
+  const zone = document.createElement("label");
+  zone.className = "tf-drop";
+  const input = document.createElement("input");
+  input.type = "file";
+  input.multiple = true;
+  input.className = "tf-drop-input";
+  input.setAttribute("aria-label", "Choose an engagement file");
+  const prompt = document.createElement("span");
+  prompt.className = "tf-drop-prompt";
+  const choose = document.createElement("span");
+  choose.className = "tf-drop-choose";
+  choose.textContent = "Choose file…";
+  const status = document.createElement("span");
+  status.className = "tf-drop-status";
+  status.setAttribute("role", "status");
+  zone.append(input, prompt, choose, status);
+  el.appendChild(zone);
+
+  const sync = () => {
+    prompt.textContent = model.get("prompt");
+    input.accept = model.get("accept");
+    status.textContent = model.get("status");
+  };
+  sync();
+  model.on("change:prompt", sync);
+  model.on("change:accept", sync);
+  model.on("change:status", sync);
+
+  const send = async (fileList) => {
+    const files = Array.from(fileList || []);
+    if (!files.length) return;
+    if (files.length > model.get("max_files")) {
+      model.send({ event: "too-many", count: files.length });
+      return;
+    }
+    const big = files.find((f) => f.size > model.get("max_bytes"));
+    if (big) {
+      model.send({ event: "too-large", name: big.name, size: big.size });
+      return;
+    }
+    const upload = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const chunk = model.get("chunk_bytes");
+    const total = files.reduce((n, f) => n + f.size, 0) || 1;
+    let sent = 0;
+    model.send({ event: "start", upload, files: files.map((f) => ({ name: f.name, size: f.size })) });
+    for (const [index, file] of files.entries()) {
+      const data = await file.arrayBuffer();
+      for (let at = 0; at < data.byteLength; at += chunk) {
+        const piece = data.slice(at, at + chunk);
+        model.send({ event: "chunk", upload, file: index }, undefined, [piece]);
+        sent += piece.byteLength;
+        status.textContent = `Reading ${file.name}… ${Math.round((100 * sent) / total)}%`;
+      }
+    }
+    model.send({ event: "end", upload });
+  };
+
+  input.addEventListener("change", () => {
+    send(input.files);
+    input.value = ""; // choosing the same file again is a new choice
+  });
+  const over = (event) => {
+    event.preventDefault();
+    zone.classList.add("tf-drop-over");
+  };
+  zone.addEventListener("dragenter", over);
+  zone.addEventListener("dragover", over);
+  zone.addEventListener("dragleave", () => zone.classList.remove("tf-drop-over"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("tf-drop-over");
+    send(event.dataTransfer ? event.dataTransfer.files : []);
+  });
+}
+
+export default { render };

@@ -1,0 +1,58 @@
+"""The words every surface uses for the same things: counts, lists of names, changes, flags.
+
+The viewer and every report format take their sentences from :mod:`toolkit.report.next_steps`,
+which builds them with these helpers, so "1 rater", "Executive sponsorship and Owning failures"
+and "▲ +0.5" read the same on the screen, on paper, on a slide and in a workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+__all__ = [
+    "STEADY",
+    "change_mark",
+    "join_names",
+    "long_date",
+    "plural",
+    "signed",
+]
+
+#: A change smaller than this (half the last printed decimal) reads as no change.
+STEADY = 0.05
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 rater"``, ``"3 raters"``; ``many`` for a word that does not take an "s"."""
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
+def join_names(names: Sequence[str]) -> str:
+    """``"A"``, ``"A and B"``, ``"A, B and C"``; ``""`` for none."""
+    items = list(names)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def signed(delta: float) -> str:
+    """A difference with its sign and one decimal: ``"+0.5"``, ``"\u22121.0"``, ``"0.0"``."""
+    if abs(delta) < STEADY:
+        return "0.0"
+    return f"+{delta:.1f}" if delta > 0 else f"\u2212{abs(delta):.1f}"
+
+
+def change_mark(delta: float | None) -> str:
+    """An arrow and the difference: ``"▲ +0.5"``, ``"▼ \u22121.0"``, ``"= 0.0"``; or ``""``."""
+    if delta is None or math.isnan(delta):
+        return ""
+    if abs(delta) < STEADY:
+        return "= 0.0"
+    return f"\u25b2 {signed(delta)}" if delta > 0 else f"\u25bc {signed(delta)}"
+
+
+def long_date(day: dt.date) -> str:
+    """``"14 May 2026"`` (no leading zero)."""
+    return f"{day.day} {day:%B %Y}"
