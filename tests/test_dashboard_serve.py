@@ -29,7 +29,6 @@ from toolkit.dashboard.serve import (
     voila_command,
     voila_env,
 )
-from toolkit.errors import TenfoldError
 
 ROOT = Path(__file__).resolve().parents[1]
 
