@@ -1,9 +1,12 @@
 """The consultant's live dashboard: record findings in the client's meeting room.
 
 State and logic live in :class:`~toolkit.dashboard.session.AssessmentSession`; the widgets in
-:class:`~toolkit.dashboard.assessment_layout.AssessmentLayout`. :class:`AssessmentApp` joins
-them: :meth:`AssessmentApp._wire` connects every handler in one place, and each handler turns
-what a person did into a session call, then shows the result with one redraw of the radar.
+:class:`~toolkit.dashboard.assessment_layout.AssessmentLayout`; the parts that each show and
+change one thing (the findings, the factor's settings, the phases, the engagement switch) in
+:mod:`~toolkit.dashboard.assessment_panels`; the radar in
+:class:`~toolkit.dashboard.radar_pane.RadarPane`. :class:`AssessmentApp` joins them:
+:meth:`AssessmentApp._wire` connects every handler in one place, and each handler turns what a
+person did into a session call, then shows the result with one redraw of the radar.
 Every change is saved at once, under the file's lock, into the engagement's change log.
 
 The page's URL names the engagement and factor shown (``?engagement=FILE&factor=ID``, and
@@ -14,27 +17,36 @@ every failure becomes a message.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from toolkit.dashboard import panels
 from toolkit.dashboard.assessment_layout import AssessmentLayout
-from toolkit.dashboard.assessment_panels import FactorSettings, PhaseControls
-from toolkit.dashboard.bridge import PageSize
-from toolkit.dashboard.common import Tone, esc, header_html, message_html, summary_html
+from toolkit.dashboard.assessment_panels import (
+    EngagementSwitch,
+    FactorSettings,
+    FindingActions,
+    PhaseControls,
+)
+from toolkit.dashboard.bridge import PageSize, every
+from toolkit.dashboard.common import (
+    Tone,
+    esc,
+    guard,
+    header_html,
+    message_html,
+    plain_text,
+    summary_html,
+)
 from toolkit.dashboard.download import DownloadButton
 from toolkit.dashboard.exports import Exports
 from toolkit.dashboard.files import default_folder, default_framework
 from toolkit.dashboard.radar_pane import RadarPane
 from toolkit.dashboard.reports import report_buttons
-from toolkit.dashboard.session import AssessmentSession, Draft, Update
+from toolkit.dashboard.session import AssessmentSession, Update
 from toolkit.errors import TenfoldError
 from toolkit.framework import Framework
 
@@ -87,6 +99,8 @@ class AssessmentApp:
         self.ui = AssessmentLayout(self.framework, downloads=downloads)
         self.settings = FactorSettings(self.session, self.ui, self._after)
         self.phases = PhaseControls(self.session, self.ui, self._after)
+        self.findings = FindingActions(self.session, self.ui, self._saved, self.say)
+        self.switch = EngagementSwitch(self.session, self.ui, self.open, self._switched)
         self.present = False
         self.radar_pane = RadarPane(self.ui.radar_box)
         self._preview: tuple[str, int | None] = (self.factor, None)
@@ -122,19 +136,19 @@ class AssessmentApp:
         ui.bridge.on_step = guard(self.step_factor)
         ui.bridge.on_present = guard(self.set_present)
         self.radar_pane.on_pick = self._guard(self._on_pick)
-        ui.form.on_submit = self._guard(self.submit)
+        ui.form.on_submit = self._guard(self.findings.submit)
         ui.form.on_draft = self._guard(self.choose)
         ui.form.on_rater = self._guard(self.set_rater)
-        ui.form.on_cancel_edit = self._guard(self.cancel_edit)
+        ui.form.on_cancel_edit = self._guard(self.findings.cancel_edit)
         ui.form.on_ready = self._guard(self._form_ready)
         ui.table.rows = self.session.rows
-        ui.table.on_edit = self._guard(self.edit)
-        ui.table.on_delete = self._guard(self.delete)
+        ui.table.on_edit = self._guard(self.findings.edit)
+        ui.table.on_delete = self._guard(self.findings.delete)
         ui.undo_button.on_click(self._guard(lambda _b: self.undo()))
         ui.present_button.observe(self._guard(lambda ch: self.set_present(ch["new"])), "value")
-        ui.switch_button.observe(self._guard(lambda ch: self._show_switch(ch["new"])), "value")
-        ui.open_button.on_click(self._guard(lambda _b: self._open_picked()))
-        ui.create_button.on_click(self._guard(lambda _b: self.create()))
+        ui.switch_button.observe(self._guard(lambda ch: self.switch.show(ch["new"])), "value")
+        ui.open_button.on_click(self._guard(lambda _b: self.switch.open_picked()))
+        ui.create_button.on_click(self._guard(lambda _b: self.switch.create()))
         ui.target.observe(self._guard(self.settings.on_target), "value")
         ui.not_applicable.observe(self._guard(self.settings.on_not_applicable), "value")
         ui.override_button.on_click(self._guard(lambda _b: self.settings.apply_consensus()))
@@ -143,16 +157,7 @@ class AssessmentApp:
 
     def _guard(self, handler: Callable[..., Any]) -> Callable[..., None]:
         """``handler``, with any failure shown as a message: never a traceback on the page."""
-
-        def run(*args: Any) -> None:
-            try:
-                handler(*args)
-            except TenfoldError as exc:
-                self.say(str(exc), "error")
-            except Exception as exc:
-                self.say(f"Something went wrong ({type(exc).__name__}: {exc}).", "error")
-
-        return run
+        return guard(handler, self.say)
 
     # -- messages -----------------------------------------------------------------------------
     def say(self, text: str, tone: Tone = "info") -> None:
@@ -162,7 +167,7 @@ class AssessmentApp:
     @property
     def message_text(self) -> str:
         """The message shown now, as plain text (for tests and logs)."""
-        return re.sub(r"<[^>]+>", "", self.ui.message.value)
+        return plain_text(self.ui.message.value)
 
     def _failed(self, exc: Exception) -> None:
         self.say(f"Export failed: {exc}", "error")
@@ -249,6 +254,11 @@ class AssessmentApp:
             f"Undo: {entry.summary}" if entry else "Nothing of yours to undo"
         )
 
+    def _switched(self, note: str) -> None:
+        self._sync_url()
+        if note:
+            self.say(note, "ok")
+
     def _sync_url(self) -> None:
         path = self.session.path
         self.ui.bridge.set_query(
@@ -260,28 +270,12 @@ class AssessmentApp:
         )
 
     # -- the radar ----------------------------------------------------------------------------
-    def _radar_options(self) -> dict[str, Any]:
-        s = self.session
-        previous = s.previous
-        factor, level = self._preview
-        preview = s.preview(factor, level)
-        return {
-            "framework": self.framework,
-            # In a blind rating nobody's levels but one's own are drawn, the last panel's neither.
-            "previous": None if s.blind else s.previous_scores,
-            "previous_label": (
-                f"Previous ({previous.engagement.date:%b %Y})"
-                if previous is not None and previous.engagement is not None
-                else "Previous"
-            ),
-            "preview": None if preview is None else pd.Series({factor: preview}),
-            "highlight": self.factor,
-        }
-
     def _draw(self) -> None:
         """Redraw the radar once: saved scores, the previous assessment, the preview."""
         if self.session.scores is not None:
-            self.radar_pane.draw(self.session.scores, **self._radar_options())
+            factor, level = self._preview
+            options = self.session.radar_options(factor, level, highlight=self.factor)
+            self.radar_pane.draw(self.session.scores, framework=self.framework, **options)
 
     def _on_pick(self, factor: str) -> None:
         """A click on a factor's point or label in the radar: discuss that factor."""
@@ -330,48 +324,15 @@ class AssessmentApp:
         ids = list(self.framework.factor_ids)
         self.select_factor(ids[(ids.index(self.factor) + delta) % len(ids)])
 
-    def submit(self, seq: int, draft: Draft) -> None:
-        """Save the finding the form sent: the page is told saved, or why not."""
-        self.session.rater = draft.rater
-        try:
-            fid, update = self.session.submit(draft)
-        except TenfoldError as exc:
-            self.ui.form.rejected(seq, f"{exc}.")
-            self.say(f"Not saved: {exc}.", "error")
-            return
-        except Exception as exc:
-            self.ui.form.rejected(seq, f"an unexpected problem ({type(exc).__name__}).")
-            self.say(f"Not saved: an unexpected problem ({type(exc).__name__}: {exc}).", "error")
-            return
-        self.ui.form.saved(seq, fid)
-        self._preview = (draft.factor, None)  # the page cleared the level it saved
-        label = self.framework.factor(draft.factor).label
-        what = "changed" if draft.editing else "added to"
-        self._after(update, f"Finding {what} {label}.")
-        if draft.editing:
-            self.ui.table.highlight = ""
-
-    def edit(self, finding_id: str) -> None:
-        finding = self.session.edit(finding_id)
-        self.ui.form.edit(finding)
-        self.ui.table.highlight = finding_id
-
-    def cancel_edit(self) -> None:
-        self.session.cancel_edit()
-        self.ui.table.highlight = ""
-
-    def delete(self, finding_id: str) -> None:
-        editing = self.session.editing == finding_id
-        update = self.session.delete(finding_id)
-        if editing:
-            self.ui.form.cancel_edit(finding_id)
-            self.ui.table.highlight = ""
-        self._after(update, "Finding deleted (Undo puts it back).")
-
     # -- undo ---------------------------------------------------------------------------------
     def undo(self) -> None:
         entry, update = self.session.undo()
         self._after(update, f"Undone: {entry.summary}.")
+
+    def _saved(self, factor: str | None, update: Update, note: str) -> None:
+        if factor is not None:
+            self._preview = (factor, None)  # the page cleared the level it saved
+        self._after(update, note)
 
     def _after(self, update: Update, note: str) -> None:
         """Show what a save changed: table rows, scores, radar; "saved hh:mm:ss"."""
@@ -398,19 +359,8 @@ class AssessmentApp:
 
     # -- colleagues' changes --------------------------------------------------------------------
     def _start_polling(self) -> None:
-        if self._polling:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop (a script or a test): poll() by hand
-            return
-        self._polling = True
-
-        def tick() -> None:
-            self.poll()
-            loop.call_later(POLL_SECONDS, tick)
-
-        loop.call_later(POLL_SECONDS, tick)
+        if not self._polling:
+            self._polling = every(POLL_SECONDS, self.poll)
 
     def poll(self) -> bool:
         """Show what others saved to the open file since; ``True`` if anything changed."""
@@ -434,31 +384,7 @@ class AssessmentApp:
             )
         return True
 
-    # -- switching, creating, presenting --------------------------------------------------------
-    def _show_switch(self, show: bool) -> None:
-        ui = self.ui
-        ui.switch_panel.layout.display = "flex" if show else "none"
-        ui.picker.options = [(f.label, str(f.path)) for f in self.session.files()] if show else []
-        if show and self.session.path is not None:
-            ui.picker.value = str(self.session.path)
-
-    def _open_picked(self) -> None:
-        if self.ui.picker.value and self.open(self.ui.picker.value):
-            self.ui.switch_button.value = False
-            self._sync_url()
-
-    def create(self) -> None:
-        """Create a new engagement from the client, title and lead fields, and open it."""
-        ui = self.ui
-        path = self.session.create(
-            client=ui.new_client.value, title=ui.new_title.value, lead=ui.new_lead.value
-        )
-        ui.new_client.value = ui.new_lead.value = ""
-        ui.switch_button.value = False
-        if self.open(path):
-            self._sync_url()
-            self.say(f"Created {path.name}.", "ok")
-
+    # -- presenting ------------------------------------------------------------------------------
     def set_present(self, on: bool) -> None:
         """Present mode: radar and summary fill the screen; arrow keys step through factors."""
         if on == self.present:

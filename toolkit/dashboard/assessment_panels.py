@@ -1,9 +1,12 @@
-"""Two parts of the assessment dashboard, each showing and changing one thing:
+"""Four parts of the assessment dashboard, each showing and changing one thing:
 
+- :class:`FindingActions`: a finding saved from the form, edited or deleted from the table;
 - :class:`FactorSettings`: the factor under discussion: its title, target, not-applicable flag,
   consensus level (with who agreed it and why) and history;
 - :class:`PhaseControls`: blind rating then consensus: the phase button and note, the board,
-  what a blind rating switches off.
+  what a blind rating switches off;
+- :class:`EngagementSwitch`: the "Switch engagement…" panel, the only place other engagements
+  are named (and only while it is open), and where a new engagement is created.
 
 Each shows the session's state on the layout's widgets and turns a person's change into a
 session call; :class:`~toolkit.dashboard.assessment.AssessmentApp` wires their handlers and
@@ -14,15 +17,73 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from toolkit.dashboard import panels
 from toolkit.dashboard.assessment_layout import NO_LEVEL, AssessmentLayout
-from toolkit.dashboard.session import AssessmentSession, Update
+from toolkit.dashboard.common import Tone
+from toolkit.dashboard.session import AssessmentSession, Draft, Update
+from toolkit.errors import TenfoldError
 
-__all__ = ["FactorSettings", "PhaseControls"]
+__all__ = ["EngagementSwitch", "FactorSettings", "FindingActions", "PhaseControls"]
 
 After = Callable[[Update, str], None]
+
+
+class FindingActions:
+    """Save the form's finding (the page is told saved, or why not), edit and delete.
+
+    ``saved(factor, update, note)`` shows what a change did (``factor``: the one whose level
+    the page cleared, None for a deletion); ``say(text, tone)`` shows a message.
+    """
+
+    def __init__(
+        self,
+        session: AssessmentSession,
+        ui: AssessmentLayout,
+        saved: Callable[[str | None, Update, str], None],
+        say: Callable[[str, Tone], None],
+    ) -> None:
+        self.session, self.ui, self.saved, self.say = session, ui, saved, say
+
+    def submit(self, seq: int, draft: Draft) -> None:
+        """Save the finding the form sent as ``seq``; a refusal goes back to the form."""
+        self.session.rater = draft.rater
+        try:
+            fid, update = self.session.submit(draft)
+        except Exception as exc:
+            why = (
+                str(exc)
+                if isinstance(exc, TenfoldError)
+                else (f"an unexpected problem ({type(exc).__name__})")
+            )
+            self.ui.form.rejected(seq, f"{why}.")
+            self.say(f"Not saved: {why}.", "error")
+            return
+        self.ui.form.saved(seq, fid)
+        label = self.session.framework.factor(draft.factor).label
+        what = "changed" if draft.editing else "added to"
+        self.saved(draft.factor, update, f"Finding {what} {label}.")
+        if draft.editing:
+            self.ui.table.highlight = ""
+
+    def edit(self, finding_id: str) -> None:
+        finding = self.session.edit(finding_id)
+        self.ui.form.edit(finding)
+        self.ui.table.highlight = finding_id
+
+    def cancel_edit(self) -> None:
+        self.session.cancel_edit()
+        self.ui.table.highlight = ""
+
+    def delete(self, finding_id: str) -> None:
+        editing = self.session.editing == finding_id
+        update = self.session.delete(finding_id)
+        if editing:
+            self.ui.form.cancel_edit(finding_id)
+            self.ui.table.highlight = ""
+        self.saved(None, update, "Finding deleted (Undo puts it back).")
 
 
 class FactorSettings:
@@ -124,3 +185,45 @@ class PhaseControls:
         self.ui.board.recorded(factor)
         label = self.session.framework.factor(factor).label
         self.after(update, f"Consensus on {label} saved.")
+
+
+class EngagementSwitch:
+    """Open another engagement, or create one, behind a deliberate "Switch engagement…" toggle.
+
+    ``open_file(path)`` opens an engagement (``False`` when it could not, after saying why);
+    ``opened(note)`` shows a note once the switch is done.
+    """
+
+    def __init__(
+        self,
+        session: AssessmentSession,
+        ui: AssessmentLayout,
+        open_file: Callable[[str | Path], bool],
+        opened: Callable[[str], None],
+    ) -> None:
+        self.session, self.ui = session, ui
+        self.open_file, self.opened = open_file, opened
+
+    def show(self, on: bool) -> None:
+        """Open or close the panel; the other engagements are listed only while it is open."""
+        ui = self.ui
+        ui.switch_panel.layout.display = "flex" if on else "none"
+        ui.picker.options = [(f.label, str(f.path)) for f in self.session.files()] if on else []
+        if on and self.session.path is not None:
+            ui.picker.value = str(self.session.path)
+
+    def open_picked(self) -> None:
+        if self.ui.picker.value and self.open_file(self.ui.picker.value):
+            self.ui.switch_button.value = False
+            self.opened("")
+
+    def create(self) -> None:
+        """Create a new engagement from the client, title and lead fields, and open it."""
+        ui = self.ui
+        path = self.session.create(
+            client=ui.new_client.value, title=ui.new_title.value, lead=ui.new_lead.value
+        )
+        ui.new_client.value = ui.new_lead.value = ""
+        ui.switch_button.value = False
+        if self.open_file(path):
+            self.opened(f"Created {path.name}.")

@@ -107,3 +107,24 @@ class PageBridge(anywidget.AnyWidget):
     def scroll_to(self, selector: str) -> None:
         """Scroll the page so that the element matching ``selector`` is at the top."""
         self.send({"op": "scroll", "selector": selector})
+
+
+def every(seconds: float, tick: Callable[[], Any]) -> bool:
+    """Call ``tick`` every ``seconds`` on the kernel's running event loop, between messages.
+
+    ``False`` (and nothing scheduled) where no loop runs: a script or a test calls ``tick``
+    itself.
+    """
+    import asyncio
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+
+    def run() -> None:
+        tick()
+        loop.call_later(seconds, run)
+
+    loop.call_later(seconds, run)
+    return True

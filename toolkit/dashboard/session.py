@@ -21,6 +21,7 @@ import pandas as pd
 from toolkit import changes
 from toolkit.dashboard.consensus import board_rows
 from toolkit.dashboard.files import EngagementFile, list_engagements, previous_assessment
+from toolkit.dashboard.updates import Draft, Update, diff
 from toolkit.errors import EngagementError, StoreError, TenfoldError
 from toolkit.findings import Engagement, Finding, LoggedChange, Phase
 from toolkit.framework import Framework
@@ -29,62 +30,6 @@ from toolkit.scoring import score_engagement, score_findings
 from toolkit.store import Snapshot, read_snapshot, save_engagement, signature, update_snapshot
 
 __all__ = ["AssessmentSession", "Draft", "Update"]
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What the finding form holds when the consultant saves it."""
-
-    factor: str
-    level: int | None
-    evidence: str
-    source: str = "interview"
-    rater: str = ""
-    editing: str | None = None  # the id of the finding being edited, if any
-
-    def problems(self) -> list[str]:
-        """What is missing before this can be saved (empty when it can)."""
-        out = []
-        if self.level is None:
-            out.append("choose a level (0-4)")
-        if not self.evidence.strip():
-            out.append("write the evidence")
-        return out
-
-
-@dataclass(frozen=True)
-class Update:
-    """What changed in the engagement shown: for redrawing, and for telling the consultant.
-
-    ``added``, ``changed`` and ``removed`` are finding ids; ``others`` are change log entries
-    made elsewhere (another tab, a colleague, the command line) since this session last looked.
-    """
-
-    added: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    others: tuple[LoggedChange, ...] = ()
-    settings: bool = False  # targets, not-applicable flags or overrides changed
-    phase: bool = False  # the phase changed (what each person sees changes with it)
-
-    @property
-    def empty(self) -> bool:
-        return not (
-            self.added or self.changed or self.removed or self.others or self.settings or self.phase
-        )
-
-
-def _diff(old: Engagement | None, new: Engagement) -> tuple[list[str], list[str], list[str]]:
-    """Finding ids added, changed and removed from ``old`` to ``new`` (in ``new``'s order)."""
-    before = {} if old is None else {f.id: f for f in old.findings}
-    added, changed = [], []
-    for f in new.findings:
-        was = before.pop(f.id, None)
-        if was is None:
-            added.append(f.id)
-        elif was is not f and was != f:
-            changed.append(f.id)
-    return added, changed, list(before)
 
 
 @dataclass
@@ -244,7 +189,7 @@ class AssessmentSession:
         if self.editing is not None and self.editing not in {f.id for f in new.findings}:
             self.editing = None  # deleted here or elsewhere
         self._rescore()
-        added, changed, removed = _diff(old, new)
+        added, changed, removed = diff(old, new)
         known_ids = {c.id for c in old.changes}
         others = tuple(c for c in new.changes if c.id not in known_ids and c.id not in self._own)
         settings = (
@@ -412,6 +357,23 @@ class AssessmentSession:
         return None if math.isnan(score) else score
 
     # -- rows for the findings table ----------------------------------------------------------
+    def radar_options(self, factor: str, level: int | None, *, highlight: str) -> dict[str, Any]:
+        """What the radar draws beside the scores: the previous assessment (never in a blind
+        rating, where only one's own levels are drawn), the preview of ``level`` for
+        ``factor``, and the factor under discussion highlighted."""
+        previous = self.previous
+        preview = self.preview(factor, level)
+        return {
+            "previous": None if self.blind else self.previous_scores,
+            "previous_label": (
+                f"Previous ({previous.engagement.date:%b %Y})"
+                if previous is not None and previous.engagement is not None
+                else "Previous"
+            ),
+            "preview": None if preview is None else pd.Series({factor: preview}),
+            "highlight": highlight,
+        }
+
     def rows(self, ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
         """Findings as table rows (all, or those with ``ids``), with the factor's label."""
         e = self.engagement
