@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import math
 import shutil
 import subprocess
@@ -345,3 +346,14 @@ def test_generated_engagements_are_valid_and_round_trip() -> None:
         assert engagement_to_json(e).encode() == (ENGAGEMENTS / name).read_bytes()
         assert len(e.findings) >= 20
         assert len({f.rater for f in e.findings}) >= 2
+
+
+def test_the_sample_engagement_script_reproduces_the_committed_sample() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "make_sample_engagement", ROOT / "scripts" / "make_sample_engagement.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    committed = (ENGAGEMENTS / "harbourline-2026-11.json").read_bytes()
+    assert engagement_to_json(script.build()).encode() == committed
