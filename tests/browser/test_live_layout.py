@@ -80,7 +80,9 @@ def settle(page: Any) -> None:
     page.wait_for_timeout(1500)
 
 
-@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)])
+@pytest.mark.parametrize(
+    ("width", "height"), [(1024, 768), (1280, 720), (1366, 768), (1920, 1080), (2560, 1440)]
+)
 def test_fits_the_screen_with_ordinary_scrollbars(
     offline_at: Any, assessment_server: Any, wait_for_dashboard: Any, width: int, height: int
 ) -> None:
@@ -96,6 +98,8 @@ def test_fits_the_screen_with_ordinary_scrollbars(
     assert radar is not None
     if width >= 1280:
         assert radar["y"] + radar["height"] <= height and radar["x"] + radar["width"] <= width
+    # The radar grows with the room: never a fixed box stranded in a wide screen.
+    assert radar["width"] >= 0.4 * width
     text = page.evaluate(CHART_TEXT)
     assert len(text) > 20
     assert overlapping(text) == []

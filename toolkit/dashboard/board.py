@@ -4,17 +4,15 @@ factor in place, every rater's level and evidence side by side."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
+from toolkit.dashboard.common import widget_module
 from toolkit.framework import Framework
 
 __all__ = ["ConsensusBoard"]
-
-STATIC = Path(__file__).parent / "static"
 
 
 def _ignore(*_args: Any) -> None:
@@ -25,7 +23,7 @@ class ConsensusBoard(anywidget.AnyWidget):
     """The board; ``rows`` is :meth:`AssessmentSession.board`'s list. ``on_record(factor,
     level, reason, agreed_by)`` receives a consensus recorded on the page."""
 
-    _esm = STATIC / "board.js"
+    _esm = widget_module("board.js")
     rows = traitlets.List(traitlets.Dict()).tag(sync=True)
     levels = traitlets.List(traitlets.Dict()).tag(sync=True)
     on_record: Callable[[str, int | None, str, str], Any] = _ignore

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import anywidget
 import traitlets
 
-__all__ = ["PageBridge", "PageSize", "parse_query"]
+from toolkit.dashboard.common import widget_module
 
-STATIC = Path(__file__).parent / "static"
+__all__ = ["PageBridge", "PageSize", "parse_query"]
 
 
 def parse_query(search: str) -> dict[str, str]:
@@ -57,7 +56,7 @@ class PageBridge(anywidget.AnyWidget):
     on_step: Callable[[int], Any] = _ignore
     on_present: Callable[[bool], Any] = _ignore
 
-    _esm = STATIC / "bridge.js"
+    _esm = widget_module("bridge.js")
     measure = traitlets.Unicode(".tf-radar-col").tag(sync=True)
     present = traitlets.Bool(False).tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)

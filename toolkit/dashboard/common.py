@@ -45,6 +45,15 @@ CSS = (
 )
 
 
+STATIC = Path(__file__).parent / "static"
+
+
+def widget_module(name: str) -> str:
+    """A widget's ES module: the shared helpers (``static/common.js``), then ``static/<name>``."""
+    parts = (STATIC / "common.js", STATIC / name)
+    return "\n".join(part.read_text(encoding="utf-8") for part in parts)
+
+
 def esc(text: object) -> str:
     """``text`` as HTML text: ``<script>`` shows as ``<script>``, never runs."""
     return html.escape(str(text), quote=True)

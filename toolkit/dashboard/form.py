@@ -13,19 +13,17 @@ leaves the text box so the level keys work.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
+from toolkit.dashboard.common import widget_module
 from toolkit.dashboard.session import Draft
 from toolkit.findings import SOURCES, Finding
 from toolkit.framework import Framework
 
 __all__ = ["FindingForm"]
-
-STATIC = Path(__file__).parent / "static"
 
 
 def _ignore(*_args: Any) -> None:
@@ -48,7 +46,7 @@ class FindingForm(anywidget.AnyWidget):
     on_cancel_edit: Callable[[], Any] = _ignore
     on_ready: Callable[[str], Any] = _ignore
 
-    _esm = STATIC / "form.js"
+    _esm = widget_module("form.js")
     factors = traitlets.List(traitlets.Dict()).tag(sync=True)
     levels = traitlets.List(traitlets.Dict()).tag(sync=True)
     sources = traitlets.List(traitlets.Unicode()).tag(sync=True)

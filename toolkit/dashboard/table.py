@@ -9,17 +9,15 @@ findings as at 45.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
+from toolkit.dashboard.common import widget_module
 from toolkit.framework import Framework
 
 __all__ = ["FindingsTable"]
-
-STATIC = Path(__file__).parent / "static"
 
 
 def _ignore(*_args: Any) -> None:
@@ -38,7 +36,7 @@ class FindingsTable(anywidget.AnyWidget):
     on_edit: Callable[[str], Any] = _ignore
     on_delete: Callable[[str], Any] = _ignore
 
-    _esm = STATIC / "table.js"
+    _esm = widget_module("table.js")
     factors = traitlets.List(traitlets.Dict()).tag(sync=True)
     factor = traitlets.Unicode("").tag(sync=True)  # the factor chosen in the form
     highlight = traitlets.Unicode("").tag(sync=True)  # the finding being edited

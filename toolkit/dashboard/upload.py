@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
 from toolkit import limits
+from toolkit.dashboard.common import widget_module
 
 __all__ = ["CHUNK_BYTES", "MAX_FILES", "FileDrop"]
 
-STATIC = Path(__file__).parent / "static"
 #: The size of one piece of a file on its way to the kernel.
 CHUNK_BYTES = 1_000_000
 #: How many files one drop may hold.
@@ -50,7 +49,7 @@ class FileDrop(anywidget.AnyWidget):
     on_files: Callable[[list[tuple[str, bytes]]], Any] = _ignore
     on_refused: Callable[[str], Any] = _ignore
 
-    _esm = STATIC / "upload.js"
+    _esm = widget_module("upload.js")
     prompt = traitlets.Unicode("Drop an engagement file here").tag(sync=True)
     accept = traitlets.Unicode(".json,application/json").tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)

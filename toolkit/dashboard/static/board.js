@@ -1,31 +1,7 @@
 // The consensus board: per factor, every rater's level beside their evidence, the spread, the
 // agreement (r_wg) and the median of the rater levels, and the consensus level recorded in place.
 
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value);
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
 const number = (v) => (v === null || v === undefined ? "–" : String(Math.round(v * 100) / 100));
-
-// model.send throws once the page's connection to its kernel is closed (a reload or a closed
-// tab under way, or a stopped server); the caller decides what a person should be told.
-function sender(model) {
-  return (message) => {
-    try {
-      model.send(message);
-      return true;
-    } catch (error) {
-      return false;
-    }
-  };
-}
 
 function render({ model, el }) {
   const send = sender(model);

@@ -5,21 +5,6 @@
 // query string to show (history.replaceState, no reload). The size of the radar's column and of
 // the window is sent on opening and whenever it changes, so the radar fills the room it has.
 
-const EDITABLE = "input, textarea, select, [contenteditable='true']";
-
-// model.send throws once the page's connection to its kernel is closed (a reload or a closed
-// tab under way, or a stopped server); the caller decides what a person should be told.
-function sender(model) {
-  return (message) => {
-    try {
-      model.send(message);
-      return true;
-    } catch (error) {
-      return false;
-    }
-  };
-}
-
 function render({ model, el }) {
   const send = sender(model);
   el.style.display = "none";

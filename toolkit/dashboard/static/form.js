@@ -7,36 +7,10 @@
 // comes back into the form when the form is still empty; otherwise it is kept in a "not
 // saved" box with its own Retry, so nothing typed is lost.
 
-const EDITABLE = "input, textarea, select, [contenteditable='true']";
 const LOST = "the page has lost its connection to the dashboard. Copy your text, then reload the page.";
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value);
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
 
 function clock(date = new Date()) {
   return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-}
-
-// model.send throws once the page's connection to its kernel is closed (a reload or a closed
-// tab under way, or a stopped server); the caller decides what a person should be told.
-function sender(model) {
-  return (message) => {
-    try {
-      model.send(message);
-      return true;
-    } catch (error) {
-      return false;
-    }
-  };
 }
 
 function render({ model, el }) {

@@ -4,17 +4,6 @@
 // "remove"): a change touches one row of the page, never the whole table, so the cost of a
 // change does not grow with the engagement. Edit and Delete are sent to the kernel.
 
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value);
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
 const COLUMNS = [
   { key: "factor_label", title: "Factor" },
   { key: "level", title: "Level" },
@@ -28,19 +17,6 @@ function when(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-}
-
-// model.send throws once the page's connection to its kernel is closed (a reload or a closed
-// tab under way, or a stopped server); the caller decides what a person should be told.
-function sender(model) {
-  return (message) => {
-    try {
-      model.send(message);
-      return true;
-    } catch (error) {
-      return false;
-    }
-  };
 }
 
 function render({ model, el }) {

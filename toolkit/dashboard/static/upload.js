@@ -1,7 +1,10 @@
 // A drop zone and file chooser: the browser reads the files and sends their bytes to the kernel
 // in pieces (see toolkit/dashboard/upload.py). Nothing is uploaded anywhere else.
 
+const LOST = "Not opened: the page has lost its connection to the dashboard. Reload the page and drop the file again.";
+
 function render({ model, el }) {
+  const post = sender(model);
   const zone = document.createElement("label");
   zone.className = "tf-drop";
   const input = document.createElement("input");
@@ -30,37 +33,43 @@ function render({ model, el }) {
   model.on("change:accept", sync);
   model.on("change:status", sync);
 
-  const send = async (fileList) => {
+  const read = async (fileList) => {
     const files = Array.from(fileList || []);
     if (!files.length) return;
     if (files.length > model.get("max_files")) {
-      model.send({ event: "too-many", count: files.length });
+      if (!post({ event: "too-many", count: files.length })) status.textContent = LOST;
       return;
     }
     const big = files.find((f) => f.size > model.get("max_bytes"));
     if (big) {
-      model.send({ event: "too-large", name: big.name, size: big.size });
+      if (!post({ event: "too-large", name: big.name, size: big.size })) status.textContent = LOST;
       return;
     }
     const upload = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const chunk = model.get("chunk_bytes");
     const total = files.reduce((n, f) => n + f.size, 0) || 1;
     let sent = 0;
-    model.send({ event: "start", upload, files: files.map((f) => ({ name: f.name, size: f.size })) });
+    if (!post({ event: "start", upload, files: files.map((f) => ({ name: f.name, size: f.size })) })) {
+      status.textContent = LOST;
+      return;
+    }
     for (const [index, file] of files.entries()) {
       const data = await file.arrayBuffer();
       for (let at = 0; at < data.byteLength; at += chunk) {
         const piece = data.slice(at, at + chunk);
-        model.send({ event: "chunk", upload, file: index }, undefined, [piece]);
+        if (!post({ event: "chunk", upload, file: index }, [piece])) {
+          status.textContent = LOST;
+          return;
+        }
         sent += piece.byteLength;
         status.textContent = `Reading ${file.name}… ${Math.round((100 * sent) / total)}%`;
       }
     }
-    model.send({ event: "end", upload });
+    if (!post({ event: "end", upload })) status.textContent = LOST;
   };
 
   input.addEventListener("change", () => {
-    send(input.files);
+    read(input.files);
     input.value = ""; // choosing the same file again is a new choice
   });
   const over = (event) => {
@@ -73,7 +82,7 @@ function render({ model, el }) {
   zone.addEventListener("drop", (event) => {
     event.preventDefault();
     zone.classList.remove("tf-drop-over");
-    send(event.dataTransfer ? event.dataTransfer.files : []);
+    read(event.dataTransfer ? event.dataTransfer.files : []);
   });
 }
 
