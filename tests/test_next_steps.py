@@ -50,7 +50,7 @@ def test_words_for_counts_lists_and_changes() -> None:
 def test_headline_counts_ad_hoc_or_worse_by_the_level_rule(november: Engagement) -> None:
     fw = load_framework()
     content = build_content(november, framework=fw)
-    scores = score_engagement(november, fw)
+    scores = score_engagement(november, framework=fw)
     weak = [f for f, s in scores["score"].dropna().items() if fw.level_reached(s) <= 1]
     labels = [fw.factor(f).label for f in weak]
     assert len(weak) == 5  # 1.0, 1.0 and three at 1.5: all have reached Ad hoc
@@ -83,7 +83,7 @@ def test_where_to_act_first_follows_the_priorities_with_first_remedy_and_change(
 ) -> None:
     fw = load_framework()
     steps = build_content(november, framework=fw, previous=may).next_steps
-    priorities = summarize(score_engagement(november, fw), fw).priorities
+    priorities = summarize(score_engagement(november, framework=fw), framework=fw).priorities
     assert [a.factor for a in steps.actions] == list(priorities)
     first = steps.actions[0]
     assert first.standing == "1.0 Ad hoc \u00b7 target 3 Established"

@@ -162,7 +162,7 @@ def test_summary_counts_weights_and_priorities(framework: Framework) -> None:
             for f in framework.factors
         ]
     )
-    s = summarize(scores, heavy)
+    s = summarize(scores, framework=heavy)
     assert s.assessed == 4 and s.n_factors == 10
     # (3*1 + 3 + 0 + 3) / (3 + 1 + 1 + 1)
     assert s.mean_score == pytest.approx(9 / 6)

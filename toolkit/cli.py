@@ -173,8 +173,8 @@ def _scores_for(path: Path, fw: Framework) -> pd.DataFrame:
     if path.suffix.lower() in (".csv", ".xlsx"):
         findings = read_findings(path, framework=fw, default_rater="(unnamed)")
         frame = pd.DataFrame([f.model_dump() for f in findings])
-        return score_findings(frame, fw)
-    return score_engagement(load_engagement(path, framework=fw), fw)
+        return score_findings(frame, framework=fw)
+    return score_engagement(load_engagement(path, framework=fw), framework=fw)
 
 
 @cli.command()
@@ -223,7 +223,7 @@ def score(ctx: click.Context, file: Path, fmt: str, explain: str | None) -> None
         ]
         with pd.option_context("display.width", 120, "display.max_columns", 20):
             click.echo(show.to_string(float_format=lambda v: f"{v:.2f}", na_rep="-"))
-        s = summarize(scores, fw)
+        s = summarize(scores, framework=fw)
         mean = "-" if pd.isna(s.mean_score) else f"{s.mean_score:.2f}"
         click.echo(
             f"\nassessed {s.assessed}/{s.n_factors}, weighted mean {mean}, "
@@ -416,13 +416,13 @@ def chart(
     if kind != "radar" and (target or compare is not None):
         raise click.UsageError("--target and --compare apply to --kind radar only")
     engagement = load_engagement(file, framework=fw)
-    scores = score_engagement(engagement, fw)
+    scores = score_engagement(engagement, framework=fw)
     heading = title if title is not None else engagement.client
     if kind == "radar":
         previous = previous_label = None
         if compare is not None:
             other = load_engagement(compare, framework=fw)
-            previous = score_engagement(other, fw)
+            previous = score_engagement(other, framework=fw)
             previous_label = f"{other.date:%b %Y}" if other.date else compare.stem
         drawing: Any = radar_chart(
             scores,

@@ -285,8 +285,8 @@ def score_cells(
 
 def score_findings(
     findings: pd.DataFrame,
-    framework: Framework | None = None,
     *,
+    framework: Framework | None = None,
     overrides: Mapping[str, int] | None = None,
     not_applicable: Collection[str] = (),
     targets: Mapping[str, int] | None = None,
@@ -348,7 +348,7 @@ def score_findings(
     return pd.DataFrame({c: columns[c] for c in SCORE_COLUMNS}, index=pd.Index(ids, name="factor"))
 
 
-def score_engagement(engagement: Engagement, framework: Framework | None = None) -> pd.DataFrame:
+def score_engagement(engagement: Engagement, *, framework: Framework | None = None) -> pd.DataFrame:
     """Score an engagement: its findings, consensus overrides, not-applicable factors, targets.
 
     Returns the table described in :func:`score_findings`, with the engagement's provenance
@@ -362,7 +362,7 @@ def score_engagement(engagement: Engagement, framework: Framework | None = None)
     engagement.check(fw)
     scores = score_findings(
         engagement.findings_frame(("factor", "level", "rater", "source")),
-        fw,
+        framework=fw,
         overrides={fid: o.level for fid, o in engagement.overrides.items()},
         not_applicable=engagement.not_applicable,
         targets=engagement.targets,
@@ -387,7 +387,7 @@ class Summary:
     raters_disagree: tuple[str, ...] = ()
 
 
-def summarize(scores: pd.DataFrame, framework: Framework | None = None) -> Summary:
+def summarize(scores: pd.DataFrame, *, framework: Framework | None = None) -> Summary:
     """Summarise a scores table.
 
     ``mean_score`` is the mean of assessed scores weighted by the framework's factor weights

@@ -146,7 +146,7 @@ def summary_html(scores: pd.DataFrame, framework: Framework, *, priorities: int 
     """The headline under a radar: coverage, mean, weakest factors, consensus, gaps in evidence."""
     from toolkit.scoring import summarize
 
-    s = summarize(scores, framework)
+    s = summarize(scores, framework=framework)
     labels = scores["label"]
 
     def pills(ids: tuple[str, ...] | list[str], kind: str = "") -> str:

@@ -339,8 +339,8 @@ def build_content(
         order.
     """
     fw = framework or load_framework()
-    table = scores if scores is not None else score_engagement(engagement, fw)
-    summary = summarize(table, fw)
+    table = scores if scores is not None else score_engagement(engagement, framework=fw)
+    summary = summarize(table, framework=fw)
     rank = {fid: i for i, fid in enumerate(summary.priorities, start=1)}
     sensitivity = priority_sensitivity(engagement, framework=fw)
     unsettled = {
@@ -480,7 +480,7 @@ def build_content(
             )
         )
 
-    previous_scores = None if previous is None else score_engagement(previous, fw)
+    previous_scores = None if previous is None else score_engagement(previous, framework=fw)
     steps = next_steps(
         rows,
         priorities=summary.priorities,
