@@ -63,3 +63,17 @@ def test_framework_is_keyword_only_everywhere() -> None:
         if parameter is not None and parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
             positional.append(name)
     assert positional == []
+
+
+def test_the_tables_columns_are_named_at_the_top() -> None:
+    engagement = toolkit.Engagement.new(client="Acme", lead="Ana").add_finding(
+        factor="purpose", level=2, evidence="No stated purpose"
+    )
+    assert tuple(engagement.findings_frame().columns) == toolkit.FINDING_COLUMNS
+    assert tuple(toolkit.score_engagement(engagement).columns) == toolkit.SCORE_COLUMNS
+
+
+def test_render_chart_is_reachable_from_the_package() -> None:
+    from toolkit.charts.export import render_chart
+
+    assert toolkit.render_chart is render_chart
