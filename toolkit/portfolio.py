@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.bulk_load import read_engagement
-from toolkit.errors import EngagementError
+from toolkit.errors import EngagementError, require_columns
 from toolkit.findings import SOURCES, Engagement
 from toolkit.framework import Framework, load_framework
 from toolkit.scoring import score_cells
@@ -317,13 +317,13 @@ def _score_all(engagements: list[Engagement], fw: Framework) -> dict[str, np.nda
     )
 
 
-def _check_scores(scores: pd.DataFrame) -> None:
-    missing = [c for c in ("engagement", "client", "date", "factor", "score") if c not in scores]
-    if missing:
-        raise EngagementError(
-            f"portfolio scores: missing column(s) {', '.join(missing)}; "
-            "pass the table made by portfolio_scores()"
-        )
+def _check_scores(scores: pd.DataFrame, value: str = "score") -> None:
+    require_columns(
+        scores,
+        dict.fromkeys(("engagement", "client", "date", "factor", "score", value)),
+        table="portfolio scores",
+        hint="pass the table made by portfolio_scores()",
+    )
 
 
 def _factor_order(scores: pd.DataFrame) -> list[str]:
@@ -358,9 +358,7 @@ def compare_clients(
         Indexed by factor id in framework order; columns in portfolio order. NaN where a
         factor is not assessed or not applicable.
     """
-    _check_scores(scores)
-    if value not in scores:
-        raise EngagementError(f"portfolio scores: no column {value!r}")
+    _check_scores(scores, value)
     rows = _latest(scores) if latest else scores
     if latest:
         column = rows["client"]
@@ -401,7 +399,7 @@ def client_trend(scores: pd.DataFrame, client: str, *, value: str = "score") -> 
     EngagementError
         ``client`` is not in the portfolio (the message lists the clients that are).
     """
-    _check_scores(scores)
+    _check_scores(scores, value)
     rows = scores[scores["client"] == client]
     if rows.empty:
         known = ", ".join(repr(c) for c in dict.fromkeys(scores["client"]))

@@ -29,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import EngagementError
+from toolkit.errors import EngagementError, require_columns
 from toolkit.findings import SOURCES, Engagement
 from toolkit.framework import LEVELS, Framework, load_framework
 
@@ -307,11 +307,17 @@ def score_findings(
     -------
     pandas.DataFrame
         Indexed by factor id in framework order, with the columns of :data:`SCORE_COLUMNS`.
+
+    Raises
+    ------
+    MissingColumnsError
+        ``findings`` lacks ``factor``, ``level`` or ``rater``.
+    EngagementError
+        An unknown factor, a level that is not a whole number from 0 to 4, or an override,
+        target or not-applicable factor the framework does not have.
     """
     fw = framework or load_framework()
-    missing = [c for c in ("factor", "level", "rater") if c not in findings.columns]
-    if missing:
-        raise EngagementError(f"findings: missing column(s) {', '.join(missing)}")
+    require_columns(findings, ("factor", "level", "rater"), table="findings")
     ids = fw.factor_ids
     n_f = len(ids)
     overrides = dict(overrides or {})
@@ -371,6 +377,10 @@ def score_engagement(engagement: Engagement, *, framework: Framework | None = No
     return scores
 
 
+#: The columns :func:`summarize` reads (``low_agreement`` too, where the table has it).
+_SUMMARIZED = ("score", "basis", "target", "gap", "needs_consensus")
+
+
 @dataclass(frozen=True)
 class Summary:
     """The headline of a scores table (see :func:`summarize`)."""
@@ -398,6 +408,9 @@ def summarize(scores: pd.DataFrame, *, framework: Framework | None = None) -> Su
     ``raters_disagree`` are the assessed factors flagged ``low_agreement`` (empty for a table
     without that column).
     """
+    require_columns(
+        scores, _SUMMARIZED, table="scores", hint="pass a table from score_engagement()"
+    )
     fw = framework or load_framework()
     weights = fw.weights.reindex(scores.index).fillna(1.0)
     score = scores["score"]

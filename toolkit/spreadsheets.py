@@ -30,7 +30,7 @@ from toolkit import limits
 from toolkit._checks import control_character_problem
 from toolkit._files import write_atomic
 from toolkit._sheets import Cell, column_letter, read_table
-from toolkit.errors import ExportError, FindingsImportError
+from toolkit.errors import ExportError, FindingsImportError, require_columns
 from toolkit.findings import (
     FINDING_COLUMNS,
     Engagement,
@@ -245,6 +245,8 @@ def _export_frame(findings: Engagement | pd.DataFrame | Iterable[Finding]) -> pd
     if isinstance(findings, Engagement):
         frame = findings.findings_frame()
     elif isinstance(findings, pd.DataFrame):
+        # A file without these could not be imported again.
+        require_columns(findings, _REQUIRED, table="findings", hint="an import needs them")
         frame = findings.copy()
     else:
         frame = findings_to_frame(findings)
@@ -313,6 +315,10 @@ def export_findings(
     findings: Engagement | pd.DataFrame | Iterable[Finding], path: str | Path
 ) -> Path:
     """Write findings to ``.csv`` (UTF-8) or ``.xlsx``, formula-like text neutralised.
+
+    A DataFrame must have the columns an import needs (``factor``, ``level``, ``evidence``;
+    :class:`~toolkit.errors.MissingColumnsError` otherwise); the other columns of
+    :data:`~toolkit.findings.FINDING_COLUMNS` are written where it has them.
 
     The file is written to a temporary name and renamed into place, so a failed export
     never leaves half a file; an existing file keeps its permissions, a read-only one is
