@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal, TypeVar, get_args
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 import pandas as pd
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     JsonValue,
@@ -27,14 +28,13 @@ from pydantic import (
 
 from toolkit._checks import (
     TEXT_PATTERN,
-    Level,
     clean_text,
     control_character_problem,
     line_breaks,
     not_a_number,
 )
 from toolkit.errors import EngagementError
-from toolkit.framework import Framework, load_framework
+from toolkit.framework import LEVELS, Framework, load_framework
 
 __all__ = [
     "CHANGE_KINDS",
@@ -45,11 +45,13 @@ __all__ = [
     "ChangeKind",
     "Engagement",
     "Finding",
+    "Level",
     "LoggedChange",
     "Override",
     "Phase",
     "Source",
     "Withheld",
+    "level_problem",
     "new_finding_id",
     "utcnow",
 ]
@@ -82,7 +84,40 @@ def new_finding_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
+def _whole(value: Any) -> Any:
+    # An int is the usual case, decided at once (this runs for every finding of a large file).
+    if type(value) is not int and isinstance(value, bool):
+        raise ValueError("must be a whole number from 0 to 4")
+    return value
+
+
+#: A level of the scale, :data:`~toolkit.framework.LEVELS`: a whole number from 0 to 4 (``True``
+#: is not a level). The one level type of every model: a finding, a consensus, a target.
+Level = Annotated[int, BeforeValidator(_whole), Field(ge=LEVELS[0], le=LEVELS[-1])]
 _LEVEL: TypeAdapter[int] = TypeAdapter(Level)
+_OUT_OF_RANGE = ("less_than_equal", "greater_than_equal")
+#: Pydantic's error types for a value that is not a level (``value_error``: ``True``).
+_NOT_A_LEVEL = (*_OUT_OF_RANGE, "int_", "float_", "value_error")
+
+
+def _level_words(value: Any, error_type: str) -> str:
+    if error_type in _OUT_OF_RANGE:
+        return f"{value} is outside 0-4"
+    return f"{value!r} is not a whole number from 0 to 4"
+
+
+def level_problem(value: Any) -> str | None:
+    """What is wrong with ``value`` as a level (``"5 is outside 0-4"``), or ``None``.
+
+    The words every check of a level uses: a finding, a target, an import row, a table scored.
+    """
+    if hasattr(value, "item"):  # a NumPy number, as a table holds it
+        value = value.item()
+    try:
+        _LEVEL.validate_python(value)
+    except ValidationError as exc:
+        return _level_words(value, exc.errors()[0]["type"])
+    return None
 
 
 class _Model(BaseModel):
@@ -370,12 +405,10 @@ class Engagement(_Model):
         if level is None:
             targets.pop(factor, None)
         else:
-            try:
-                targets[factor] = _LEVEL.validate_python(level)
-            except ValidationError:
-                raise EngagementError(
-                    f"targets.{factor}: {level!r} is not a whole number from 0 to 4"
-                ) from None
+            problem = level_problem(level)
+            if problem:
+                raise EngagementError(f"targets.{factor}: {problem}")
+            targets[factor] = int(level)
         return self.model_copy(update={"targets": targets})
 
     def set_not_applicable(self, factor: str, value: bool = True) -> Engagement:
@@ -431,10 +464,8 @@ def describe_validation_error(exc: ValidationError) -> list[str]:
         msg = str(err["msg"]).removeprefix("Value error, ")
         value = err.get("input")
         is_level = loc.endswith("level") or loc.startswith("targets.")
-        if is_level and err["type"] in ("less_than_equal", "greater_than_equal"):
-            msg = f"{value} is outside 0-4"
-        elif is_level and err["type"].startswith(("int_", "float_")):
-            msg = f"{value!r} is not a whole number from 0 to 4"
+        if is_level and err["type"].startswith(_NOT_A_LEVEL):
+            msg = _level_words(value, err["type"])
         elif err["type"] == "literal_error":
             msg = f"{value!r} is not one of {', '.join(SOURCES)}"
         elif err["type"] in ("string_too_short", "missing") and loc.endswith("evidence"):
