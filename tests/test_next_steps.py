@@ -10,11 +10,18 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from toolkit import Engagement, load_engagement, load_framework, score_engagement, summarize
+from toolkit import (
+    Engagement,
+    Framework,
+    load_engagement,
+    load_framework,
+    score_engagement,
+    summarize,
+)
 from toolkit.cli import cli
 from toolkit.report import build_content
 from toolkit.report.next_steps import DISAGREE, SETTLED
-from toolkit.report.wording import change_mark, join_names, plural, signed
+from toolkit.report.wording import change_mark, format_score, join_names, plural, signed
 
 ROOT = Path(__file__).resolve().parents[1]
 NOVEMBER = ROOT / "engagements" / "harbourline-2026-11.json"
@@ -45,6 +52,18 @@ def test_words_for_counts_lists_and_changes() -> None:
     assert change_mark(-1.0) == "\u25bc \u22121.0"
     assert change_mark(0.0) == "= 0.0"
     assert change_mark(None) == ""
+
+
+def test_one_score_format_on_paper_and_on_screen(framework: Framework) -> None:
+    # Reports print the number; the dashboards add the level it has reached.
+    assert (format_score(1.5), format_score(1.0 / 3), format_score(None)) == ("1.5", "0.3", "")
+    assert format_score(float("nan")) == ""
+    assert format_score(1.7, framework=framework) == "1.7 (Ad hoc)"
+    assert format_score(2.0, basis="findings", framework=framework) == "2.0 (Partial)"
+    nan = float("nan")
+    assert format_score(nan, basis="not applicable", framework=framework) == "not applicable"
+    assert format_score(nan, basis="not assessed") == "not assessed"
+    assert format_score(None, basis="findings") == "not assessed"
 
 
 def test_headline_counts_ad_hoc_or_worse_by_the_level_rule(november: Engagement) -> None:

@@ -25,7 +25,6 @@ __all__ = [
     "close_all",
     "esc",
     "findings_table_html",
-    "format_score",
     "guard",
     "header_html",
     "message_html",
@@ -111,13 +110,6 @@ def header_html(engagement: Engagement | None, *, subtitle: str = "") -> str:
         f'<span class="tf-brand" style="margin-left:auto">{esc(subtitle)}</span>'
         "</div>"
     )
-
-
-def format_score(value: float, basis: str, framework: Framework) -> str:
-    """A score for people: ``"1.7 (Ad hoc)"``; "not assessed" / "not applicable" when NaN."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return basis if basis in ("not assessed", "not applicable") else "not assessed"
-    return f"{value:.1f} ({framework.level_name(framework.level_reached(value))})"
 
 
 def findings_table_html(frame: pd.DataFrame, *, empty: str = "No findings yet.") -> str:

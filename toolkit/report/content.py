@@ -22,7 +22,7 @@ from toolkit.findings import Engagement
 from toolkit.framework import Framework, load_framework
 from toolkit.provenance import Provenance, provenance
 from toolkit.report.next_steps import NextSteps, next_steps
-from toolkit.report.wording import long_date
+from toolkit.report.wording import NOT_APPLICABLE, NOT_ASSESSED, format_score, long_date
 from toolkit.scoring import LOW_AGREEMENT, Summary, score_engagement, summarize
 
 __all__ = [
@@ -37,11 +37,7 @@ __all__ = [
     "ScoreRow",
     "SummaryView",
     "build_content",
-    "format_score",
 ]
-
-NOT_ASSESSED = "not assessed"
-NOT_APPLICABLE = "not applicable"
 
 Status = Literal["priority", "on target", "no target", "not assessed", "not applicable"]
 
@@ -71,13 +67,6 @@ SCORING_RULE: tuple[str, ...] = (
     "factors furthest below their target, then assessed factors without a target, lowest "
     "first; factors at or above their target are not priorities.",
 )
-
-
-def format_score(value: float | None) -> str:
-    """A score as the report prints it: one decimal (``"1.5"``), or ``""`` when missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{value:.1f}"
 
 
 def _num(value: Any) -> float | None:
@@ -364,7 +353,7 @@ def build_content(
                 label=str(r["label"]),
                 group=group_label.get(str(r["group"]), str(r["group"])),
                 score=score,
-                score_text=format_score(score) if score is not None else basis,
+                score_text=format_score(score, basis=basis),
                 level_name=fw.level_name(level),
                 basis=basis,
                 target=None if target is None else int(target),
@@ -393,7 +382,7 @@ def build_content(
     summary_view = SummaryView(
         n_factors=summary.n_factors,
         assessed=summary.assessed,
-        mean_text="" if math.isnan(summary.mean_score) else format_score(summary.mean_score),
+        mean_text=format_score(summary.mean_score),
         weakest=tuple(label[f] for f in weak_ids),
         needs_consensus=tuple(r.label for r in rows if r.needs_consensus),
         not_assessed=tuple(label[f] for f in summary.not_assessed),
@@ -445,7 +434,7 @@ def build_content(
                 level_name=fw.level_name(override.level),
                 reason=override.reason,
                 by=override.by,
-                computed_text=format_score(computed) if computed is not None else NOT_ASSESSED,
+                computed_text=format_score(computed, basis=NOT_ASSESSED),
             )
         sections.append(
             FactorSection(
