@@ -1,16 +1,16 @@
 """Findings and engagements: what a consultant records, and the rules it must follow.
 
-A :class:`Finding` is one piece of evidence that points to a level (0-4) of one factor. An
-:class:`Engagement` is one diagnostic of one client: its findings, per-factor consensus
-overrides, targets and not-applicable factors, and its change log (:class:`LoggedChange`: who
-changed what, when, from what to what). Engagements are immutable; every change returns a new
-engagement, so a change can be replayed on the latest file on disk (see :mod:`toolkit.store`).
+A :class:`Finding` is one piece of evidence that points to a :data:`Level` (0-4) of one factor.
+An :class:`Engagement` is one diagnostic of one client: its findings, per-factor consensus
+overrides, targets and not-applicable factors, and its change log
+(:class:`~toolkit.change_log.LoggedChange`). Engagements are immutable; every change returns a
+new engagement, so a change can be replayed on the latest file on disk (see
+:mod:`toolkit.store`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal, TypeVar, get_args
 
@@ -18,9 +18,7 @@ import pandas as pd
 from pydantic import (
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
-    JsonValue,
     TypeAdapter,
     ValidationError,
     field_validator,
@@ -33,6 +31,8 @@ from toolkit._checks import (
     line_breaks,
     not_a_number,
 )
+from toolkit._model import Moment, Record, new_id, utcnow
+from toolkit.change_log import CHANGE_KINDS, ChangeKind, LoggedChange
 from toolkit.errors import EngagementError
 from toolkit.framework import LEVELS, Framework, load_framework
 
@@ -52,8 +52,6 @@ __all__ = [
     "Source",
     "Withheld",
     "level_problem",
-    "new_finding_id",
-    "utcnow",
 ]
 
 Source = Literal["interview", "observation", "document", "survey", "metric", "other"]
@@ -72,16 +70,6 @@ FINDING_COLUMNS: tuple[str, ...] = (
 
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def utcnow() -> dt.datetime:
-    """The current time in UTC, to the second (what ``recorded_at`` stores)."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def new_finding_id() -> str:
-    """A new random finding id; unique across processes without coordination."""
-    return uuid.uuid4().hex[:12]
 
 
 def _whole(value: Any) -> Any:
@@ -120,11 +108,7 @@ def level_problem(value: Any) -> str | None:
     return None
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
-class Finding(_Model):
+class Finding(Record):
     """One piece of evidence for one factor."""
 
     # Fields in alphabetical order: the engagement file lists them sorted, so pydantic writes a
@@ -132,10 +116,10 @@ class Finding(_Model):
     # Tables use FINDING_COLUMNS for their order.
     evidence: str = Field(min_length=1, pattern=TEXT_PATTERN)
     factor: str = Field(min_length=1, pattern=TEXT_PATTERN)
-    id: str = Field(default_factory=new_finding_id, min_length=1, pattern=TEXT_PATTERN)
+    id: str = Field(default_factory=new_id, min_length=1, pattern=TEXT_PATTERN)
     level: Level
     rater: str = Field(min_length=1, pattern=TEXT_PATTERN)
-    recorded_at: dt.datetime = Field(default_factory=utcnow)
+    recorded_at: Moment = Field(default_factory=utcnow)
     source: Source = "interview"
 
     # These run once per finding when a large file loads: each returns at once in the usual case.
@@ -150,17 +134,12 @@ class Finding(_Model):
         # ISO text (2026-11-02...) is never a number: the common case, decided at once.
         return value if type(value) is str and value[4:5] == "-" else not_a_number(value)
 
-    @field_validator("recorded_at")
-    @classmethod
-    def _aware(cls, value: dt.datetime) -> dt.datetime:
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
-
-class Override(_Model):
+class Override(Record):
     """A consensus level agreed by the team for one factor, replacing the computed one."""
 
     # Fields in alphabetical order, as the file lists them (see Finding).
-    at: dt.datetime = Field(default_factory=utcnow)
+    at: Moment = Field(default_factory=utcnow)
     by: str = Field(min_length=1)
     level: Level
     reason: str = Field(min_length=1)
@@ -175,63 +154,6 @@ Phase = Literal["open", "independent", "consensus"]
 #: The phases of an engagement, in the order a blind rating goes through them.
 PHASES: tuple[str, ...] = get_args(Phase)
 
-ChangeKind = Literal[
-    "phase",
-    "finding added",
-    "finding changed",
-    "finding deleted",
-    "target",
-    "not applicable",
-    "consensus",
-    "findings imported",
-    "undo",
-]
-#: What a change log entry can record.
-CHANGE_KINDS: tuple[str, ...] = get_args(ChangeKind)
-
-
-def _sorted_json(value: Any) -> Any:
-    """A JSON value with every mapping's keys in sorted order, as the file writes them."""
-    if isinstance(value, dict):
-        return {k: _sorted_json(v) for k, v in sorted(value.items())}
-    if isinstance(value, list):
-        return [_sorted_json(v) for v in value]
-    return value
-
-
-class LoggedChange(_Model):
-    """One entry of an engagement's change log: who changed what, when, from what to what.
-
-    ``subject`` is what changed: a finding id for the finding kinds, a factor id otherwise.
-    ``before`` and ``after`` are its value either side of the change, as JSON (a finding's
-    fields, a level, a flag, a consensus override; ``None`` where there was none). An undo is
-    logged too, naming the entry it takes back in ``undoes``.
-    """
-
-    # Fields in alphabetical order, and the keys inside before and after sorted when an entry is
-    # made: the file lists them so, and pydantic writes the log in one compiled pass.
-    after: JsonValue = None
-    at: dt.datetime = Field(default_factory=utcnow)
-    before: JsonValue = None
-    by: str = Field(min_length=1)
-    factor: str | None = None
-    id: str = Field(default_factory=new_finding_id, min_length=1)
-    kind: ChangeKind
-    subject: str = Field(min_length=1)
-    summary: str = Field(min_length=1)
-    undoes: str | None = None
-
-    @field_validator("before", "after")
-    @classmethod
-    def _sorted(cls, value: JsonValue) -> JsonValue:
-        return value if not isinstance(value, dict | list) else _sorted_json(value)
-
-    @field_validator("at")
-    @classmethod
-    def _aware(cls, value: dt.datetime) -> dt.datetime:
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 Withheld = Literal["rater names", "evidence"]
 #: What a shared copy of an engagement can leave out (see :func:`toolkit.share.shared_copy`).
 WITHHELD: tuple[str, ...] = get_args(Withheld)
@@ -241,14 +163,14 @@ def _nothing_withheld(value: tuple[str, ...]) -> bool:
     return not value
 
 
-class FrameworkRef(_Model):
+class FrameworkRef(Record):
     """The framework an engagement was scored against, pinned by id and version."""
 
     id: str
     version: str
 
 
-class Engagement(_Model):
+class Engagement(Record):
     """One diagnostic of one client's service organisation."""
 
     client: str = Field(min_length=1)

@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from toolkit import limits
 from toolkit._checks import control_character_problem
 from toolkit._files import write_atomic
+from toolkit._model import utcnow
 from toolkit._sheets import Cell, column_letter, read_table
 from toolkit.errors import ExportError, FindingsImportError, require_columns
 from toolkit.findings import (
@@ -37,7 +38,6 @@ from toolkit.findings import (
     Finding,
     describe_validation_error,
     findings_to_frame,
-    utcnow,
 )
 from toolkit.framework import Framework, load_framework
 
