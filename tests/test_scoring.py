@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import toolkit.scoring as scoring
+import toolkit.scoring_rule as scoring_rule
 from toolkit import (
     Engagement,
     EngagementError,
@@ -252,7 +252,7 @@ def test_sparse_histogram_matches_the_dense_one(monkeypatch: pytest.MonkeyPatch)
         }
     )
     dense = score_findings(data)
-    monkeypatch.setattr(scoring, "_DENSE_CELLS", 0)  # count only the pairs in use
+    monkeypatch.setattr(scoring_rule, "_DENSE_CELLS", 0)  # count only the pairs in use
     pd.testing.assert_frame_equal(score_findings(data), dense)
 
 

@@ -35,7 +35,7 @@ from toolkit.bulk_load import read_engagement
 from toolkit.errors import EngagementError, require_columns
 from toolkit.findings import SOURCES, Engagement
 from toolkit.framework import Framework, load_framework
-from toolkit.scoring import score_cells
+from toolkit.scoring_rule import score_cells
 
 __all__ = [
     "PORTFOLIO_COLUMNS",
@@ -264,7 +264,7 @@ def portfolio_scores(
 def _score_all(engagements: list[Engagement], fw: Framework) -> dict[str, np.ndarray]:
     """The scoring rule over every finding of every engagement in one pass.
 
-    Each (engagement, factor) pair is one cell of :func:`toolkit.scoring.score_cells`, so every
+    Each (engagement, factor) pair is one cell of :func:`toolkit.scoring_rule.score_cells`, so every
     engagement gets exactly the figures :func:`toolkit.score_engagement` gives it alone.
     """
     ids = fw.factor_ids
