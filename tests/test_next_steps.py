@@ -10,14 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from toolkit import (
-    Engagement,
-    Framework,
-    load_engagement,
-    load_framework,
-    score_engagement,
-    summarize,
-)
+from toolkit import Engagement, load_engagement, load_framework, score_engagement, summarize
 from toolkit.cli import cli
 from toolkit.report import build_content
 from toolkit.report.next_steps import DISAGREE, SETTLED
@@ -54,8 +47,9 @@ def test_words_for_counts_lists_and_changes() -> None:
     assert change_mark(None) == ""
 
 
-def test_one_score_format_on_paper_and_on_screen(framework: Framework) -> None:
+def test_one_score_format_on_paper_and_on_screen() -> None:
     # Reports print the number; the dashboards add the level it has reached.
+    framework = load_framework()
     assert (format_score(1.5), format_score(1.0 / 3), format_score(None)) == ("1.5", "0.3", "")
     assert format_score(float("nan")) == ""
     assert format_score(1.7, framework=framework) == "1.7 (Ad hoc)"
