@@ -102,7 +102,9 @@ def main(engagements: int = 10_000, repeat: int = 3) -> dict[str, float]:
             total.append(done - start)
         sliced = list(portfolio.engagements[: min(500, engagements)])
         fw = load_framework()
-        one_by_one = seconds(lambda: [score_engagement(e, fw) for e in sliced]) / len(sliced)
+        one_by_one = seconds(lambda: [score_engagement(e, framework=fw) for e in sliced]) / len(
+            sliced
+        )
 
     med = statistics.median
     results = {

@@ -79,9 +79,9 @@ def main(rows: int = 1_000_000, repeat: int = 7) -> dict[str, float]:
     text = cat.astype({"factor": str, "rater": str, "source": str})
     fw = load_framework()
     baseline = median_seconds(lambda: numpy_group_mean(cat), repeat)
-    scored_cat = median_seconds(lambda: score_findings(cat, fw), repeat)
+    scored_cat = median_seconds(lambda: score_findings(cat, framework=fw), repeat)
     baseline_text = median_seconds(lambda: numpy_group_mean_strings(text), repeat)
-    scored_text = median_seconds(lambda: score_findings(text, fw), repeat)
+    scored_text = median_seconds(lambda: score_findings(text, framework=fw), repeat)
     input_mib = cat.memory_usage(deep=True).sum() / 2**20
     results = {
         "rows": float(rows),
@@ -92,7 +92,7 @@ def main(rows: int = 1_000_000, repeat: int = 7) -> dict[str, float]:
         "baseline_strings_s": baseline_text,
         "strings_ratio": scored_text / baseline_text,
         "input_mib": input_mib,
-        "peak_mib_categorical": peak_mib(lambda: score_findings(cat, fw)),
+        "peak_mib_categorical": peak_mib(lambda: score_findings(cat, framework=fw)),
     }
     print(f"scoring {rows:,} findings (10 factors, 40 raters), median of {repeat} runs")
     rows_out = [

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from toolkit import Engagement, EngagementError, load_engagement
+from toolkit import Engagement, EngagementError, load_engagement, score_findings
 from toolkit.store import engagement_to_json
 
 
@@ -90,3 +92,34 @@ def test_iso_dates_are_still_read(empty: Engagement) -> None:
         recorded_at="2026-11-02T10:00:00Z",  # type: ignore[arg-type]
     )
     assert e.findings[0].recorded_at == dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (5, "5 is outside 0-4"),
+        (-1, "-1 is outside 0-4"),
+        (2.5, "2.5 is not a whole number from 0 to 4"),
+        (True, "True is not a whole number from 0 to 4"),
+        ("high", "'high' is not a whole number from 0 to 4"),
+    ],
+)
+def test_a_bad_level_reads_the_same_wherever_it_is_checked(
+    empty: Engagement, value: object, words: str
+) -> None:
+    with pytest.raises(EngagementError, match=re.escape(f"level: {words}")):
+        empty.add_finding(factor="purpose", level=value, evidence="x")  # type: ignore[arg-type]
+    with pytest.raises(EngagementError, match=re.escape(f"targets.purpose: {words}")):
+        empty.set_target("purpose", value)  # type: ignore[arg-type]
+    table = pd.DataFrame({"factor": ["purpose"], "level": [value], "rater": ["Ana"]})
+    with pytest.raises(EngagementError, match=re.escape(f"findings, level: {words} (row 0")):
+        score_findings(table)
+
+
+@pytest.mark.parametrize("value", [0, 4, 2.0, "3"])
+def test_a_whole_level_is_accepted_as_a_target_as_in_a_finding(
+    empty: Engagement, value: object
+) -> None:
+    target = empty.set_target("purpose", value).targets["purpose"]  # type: ignore[arg-type]
+    found = empty.add_finding(factor="purpose", level=value, evidence="x")  # type: ignore[arg-type]
+    assert target == found.findings[0].level == int(value)  # type: ignore[call-overload]

@@ -14,7 +14,7 @@ from toolkit import Engagement, load_engagement, load_framework, score_engagemen
 from toolkit.cli import cli
 from toolkit.report import build_content
 from toolkit.report.next_steps import DISAGREE, SETTLED
-from toolkit.report.wording import change_mark, join_names, plural, signed
+from toolkit.report.wording import change_mark, format_score, join_names, plural, signed
 
 ROOT = Path(__file__).resolve().parents[1]
 NOVEMBER = ROOT / "engagements" / "harbourline-2026-11.json"
@@ -47,10 +47,23 @@ def test_words_for_counts_lists_and_changes() -> None:
     assert change_mark(None) == ""
 
 
+def test_one_score_format_on_paper_and_on_screen() -> None:
+    # Reports print the number; the dashboards add the level it has reached.
+    framework = load_framework()
+    assert (format_score(1.5), format_score(1.0 / 3), format_score(None)) == ("1.5", "0.3", "")
+    assert format_score(float("nan")) == ""
+    assert format_score(1.7, framework=framework) == "1.7 (Ad hoc)"
+    assert format_score(2.0, basis="findings", framework=framework) == "2.0 (Partial)"
+    nan = float("nan")
+    assert format_score(nan, basis="not applicable", framework=framework) == "not applicable"
+    assert format_score(nan, basis="not assessed") == "not assessed"
+    assert format_score(None, basis="findings") == "not assessed"
+
+
 def test_headline_counts_ad_hoc_or_worse_by_the_level_rule(november: Engagement) -> None:
     fw = load_framework()
     content = build_content(november, framework=fw)
-    scores = score_engagement(november, fw)
+    scores = score_engagement(november, framework=fw)
     weak = [f for f, s in scores["score"].dropna().items() if fw.level_reached(s) <= 1]
     labels = [fw.factor(f).label for f in weak]
     assert len(weak) == 5  # 1.0, 1.0 and three at 1.5: all have reached Ad hoc
@@ -83,7 +96,7 @@ def test_where_to_act_first_follows_the_priorities_with_first_remedy_and_change(
 ) -> None:
     fw = load_framework()
     steps = build_content(november, framework=fw, previous=may).next_steps
-    priorities = summarize(score_engagement(november, fw), fw).priorities
+    priorities = summarize(score_engagement(november, framework=fw), framework=fw).priorities
     assert [a.factor for a in steps.actions] == list(priorities)
     first = steps.actions[0]
     assert first.standing == "1.0 Ad hoc \u00b7 target 3 Established"

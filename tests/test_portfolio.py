@@ -315,8 +315,14 @@ def test_benchmark_rejects_an_unknown_client_to_exclude(scores: pd.DataFrame) ->
 
 
 def test_views_need_the_portfolio_scores_table() -> None:
-    with pytest.raises(tf.EngagementError, match="missing column"):
+    with pytest.raises(tf.MissingColumnsError, match="pass the table made by portfolio_scores"):
         tf.compare_clients(pd.DataFrame({"score": [1.0]}))
+
+
+def test_a_view_of_a_column_the_table_lacks_names_it(scores: pd.DataFrame) -> None:
+    with pytest.raises(tf.MissingColumnsError) as err:
+        tf.client_trend(scores, HARBOURLINE, value="morale")
+    assert err.value.missing == ("morale",)
 
 
 # -- the generator ----------------------------------------------------------------------------

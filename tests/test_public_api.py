@@ -49,3 +49,31 @@ def test_scoring_does_not_pay_for_charts_until_they_are_used() -> None:
 
 def test_lazy_names_are_listed_by_dir() -> None:
     assert {"radar_chart", "build_report"} <= set(dir(toolkit))
+
+
+def test_framework_is_keyword_only_everywhere() -> None:
+    # `score_engagement(e, fw)` reads like "score e against fw" in one function and means
+    # something else in the next: every public function takes the framework by name.
+    positional = []
+    for name in toolkit.__all__:
+        obj = getattr(toolkit, name)
+        if not inspect.isfunction(obj):
+            continue
+        parameter = inspect.signature(obj).parameters.get("framework")
+        if parameter is not None and parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
+            positional.append(name)
+    assert positional == []
+
+
+def test_the_tables_columns_are_named_at_the_top() -> None:
+    engagement = toolkit.Engagement.new(client="Acme", lead="Ana").add_finding(
+        factor="purpose", level=2, evidence="No stated purpose"
+    )
+    assert tuple(engagement.findings_frame().columns) == toolkit.FINDING_COLUMNS
+    assert tuple(toolkit.score_engagement(engagement).columns) == toolkit.SCORE_COLUMNS
+
+
+def test_render_chart_is_reachable_from_the_package() -> None:
+    from toolkit.charts.export import render_chart
+
+    assert toolkit.render_chart is render_chart

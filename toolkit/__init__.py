@@ -27,12 +27,13 @@ from toolkit.errors import (
     ExportError,
     FindingsImportError,
     FrameworkError,
+    MissingColumnsError,
     SchemaVersionError,
     StoreError,
     TenfoldError,
 )
 from toolkit.explain import explain_factor
-from toolkit.findings import SOURCES, Engagement, Finding, Override
+from toolkit.findings import FINDING_COLUMNS, SOURCES, Engagement, Finding, Override
 from toolkit.framework import Factor, Framework, load_framework
 from toolkit.portfolio import (
     PORTFOLIO_COLUMNS,
@@ -44,26 +45,42 @@ from toolkit.portfolio import (
     portfolio_scores,
 )
 from toolkit.provenance import Provenance, findings_hash, provenance
-from toolkit.scoring import Summary, score_engagement, score_findings, summarize
+from toolkit.scoring import SCORE_COLUMNS, Summary, score_engagement, score_findings, summarize
 from toolkit.spreadsheets import export_findings, import_findings, read_findings
 from toolkit.store import load_engagement, save_engagement, update_engagement
 
 if TYPE_CHECKING:
-    from toolkit.charts import chart_widget, heatmap_chart, radar_chart, ranked_chart, save_chart
+    from toolkit.charts import (
+        chart_widget,
+        heatmap_chart,
+        radar_chart,
+        ranked_chart,
+        render_chart,
+        save_chart,
+    )
     from toolkit.report import build_report, report_bytes, report_filename
 
 # Charts and reports import Altair, vl-convert and the report writers: seconds of start-up that
 # `tenfold score` or a scoring script should not pay. They load on first use instead.
 _LAZY = {
     **dict.fromkeys(
-        ("chart_widget", "heatmap_chart", "radar_chart", "ranked_chart", "save_chart"),
+        (
+            "chart_widget",
+            "heatmap_chart",
+            "radar_chart",
+            "ranked_chart",
+            "render_chart",
+            "save_chart",
+        ),
         "toolkit.charts",
     ),
     **dict.fromkeys(("build_report", "report_bytes", "report_filename"), "toolkit.report"),
 }
 
 __all__ = [
+    "FINDING_COLUMNS",
     "PORTFOLIO_COLUMNS",
+    "SCORE_COLUMNS",
     "SOURCES",
     "Engagement",
     "EngagementError",
@@ -73,6 +90,7 @@ __all__ = [
     "FindingsImportError",
     "Framework",
     "FrameworkError",
+    "MissingColumnsError",
     "Override",
     "Portfolio",
     "Provenance",
@@ -103,6 +121,7 @@ __all__ = [
     "rater_levels",
     "rater_profile",
     "read_findings",
+    "render_chart",
     "report_bytes",
     "report_filename",
     "save_chart",

@@ -1,21 +1,19 @@
-"""What text and levels must be when they come in, for every model and import alike.
+"""What text and dates must be when they come in, for every model and import alike.
 
 - Text holds no control characters other than tab and line feed (spreadsheets, slides and PDF
   cannot hold them); a carriage return becomes a line break, so every string round-trips.
 - A date is never a bare number (45000 is an Excel serial; 0 would read as 1970).
-- A level is a whole number from 0 to 4 (:data:`Level`, the one level type of every model).
+
+What a level must be is :data:`toolkit.findings.Level`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
-
-from pydantic import BeforeValidator, Field
+from typing import Any
 
 __all__ = [
     "TEXT_PATTERN",
-    "Level",
     "clean_text",
     "control_character_problem",
     "line_breaks",
@@ -73,14 +71,3 @@ def not_a_number(value: Any) -> Any:
             "2026-11-02 or 2026-11-02T10:00:00Z (in a spreadsheet, format the cell as a date)"
         )
     return value
-
-
-def _whole(value: Any) -> Any:
-    # An int is the usual case, decided at once (this runs for every finding of a large file).
-    if type(value) is not int and isinstance(value, bool):
-        raise ValueError("must be a whole number from 0 to 4")
-    return value
-
-
-#: A level of the scale: a whole number from 0 to 4 (``True`` is not a level).
-Level = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=4)]

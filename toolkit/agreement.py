@@ -147,12 +147,12 @@ def _priority_ranks(
     """Factor id -> priority rank (1 = most urgent) when ``findings`` are scored by the rule."""
     scores = score_findings(
         findings,
-        framework,
+        framework=framework,
         overrides={fid: o.level for fid, o in engagement.overrides.items()},
         not_applicable=engagement.not_applicable,
         targets=engagement.targets,
     )
-    priorities = summarize(scores, framework).priorities
+    priorities = summarize(scores, framework=framework).priorities
     return {fid: rank for rank, fid in enumerate(priorities, start=1)}
 
 
@@ -195,7 +195,7 @@ def priority_sensitivity(
         in none is.
     """
     fw = framework or load_framework()
-    scores = score_engagement(engagement, fw)
+    scores = score_engagement(engagement, framework=fw)
     findings = engagement.findings_frame()
     assessed = [str(f) for f in scores.index[scores["score"].notna()]]
     readings: dict[str, dict[str, int]] = {

@@ -25,7 +25,7 @@ from orjson import loads as _loads
 from pydantic import BaseModel, ValidationError
 
 from toolkit.findings import SOURCES, Engagement, Finding
-from toolkit.framework import Framework, load_framework
+from toolkit.framework import LEVELS, Framework, load_framework
 from toolkit.store import SCHEMA_VERSION, load_engagement
 
 __all__ = ["canonical_engagement", "read_engagement"]
@@ -36,6 +36,8 @@ _FIELDS = ("evidence", "factor", "id", "level", "rater", "recorded_at", "source"
 ENABLED = tuple(Finding.model_fields) == _FIELDS
 _FIELD_SET = frozenset(_FIELDS)
 _SOURCES = frozenset(SOURCES)
+#: What :data:`toolkit.findings.Level` accepts of a plain int.
+_LEVELS = frozenset(LEVELS)
 _TIMESTAMP = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})"
 #: Every timestamp of a file, joined by newlines, checked in one call.
 _TIMESTAMPS = re.compile(rf"(?:{_TIMESTAMP}\n)*{_TIMESTAMP}")
@@ -87,7 +89,7 @@ def canonical_engagement(text: str) -> Engagement | None:
             return None
         if not (
             type(level) is int
-            and 0 <= level <= 4
+            and level in _LEVELS
             and type(source) is str
             and source in _SOURCES
             and type(ident) is str

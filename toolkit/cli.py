@@ -2,6 +2,10 @@
 
 Bad input never produces a traceback: the command prints ``tenfold: error: ...`` on stderr,
 naming the file and what is wrong, exits with status 2, and leaves every file untouched.
+
+Here are the group and the commands that read and change an engagement (factors, new, add,
+import, export, score, validate); the ones that make something for other people (share,
+report, chart, dashboard) are in :mod:`toolkit.cli_outputs`.
 """
 
 from __future__ import annotations
@@ -41,7 +45,8 @@ class _Group(click.Group):
             ctx.exit(EXIT_BAD_INPUT)
 
 
-def _framework(ctx: click.Context) -> Framework:
+def framework_of(ctx: click.Context) -> Framework:
+    """The framework the command runs with (``--framework``, or the bundled one)."""
     fw: Framework = ctx.obj["framework"]
     return fw
 
@@ -70,7 +75,7 @@ def cli(ctx: click.Context, framework_path: Path | None) -> None:
 @click.pass_context
 def factors(ctx: click.Context) -> None:
     """List the framework's factors: id, group, label and failure mode."""
-    fw = _framework(ctx)
+    fw = framework_of(ctx)
     click.echo(f"{fw.name} (id {fw.id}, version {fw.version})")
     for i, f in enumerate(fw.factors, start=1):
         click.echo(f"{i:>2}  {f.id:<16} {f.group:<13} {f.label:<23} {f.failure_mode}")
@@ -94,7 +99,7 @@ def new(
         lead=lead,
         title=title,
         date=date.date() if date else None,
-        framework=_framework(ctx),
+        framework=framework_of(ctx),
     )
     save_engagement(engagement, file, exclusive=True)  # of several at once, one creates it
     click.echo(f"created {file}")
@@ -118,7 +123,7 @@ def add(
     rater: str | None,
 ) -> None:
     """Add one finding to an engagement."""
-    fw = _framework(ctx)
+    fw = framework_of(ctx)
     fid = fw.resolve_factor(factor)
     if fid is None:
         guess = fw.suggest_factor(factor)
@@ -139,7 +144,7 @@ def add(
 @click.pass_context
 def import_(ctx: click.Context, file: Path, findings: Path) -> None:
     """Import findings from a CSV or XLSX file: all rows, or none."""
-    fw = _framework(ctx)
+    fw = framework_of(ctx)
     lead = load_engagement(file, framework=fw).lead
     new = read_findings(findings, framework=fw, default_rater=lead)
     update_engagement(file, changes.add_findings(new, source=findings.name), framework=fw)
@@ -164,7 +169,7 @@ def export(ctx: click.Context, file: Path, out: Path | None, output: Path | None
     target = out or output
     if target is None:
         raise click.UsageError("give the output file: tenfold export FILE -o OUT.csv (or .xlsx)")
-    engagement = load_engagement(file, framework=_framework(ctx))
+    engagement = load_engagement(file, framework=framework_of(ctx))
     export_findings(engagement, target)
     click.echo(f"wrote {len(engagement.findings)} findings to {target}")
 
@@ -173,8 +178,8 @@ def _scores_for(path: Path, fw: Framework) -> pd.DataFrame:
     if path.suffix.lower() in (".csv", ".xlsx"):
         findings = read_findings(path, framework=fw, default_rater="(unnamed)")
         frame = pd.DataFrame([f.model_dump() for f in findings])
-        return score_findings(frame, fw)
-    return score_engagement(load_engagement(path, framework=fw), fw)
+        return score_findings(frame, framework=fw)
+    return score_engagement(load_engagement(path, framework=fw), framework=fw)
 
 
 @cli.command()
@@ -195,7 +200,7 @@ def _scores_for(path: Path, fw: Framework) -> pd.DataFrame:
 @click.pass_context
 def score(ctx: click.Context, file: Path, fmt: str, explain: str | None) -> None:
     """Score an engagement file or a findings CSV/XLSX."""
-    fw = _framework(ctx)
+    fw = framework_of(ctx)
     if explain is not None:
         from toolkit.explain import explain_factor, resolve_factor
 
@@ -223,7 +228,7 @@ def score(ctx: click.Context, file: Path, fmt: str, explain: str | None) -> None
         ]
         with pd.option_context("display.width", 120, "display.max_columns", 20):
             click.echo(show.to_string(float_format=lambda v: f"{v:.2f}", na_rep="-"))
-        s = summarize(scores, fw)
+        s = summarize(scores, framework=fw)
         mean = "-" if pd.isna(s.mean_score) else f"{s.mean_score:.2f}"
         click.echo(
             f"\nassessed {s.assessed}/{s.n_factors}, weighted mean {mean}, "
@@ -239,212 +244,17 @@ def score(ctx: click.Context, file: Path, fmt: str, explain: str | None) -> None
 @click.pass_context
 def validate(ctx: click.Context, file: Path) -> None:
     """Check an engagement file against the framework; exit 2 with the problem if it fails."""
-    engagement = load_engagement(file, framework=_framework(ctx))
+    engagement = load_engagement(file, framework=framework_of(ctx))
     click.echo(
         f"{file}: ok ({engagement.client}, {len(engagement.findings)} findings, "
         f"framework {engagement.framework.id} {engagement.framework.version})"
     )
 
 
-@cli.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--anonymise-raters", is_flag=True, help='Raters read "Rater A", "Rater B"...')
-@click.option("--without-evidence", is_flag=True, help="Leave the evidence text out.")
-@click.pass_context
-def share(
-    ctx: click.Context, file: Path, output: Path, anonymise_raters: bool, without_evidence: bool
-) -> None:
-    """Write the copy of an engagement to send to the client (a valid engagement file)."""
-    from toolkit.share import shared_copy
-
-    if output.suffix.lower() != ".json":
-        raise TenfoldError(f"{output}: a shared engagement is a .json file; end the name in .json")
-    if output.exists() and output.resolve() == file.resolve():
-        raise TenfoldError(f"{output}: is the engagement itself; write the copy to another file")
-    engagement = load_engagement(file, framework=_framework(ctx))
-    copy = shared_copy(
-        engagement, anonymise_raters=anonymise_raters, without_evidence=without_evidence
-    )
-    save_engagement(copy, output)
-    kept = ", ".join(copy.withheld) or "nothing: add --anonymise-raters or --without-evidence"
-    click.echo(f"wrote {output} ({len(copy.findings)} findings; withheld: {kept})")
-
-
-@cli.command()
-@click.option(
-    "--engagements",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("engagements"),
-    show_default=True,
-    help="The folder of engagement files the dashboard opens and saves.",
-)
-@click.option("--viewer", is_flag=True, help="Serve the stakeholders' read-only viewer instead.")
-@click.option(
-    "--engagement",
-    default=None,
-    help="The engagement file to open (in --engagements); the viewer shows it and no other.",
-)
-@click.option(
-    "--portfolio",
-    is_flag=True,
-    help="Viewer: list every engagement of the folder, clients side by side (internal teams).",
-)
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Default: 8866 or free.")
-@click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
-@click.pass_context
-def dashboard(
-    ctx: click.Context,
-    engagements: Path,
-    viewer: bool,
-    engagement: str | None,
-    portfolio: bool,
-    port: int | None,
-    no_browser: bool,
-) -> None:
-    """Serve the assessment dashboard (or --viewer) with Voila on 127.0.0.1 and print its URL."""
-    from toolkit.dashboard.serve import serve
-
-    if portfolio and not viewer:
-        raise click.UsageError("--portfolio applies to --viewer only")
-    status = serve(
-        engagements,
-        which="viewer" if viewer else "assessment",
-        framework=ctx.find_root().params.get("framework_path"),
-        port=port,
-        open_browser=not no_browser,
-        echo=click.echo,
-        engagement=engagement,
-        portfolio=portfolio,
-    )
-    if status:
-        raise click.exceptions.Exit(status)
-
-
-@cli.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="OUT.html, .pdf, .pptx or .xlsx (default: an HTML file named after the client).",
-)
-@click.option(
-    "--compare",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The client's previous assessment: the report says what moved since.",
-)
-@click.pass_context
-def report(ctx: click.Context, file: Path, output: Path | None, compare: Path | None) -> None:
-    """Write the client report of an engagement: HTML, PDF, PPTX deck or XLSX workbook."""
-    from toolkit.report import build_report, report_filename
-
-    fw = _framework(ctx)
-    engagement = load_engagement(file, framework=fw)
-    previous = load_engagement(compare, framework=fw) if compare is not None else None
-    out = output or Path(report_filename(engagement, "html"))
-    build_report(engagement, out, framework=fw, previous=previous)
-    click.echo(f"wrote {out} ({out.stat().st_size / 1024:.0f} KB)")
-
-
-@cli.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="OUT.png, .svg, .pdf or .html (self-contained); the suffix picks the format.",
-)
-@click.option(
-    "--kind",
-    type=click.Choice(["radar", "ranked", "heatmap"]),
-    default="radar",
-    show_default=True,
-    help="The radar, the ranked dot chart, or the evidence heatmap.",
-)
-@click.option("--target", is_flag=True, help="Radar: draw the engagement's target levels.")
-@click.option(
-    "--compare",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Radar: another engagement file (e.g. the previous assessment) drawn as an overlay.",
-)
-@click.option(
-    "--by",
-    type=click.Choice(["source", "rater"]),
-    default="source",
-    show_default=True,
-    help="Heatmap: columns by source or by rater.",
-)
-@click.option(
-    "--value",
-    type=click.Choice(["count", "mean"]),
-    default="count",
-    show_default=True,
-    help="Heatmap: number of findings or their mean level.",
-)
-@click.option("--title", default=None, help="Chart title (default: the client's name).")
-@click.option(
-    "--scale", type=click.FloatRange(0.5, 8), default=2.0, show_default=True, help="PNG density."
-)
-@click.pass_context
-def chart(
-    ctx: click.Context,
-    file: Path,
-    output: Path,
-    kind: str,
-    target: bool,
-    compare: Path | None,
-    by: str,
-    value: str,
-    title: str | None,
-    scale: float,
-) -> None:
-    """Draw an engagement's radar, ranked chart or evidence heatmap to PNG, SVG, PDF or HTML."""
-    from toolkit.charts import heatmap_chart, radar_chart, ranked_chart, save_chart
-    from toolkit.errors import ExportError
-
-    fw = _framework(ctx)
-    suffix = output.suffix.lower().lstrip(".")
-    if suffix not in ("png", "svg", "pdf", "html"):
-        raise ExportError(
-            f"{output}: cannot tell the format; end the name in .png, .svg, .pdf or .html"
-        )
-    if kind != "radar" and (target or compare is not None):
-        raise click.UsageError("--target and --compare apply to --kind radar only")
-    engagement = load_engagement(file, framework=fw)
-    scores = score_engagement(engagement, fw)
-    heading = title if title is not None else engagement.client
-    if kind == "radar":
-        previous = previous_label = None
-        if compare is not None:
-            other = load_engagement(compare, framework=fw)
-            previous = score_engagement(other, fw)
-            previous_label = f"{other.date:%b %Y}" if other.date else compare.stem
-        drawing: Any = radar_chart(
-            scores,
-            target=target,
-            previous=previous,
-            previous_label=previous_label or "Previous",
-            framework=fw,
-            title=heading,
-        )
-    elif kind == "ranked":
-        drawing = ranked_chart(scores, framework=fw, title=heading)
-    else:
-        drawing = heatmap_chart(
-            engagement.findings_frame(),
-            by=by,  # type: ignore[arg-type]
-            value=value,  # type: ignore[arg-type]
-            framework=fw,
-        )
-    save_chart(drawing, output, scale=scale)
-    click.echo(f"wrote {output} ({kind}, {output.stat().st_size / 1024:.0f} KB)")
-
-
 def main() -> None:
     """Entry point of the ``tenfold`` console script."""
     sys.exit(cli.main(prog_name="tenfold"))
+
+
+# Importing the module adds share, report, chart and dashboard to the group.
+from toolkit import cli_outputs  # noqa: E402, F401

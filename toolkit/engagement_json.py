@@ -19,6 +19,7 @@ import pydantic_core
 from pydantic import BaseModel, ValidationError
 
 from toolkit import limits
+from toolkit._memo import KeptByIdentity
 from toolkit.errors import EngagementError, SchemaVersionError, StoreError
 from toolkit.findings import Engagement, describe_validation_error
 
@@ -99,22 +100,13 @@ def engagement_to_json(engagement: Engagement) -> str:
     return text + "\n"
 
 
-#: Each finding's and log entry's indented text, by the object (kept with it, so an id is never
-#: reused). Both are immutable and pass unchanged from one version of an engagement to the next.
-_TEXTS: dict[int, tuple[object, str]] = {}
-_TEXTS_KEPT = 400_000
-
-
-def _item_text(item: BaseModel) -> str:
+def _indented(item: BaseModel) -> str:
     """``item`` as the file writes a list element: indented four spaces deeper than its own."""
-    kept = _TEXTS.get(id(item))
-    if kept is not None and kept[0] is item:
-        return kept[1]
-    if len(_TEXTS) >= _TEXTS_KEPT:
-        _TEXTS.clear()
-    text = pydantic_core.to_json(item, indent=2).decode("utf-8").replace("\n", "\n    ")
-    _TEXTS[id(item)] = (item, text)
-    return text
+    return pydantic_core.to_json(item, indent=2).decode("utf-8").replace("\n", "\n    ")
+
+
+#: Each finding's and log entry's text, kept with it (see :mod:`toolkit._memo`).
+_item_text = KeptByIdentity(_indented, limit=400_000)
 
 
 def _list_text(items: tuple[BaseModel, ...]) -> str:

@@ -8,6 +8,8 @@ do about it. Catch :class:`TenfoldError` to handle them all::
     ├── EngagementError         an engagement file or object is invalid
     │   └── SchemaVersionError  the file was written with a schema this version cannot read
     ├── FindingsImportError     a CSV/XLSX import has bad rows (all listed; nothing imported)
+    ├── MissingColumnsError     a table (DataFrame) lacks columns a function needs; also a
+    │                           ValueError, as pandas' own complaints about a table are
     ├── StoreError              an engagement could not be saved (lock timeout, disk error,
     │                           read-only file, more findings than toolkit.limits allows)
     └── ExportError             a chart, table or report could not be written (nothing is cut:
@@ -16,16 +18,22 @@ do about it. Catch :class:`TenfoldError` to handle them all::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "EngagementError",
     "ExportError",
     "FindingsImportError",
     "FrameworkError",
+    "MissingColumnsError",
     "SchemaVersionError",
     "StoreError",
     "TenfoldError",
+    "require_columns",
 ]
 
 
@@ -51,6 +59,30 @@ class StoreError(TenfoldError):
 
 class ExportError(TenfoldError):
     """A chart, table or report could not be written."""
+
+
+class MissingColumnsError(TenfoldError, ValueError):
+    """A table lacks columns a function needs; ``missing`` names them, in the order needed.
+
+    The message reads like ``"findings: missing column(s) level, rater"``, then what to pass
+    where that helps (``"pass the table made by portfolio_scores()"``).
+    """
+
+    def __init__(self, table: str, missing: Sequence[str], *, hint: str = "") -> None:
+        self.table = table
+        self.missing = tuple(missing)
+        message = f"{table}: missing column(s) {', '.join(self.missing)}"
+        super().__init__(f"{message}; {hint}" if hint else message)
+
+
+def require_columns(
+    frame: pd.DataFrame, needed: Iterable[str], *, table: str, hint: str = ""
+) -> None:
+    """Raise :class:`MissingColumnsError` unless ``frame`` has every column of ``needed``."""
+    present = set(frame.columns)
+    missing = [c for c in needed if c not in present]
+    if missing:
+        raise MissingColumnsError(table, missing, hint=hint)
 
 
 class FindingsImportError(TenfoldError):

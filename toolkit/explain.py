@@ -118,7 +118,7 @@ def explain_factor(
     fw = framework or load_framework()
     fid = resolve_factor(factor, fw)
     info = fw.factor(fid)
-    scores = score_engagement(engagement, fw)
+    scores = score_engagement(engagement, framework=fw)
     row: dict[str, Any] = {str(k): v for k, v in scores.loc[fid].to_dict().items()}
     basis = str(row["basis"])
     findings = sorted(

@@ -1,25 +1,24 @@
 """Findings and engagements: what a consultant records, and the rules it must follow.
 
-A :class:`Finding` is one piece of evidence that points to a level (0-4) of one factor. An
-:class:`Engagement` is one diagnostic of one client: its findings, per-factor consensus
-overrides, targets and not-applicable factors, and its change log (:class:`LoggedChange`: who
-changed what, when, from what to what). Engagements are immutable; every change returns a new
-engagement, so a change can be replayed on the latest file on disk (see :mod:`toolkit.store`).
+A :class:`Finding` is one piece of evidence that points to a :data:`Level` (0-4) of one factor.
+An :class:`Engagement` is one diagnostic of one client: its findings, per-factor consensus
+overrides, targets and not-applicable factors, and its change log
+(:class:`~toolkit.change_log.LoggedChange`). Engagements are immutable; every change returns a
+new engagement, so a change can be replayed on the latest file on disk (see
+:mod:`toolkit.store`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal, TypeVar, get_args
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 import pandas as pd
 from pydantic import (
     BaseModel,
-    ConfigDict,
+    BeforeValidator,
     Field,
-    JsonValue,
     TypeAdapter,
     ValidationError,
     field_validator,
@@ -27,14 +26,15 @@ from pydantic import (
 
 from toolkit._checks import (
     TEXT_PATTERN,
-    Level,
     clean_text,
     control_character_problem,
     line_breaks,
     not_a_number,
 )
+from toolkit._model import Moment, Record, new_id, utcnow
+from toolkit.change_log import CHANGE_KINDS, ChangeKind, LoggedChange
 from toolkit.errors import EngagementError
-from toolkit.framework import Framework, load_framework
+from toolkit.framework import LEVELS, Framework, load_framework
 
 __all__ = [
     "CHANGE_KINDS",
@@ -45,13 +45,13 @@ __all__ = [
     "ChangeKind",
     "Engagement",
     "Finding",
+    "Level",
     "LoggedChange",
     "Override",
     "Phase",
     "Source",
     "Withheld",
-    "new_finding_id",
-    "utcnow",
+    "level_problem",
 ]
 
 Source = Literal["interview", "observation", "document", "survey", "metric", "other"]
@@ -72,24 +72,43 @@ FINDING_COLUMNS: tuple[str, ...] = (
 M = TypeVar("M", bound=BaseModel)
 
 
-def utcnow() -> dt.datetime:
-    """The current time in UTC, to the second (what ``recorded_at`` stores)."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+def _whole(value: Any) -> Any:
+    # An int is the usual case, decided at once (this runs for every finding of a large file).
+    if type(value) is not int and isinstance(value, bool):
+        raise ValueError("must be a whole number from 0 to 4")
+    return value
 
 
-def new_finding_id() -> str:
-    """A new random finding id; unique across processes without coordination."""
-    return uuid.uuid4().hex[:12]
-
-
+#: A level of the scale, :data:`~toolkit.framework.LEVELS`: a whole number from 0 to 4 (``True``
+#: is not a level). The one level type of every model: a finding, a consensus, a target.
+Level = Annotated[int, BeforeValidator(_whole), Field(ge=LEVELS[0], le=LEVELS[-1])]
 _LEVEL: TypeAdapter[int] = TypeAdapter(Level)
+_OUT_OF_RANGE = ("less_than_equal", "greater_than_equal")
+#: Pydantic's error types for a value that is not a level (``value_error``: ``True``).
+_NOT_A_LEVEL = (*_OUT_OF_RANGE, "int_", "float_", "value_error")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+def _level_words(value: Any, error_type: str) -> str:
+    if error_type in _OUT_OF_RANGE:
+        return f"{value} is outside 0-4"
+    return f"{value!r} is not a whole number from 0 to 4"
 
 
-class Finding(_Model):
+def level_problem(value: Any) -> str | None:
+    """What is wrong with ``value`` as a level (``"5 is outside 0-4"``), or ``None``.
+
+    The words every check of a level uses: a finding, a target, an import row, a table scored.
+    """
+    if hasattr(value, "item"):  # a NumPy number, as a table holds it
+        value = value.item()
+    try:
+        _LEVEL.validate_python(value)
+    except ValidationError as exc:
+        return _level_words(value, exc.errors()[0]["type"])
+    return None
+
+
+class Finding(Record):
     """One piece of evidence for one factor."""
 
     # Fields in alphabetical order: the engagement file lists them sorted, so pydantic writes a
@@ -97,10 +116,10 @@ class Finding(_Model):
     # Tables use FINDING_COLUMNS for their order.
     evidence: str = Field(min_length=1, pattern=TEXT_PATTERN)
     factor: str = Field(min_length=1, pattern=TEXT_PATTERN)
-    id: str = Field(default_factory=new_finding_id, min_length=1, pattern=TEXT_PATTERN)
+    id: str = Field(default_factory=new_id, min_length=1, pattern=TEXT_PATTERN)
     level: Level
     rater: str = Field(min_length=1, pattern=TEXT_PATTERN)
-    recorded_at: dt.datetime = Field(default_factory=utcnow)
+    recorded_at: Moment = Field(default_factory=utcnow)
     source: Source = "interview"
 
     # These run once per finding when a large file loads: each returns at once in the usual case.
@@ -115,17 +134,12 @@ class Finding(_Model):
         # ISO text (2026-11-02...) is never a number: the common case, decided at once.
         return value if type(value) is str and value[4:5] == "-" else not_a_number(value)
 
-    @field_validator("recorded_at")
-    @classmethod
-    def _aware(cls, value: dt.datetime) -> dt.datetime:
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
-
-class Override(_Model):
+class Override(Record):
     """A consensus level agreed by the team for one factor, replacing the computed one."""
 
     # Fields in alphabetical order, as the file lists them (see Finding).
-    at: dt.datetime = Field(default_factory=utcnow)
+    at: Moment = Field(default_factory=utcnow)
     by: str = Field(min_length=1)
     level: Level
     reason: str = Field(min_length=1)
@@ -140,63 +154,6 @@ Phase = Literal["open", "independent", "consensus"]
 #: The phases of an engagement, in the order a blind rating goes through them.
 PHASES: tuple[str, ...] = get_args(Phase)
 
-ChangeKind = Literal[
-    "phase",
-    "finding added",
-    "finding changed",
-    "finding deleted",
-    "target",
-    "not applicable",
-    "consensus",
-    "findings imported",
-    "undo",
-]
-#: What a change log entry can record.
-CHANGE_KINDS: tuple[str, ...] = get_args(ChangeKind)
-
-
-def _sorted_json(value: Any) -> Any:
-    """A JSON value with every mapping's keys in sorted order, as the file writes them."""
-    if isinstance(value, dict):
-        return {k: _sorted_json(v) for k, v in sorted(value.items())}
-    if isinstance(value, list):
-        return [_sorted_json(v) for v in value]
-    return value
-
-
-class LoggedChange(_Model):
-    """One entry of an engagement's change log: who changed what, when, from what to what.
-
-    ``subject`` is what changed: a finding id for the finding kinds, a factor id otherwise.
-    ``before`` and ``after`` are its value either side of the change, as JSON (a finding's
-    fields, a level, a flag, a consensus override; ``None`` where there was none). An undo is
-    logged too, naming the entry it takes back in ``undoes``.
-    """
-
-    # Fields in alphabetical order, and the keys inside before and after sorted when an entry is
-    # made: the file lists them so, and pydantic writes the log in one compiled pass.
-    after: JsonValue = None
-    at: dt.datetime = Field(default_factory=utcnow)
-    before: JsonValue = None
-    by: str = Field(min_length=1)
-    factor: str | None = None
-    id: str = Field(default_factory=new_finding_id, min_length=1)
-    kind: ChangeKind
-    subject: str = Field(min_length=1)
-    summary: str = Field(min_length=1)
-    undoes: str | None = None
-
-    @field_validator("before", "after")
-    @classmethod
-    def _sorted(cls, value: JsonValue) -> JsonValue:
-        return value if not isinstance(value, dict | list) else _sorted_json(value)
-
-    @field_validator("at")
-    @classmethod
-    def _aware(cls, value: dt.datetime) -> dt.datetime:
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 Withheld = Literal["rater names", "evidence"]
 #: What a shared copy of an engagement can leave out (see :func:`toolkit.share.shared_copy`).
 WITHHELD: tuple[str, ...] = get_args(Withheld)
@@ -206,14 +163,14 @@ def _nothing_withheld(value: tuple[str, ...]) -> bool:
     return not value
 
 
-class FrameworkRef(_Model):
+class FrameworkRef(Record):
     """The framework an engagement was scored against, pinned by id and version."""
 
     id: str
     version: str
 
 
-class Engagement(_Model):
+class Engagement(Record):
     """One diagnostic of one client's service organisation."""
 
     client: str = Field(min_length=1)
@@ -370,12 +327,10 @@ class Engagement(_Model):
         if level is None:
             targets.pop(factor, None)
         else:
-            try:
-                targets[factor] = _LEVEL.validate_python(level)
-            except ValidationError:
-                raise EngagementError(
-                    f"targets.{factor}: {level!r} is not a whole number from 0 to 4"
-                ) from None
+            problem = level_problem(level)
+            if problem:
+                raise EngagementError(f"targets.{factor}: {problem}")
+            targets[factor] = int(level)
         return self.model_copy(update={"targets": targets})
 
     def set_not_applicable(self, factor: str, value: bool = True) -> Engagement:
@@ -431,10 +386,8 @@ def describe_validation_error(exc: ValidationError) -> list[str]:
         msg = str(err["msg"]).removeprefix("Value error, ")
         value = err.get("input")
         is_level = loc.endswith("level") or loc.startswith("targets.")
-        if is_level and err["type"] in ("less_than_equal", "greater_than_equal"):
-            msg = f"{value} is outside 0-4"
-        elif is_level and err["type"].startswith(("int_", "float_")):
-            msg = f"{value!r} is not a whole number from 0 to 4"
+        if is_level and err["type"].startswith(_NOT_A_LEVEL):
+            msg = _level_words(value, err["type"])
         elif err["type"] == "literal_error":
             msg = f"{value!r} is not one of {', '.join(SOURCES)}"
         elif err["type"] in ("string_too_short", "missing") and loc.endswith("evidence"):

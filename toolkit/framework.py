@@ -29,7 +29,7 @@ __all__ = [
     "Factor",
     "Framework",
     "Group",
-    "Level",
+    "ScaleLevel",
     "load_framework",
 ]
 
@@ -49,10 +49,11 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-class Level(_Frozen):
-    """One step of the health scale."""
+class ScaleLevel(_Frozen):
+    """One level of the health scale: its number, name and meaning (the framework checks the
+    numbers are exactly :data:`LEVELS`; a level as data is :data:`toolkit.findings.Level`)."""
 
-    level: int = Field(ge=0, le=4)
+    level: int
     name: str = Field(min_length=1)
     meaning: str = Field(min_length=1)
 
@@ -100,7 +101,7 @@ class Framework(_Frozen):
     version: str = Field(min_length=1)
     name: str = Field(min_length=1)
     description: str = ""
-    levels: tuple[Level, ...]
+    levels: tuple[ScaleLevel, ...]
     groups: tuple[Group, ...] = Field(min_length=1)
     factors: tuple[Factor, ...] = Field(min_length=MIN_FACTORS, max_length=MAX_FACTORS)
 

@@ -2,7 +2,8 @@
 
 An analyst points :func:`load_portfolio` at a folder of engagement files and gets every
 engagement with the file it came from; :func:`portfolio_scores` turns them into one tidy table
-(one row per engagement and factor); the rest are views of that table::
+(one row per engagement and factor); the rest are views of that table
+(:mod:`toolkit.portfolio_views`)::
 
     portfolio = tf.load_portfolio("engagements")
     scores = tf.portfolio_scores(portfolio)
@@ -22,11 +23,10 @@ left out of the benchmark's statistics, never counted as zero.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,8 @@ from toolkit.bulk_load import read_engagement
 from toolkit.errors import EngagementError
 from toolkit.findings import SOURCES, Engagement
 from toolkit.framework import Framework, load_framework
-from toolkit.scoring import score_cells
+from toolkit.portfolio_views import client_trend, compare_clients, portfolio_benchmark
+from toolkit.scoring_rule import score_cells
 
 __all__ = [
     "PORTFOLIO_COLUMNS",
@@ -66,8 +67,6 @@ PORTFOLIO_COLUMNS: tuple[str, ...] = (
     "target",
     "gap",
 )
-
-Stat = Literal["median", "mean"]
 
 
 @dataclass(frozen=True)
@@ -264,7 +263,7 @@ def portfolio_scores(
 def _score_all(engagements: list[Engagement], fw: Framework) -> dict[str, np.ndarray]:
     """The scoring rule over every finding of every engagement in one pass.
 
-    Each (engagement, factor) pair is one cell of :func:`toolkit.scoring.score_cells`, so every
+    Each (engagement, factor) pair is one cell of :func:`toolkit.scoring_rule.score_cells`, so every
     engagement gets exactly the figures :func:`toolkit.score_engagement` gives it alone.
     """
     ids = fw.factor_ids
@@ -315,170 +314,3 @@ def _score_all(engagements: list[Engagement], fw: Framework) -> dict[str, np.nda
         not_applicable=na,
         target=target,
     )
-
-
-def _check_scores(scores: pd.DataFrame) -> None:
-    missing = [c for c in ("engagement", "client", "date", "factor", "score") if c not in scores]
-    if missing:
-        raise EngagementError(
-            f"portfolio scores: missing column(s) {', '.join(missing)}; "
-            "pass the table made by portfolio_scores()"
-        )
-
-
-def _factor_order(scores: pd.DataFrame) -> list[str]:
-    return list(dict.fromkeys(scores["factor"]))
-
-
-def _latest(scores: pd.DataFrame) -> pd.DataFrame:
-    """Only the rows of each client's most recent assessment (latest date, then key)."""
-    per = scores[["client", "date", "engagement"]].drop_duplicates()
-    last = per.sort_values(["date", "engagement"]).groupby("client", sort=False).tail(1)
-    return scores[scores["engagement"].isin(set(last["engagement"]))]
-
-
-def compare_clients(
-    scores: pd.DataFrame, *, value: str = "score", latest: bool = True
-) -> pd.DataFrame:
-    """Clients side by side: one row per factor, one column per client.
-
-    Parameters
-    ----------
-    scores
-        The table from :func:`portfolio_scores`.
-    value
-        The column to show (``"score"``, ``"gap"``, ``"n_findings"``...).
-    latest
-        Use each client's most recent assessment (default). With ``False`` every assessment
-        gets a column, named ``"client (YYYY-MM-DD)"``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by factor id in framework order; columns in portfolio order. NaN where a
-        factor is not assessed or not applicable.
-    """
-    _check_scores(scores)
-    if value not in scores:
-        raise EngagementError(f"portfolio scores: no column {value!r}")
-    rows = _latest(scores) if latest else scores
-    if latest:
-        column = rows["client"]
-    else:
-        column = rows["client"] + " (" + rows["date"].dt.strftime("%Y-%m-%d") + ")"
-    order = list(dict.fromkeys(column))
-    table = (
-        rows.assign(_column=column)
-        .pivot(index="factor", columns="_column", values=value)
-        .reindex(index=_factor_order(scores), columns=order)
-    )
-    table.index.name = "factor"
-    table.columns.name = "client"
-    return table
-
-
-def client_trend(scores: pd.DataFrame, client: str, *, value: str = "score") -> pd.DataFrame:
-    """One client's assessments over time: one row per factor, one column per assessment date.
-
-    Parameters
-    ----------
-    scores
-        The table from :func:`portfolio_scores`.
-    client
-        The client's name, exactly as in the engagement files.
-    value
-        The column to follow over time (default ``"score"``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by factor id with a ``label`` column, then one column per assessment date
-        (``"YYYY-MM-DD"``, oldest first), then ``change`` = latest - earliest. ``change`` is NaN
-        where either end is not assessed: a factor first assessed later has no trend yet.
-
-    Raises
-    ------
-    EngagementError
-        ``client`` is not in the portfolio (the message lists the clients that are).
-    """
-    _check_scores(scores)
-    rows = scores[scores["client"] == client]
-    if rows.empty:
-        known = ", ".join(repr(c) for c in dict.fromkeys(scores["client"]))
-        raise EngagementError(f"portfolio: no client {client!r}; clients: {known}")
-    rows = rows.sort_values(["date", "engagement"], kind="stable")
-    column = rows["date"].dt.strftime("%Y-%m-%d")
-    if column.groupby(rows["factor"]).size().max() > column.nunique():
-        raise EngagementError(f"portfolio: {client!r} has two assessments on the same date")
-    dates = list(dict.fromkeys(column))
-    table = rows.assign(_date=column).pivot(index="factor", columns="_date", values=value)
-    table = table.reindex(index=_factor_order(scores), columns=dates)
-    table.columns.name = None
-    labels = rows.drop_duplicates("factor").set_index("factor")["label"]
-    table.insert(0, "label", labels.reindex(table.index))
-    table["change"] = table[dates[-1]] - table[dates[0]]
-    table.index.name = "factor"
-    return table
-
-
-def portfolio_benchmark(
-    scores: pd.DataFrame,
-    *,
-    stat: Stat = "median",
-    latest: bool = True,
-    exclude: str | Sequence[str] = (),
-) -> pd.DataFrame:
-    """The distribution of every factor's score across the portfolio: a benchmark.
-
-    Parameters
-    ----------
-    scores
-        The table from :func:`portfolio_scores`.
-    stat
-        Which statistic becomes the ``score`` column: ``"median"`` (default) or ``"mean"``.
-    latest
-        Count only each client's most recent assessment (default), so a client assessed
-        twice does not weigh double.
-    exclude
-        Client(s) to leave out, e.g. the client the benchmark is compared with.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by factor id in framework order, with ``label``, ``group``, ``n`` (clients
-        with a score for the factor), ``min``, ``q1``, ``median``, ``q3``, ``max``, ``mean``,
-        and ``score`` (the chosen ``stat``) and ``basis`` ("findings", or "not assessed" where
-        no client has a score), so it can be passed wherever a scores table is expected, such
-        as ``radar_chart(scores, benchmark=benchmark)``. Unassessed factors are left out of
-        every statistic; a factor nobody assessed has ``n`` 0 and NaN statistics.
-    """
-    _check_scores(scores)
-    if stat not in ("median", "mean"):
-        raise ValueError(f"stat: {stat!r} is not 'median' or 'mean'")
-    excluded = {exclude} if isinstance(exclude, str) else set(exclude)
-    unknown = sorted(excluded - set(scores["client"]))
-    if unknown:
-        raise EngagementError(f"portfolio: cannot exclude unknown client(s) {', '.join(unknown)}")
-    rows = _latest(scores) if latest else scores
-    rows = rows[~rows["client"].isin(excluded)]
-    order = _factor_order(scores)
-    grouped = rows.groupby("factor", sort=False)["score"]
-    out = pd.DataFrame(
-        {
-            "n": grouped.count(),
-            "min": grouped.min(),
-            "q1": grouped.quantile(0.25),
-            "median": grouped.median(),
-            "q3": grouped.quantile(0.75),
-            "max": grouped.max(),
-            "mean": grouped.mean(),
-        }
-    ).reindex(order)
-    out["n"] = out["n"].fillna(0).astype(np.int64)
-    meta = scores.drop_duplicates("factor").set_index("factor")
-    out.insert(0, "label", meta["label"].reindex(order) if "label" in meta else order)
-    out.insert(1, "group", meta["group"].reindex(order) if "group" in meta else "")
-    out["score"] = out[stat]
-    out["basis"] = np.where(out["n"] > 0, "findings", "not assessed").astype(object)
-    out.index.name = "factor"
-    return out

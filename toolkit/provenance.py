@@ -20,6 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import pydantic_core
 
+from toolkit._memo import KeptByIdentity
 from toolkit.findings import Engagement, Finding
 from toolkit.scoring import SCORING_RULE_VERSION
 
@@ -65,23 +66,14 @@ def findings_hash(engagement: Engagement) -> str:
     return hashlib.sha256(b"".join(digests) + text.encode("utf-8")).hexdigest()[:HASH_LENGTH]
 
 
-#: Each finding's digest, by the finding object (kept with it, so an id is never reused): a
-#: finding is immutable and passes unchanged from one version of an engagement to the next, so
-#: a live dashboard rehashes only the findings a change made.
-_DIGESTS: dict[int, tuple[Finding, bytes]] = {}
-_DIGESTS_KEPT = 200_000
-
-
-def _finding_digest(finding: Finding) -> bytes:
-    kept = _DIGESTS.get(id(finding))
-    if kept is not None and kept[0] is finding:
-        return kept[1]
-    if len(_DIGESTS) >= _DIGESTS_KEPT:
-        _DIGESTS.clear()
+def _digest(finding: Finding) -> bytes:
     # Compact JSON with the keys in sorted order (the model declares them so).
-    digest = hashlib.sha256(pydantic_core.to_json(finding)).digest()
-    _DIGESTS[id(finding)] = (finding, digest)
-    return digest
+    return hashlib.sha256(pydantic_core.to_json(finding)).digest()
+
+
+#: Each finding's digest, kept with it (see :mod:`toolkit._memo`): a live dashboard rehashes
+#: only the findings a change made.
+_finding_digest = KeptByIdentity(_digest, limit=200_000)
 
 
 @dataclass(frozen=True)

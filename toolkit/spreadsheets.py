@@ -6,18 +6,15 @@ numbered as a spreadsheet shows them (header = row 1). What a file may be (size,
 workbook's unpacked size) is in :mod:`toolkit.limits`, and how it is read in
 :mod:`toolkit._sheets`: CSV with ``,``, ``;`` or tab, XLSX with dates as dates.
 
-Exports neutralise text that a spreadsheet would run as a formula: a cell starting with
-``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, and so does
-text that itself starts with an apostrophe; the import strips exactly one again, so a round trip
-keeps every string as it was. In a workbook, evidence longer than Excel's 32,767 characters per
-cell continues in the columns ``evidence_2``, ``evidence_3``..., which the import joins again,
-and text Excel would decode (``_x000D_``) is escaped.
+Exports neutralise text that a spreadsheet would run as a formula, and the import takes that
+back exactly, so a round trip keeps every string as it was; in a workbook, evidence longer than
+Excel's 32,767 characters per cell continues in the columns ``evidence_2``, ``evidence_3``...,
+which the import joins again. How cells are written is :mod:`toolkit.workbook`'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,20 +23,19 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from toolkit import limits
-from toolkit._checks import control_character_problem
 from toolkit._files import write_atomic
+from toolkit._model import utcnow
 from toolkit._sheets import Cell, column_letter, read_table
-from toolkit.errors import ExportError, FindingsImportError
+from toolkit.errors import ExportError, FindingsImportError, require_columns
 from toolkit.findings import (
     FINDING_COLUMNS,
     Engagement,
     Finding,
     describe_validation_error,
     findings_to_frame,
-    utcnow,
 )
 from toolkit.framework import Framework, load_framework
+from toolkit.workbook import continue_long_text, neutralize, unneutralize, xlsx_bytes
 
 __all__ = [
     "IMPORT_COLUMNS",
@@ -53,29 +49,8 @@ __all__ = [
 #: ``evidence_2``, ``evidence_3``... continue a long evidence text.
 IMPORT_COLUMNS: tuple[str, ...] = ("factor", "level", "evidence", "source", "rater", "recorded_at")
 _REQUIRED = ("factor", "level", "evidence")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_GUARDED_START = (*_FORMULA_START, "'")
 _CONTINUATION = re.compile(r"evidence_([2-9]|[1-9][0-9]+)")
-# Excel reads _xHHHH_ in a cell as the character U+HHHH; _x005F_ is its escape for "_".
-_EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 _SHOWN_COLUMNS = 5
-
-
-def neutralize(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula, made literal with a leading apostrophe.
-
-    Text that starts with an apostrophe gets one more, so the import, which strips one
-    apostrophe before such text, gives back exactly what was exported.
-    """
-    if isinstance(value, str) and value.startswith(_GUARDED_START):
-        return "'" + value
-    return value
-
-
-def _unneutralize(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(_GUARDED_START):
-        return value[1:]
-    return value
 
 
 def _cell_text(value: Cell) -> str:
@@ -96,7 +71,7 @@ def _date_value(value: Cell) -> Any:
         return dt.datetime.combine(value, dt.time(), tzinfo=dt.UTC)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return int(value) if float(value).is_integer() else value
-    return _unneutralize(_cell_text(value).strip())
+    return unneutralize(_cell_text(value).strip())
 
 
 def _shorten(text: str, limit: int = 40) -> str:
@@ -196,8 +171,8 @@ def read_findings(
         if any(_cell_text(c).strip() for c in row[width:]):
             problems.append(f"row {number}: more cells than header columns")
             continue
-        text = {name: _unneutralize(_cell_text(cell(row, name)).strip()) for name in index}
-        evidence = "".join(_unneutralize(_cell_text(row[i])) for i in evidence_at if i < len(row))
+        text = {name: unneutralize(_cell_text(cell(row, name)).strip()) for name in index}
+        evidence = "".join(unneutralize(_cell_text(row[i])) for i in evidence_at if i < len(row))
         data: dict[str, Any] = {"evidence": evidence, "level": text["level"]}
         factor = fw.resolve_factor(text["factor"]) if text["factor"] else None
         if factor is None:
@@ -245,6 +220,8 @@ def _export_frame(findings: Engagement | pd.DataFrame | Iterable[Finding]) -> pd
     if isinstance(findings, Engagement):
         frame = findings.findings_frame()
     elif isinstance(findings, pd.DataFrame):
+        # A file without these could not be imported again.
+        require_columns(findings, _REQUIRED, table="findings", hint="an import needs them")
         frame = findings.copy()
     else:
         frame = findings_to_frame(findings)
@@ -259,60 +236,14 @@ def _export_frame(findings: Engagement | pd.DataFrame | Iterable[Finding]) -> pd
     return frame
 
 
-def _utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _cell_form(text: str) -> str:
-    """Text as an XLSX cell holds it: Excel's escapes kept literal, formulas neutralised."""
-    return str(neutralize(_EXCEL_ESCAPE.sub("_x005F_", text)))
-
-
-def split_for_cells(text: str) -> list[str]:
-    """``text`` cut into pieces whose cell form each fits one Excel cell (32,767 characters,
-    counted as Excel counts them); joining the pieces gives ``text`` back."""
-    pieces = []
-    limit = limits.XLSX_CELL_CHARS
-    rest = text
-    while rest:
-        size = min(len(rest), limit - 1)
-        while size > 1 and _utf16_length(_cell_form(rest[:size])) > limit:
-            size = size * 9 // 10
-        pieces.append(rest[:size])
-        rest = rest[size:]
-    return pieces or [""]
-
-
-def continue_long_text(frame: pd.DataFrame, column: str = "evidence") -> pd.DataFrame:
-    """``frame`` with text too long for one Excel cell continued in ``column_2``, ``column_3``...
-
-    The continuation columns follow ``column``; a frame whose text all fits is returned as is.
-    """
-    if column not in frame.columns:
-        return frame
-    texts = frame[column].map(lambda v: "" if v is None else str(v))
-    if not (texts.str.len() > (limits.XLSX_CELL_CHARS - 1) // 2).any():
-        return frame
-    pieces = texts.map(split_for_cells)
-    width = int(pieces.map(len).max())
-    if width == 1:
-        return frame
-    out = frame.copy()
-    out[column] = pieces.map(lambda p: p[0])
-    position = list(out.columns).index(column)
-    for k in range(2, width + 1):
-        out.insert(
-            position + k - 1,
-            f"{column}_{k}",
-            pieces.map(lambda p, k=k: p[k - 1] if len(p) >= k else None),
-        )
-    return out
-
-
 def export_findings(
     findings: Engagement | pd.DataFrame | Iterable[Finding], path: str | Path
 ) -> Path:
     """Write findings to ``.csv`` (UTF-8) or ``.xlsx``, formula-like text neutralised.
+
+    A DataFrame must have the columns an import needs (``factor``, ``level``, ``evidence``;
+    :class:`~toolkit.errors.MissingColumnsError` otherwise); the other columns of
+    :data:`~toolkit.findings.FINDING_COLUMNS` are written where it has them.
 
     The file is written to a temporary name and renamed into place, so a failed export
     never leaves half a file; an existing file keeps its permissions, a read-only one is
@@ -332,81 +263,3 @@ def export_findings(
         data = xlsx_bytes({"Findings": continue_long_text(frame)})
     write_atomic(path, data)
     return path
-
-
-def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path, *, index: bool = False) -> Path:
-    """Write DataFrames as sheets of an XLSX file (see :func:`xlsx_bytes`), atomically."""
-    return write_atomic(path, xlsx_bytes(sheets, index=index))
-
-
-def xlsx_bytes(
-    sheets: dict[str, pd.DataFrame],
-    *,
-    index: bool = False,
-    properties: dict[str, str] | None = None,
-) -> bytes:
-    """DataFrames as the sheets of an XLSX workbook, as bytes.
-
-    Each sheet has a bold, frozen header and fitted column widths; text is kept literal
-    (formula-like text neutralised, Excel's ``_xHHHH_`` escapes kept as typed). ``properties``
-    sets the workbook's document properties (``title``, ``creator``, ``subject``...), each cut to
-    Excel's 255 characters.
-
-    Raises
-    ------
-    ExportError
-        A cell would hold a control character or more than 32,767 characters (continue long
-        text first with :func:`continue_long_text`): nothing is ever cut silently.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, frame in sheets.items():
-        ws = wb.create_sheet(title=name[:31])
-        data = frame.reset_index() if index else frame
-        columns = [str(c) for c in data.columns]
-        ws.append(columns)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for number, row in enumerate(data.itertuples(index=False), start=2):
-            ws.append(
-                [_xlsx_value(v, name, number, col) for v, col in zip(row, columns, strict=True)]
-            )
-        ws.freeze_panes = "A2"
-        for i, col in enumerate(columns, start=1):
-            longest = max([len(col), *(len(str(v)) for v in data.iloc[:, i - 1].head(500))])
-            letter = ws.cell(row=1, column=i).column_letter
-            ws.column_dimensions[letter].width = min(max(10, longest + 2), 80)
-            if longest > 80:
-                for cell in ws[letter][1:]:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for key, value in (properties or {}).items():
-        problem = control_character_problem(value)
-        setattr(wb.properties, key, value[:255] if problem is None else "")
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_value(value: Any, sheet: str, row: int, column: str) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, float) and pd.isna(value):
-        return None
-    if hasattr(value, "item"):  # numpy scalars
-        value = value.item()
-    if isinstance(value, bool | int | float):
-        return value
-    text = str(value)
-    problem = control_character_problem(text)
-    if problem:
-        raise ExportError(f"{sheet} sheet, row {row}, {column}: {problem}")
-    text = _cell_form(text)
-    if _utf16_length(text) > limits.XLSX_CELL_CHARS:
-        raise ExportError(
-            f"{sheet} sheet, row {row}, {column}: {len(text):,} characters, more than the "
-            f"{limits.XLSX_CELL_CHARS:,} an Excel cell holds; export CSV instead"
-        )
-    return text

@@ -27,6 +27,7 @@ from toolkit.charts._style import (
     text_width,
     wrap_label,
 )
+from toolkit.errors import require_columns
 from toolkit.framework import MAX_FACTORS, MIN_FACTORS, Framework
 
 OUTER = 4.0
@@ -58,8 +59,7 @@ def series_levels(values: pd.DataFrame | pd.Series | None, index: pd.Index) -> p
     if values is None:
         return None
     if isinstance(values, pd.DataFrame):
-        if "score" not in values.columns:
-            raise ValueError("a comparison DataFrame needs a 'score' column (a scores table)")
+        require_columns(values, ("score",), table="comparison", hint="pass a scores table")
         values = values["score"]
     levels = pd.to_numeric(values, errors="coerce").astype("float64")
     return levels.reindex(index)
@@ -179,6 +179,7 @@ def radar_frame(
     key: bool = True,
 ) -> RadarFrame:
     """The frame of a radar (see :func:`~toolkit.charts.radar_chart` for the parameters)."""
+    require_columns(scores, ("score",), table="scores")
     fw = framework_or_default(framework)
     ids = tuple(str(i) for i in scores.index)
     n = len(ids)

@@ -34,6 +34,7 @@ from toolkit.charts._style import (
     layer,
     number,
 )
+from toolkit.errors import require_columns
 from toolkit.findings import SOURCES
 from toolkit.framework import Framework
 
@@ -97,6 +98,7 @@ def ranked_chart(
 def _ranked(
     scores: pd.DataFrame, *, framework: Framework | None, title: str | None, width: int
 ) -> alt.TopLevelMixin:
+    require_columns(scores, ("label", "group", "score"), table="scores")
     fw = framework_or_default(framework)
     known = {f.id: f for f in fw.factors}
     group_names, group_colours, group_label = group_scale(scores, fw)
@@ -284,9 +286,7 @@ def _heatmap(
     if value not in ("count", "mean"):
         raise ValueError(f"value must be 'count' or 'mean', got {value!r}")
     fw = framework_or_default(framework)
-    missing = [c for c in ("factor", "level", by) if c not in findings.columns]
-    if missing:
-        raise ValueError(f"findings: missing column(s) {', '.join(missing)}")
+    require_columns(findings, ("factor", "level", by), table="findings")
     frame = findings[["factor", "level", by]].copy()
     frame["factor"] = [str(fw.resolve_factor(str(f)) or f) for f in frame["factor"]]
     frame["level"] = pd.to_numeric(frame["level"], errors="coerce")

@@ -25,7 +25,6 @@ __all__ = [
     "close_all",
     "esc",
     "findings_table_html",
-    "format_score",
     "guard",
     "header_html",
     "message_html",
@@ -122,13 +121,6 @@ def header_html(engagement: Engagement | None, *, subtitle: str = "") -> str:
     )
 
 
-def format_score(value: float, basis: str, framework: Framework) -> str:
-    """A score for people: ``"1.7 (Ad hoc)"``; "not assessed" / "not applicable" when NaN."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return basis if basis in ("not assessed", "not applicable") else "not assessed"
-    return f"{value:.1f} ({framework.level_name(framework.level_reached(value))})"
-
-
 def findings_table_html(frame: pd.DataFrame, *, empty: str = "No findings yet.") -> str:
     """A findings table (level, evidence, source, rater) as escaped HTML."""
     if frame.empty:
@@ -155,7 +147,7 @@ def summary_html(scores: pd.DataFrame, framework: Framework, *, priorities: int 
     """The headline under a radar: coverage, mean, weakest factors, consensus, gaps in evidence."""
     from toolkit.scoring import summarize
 
-    s = summarize(scores, framework)
+    s = summarize(scores, framework=framework)
     labels = scores["label"]
 
     def pills(ids: tuple[str, ...] | list[str], kind: str = "") -> str:

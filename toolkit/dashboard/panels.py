@@ -9,9 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit.dashboard.common import esc, format_score, plural
+from toolkit.dashboard.common import esc, plural
 from toolkit.findings import Engagement, LoggedChange, Phase
 from toolkit.framework import Framework
+from toolkit.report.wording import format_score
 
 __all__ = [
     "NEXT_PHASE",
@@ -44,7 +45,7 @@ def factor_title_html(scores: pd.DataFrame, framework: Framework, factor: str) -
     row = _row(scores, factor)
     return (
         f'<div class="tf-section">This factor: {esc(row["label"])}: '
-        f"{esc(format_score(row['score'], str(row['basis']), framework))}</div>"
+        f"{esc(format_score(row['score'], basis=str(row['basis']), framework=framework))}</div>"
         f'<div class="tf-muted">{plural(int(row["n_findings"]), "finding")} · basis '
         f"{esc(row['basis'])} · confidence {esc(row['confidence'])}</div>"
     )
@@ -101,7 +102,8 @@ def present_html(scores: pd.DataFrame, framework: Framework, factor: str) -> str
     return (
         f'<div class="tf-focus-factor">{esc(f.label)}</div>'
         f'<div class="tf-muted">Fails as: {esc(f.failure_mode)}</div>'
-        f'<div class="tf-focus-score">{esc(format_score(score, str(row["basis"]), framework))}'
+        f'<div class="tf-focus-score">'
+        f"{esc(format_score(score, basis=str(row['basis']), framework=framework))}"
         f"{target} · {plural(int(row['n_findings']), 'finding')}</div>{level}"
         '<div class="tf-muted" style="margin-top:6px">← → step through the factors · '
         "Esc leaves present mode</div>"

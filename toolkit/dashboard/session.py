@@ -127,7 +127,7 @@ class AssessmentSession:
         self._own.clear()
         self.previous = previous
         self.previous_scores = (
-            score_engagement(previous.engagement, self.framework)
+            score_engagement(previous.engagement, framework=self.framework)
             if previous is not None and previous.engagement is not None
             else None
         )
@@ -160,9 +160,9 @@ class AssessmentSession:
             own = e.model_copy(
                 update={"findings": tuple(self.visible(e.findings)), "overrides": {}}
             )
-            self.scores = score_engagement(own, self.framework)
+            self.scores = score_engagement(own, framework=self.framework)
         else:
-            self.scores = score_engagement(e, self.framework)
+            self.scores = score_engagement(e, framework=self.framework)
 
     def _require(self) -> Snapshot:
         if self.snapshot is None:
@@ -347,7 +347,7 @@ class AssessmentSession:
         try:
             scored = score_findings(
                 pd.DataFrame(rows),
-                self.framework,
+                framework=self.framework,
                 overrides={} if self.blind else {k: o.level for k, o in e.overrides.items()},
                 not_applicable=e.not_applicable,
             )

@@ -119,7 +119,7 @@ class ViewerApp:
         from toolkit.scoring import score_engagement
 
         fw = self.framework
-        blank = score_engagement(Engagement.new(client="-", lead="-", framework=fw), fw)
+        blank = score_engagement(Engagement.new(client="-", lead="-", framework=fw), framework=fw)
         self._live = LiveRadar()
         self.radar: Any = chart_widget(
             radar_chart(

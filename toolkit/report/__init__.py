@@ -20,8 +20,6 @@ and XLSX (formula-like cells neutralised). A factor without a score reads "not a
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -29,6 +27,7 @@ from toolkit._files import resolve, write_atomic
 from toolkit.errors import ExportError, TenfoldError
 from toolkit.findings import Engagement
 from toolkit.framework import Framework
+from toolkit.naming import slug
 from toolkit.report.content import ReportContent, build_content
 
 __all__ = [
@@ -117,11 +116,6 @@ def report_bytes(
         ) from exc
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 def report_filename(engagement: Engagement, format: ReportFormat) -> str:
     """A safe ASCII file name for the report, e.g. ``harbourline-contact-services-2026-11-16.pdf``.
 
@@ -129,8 +123,7 @@ def report_filename(engagement: Engagement, format: ReportFormat) -> str:
     name with no Latin letters or digits gives ``report-2026-11-16.pdf``.
     """
     fmt = _check_format(str(format), "report file name")
-    stem = _slug(engagement.client)[:60].strip("-") or "report"
-    return f"{stem}-{engagement.date.isoformat()}.{fmt}"
+    return f"{slug(engagement.client, fallback='report')}-{engagement.date.isoformat()}.{fmt}"
 
 
 def build_report(

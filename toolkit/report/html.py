@@ -13,9 +13,9 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
-from toolkit.report.content import ReportContent, format_score
+from toolkit.report.content import ReportContent
 from toolkit.report.figures import Figures
-from toolkit.report.wording import plural
+from toolkit.report.wording import format_score, plural
 
 __all__ = ["render_html"]
 

@@ -23,7 +23,7 @@ from toolkit.framework import Framework
 from toolkit.report.wording import STEADY, change_mark, join_names, plural, signed
 
 if TYPE_CHECKING:
-    from toolkit.report.content import ScoreRow
+    from toolkit.report.model import ScoreRow
 
 __all__ = ["Action", "Change", "Flag", "NextSteps", "next_steps"]
 

@@ -18,9 +18,9 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from toolkit.report.content import FactorSection, ReportContent, format_score
+from toolkit.report.content import FactorSection, ReportContent
 from toolkit.report.figures import Figures
-from toolkit.report.wording import plural
+from toolkit.report.wording import format_score, plural
 
 __all__ = ["MAX_PRIORITY_SLIDES", "render_pptx"]
 

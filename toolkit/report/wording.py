@@ -1,8 +1,8 @@
-"""The words every surface uses for the same things: counts, lists of names, changes, flags.
+"""The words every surface uses for the same things: scores, counts, lists of names, changes.
 
 The viewer and every report format take their sentences from :mod:`toolkit.report.next_steps`,
-which builds them with these helpers, so "1 rater", "Executive sponsorship and Owning failures"
-and "▲ +0.5" read the same on the screen, on paper, on a slide and in a workbook.
+which builds them with these helpers, so "1.5", "1 rater", "Executive sponsorship and Owning
+failures" and "▲ +0.5" read the same on the screen, on paper, on a slide and in a workbook.
 """
 
 from __future__ import annotations
@@ -10,18 +10,47 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from toolkit.framework import Framework
 
 __all__ = [
+    "NOT_APPLICABLE",
+    "NOT_ASSESSED",
     "STEADY",
     "change_mark",
+    "format_score",
     "join_names",
     "long_date",
     "plural",
     "signed",
 ]
 
+#: What a factor without a score reads as: its basis, never 0.
+NOT_ASSESSED = "not assessed"
+NOT_APPLICABLE = "not applicable"
+
 #: A change smaller than this (half the last printed decimal) reads as no change.
 STEADY = 0.05
+
+
+def format_score(
+    value: float | None, *, basis: str | None = None, framework: Framework | None = None
+) -> str:
+    """A score as people read it: one decimal, ``"1.5"``.
+
+    With ``framework``, the name of the level it has reached follows: ``"1.7 (Ad hoc)"``. A
+    missing score (``None`` or NaN) reads as ``""``, or, given its ``basis``, as "not assessed"
+    or "not applicable" (any other basis: "not assessed").
+    """
+    if value is None or math.isnan(value):
+        if basis is None:
+            return ""
+        return basis if basis in (NOT_ASSESSED, NOT_APPLICABLE) else NOT_ASSESSED
+    if framework is None:
+        return f"{value:.1f}"
+    return f"{value:.1f} ({framework.level_name(framework.level_reached(value))})"
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

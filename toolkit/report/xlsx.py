@@ -3,7 +3,7 @@ About (which opens with the headline sentences).
 
 Each sheet has a bold, frozen header row and fitted column widths; every text cell is written as
 literal text, and text that Excel would run as a formula (``=``, ``+``, ``-``, ``@``...) is
-neutralised with a leading apostrophe (:func:`toolkit.spreadsheets.neutralize`). A factor with no
+neutralised with a leading apostrophe (:func:`toolkit.workbook.neutralize`). A factor with no
 score has an empty score cell and says why in ``level`` and ``basis``: it is never 0. About
 names the client, the Tenfold version, the scoring rule's version and the data's hash.
 """
@@ -15,7 +15,7 @@ import math
 import pandas as pd
 
 from toolkit.report.content import ReportContent
-from toolkit.spreadsheets import continue_long_text, xlsx_bytes
+from toolkit.workbook import continue_long_text, xlsx_bytes
 
 __all__ = ["SHEETS", "render_xlsx", "report_sheets"]
 

@@ -1,0 +1,95 @@
+"""An engagement's change log: who changed what, when, from what to what.
+
+Every change made through :mod:`toolkit.changes` appends a :class:`LoggedChange`; undo
+(:mod:`toolkit.undo`) reads the log back, so it survives a reload and a restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, get_args
+
+from pydantic import Field, JsonValue, field_validator
+
+from toolkit._model import Moment, Record, new_id, utcnow
+
+if TYPE_CHECKING:
+    from toolkit.findings import Engagement, Finding
+
+__all__ = [
+    "CHANGE_KINDS",
+    "UNDOABLE",
+    "Change",
+    "ChangeKind",
+    "LoggedChange",
+    "author",
+    "finding_json",
+]
+
+#: A change: a function from an engagement to the changed engagement, its log entry appended.
+#: It is applied to the latest file on disk by :func:`toolkit.store.update_engagement`.
+Change: TypeAlias = "Callable[[Engagement], Engagement]"
+
+ChangeKind = Literal[
+    "phase",
+    "finding added",
+    "finding changed",
+    "finding deleted",
+    "target",
+    "not applicable",
+    "consensus",
+    "findings imported",
+    "undo",
+]
+#: What a change log entry can record.
+CHANGE_KINDS: tuple[str, ...] = get_args(ChangeKind)
+#: The kinds of change undo can take back: a phase, an import and an undo cannot be.
+UNDOABLE: frozenset[str] = frozenset(CHANGE_KINDS) - {"phase", "findings imported", "undo"}
+
+
+def _sorted_json(value: Any) -> Any:
+    """A JSON value with every mapping's keys in sorted order, as the file writes them."""
+    if isinstance(value, dict):
+        return {k: _sorted_json(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        return [_sorted_json(v) for v in value]
+    return value
+
+
+class LoggedChange(Record):
+    """One entry of an engagement's change log: who changed what, when, from what to what.
+
+    ``subject`` is what changed: a finding id for the finding kinds, a factor id otherwise.
+    ``before`` and ``after`` are its value either side of the change, as JSON (a finding's
+    fields, a level, a flag, a consensus override; ``None`` where there was none). An undo is
+    logged too, naming the entry it takes back in ``undoes``.
+    """
+
+    # Fields in alphabetical order, and the keys inside before and after sorted when an entry is
+    # made: the file lists them so, and pydantic writes the log in one compiled pass.
+    after: JsonValue = None
+    at: Moment = Field(default_factory=utcnow)
+    before: JsonValue = None
+    by: str = Field(min_length=1)
+    factor: str | None = None
+    id: str = Field(default_factory=new_id, min_length=1)
+    kind: ChangeKind
+    subject: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    undoes: str | None = None
+
+    @field_validator("before", "after")
+    @classmethod
+    def _sorted(cls, value: JsonValue) -> JsonValue:
+        return value if not isinstance(value, dict | list) else _sorted_json(value)
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """A finding as a log entry holds it in ``before`` or ``after``."""
+    data: dict[str, Any] = finding.model_dump(mode="json")
+    return data
+
+
+def author(engagement: Engagement, by: str | None) -> str:
+    """Who a change is logged as: ``by``, or the engagement's lead when it is blank."""
+    return by.strip() if by and by.strip() else engagement.lead
