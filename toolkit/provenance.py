@@ -13,6 +13,7 @@ target or the scope does.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ __all__ = ["HASH_LENGTH", "Provenance", "findings_hash", "provenance", "tenfold_
 HASH_LENGTH = 12
 
 
+@functools.cache  # package metadata is read from disk: once per process, not once per score
 def tenfold_version() -> str:
     """The installed Tenfold version (``"dev"`` when running from a plain checkout)."""
     try:
