@@ -71,7 +71,7 @@ def test_a_finding_added_in_the_page_is_drawn_saved_and_there_after_reload(
     add_finding(page, "composure", 3, "Team leaders stayed calm through the outage on 12 Nov.")
     page.wait_for_selector("text=saved", timeout=30_000)
     radar_point(page, "Current", "Composure", "Score: 3;")
-    on_disk = load_engagement(assessment_server.folder / SAMPLE)
+    on_disk = load_engagement(assessment_server.engagements / SAMPLE)
     assert [f.evidence for f in on_disk.findings if f.factor == "composure"] == [
         "Team leaders stayed calm through the outage on 12 Nov."
     ]
@@ -98,12 +98,12 @@ def test_script_in_evidence_is_shown_as_text_and_does_not_run(
 def test_empty_evidence_gets_an_inline_message(
     offline: Any, assessment_server: Any, wait_for_dashboard: Any
 ) -> None:
-    before = (assessment_server.folder / SAMPLE).read_bytes()
+    before = (assessment_server.engagements / SAMPLE).read_bytes()
     page = open_dashboard(offline, assessment_server, wait_for_dashboard)
     page.get_by_role("button", name="2 Partial", exact=True).click()
     page.get_by_role("button", name="Add finding").click()
     page.wait_for_selector("text=write the evidence", timeout=30_000)
-    assert (assessment_server.folder / SAMPLE).read_bytes() == before
+    assert (assessment_server.engagements / SAMPLE).read_bytes() == before
 
 
 def test_findings_csv_is_downloaded_by_the_browser(
@@ -144,7 +144,8 @@ def test_two_tabs_on_one_engagement_both_keep_their_findings(
     first.wait_for_selector("text=saved", timeout=30_000)
     add_finding(second, "originality", 1, "Tab two: suggestion box emptied monthly, unread")
     second.wait_for_selector("text=saved", timeout=30_000)
-    evidence = {f.evidence for f in load_engagement(assessment_server.folder / SAMPLE).findings}
+    saved = load_engagement(assessment_server.engagements / SAMPLE)
+    evidence = {f.evidence for f in saved.findings}
     assert {
         "Tab one: huddles now end with one idea to try",
         "Tab two: suggestion box emptied monthly, unread",
@@ -155,7 +156,7 @@ def test_two_tabs_on_one_engagement_both_keep_their_findings(
 def test_choosing_a_level_previews_the_score_before_anything_is_saved(
     offline: Any, assessment_server: Any, wait_for_dashboard: Any
 ) -> None:
-    path = assessment_server.folder / SAMPLE
+    path = assessment_server.engagements / SAMPLE
     page = open_dashboard(offline, assessment_server, wait_for_dashboard)
     before = path.read_bytes()
     engagement = load_engagement(path)

@@ -143,8 +143,8 @@ def test_the_consensus_board_fits_the_screen(
 ) -> None:
     from toolkit import changes, update_engagement
 
-    board = assessment_server.folder / f"board-{width}.json"
-    board.write_bytes((assessment_server.folder / SAMPLE).read_bytes())
+    board = assessment_server.engagements / f"board-{width}.json"
+    board.write_bytes((assessment_server.engagements / SAMPLE).read_bytes())
     update_engagement(board, changes.set_phase("consensus"))
     offline = offline_at(width, height)
     page = offline.new_page()

@@ -29,7 +29,7 @@ FRAMEWORK = load_framework()
 def copy(assessment_server: Any, request: pytest.FixtureRequest) -> Path:
     """This test's own copy of the sample engagement in the served folder."""
     name = request.node.name.replace("[", "-").replace("]", "").lower()[:60]
-    path = assessment_server.folder / f"{name}.json"
+    path = assessment_server.engagements / f"{name}.json"
     shutil.copy(SAMPLE, path)
     return path
 
@@ -180,7 +180,8 @@ def test_a_digit_typed_in_the_evidence_is_text_not_a_level(
 def test_reload_reopens_the_same_engagement_and_factor_and_undo_still_works(
     offline: Any, assessment_server: Any, wait_for_dashboard: Any
 ) -> None:
-    older = assessment_server.folder / "harbourline-2026-05.json"  # not the newest in the folder
+    # Not the newest in the folder.
+    older = assessment_server.engagements / "harbourline-2026-05.json"
     before = older.read_bytes()
     page = open_page(
         offline.context,

@@ -106,7 +106,7 @@ def test_the_first_screen_leads_with_what_to_do_next(
 def test_a_chosen_file_is_shown_and_the_served_folder_stays_byte_identical(
     offline: Any, viewer_server: Any, wait_for_dashboard: Any, tmp_path: Path
 ) -> None:
-    before = snapshot(viewer_server.folder)
+    before = snapshot(viewer_server.engagements)
     page = open_viewer(offline, viewer_server, wait_for_dashboard)
     choose(page, brightwater(tmp_path), "Brightwater Care")
     page.wait_for_function("() => location.search === ''")  # the URL names no folder file now
@@ -115,7 +115,7 @@ def test_a_chosen_file_is_shown_and_the_served_folder_stays_byte_identical(
     html = page.content()
     assert [c for c in CLIENTS if c in html] == []  # Harbourline is gone from the page
     assert "Larkspur" not in html
-    assert snapshot(viewer_server.folder) == before
+    assert snapshot(viewer_server.engagements) == before
     assert offline.errors == []
 
 
@@ -144,7 +144,7 @@ def test_a_bad_file_is_named_with_its_field_and_what_was_shown_stays(
     offline: Any, viewer_server: Any, wait_for_dashboard: Any, tmp_path: Path
 ) -> None:
     page = open_viewer(offline, viewer_server, wait_for_dashboard)
-    data = json.loads((viewer_server.folder / NOVEMBER).read_text(encoding="utf-8"))
+    data = json.loads((viewer_server.engagements / NOVEMBER).read_text(encoding="utf-8"))
     data["findings"][2]["level"] = 6
     bad = tmp_path / "mine.json"
     bad.write_text(json.dumps(data), encoding="utf-8")
@@ -229,7 +229,7 @@ def test_expand_all_opens_every_panel_and_panels_follow_priority_order(
 def test_nothing_to_edit_and_the_report_downloads(
     offline: Any, viewer_server: Any, wait_for_dashboard: Any
 ) -> None:
-    before = snapshot(viewer_server.folder)
+    before = snapshot(viewer_server.engagements)
     page = open_viewer(offline, viewer_server, wait_for_dashboard)
     editable = page.evaluate(
         """() => Array.from(document.querySelectorAll(
@@ -245,5 +245,5 @@ def test_nothing_to_edit_and_the_report_downloads(
     assert download.suggested_filename == "harbourline-contact-services-2026-11-16.html"
     text = Path(download.path()).read_text(encoding="utf-8")
     assert re.search(r"Since the assessment of 14 May 2026, 5 factors have improved", text)
-    assert snapshot(viewer_server.folder) == before
+    assert snapshot(viewer_server.engagements) == before
     assert offline.errors == []
