@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from chart_data import records
+from page_state import click_radar, css_classes
 
 from toolkit import load_engagement
 from toolkit.dashboard import AssessmentApp
@@ -220,7 +221,7 @@ def test_new_engagement_is_created_and_opened(app: AssessmentApp, folder: Path) 
 def test_present_mode_steps_through_factors(app: AssessmentApp) -> None:
     page = Page(app)
     app.ui.bridge.handle({"event": "opened", "search": f"?engagement={SAMPLE.name}&present=1"})
-    assert app.present and "tf-present" in app.ui.view._dom_classes
+    assert app.present and "tf-present" in css_classes(app.ui.view)
     app.ui.bridge.handle({"event": "step", "delta": 1})
     assert app.factor == "cx_executive"
     app.ui.bridge.handle({"event": "step", "delta": -2})
@@ -289,13 +290,7 @@ def test_an_empty_folder_says_how_to_start(tmp_path: Path) -> None:
 
 
 def test_a_click_on_a_radar_label_selects_that_factor(app: AssessmentApp) -> None:
-    # What the page sets when a spoke label is clicked (the Vega selection signal, synced).
-    clicked = {"vlPoint": {"or": [{"factor": "purpose"}]}, "factor": ["purpose"]}
-    app.radar._vl_selections = {
-        "pick_label": {"value": clicked, "store": []},
-        "pick_point": {"value": None, "store": []},
-        "pick_marker": {"value": None, "store": []},
-    }
+    click_radar(app.radar, "purpose")
     assert app.factor == "purpose" and app.ui.table.factor == "purpose"
 
 
@@ -305,14 +300,14 @@ def test_blind_rating_hides_exports_and_the_board_records_in_place(
     app.ui.phase_button.click()  # the lead (no rater named) starts the blind rating
     assert load_engagement(folder / SAMPLE.name).phase == "independent"
     assert all(b.disabled for b in app.ui.downloads)
-    assert "tf-blind" in app.ui.view._dom_classes
+    assert "tf-blind" in css_classes(app.ui.view)
     assert app.ui.phase_button.description == "Reveal the panel"
     app.ui.form.handle({"op": "rater", "rater": "Priya Nair"})
     assert app.ui.phase_button.disabled  # not the lead
     assert radar_levels(app, "Previous (May 2026)") == {}
     app.ui.form.handle({"op": "rater", "rater": ""})
     app.ui.phase_button.click()
-    assert "tf-consensus" in app.ui.view._dom_classes and len(app.ui.board.rows) == 10
+    assert "tf-consensus" in css_classes(app.ui.view) and len(app.ui.board.rows) == 10
     app.ui.board.handle(
         {"op": "record", "factor": "purpose", "level": 2, "reason": "", "agreed_by": "Board"}
     )

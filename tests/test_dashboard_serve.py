@@ -100,7 +100,10 @@ def test_download_button_sends_the_bytes_to_the_browser(monkeypatch: pytest.Monk
     monkeypatch.setattr(
         button, "send", lambda content, buffers=None: sent.append((content, buffers))
     )
-    button._handle_message(button, {"event": "request"}, [])
+    button.handle({"event": "other"})
+    button.handle(["request"])
+    assert sent == []
+    button.handle({"event": "request"})  # what the page sends on a click
     assert sent == [({"event": "file", "filename": "a.csv", "mime": "text/csv"}, [b"x,y\n1,2\n"])]
     assert button.sent == [("a.csv", 8)]
 

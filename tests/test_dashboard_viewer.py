@@ -15,6 +15,7 @@ import ipywidgets as widgets
 import pytest
 from chart_data import records
 from folders import copy_engagements, folder_digest
+from page_state import click_radar, css_classes
 
 from toolkit import load_engagement, load_framework, save_engagement
 from toolkit.dashboard import DownloadButton, ViewerApp
@@ -149,13 +150,7 @@ def test_a_click_on_the_radar_opens_that_factors_panel(folder: Path) -> None:
     sent: list[Any] = []
     app.ui.bridge.send = lambda content, buffers=None: sent.append(content)  # type: ignore[method-assign]
     assert " open>" not in app.panels["composure"].value
-    # What the page sets when a spoke label is clicked (the Vega selection signal, synced).
-    clicked = {"vlPoint": {"or": [{"factor": "composure"}]}, "factor": ["composure"]}
-    app.radar._vl_selections = {
-        "pick_label": {"value": clicked, "store": []},
-        "pick_point": {"value": None, "store": []},
-        "pick_marker": {"value": None, "store": []},
-    }
+    click_radar(app.radar, "composure")
     assert " open>" in app.panels["composure"].value
     assert {"op": "scroll", "selector": "#tf-factor-composure"} in sent
 
@@ -280,9 +275,9 @@ def test_the_radar_is_fitted_to_the_room_the_page_measured(folder: Path) -> None
     app = ViewerApp(folder)
     app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
     first = app.radar.spec["width"]
-    assert first <= 540 and "tf-fitted" not in app.ui.radar_box._dom_classes
+    assert first <= 540 and "tf-fitted" not in css_classes(app.ui.radar_box)
     size = {"width": 1920, "height": 1080, "column_width": 1000, "column_top": 160}
     app.ui.bridge.handle({"event": "size", **size})
     assert app.radar.spec["width"] > first
     assert app.radar.spec["width"] <= 1000 and app.radar.spec["height"] <= 1080 - 160
-    assert "tf-fitted" in app.ui.radar_box._dom_classes
+    assert "tf-fitted" in css_classes(app.ui.radar_box)
