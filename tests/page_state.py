@@ -17,7 +17,7 @@ def click_radar(radar: Any, factor: str, *, layer: str = "pick_label") -> None:
     :data:`~toolkit.charts.radar.PICKS`) is clicked: sync the Vega selections into the chart
     widget's state."""
     clicked = {"vlPoint": {"or": [{"factor": factor}]}, "factor": [factor]}
-    selections = {
+    selections: dict[str, dict[str, Any]] = {
         name: {"value": clicked if name == layer else None, "store": []} for name in PICKS
     }
     radar.set_state({"_vl_selections": selections})

@@ -59,7 +59,7 @@ def data_of(spec: dict[str, Any], *nodes: dict[str, Any]) -> list[dict[str, Any]
 
 
 def layer_named(spec: dict[str, Any], name: str) -> dict[str, Any]:
-    found = [lay for lay in spec["layer"] if lay.get("name") == name]
+    found: list[dict[str, Any]] = [lay for lay in spec["layer"] if lay.get("name") == name]
     assert len(found) == 1, f"no single layer called {name!r}"
     return found[0]
 
@@ -445,7 +445,9 @@ def test_chart_widget_is_an_offline_jupyter_chart(scores: pd.DataFrame) -> None:
 
 @pytest.mark.slow
 def test_radar_concatenates_with_its_companions(scores: pd.DataFrame) -> None:
-    spec = alt.hconcat(radar_chart(scores), ranked_chart(scores)).to_dict()
+    ranked = ranked_chart(scores)
+    assert isinstance(ranked, alt.LayerChart | alt.Chart)
+    spec = alt.hconcat(radar_chart(scores), ranked).to_dict()
     assert len(spec["hconcat"]) == 2
     assert png_is_drawn(render_chart(spec, "png", scale=1)) > 0.03
 

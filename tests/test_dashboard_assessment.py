@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from chart_data import records
+from frames import number
 from page_state import click_radar, css_classes
 
 from toolkit import load_engagement
@@ -81,9 +82,9 @@ def test_opens_the_sample_and_draws_its_radar_with_the_previous_assessment(
     shutil.copy(ROOT / "engagements" / "harbourline-2026-05.json", folder)
     app = AssessmentApp(folder, open=SAMPLE.name)
     drawn = radar_levels(app)
-    assert drawn["Executive sponsorship"] == pytest.approx(
-        app.session.scores.loc["sponsorship", "score"]
-    )  # type: ignore[union-attr]
+    scores = app.session.scores
+    assert scores is not None
+    assert drawn["Executive sponsorship"] == pytest.approx(number(scores, "sponsorship", "score"))
     assert "Composure" not in drawn  # not assessed: no point, certainly not at zero
     assert radar_levels(app, "Previous (May 2026)")  # the May assessment overlaid
     assert "Harbourline Contact Services" in app.ui.header.value
@@ -139,7 +140,8 @@ def test_the_factor_chosen_follows_everywhere_and_into_the_url(app: AssessmentAp
 
 def test_edit_and_delete_come_from_the_table(app: AssessmentApp, folder: Path) -> None:
     page = Page(app)
-    victim = app.session.engagement.findings[0]  # type: ignore[union-attr]
+    assert app.session.engagement is not None
+    victim = app.session.engagement.findings[0]
     app.ui.table.handle({"op": "edit", "id": victim.id})
     assert page.last("form", "edit")["finding"]["id"] == victim.id
     assert app.ui.table.highlight == victim.id
@@ -195,7 +197,7 @@ def test_a_page_without_a_name_opens_the_newest_and_the_url_says_which(folder: P
 
 def test_other_clients_are_named_only_behind_switch_engagement(app: AssessmentApp) -> None:
     def shown() -> str:
-        return " ".join(str(o) for o in app.ui.picker.options) + app.ui.header.value
+        return " ".join(str(o) for o in app.ui.picker.options) + str(app.ui.header.value)
 
     assert "Northgate" not in shown() and "Quayside" not in shown()
     app.ui.switch_button.value = True

@@ -23,6 +23,7 @@ from toolkit.dashboard import DownloadButton
 from toolkit.dashboard.serve import (
     CONFIG_DIR,
     BackgroundServer,
+    Dashboard,
     dashboard_path,
     dashboards_dir,
     engagement_in,
@@ -71,8 +72,8 @@ def test_free_port_is_usable() -> None:
 
 
 @pytest.mark.parametrize("which", ["assessment", "viewer"])
-def test_dashboard_notebooks_are_thin_and_saved_without_outputs(which: str) -> None:
-    path = dashboard_path(which)  # type: ignore[arg-type]
+def test_dashboard_notebooks_are_thin_and_saved_without_outputs(which: Dashboard) -> None:
+    path = dashboard_path(which)
     assert path.parent == dashboards_dir() == ROOT / "dashboards"
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]

@@ -148,7 +148,7 @@ def test_expand_all_opens_every_panel_and_folds_back(folder: Path) -> None:
 def test_a_click_on_the_radar_opens_that_factors_panel(folder: Path) -> None:
     app = ViewerApp(folder, open=NOVEMBER)
     sent: list[Any] = []
-    app.ui.bridge.send = lambda content, buffers=None: sent.append(content)  # type: ignore[method-assign]
+    app.ui.bridge.send = lambda content, buffers=None: sent.append(content)
     assert " open>" not in app.panels["composure"].value
     click_radar(app.radar, "composure")
     assert " open>" in app.panels["composure"].value

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -22,6 +23,8 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from pptx.util import Emu
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+from soup import attr, classes, one, text_of
 
 from toolkit import (
     Engagement,
@@ -111,9 +114,16 @@ def _pdf_pages(path: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(path).pages]
 
 
-def _slide_texts(slide: object) -> list[str]:
+def _pdf_dict(value: Any) -> DictionaryObject:
+    """A dictionary of a PDF, read through the indirect reference that may point at it."""
+    found = value.get_object()
+    assert isinstance(found, DictionaryObject), found
+    return found
+
+
+def _slide_texts(slide: Any) -> list[str]:
     texts = []
-    for shape in slide.shapes:  # type: ignore[attr-defined]
+    for shape in slide.shapes:
         if shape.has_text_frame:
             texts.append(shape.text_frame.text)
         if shape.has_table:
@@ -156,9 +166,9 @@ def test_engagement_without_findings_reports_nothing_assessed() -> None:
 
 
 def test_html_cover_names_client_title_lead_date_and_framework(built: dict[str, Path]) -> None:
-    cover = _soup(built["html"]).select_one("header.cover")
+    cover = one(_soup(built["html"]), "header.cover")
     assert cover is not None
-    assert cover.select_one(".client").get_text() == "Harbourline Contact Services"
+    assert text_of(cover, ".client") == "Harbourline Contact Services"
     text = cover.get_text(" ")
     assert "Maya Okafor" in text
     assert "2026-11-16" in text
@@ -172,20 +182,20 @@ def test_html_factor_sections_follow_priority_order(
     articles = _soup(built["html"]).select("article.factor")
     assert len(articles) == 10
     assert [a["data-factor"] for a in articles[: len(priorities)]] == list(priorities)
-    assert articles[0].h3.get_text() == "Priority 1: Executive sponsorship"
+    assert text_of(articles[0], "h3") == "Priority 1: Executive sponsorship"
 
 
 def test_html_unscored_factors_say_why_and_never_zero(built: dict[str, Path]) -> None:
     soup = _soup(built["html"])
-    row = soup.select_one('table.scores tr[data-factor="composure"]')
-    assert row.select_one("td.score").get_text() == "not assessed"
+    row = one(soup, 'table.scores tr[data-factor="composure"]')
+    assert text_of(row, "td.score") == "not assessed"
     assert "0.0" not in row.get_text()
-    composure = soup.select_one("#factor-composure")
-    assert composure.h3.get_text() == "Composure (not assessed)"
+    composure = one(soup, "#factor-composure")
+    assert text_of(composure, "h3") == "Composure (not assessed)"
     assert "It is not counted as zero" in composure.get_text()
-    na = soup.select_one("#factor-cx_executive")
-    assert na.h3.get_text() == "Service executive (not applicable)"
-    assert soup.select_one('table.scores tr[data-factor="cx_executive"] td.score').get_text() == (
+    na = one(soup, "#factor-cx_executive")
+    assert text_of(na, "h3") == "Service executive (not applicable)"
+    assert text_of(soup, 'table.scores tr[data-factor="cx_executive"] td.score') == (
         "not applicable"
     )
 
@@ -194,7 +204,7 @@ def test_html_sections_show_anchors_findings_and_remedies(
     built: dict[str, Path], sample: Engagement
 ) -> None:
     fw = load_framework()
-    article = _soup(built["html"]).select_one("#factor-sponsorship")
+    article = one(_soup(built["html"]), "#factor-sponsorship")
     anchors = [p.get_text() for p in article.select(".anchor p")]
     assert anchors == [fw.factor("sponsorship").anchor(1), fw.factor("sponsorship").anchor(3)]
     rows = article.select("table.evidence tbody tr")
@@ -209,46 +219,46 @@ def test_html_sections_show_anchors_findings_and_remedies(
 
 def test_html_shows_consensus_reason_and_disagreement(built: dict[str, Path]) -> None:
     soup = _soup(built["html"])
-    consensus = soup.select_one("#factor-accountability .callout.consensus").get_text()
+    consensus = text_of(soup, "#factor-accountability .callout.consensus")
     assert "Consensus level 1 (Ad hoc)" in consensus
     assert "team calibration session" in consensus
-    assert "Raters disagree by 2.0 levels" in soup.select_one("#factor-authority").get_text()
+    assert "Raters disagree by 2.0 levels" in text_of(soup, "#factor-authority")
 
 
 def test_html_summary_lists_weakest_consensus_and_coverage(built: dict[str, Path]) -> None:
-    summary = _soup(built["html"]).select_one("#summary")
+    summary = one(_soup(built["html"]), "#summary")
     # Ad hoc or worse by the level rule: the three factors at 1.5 have reached Ad hoc too.
-    assert summary.select_one(".weakest").get_text() == (
+    assert text_of(summary, ".weakest") == (
         "Executive sponsorship, Clear main metric, Shared purpose, Energising the team, "
         "Owning failures"
     )
-    assert summary.select_one(".needs-consensus").get_text() == "Earned authority"
-    coverage = summary.select_one(".coverage").get_text()
+    assert text_of(summary, ".needs-consensus") == "Earned authority"
+    coverage = text_of(summary, ".coverage")
     assert coverage.startswith("8 of 10 factors assessed (1 not assessed, 1 not applicable)")
-    assert "high 8" in summary.select_one(".confidence").get_text()
+    assert "high 8" in text_of(summary, ".confidence")
 
 
 def test_html_is_self_contained_with_inline_vector_charts(built: dict[str, Path]) -> None:
-    text = built["html"].read_text(encoding="utf-8")
-    soup = BeautifulSoup(text, "html.parser")
+    raw = built["html"].read_text(encoding="utf-8")
+    soup = BeautifulSoup(raw, "html.parser")
     assert soup.find_all("script") == []
     assert soup.find_all("link") == []
     for tag in soup.find_all(src=True):
-        assert tag["src"].startswith("data:"), tag["src"][:60]
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
-    assert "@import" not in text and "url(http" not in text
+        assert attr(tag, "src").startswith("data:"), attr(tag, "src")[:60]
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", raw)
+    assert "@import" not in raw and "url(http" not in raw
     images = soup.select("figure.chart img")
-    assert [img.parent["class"][-1] for img in images] == ["radar", "ranked"]
+    assert [classes(img.parent)[-1] for img in images] == ["radar", "ranked"]
     for img in images:
         prefix = "data:image/svg+xml;base64,"
-        assert img["src"].startswith(prefix)
-        svg = ET.fromstring(base64.b64decode(img["src"][len(prefix) :]))
+        assert attr(img, "src").startswith(prefix)
+        svg = ET.fromstring(base64.b64decode(attr(img, "src")[len(prefix) :]))
         assert svg.tag.endswith("svg")
         assert img["alt"]
 
 
 def test_html_has_print_css_with_page_numbers(built: dict[str, Path]) -> None:
-    style = _soup(built["html"]).style.get_text()
+    style = text_of(_soup(built["html"]), "style")
     assert "@media print" in style
     assert "counter(page)" in style
     assert "break-before: page" in style
@@ -260,13 +270,13 @@ def test_html_escapes_engagement_text(hostile_built: dict[str, Path]) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
     soup = BeautifulSoup(raw, "html.parser")
     assert soup.find_all("script") == []
-    assert soup.select_one(".client").get_text() == HOSTILE_CLIENT
-    assert soup.title.get_text() == f"Diagnostic <draft> & notes — {HOSTILE_CLIENT}"
-    assert soup.find("meta", attrs={"name": "author"})["content"] == HOSTILE_LEAD
+    assert text_of(soup, ".client") == HOSTILE_CLIENT
+    assert text_of(soup, "title") == f"Diagnostic <draft> & notes — {HOSTILE_CLIENT}"
+    assert attr(one(soup, 'meta[name="author"]'), "content") == HOSTILE_LEAD
     evidence = [td.get_text() for td in soup.select("#factor-sponsorship td.evidence-text")]
     assert evidence == [SCRIPT, FORMULA]
     assert RTL_EVIDENCE in [td.get_text() for td in soup.select("td.evidence-text")]
-    assert soup.select_one(".client")["dir"] == "auto"
+    assert attr(one(soup, ".client"), "dir") == "auto"
 
 
 # -- PDF ---------------------------------------------------------------------------------------
@@ -316,8 +326,8 @@ def test_pdf_draws_text_with_text_fonts(built: dict[str, Path]) -> None:
     # An emoji font named in the CSS made Pango draw every digit with its keycap glyphs.
     fonts = set()
     for page in PdfReader(built["pdf"]).pages:
-        for font in page["/Resources"]["/Font"].values():
-            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+        for font in _pdf_dict(_pdf_dict(page["/Resources"])["/Font"]).values():
+            fonts.add(str(_pdf_dict(font)["/BaseFont"]).split("+")[-1])
     assert any(f.startswith("DejaVu-Sans") for f in fonts)
     assert not [f for f in fonts if "Emoji" in f]
 
@@ -391,7 +401,7 @@ def _long_winded() -> Engagement:
     return e.set_override("connection", 0, reason="A long consensus reason " * 20, by="Ana")
 
 
-def _text_height(frame: object, width: int) -> float:
+def _text_height(frame: Any, width: int) -> float:
     """Estimated height (EMU) of a text frame's wrapped text, measured in Liberation Sans.
 
     Liberation Sans is wider than the template's Calibri, so the estimate errs on the safe side.
@@ -404,7 +414,7 @@ def _text_height(frame: object, width: int) -> float:
     emu_per_pt = 12700
     inner = width - 2 * 91440  # default left and right insets of 0.1 in
     height = 2 * 45720.0  # default top and bottom insets of 0.05 in
-    for p in frame.paragraphs:  # type: ignore[attr-defined]
+    for p in frame.paragraphs:
         size = p.runs[0].font.size.pt if p.runs and p.runs[0].font.size else 18
         font = ImageFont.truetype(str(font_file), 100)  # bold: the wider face, for all text
         lines, line = 1, ""
@@ -666,20 +676,20 @@ def test_html_shows_agreement_unsettled_ranks_and_provenance(
     built: dict[str, Path], sample: Engagement
 ) -> None:
     soup = _soup(built["html"])
-    text = tf_provenance(sample).text
-    assert soup.select_one('meta[name="tenfold-provenance"]')["content"] == text
-    assert soup.select_one(".cover-facts .provenance").get_text() == text
-    assert text in soup.select_one("footer.colophon").get_text()
-    summary = soup.select_one("#summary")
-    assert "Earned authority (r_wg 0.33)" in summary.select_one(".raters-disagree").get_text()
-    assert "Executive sponsorship" in summary.select_one(".unsettled-priorities").get_text()
-    assert summary.select_one(".panel-alpha").get_text().startswith("Krippendorff's alpha 0.00")
-    row = summary.select_one('tr[data-factor="authority"]').get_text()
+    mark = tf_provenance(sample).text
+    assert attr(one(soup, 'meta[name="tenfold-provenance"]'), "content") == mark
+    assert text_of(soup, ".cover-facts .provenance") == mark
+    assert mark in text_of(soup, "footer.colophon")
+    summary = one(soup, "#summary")
+    assert "Earned authority (r_wg 0.33)" in text_of(summary, ".raters-disagree")
+    assert "Executive sponsorship" in text_of(summary, ".unsettled-priorities")
+    assert text_of(summary, ".panel-alpha").startswith("Krippendorff's alpha 0.00")
+    row = text_of(summary, 'tr[data-factor="authority"]')
     assert "needs consensus" in row and "raters disagree" in row
-    note = soup.select_one("#factor-sponsorship .callout.unsettled").get_text()
+    note = text_of(soup, "#factor-sponsorship .callout.unsettled")
     assert note.startswith("Rank depends on one rater")
     assert soup.select_one("#factor-accountability .callout.unsettled") is None
-    agreement = soup.select_one("#factor-accountability .agreement-line").get_text()
+    agreement = text_of(soup, "#factor-accountability .agreement-line")
     assert agreement == "r_wg 0.00: the raters disagree (below 0.70)"
 
 
@@ -692,7 +702,8 @@ def test_pdf_carries_provenance_on_every_page_and_the_marks(
     everything = " ".join(" ".join(p.split()) for p in pages)
     assert "Rank depends on one rater: priority 2 without Maya Okafor" in everything
     assert "Raters disagree Earned authority (r_wg 0.33), Owning failures (r_wg 0.00)" in everything
-    assert PdfReader(built["pdf"]).metadata["/Subject"] == tf_provenance(sample).text
+    metadata = PdfReader(built["pdf"]).metadata
+    assert metadata is not None and metadata.subject == tf_provenance(sample).text
 
 
 def test_pptx_carries_provenance_and_the_marks(built: dict[str, Path], sample: Engagement) -> None:

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
+from soup import one, text_of
 
 from toolkit import Engagement, load_engagement
 from toolkit.dashboard import ViewerApp
@@ -57,7 +58,7 @@ def _surfaces(engagement: Engagement, previous: Engagement, folder: Path) -> Sur
     app = ViewerApp(folder, open="now.json")
     viewer_soup = BeautifulSoup(app.ui.next_steps.value, "html.parser")
     html = BeautifulSoup(report_bytes(engagement, "html", previous=previous), "html.parser")
-    section = html.select_one("#next-steps")
+    section = one(html, "#next-steps")
     pdf = PdfReader(io.BytesIO(report_bytes(engagement, "pdf", previous=previous)))
     deck = Presentation(io.BytesIO(report_bytes(engagement, "pptx", previous=previous)))
     slide = next(s for s in deck.slides if s.shapes.title.text == "What to do next")
@@ -117,10 +118,8 @@ def test_the_weak_list_is_the_same_length_everywhere(surfaces: Surfaces) -> None
     weak = surfaces.content.summary.weakest
     first = surfaces.content.next_steps.sentences[0]
     assert first.startswith(f"{len(weak)} of the 8 assessed factors are ad hoc or worse")
-    html = BeautifulSoup(report_bytes(load_engagement(NOVEMBER), "html"), "html.parser").select_one(
-        ".weakest"
-    )
-    assert html.get_text().split(", ") == list(weak)
+    html = BeautifulSoup(report_bytes(load_engagement(NOVEMBER), "html"), "html.parser")
+    assert text_of(html, ".weakest").split(", ") == list(weak)
     for name in ("viewer", "html", "pdf", "pptx"):
         assert first in getattr(surfaces, name), name
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from toolkit.dashboard.serve import BackgroundServer, free_port
+from toolkit.dashboard.serve import BackgroundServer, VoilaServer, free_port
 
 NOTEBOOK = Path(__file__).parent / "notebooks" / "charts_offline.ipynb"
 
@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_charts_render_offline_with_tooltips(
-    start_voila: Callable[..., Any],
+    start_voila: Callable[..., VoilaServer],
     offline: Any,
     wait_for_dashboard: Callable[..., None],
     tmp_path: Path,
