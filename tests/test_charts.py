@@ -495,7 +495,9 @@ def test_every_score_sits_at_its_level_and_no_unscored_spoke_is_drawn(
     framework: Framework, levels: list[float | None]
 ) -> None:
     frame = scores_for(framework, len(levels), levels)
-    spec = radar_chart(frame, target=False, framework=framework).to_dict()
+    # Where the points fall, not whether the spec is valid: the schema check is most of a
+    # to_dict() and is made for 3 to 20 factors by test_radar_works_for_3_to_20_factors.
+    spec = radar_chart(frame, target=False, framework=framework).to_dict(validate=False)
     points = {p["factor"]: p for p in rows(spec, "points")}
     for fid, level in zip(frame.index, levels, strict=True):
         if level is None:

@@ -1,7 +1,9 @@
 """Client reports: each format is opened with its own reader and checked for content.
 
 HTML with BeautifulSoup, PDF with pypdf, PPTX with python-pptx, XLSX with openpyxl. Each format
-of each engagement is built once per module (PDF printing takes a few seconds).
+of each engagement is built once per module, when a test first asks for it. The PDF and PPTX
+tests render whole documents (seconds each): they are marked slow, and run in ``make test``,
+not in ``make quick``.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from toolkit import (
 )
 from toolkit.cli import cli
 from toolkit.provenance import provenance as tf_provenance
-from toolkit.report import build_content, report_filename
+from toolkit.report import ReportFormat, build_content, report_filename
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
@@ -87,23 +89,29 @@ def hostile() -> Engagement:
     return _hostile()
 
 
+class Reports:
+    """The reports of one engagement, each format written by build_report the first time a test
+    asks for it (the quick run asks for HTML and XLSX only)."""
+
+    def __init__(self, engagement: Engagement, folder: Path, stem: str) -> None:
+        self.engagement, self.folder, self.stem = engagement, folder, stem
+        self._built: dict[str, Path] = {}
+
+    def __getitem__(self, fmt: ReportFormat) -> Path:
+        if fmt not in self._built:
+            self._built[fmt] = build_report(self.engagement, self.folder / f"{self.stem}.{fmt}")
+        return self._built[fmt]
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, sample: Engagement) -> dict[str, Path]:
+def built(tmp_path_factory: pytest.TempPathFactory, sample: Engagement) -> Reports:
     """The sample's report in every format, written by build_report."""
-    folder = tmp_path_factory.mktemp("reports")
-    return {
-        fmt: build_report(sample, folder / f"harbourline.{fmt}")
-        for fmt in ("html", "pdf", "pptx", "xlsx")
-    }
+    return Reports(sample, tmp_path_factory.mktemp("reports"), "harbourline")
 
 
 @pytest.fixture(scope="module")
-def hostile_built(tmp_path_factory: pytest.TempPathFactory, hostile: Engagement) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("hostile")
-    return {
-        fmt: build_report(hostile, folder / f"hostile.{fmt}")
-        for fmt in ("html", "pdf", "pptx", "xlsx")
-    }
+def hostile_built(tmp_path_factory: pytest.TempPathFactory, hostile: Engagement) -> Reports:
+    return Reports(hostile, tmp_path_factory.mktemp("hostile"), "hostile")
 
 
 def _soup(path: Path) -> BeautifulSoup:
@@ -165,7 +173,7 @@ def test_engagement_without_findings_reports_nothing_assessed() -> None:
 # -- HTML --------------------------------------------------------------------------------------
 
 
-def test_html_cover_names_client_title_lead_date_and_framework(built: dict[str, Path]) -> None:
+def test_html_cover_names_client_title_lead_date_and_framework(built: Reports) -> None:
     cover = one(_soup(built["html"]), "header.cover")
     assert cover is not None
     assert text_of(cover, ".client") == "Harbourline Contact Services"
@@ -175,9 +183,7 @@ def test_html_cover_names_client_title_lead_date_and_framework(built: dict[str, 
     assert "tenfold version 1.0.0" in text
 
 
-def test_html_factor_sections_follow_priority_order(
-    built: dict[str, Path], sample: Engagement
-) -> None:
+def test_html_factor_sections_follow_priority_order(built: Reports, sample: Engagement) -> None:
     priorities = summarize(score_engagement(sample)).priorities
     articles = _soup(built["html"]).select("article.factor")
     assert len(articles) == 10
@@ -185,7 +191,7 @@ def test_html_factor_sections_follow_priority_order(
     assert text_of(articles[0], "h3") == "Priority 1: Executive sponsorship"
 
 
-def test_html_unscored_factors_say_why_and_never_zero(built: dict[str, Path]) -> None:
+def test_html_unscored_factors_say_why_and_never_zero(built: Reports) -> None:
     soup = _soup(built["html"])
     row = one(soup, 'table.scores tr[data-factor="composure"]')
     assert text_of(row, "td.score") == "not assessed"
@@ -201,7 +207,7 @@ def test_html_unscored_factors_say_why_and_never_zero(built: dict[str, Path]) ->
 
 
 def test_html_sections_show_anchors_findings_and_remedies(
-    built: dict[str, Path], sample: Engagement
+    built: Reports, sample: Engagement
 ) -> None:
     fw = load_framework()
     article = one(_soup(built["html"]), "#factor-sponsorship")
@@ -217,7 +223,7 @@ def test_html_sections_show_anchors_findings_and_remedies(
     assert remedies == list(fw.factor("sponsorship").remedies)
 
 
-def test_html_shows_consensus_reason_and_disagreement(built: dict[str, Path]) -> None:
+def test_html_shows_consensus_reason_and_disagreement(built: Reports) -> None:
     soup = _soup(built["html"])
     consensus = text_of(soup, "#factor-accountability .callout.consensus")
     assert "Consensus level 1 (Ad hoc)" in consensus
@@ -225,7 +231,7 @@ def test_html_shows_consensus_reason_and_disagreement(built: dict[str, Path]) ->
     assert "Raters disagree by 2.0 levels" in text_of(soup, "#factor-authority")
 
 
-def test_html_summary_lists_weakest_consensus_and_coverage(built: dict[str, Path]) -> None:
+def test_html_summary_lists_weakest_consensus_and_coverage(built: Reports) -> None:
     summary = one(_soup(built["html"]), "#summary")
     # Ad hoc or worse by the level rule: the three factors at 1.5 have reached Ad hoc too.
     assert text_of(summary, ".weakest") == (
@@ -238,7 +244,7 @@ def test_html_summary_lists_weakest_consensus_and_coverage(built: dict[str, Path
     assert "high 8" in text_of(summary, ".confidence")
 
 
-def test_html_is_self_contained_with_inline_vector_charts(built: dict[str, Path]) -> None:
+def test_html_is_self_contained_with_inline_vector_charts(built: Reports) -> None:
     raw = built["html"].read_text(encoding="utf-8")
     soup = BeautifulSoup(raw, "html.parser")
     assert soup.find_all("script") == []
@@ -257,14 +263,14 @@ def test_html_is_self_contained_with_inline_vector_charts(built: dict[str, Path]
         assert img["alt"]
 
 
-def test_html_has_print_css_with_page_numbers(built: dict[str, Path]) -> None:
+def test_html_has_print_css_with_page_numbers(built: Reports) -> None:
     style = text_of(_soup(built["html"]), "style")
     assert "@media print" in style
     assert "counter(page)" in style
     assert "break-before: page" in style
 
 
-def test_html_escapes_engagement_text(hostile_built: dict[str, Path]) -> None:
+def test_html_escapes_engagement_text(hostile_built: Reports) -> None:
     raw = hostile_built["html"].read_text(encoding="utf-8")
     assert SCRIPT not in raw
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
@@ -282,7 +288,8 @@ def test_html_escapes_engagement_text(hostile_built: dict[str, Path]) -> None:
 # -- PDF ---------------------------------------------------------------------------------------
 
 
-def test_pdf_has_every_part_in_order(built: dict[str, Path], sample: Engagement) -> None:
+@pytest.mark.slow
+def test_pdf_has_every_part_in_order(built: Reports, sample: Engagement) -> None:
     pages = _pdf_pages(built["pdf"])
     assert 6 <= len(pages) <= 20
     text = "\n".join(pages)
@@ -299,7 +306,8 @@ def test_pdf_has_every_part_in_order(built: dict[str, Path], sample: Engagement)
     assert f"Page 2 of {len(pages)}" in pages[1]
 
 
-def test_pdf_charts_are_vector_graphics(built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pdf_charts_are_vector_graphics(built: Reports) -> None:
     reader = PdfReader(built["pdf"])
     assert all(len(page.images) == 0 for page in reader.pages)
     chart_page = next(
@@ -322,7 +330,8 @@ def _pdftotext(path: Path) -> str:
     return done.stdout.decode("utf-8")
 
 
-def test_pdf_draws_text_with_text_fonts(built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pdf_draws_text_with_text_fonts(built: Reports) -> None:
     # An emoji font named in the CSS made Pango draw every digit with its keycap glyphs.
     fonts = set()
     for page in PdfReader(built["pdf"]).pages:
@@ -332,7 +341,8 @@ def test_pdf_draws_text_with_text_fonts(built: dict[str, Path]) -> None:
     assert not [f for f in fonts if "Emoji" in f]
 
 
-def test_pdf_escapes_engagement_text(hostile_built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pdf_escapes_engagement_text(hostile_built: Reports) -> None:
     text = _pdftotext(hostile_built["pdf"])
     assert SCRIPT in text  # shown as text, not swallowed as markup
     assert 'Café "Ünïcode" 🚀' in text
@@ -346,8 +356,9 @@ def test_pdf_escapes_engagement_text(hostile_built: dict[str, Path]) -> None:
 # -- PPTX --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pptx_has_title_summary_charts_and_top_five_priorities(
-    built: dict[str, Path], sample: Engagement
+    built: Reports, sample: Engagement
 ) -> None:
     prs = Presentation(str(built["pptx"]))
     priorities = summarize(score_engagement(sample)).priorities
@@ -367,14 +378,16 @@ def test_pptx_has_title_summary_charts_and_top_five_priorities(
         assert pictures[0].image.content_type == "image/png"
 
 
-def test_pptx_summary_marks_unscored_factors(built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pptx_summary_marks_unscored_factors(built: Reports) -> None:
     texts = _slide_texts(Presentation(str(built["pptx"])).slides[2])
     assert "not assessed" in texts
     assert "not applicable" in texts
     assert "0.0" not in texts
 
 
-def test_pptx_shapes_stay_on_the_slide(built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pptx_shapes_stay_on_the_slide(built: Reports) -> None:
     prs = Presentation(str(built["pptx"]))
     for number, slide in enumerate(prs.slides, start=1):
         for shape in slide.shapes:
@@ -429,7 +442,8 @@ def _text_height(frame: Any, width: int) -> float:
     return height
 
 
-def test_pptx_text_fits_its_boxes(tmp_path: Path, built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pptx_text_fits_its_boxes(tmp_path: Path, built: Reports) -> None:
     decks = [built["pptx"], build_report(_long_winded(), tmp_path / "long.pptx")]
     for deck in decks:
         for number, slide in enumerate(Presentation(str(deck)).slides, start=1):
@@ -445,7 +459,8 @@ def test_pptx_text_fits_its_boxes(tmp_path: Path, built: dict[str, Path]) -> Non
                             assert needed <= row.height, (deck.name, number, cell.text)
 
 
-def test_pptx_cuts_long_evidence_lists(hostile_built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pptx_cuts_long_evidence_lists(hostile_built: Reports) -> None:
     prs = Presentation(str(hostile_built["pptx"]))
     slide = next(s for s in prs.slides if s.shapes.title.text.endswith("Clear main metric"))
     text = "\n".join(_slide_texts(slide))
@@ -453,7 +468,8 @@ def test_pptx_cuts_long_evidence_lists(hostile_built: dict[str, Path]) -> None:
     assert "and 3 more findings" in text
 
 
-def test_pptx_keeps_engagement_text_literal(hostile_built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pptx_keeps_engagement_text_literal(hostile_built: Reports) -> None:
     prs = Presentation(str(hostile_built["pptx"]))
     slides = list(prs.slides)
     assert slides[0].shapes.title.text == "Diagnostic <draft> & notes"
@@ -466,7 +482,7 @@ def test_pptx_keeps_engagement_text_literal(hostile_built: dict[str, Path]) -> N
 # -- XLSX --------------------------------------------------------------------------------------
 
 
-def test_xlsx_has_four_sheets_with_frozen_headers_and_widths(built: dict[str, Path]) -> None:
+def test_xlsx_has_four_sheets_with_frozen_headers_and_widths(built: Reports) -> None:
     wb = load_workbook(built["xlsx"])
     assert wb.sheetnames == ["Where to act first", "Scores", "Findings", "Framework", "About"]
     for ws in wb.worksheets:
@@ -479,7 +495,7 @@ def test_xlsx_has_four_sheets_with_frozen_headers_and_widths(built: dict[str, Pa
     assert findings.max_row == 1 + 45
 
 
-def test_xlsx_scores_leave_unscored_factors_empty_not_zero(built: dict[str, Path]) -> None:
+def test_xlsx_scores_leave_unscored_factors_empty_not_zero(built: Reports) -> None:
     ws = load_workbook(built["xlsx"])["Scores"]
     header = [c.value for c in ws[1]]
     rows = {r[header.index("factor")]: r for r in ws.iter_rows(min_row=2, values_only=True)}
@@ -493,7 +509,7 @@ def test_xlsx_scores_leave_unscored_factors_empty_not_zero(built: dict[str, Path
     assert rows["authority"][header.index("priority")] is None
 
 
-def test_xlsx_neutralises_formulas_and_keeps_text(hostile_built: dict[str, Path]) -> None:
+def test_xlsx_neutralises_formulas_and_keeps_text(hostile_built: Reports) -> None:
     wb = load_workbook(hostile_built["xlsx"])
     ws = wb["Findings"]
     header = [c.value for c in ws[1]]
@@ -571,6 +587,7 @@ def test_failed_build_leaves_the_previous_report_untouched(
 # -- tenfold report ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_report_writes_the_file(tmp_path: Path) -> None:
     out = tmp_path / "deck.pptx"
     result = CliRunner().invoke(cli, ["report", str(SAMPLE), "-o", str(out)])
@@ -632,6 +649,7 @@ def _pdf_words(path: Path) -> list[tuple[str, float, float]]:
     return words
 
 
+@pytest.mark.slow
 def test_pdf_keeps_every_word_of_long_evidence(long_pdf: Path) -> None:
     words = _pdf_words(long_pdf)
     found = {w for w, _, _ in words}
@@ -640,6 +658,7 @@ def test_pdf_keeps_every_word_of_long_evidence(long_pdf: Path) -> None:
     assert {"Rater", "Url", "Long", "Short"} <= found
 
 
+@pytest.mark.slow
 def test_pdf_breaks_a_long_url_and_keeps_every_column_on_the_page(long_pdf: Path) -> None:
     words = _pdf_words(long_pdf)
     assert all(right <= width for _, right, width in words), [
@@ -673,7 +692,7 @@ def test_content_lists_disagreement_unsettled_priorities_and_provenance(sample: 
 
 
 def test_html_shows_agreement_unsettled_ranks_and_provenance(
-    built: dict[str, Path], sample: Engagement
+    built: Reports, sample: Engagement
 ) -> None:
     soup = _soup(built["html"])
     mark = tf_provenance(sample).text
@@ -693,8 +712,9 @@ def test_html_shows_agreement_unsettled_ranks_and_provenance(
     assert agreement == "r_wg 0.00: the raters disagree (below 0.70)"
 
 
+@pytest.mark.slow
 def test_pdf_carries_provenance_on_every_page_and_the_marks(
-    built: dict[str, Path], sample: Engagement
+    built: Reports, sample: Engagement
 ) -> None:
     pages = _pdf_pages(built["pdf"])
     data = f"data {tf_provenance(sample).data_hash}"
@@ -706,7 +726,8 @@ def test_pdf_carries_provenance_on_every_page_and_the_marks(
     assert metadata is not None and metadata.subject == tf_provenance(sample).text
 
 
-def test_pptx_carries_provenance_and_the_marks(built: dict[str, Path], sample: Engagement) -> None:
+@pytest.mark.slow
+def test_pptx_carries_provenance_and_the_marks(built: Reports, sample: Engagement) -> None:
     prs = Presentation(str(built["pptx"]))
     slides = list(prs.slides)
     assert tf_provenance(sample).text in _slide_texts(slides[0])[1]
@@ -719,7 +740,7 @@ def test_pptx_carries_provenance_and_the_marks(built: dict[str, Path], sample: E
     assert "r_wg 0.00: the raters disagree (below 0.70)" in third
 
 
-def test_xlsx_carries_agreement_and_provenance(built: dict[str, Path], sample: Engagement) -> None:
+def test_xlsx_carries_agreement_and_provenance(built: Reports, sample: Engagement) -> None:
     wb = load_workbook(built["xlsx"])
     about = {row[0]: row[1] for row in wb["About"].iter_rows(min_row=2, values_only=True)}
     mark = tf_provenance(sample)
