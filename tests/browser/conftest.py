@@ -1,8 +1,10 @@
 """Fixtures for tests that drive real dashboards in Chromium through Playwright.
 
-- ``browser``: one Chromium per test module (Debian's ``/usr/bin/chromium``). Where it is
-  missing the browser tests are skipped with the reason, and the run ends with one line saying
-  so; with ``TENFOLD_REQUIRE_BROWSER=1`` (CI) a missing browser fails the run instead.
+- ``browser``: one Chromium per test module (Debian's ``/usr/bin/chromium``, or
+  ``TENFOLD_CHROMIUM``). Where it is missing the browser tests are skipped with the reason, and
+  the run ends with one line saying so; with ``TENFOLD_REQUIRE_BROWSER=1`` (CI) a missing
+  browser fails the run instead. Every fixture here that starts a server or a browser context
+  asks for ``browser`` first, so a machine without Chromium starts nothing.
 - ``offline``: a browser context in which every request that is not to localhost is blocked (and
   recorded), as in a meeting room without internet; its pages record page errors and console
   errors.
@@ -28,7 +30,8 @@ import pytest
 from toolkit.dashboard.serve import Dashboard, VoilaServer, dashboard_path
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's Chromium; ``TENFOLD_CHROMIUM`` names another build (or a missing one, to see the skip).
+CHROMIUM = Path(os.environ.get("TENFOLD_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -177,7 +180,7 @@ def _serve(notebook: Path, folder: Path, log: Path) -> VoilaServer:
 
 
 @pytest.fixture
-def start_voila(tmp_path: Path) -> Iterator[Callable[..., VoilaServer]]:
+def start_voila(browser: Any, tmp_path: Path) -> Iterator[Callable[..., VoilaServer]]:
     """A factory: ``start_voila(notebook, folder)`` -> a running server, stopped after the test."""
     servers: list[VoilaServer] = []
 

@@ -75,8 +75,9 @@ def test_saved_html_renders_with_no_network(offline: Any, tmp_path: Path) -> Non
 
 
 @pytest.fixture
-def jupyterlab(tmp_path: Path) -> Iterator[str]:
-    """JupyterLab on a free localhost port, serving a copy of the charts notebook."""
+def jupyterlab(browser: Any, tmp_path: Path) -> Iterator[str]:
+    """JupyterLab on a free localhost port, serving a copy of the charts notebook (started only
+    where there is a browser to open it)."""
     root = tmp_path / "lab"
     root.mkdir()
     shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
