@@ -24,9 +24,11 @@ import pandas as pd
 
 from toolkit import load_engagement, radar_chart, score_engagement
 from toolkit.charts import render_chart
-from toolkit.charts.radar import OUTER
+from toolkit.framework import LEVELS
 
 SAMPLE = "engagements/harbourline-2026-11.json"
+#: The radar's outer ring: the top level of the scale.
+OUTER = float(LEVELS[-1])
 
 
 def fully_assessed_scores() -> tuple[pd.DataFrame, pd.Series, pd.Series]:

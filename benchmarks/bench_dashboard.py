@@ -33,7 +33,7 @@ from typing import Any
 import nbformat
 
 from toolkit import Engagement, changes, load_engagement, load_framework, save_engagement
-from toolkit.dashboard.serve import dashboard_path, free_port, voila_command, voila_env
+from toolkit.dashboard.serve import VoilaServer, dashboard_path
 
 ROOT = Path(__file__).resolve().parents[1]
 ARGS = [
@@ -106,44 +106,13 @@ DONE = """
 """
 
 
-class Server:
-    """A Voila server started as ``tenfold dashboard`` starts it."""
-
-    def __init__(self, notebook: Path, folder: Path) -> None:
-        import subprocess
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.started = time.perf_counter()
-        self.process = subprocess.Popen(
-            voila_command(notebook, port=self.port),
-            env=voila_env(folder),
-            cwd=notebook.parent,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-
-    def wait_until_up(self, timeout: float = 60) -> None:
-        import socket
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError("Voila did not start")
-
-    def stop(self) -> None:
-        import os
-        import signal
-
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=15)
-        except ProcessLookupError:
-            pass
+def _server(notebook: Path, folder: Path) -> VoilaServer:
+    """Voila serving ``notebook`` on ``folder`` as ``tenfold dashboard`` does; its log is kept
+    beside the folder (in the run's temporary directory) and quoted if it fails to start."""
+    logs = folder.parent / "logs"
+    logs.mkdir(exist_ok=True)
+    log = logs / f"{notebook.stem}-{len(list(logs.iterdir()))}.log"
+    return VoilaServer.launch(notebook, folder, log=log, timeout=60)
 
 
 def _context(browser: Any) -> Any:
@@ -163,9 +132,7 @@ def _open(context: Any, url: str) -> tuple[Any, float]:
 
 def cold_and_warm(browser: Any, notebook: Path, folder: Path) -> tuple[float, float]:
     """Seconds from server start to chart drawn, and for opening the page again when warm."""
-    server = Server(notebook, folder)
-    try:
-        server.wait_until_up()
+    with _server(notebook, folder) as server:
         context = _context(browser)
         page, _ = _open(context, server.url)
         cold = time.perf_counter() - server.started
@@ -174,8 +141,6 @@ def cold_and_warm(browser: Any, notebook: Path, folder: Path) -> tuple[float, fl
         page, warm = _open(context, server.url)
         context.close()
         return cold, warm
-    finally:
-        server.stop()
 
 
 def engagement_of(size: int) -> Engagement:
@@ -212,9 +177,7 @@ def live_saves(
     level key to the preview drawn, for ``changes_`` findings added to a ``size``-finding file."""
     name = f"bench-{size}.json"
     save_engagement(engagement_of(size), folder / name)
-    server = Server(dashboard_path("assessment"), folder)
-    try:
-        server.wait_until_up()
+    with _server(dashboard_path("assessment"), folder) as server:
         context = _context(browser)
         page = context.new_page()
         page.goto(f"{server.url}?engagement={name}&factor=purpose", timeout=120_000)
@@ -235,15 +198,11 @@ def live_saves(
         if added != changes_ + 2:
             raise RuntimeError(f"{added} of {changes_ + 2} findings reached the file")
         return saves, previews
-    finally:
-        server.stop()
 
 
 def bare_updates(browser: Any, notebook: Path, folder: Path, changes_: int) -> list[float]:
     """Milliseconds from an arrow key on the bare notebook's slider to its chart redrawn."""
-    server = Server(notebook, folder)
-    try:
-        server.wait_until_up()
+    with _server(notebook, folder) as server:
         context = _context(browser)
         page, _ = _open(context, server.url)
         page.wait_for_timeout(1000)
@@ -254,8 +213,6 @@ def bare_updates(browser: Any, notebook: Path, folder: Path, changes_: int) -> l
         ]
         context.close()
         return times[2:]
-    finally:
-        server.stop()
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -32,11 +32,15 @@ def make_findings(rows: int, *, raters: int = 40, seed: int = 7) -> pd.DataFrame
     names = [f"rater {i:02d}" for i in range(raters)]
     return pd.DataFrame(
         {
-            "factor": pd.Categorical.from_codes(rng.integers(0, len(ids), rows), categories=ids),
+            "factor": pd.Categorical.from_codes(
+                rng.integers(0, len(ids), rows), categories=pd.Index(ids)
+            ),
             "level": rng.integers(0, 5, rows),
-            "rater": pd.Categorical.from_codes(rng.integers(0, raters, rows), categories=names),
+            "rater": pd.Categorical.from_codes(
+                rng.integers(0, raters, rows), categories=pd.Index(names)
+            ),
             "source": pd.Categorical.from_codes(
-                rng.integers(0, len(SOURCES), rows), categories=list(SOURCES)
+                rng.integers(0, len(SOURCES), rows), categories=pd.Index(SOURCES)
             ),
         }
     )

@@ -37,7 +37,7 @@ def make_engagement(findings: int) -> Engagement:
                 f"Note {i}: the team lead said the queue was long again and that nobody "
                 "reviews the weekly numbers with the agents."
             ),
-            source=SOURCES[i % len(SOURCES)],  # type: ignore[arg-type]
+            source=SOURCES[i % len(SOURCES)],
             rater=f"rater {i % 12:02d}",
         )
         for i in range(findings)

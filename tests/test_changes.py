@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -127,9 +128,14 @@ def test_update_snapshot_reads_the_file_again_only_when_someone_else_wrote_it(
     sample_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     known = read_snapshot(sample_path)
-    reads = []
+    reads: list[int] = []
     real = store.load_engagement
-    monkeypatch.setattr(store, "load_engagement", lambda *a, **k: reads.append(1) or real(*a, **k))
+
+    def counted(path: str | Path, **kwargs: Any) -> Engagement:
+        reads.append(1)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(store, "load_engagement", counted)
     _, add = ch.add_finding(factor="purpose", level=2, evidence="mine")
     mine = update_snapshot(sample_path, add, known=known)
     assert reads == [] and mine.current

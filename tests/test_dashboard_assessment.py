@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from chart_data import records
+from frames import number
+from page_state import click_radar, css_classes
 
 from toolkit import load_engagement
 from toolkit.dashboard import AssessmentApp
@@ -80,9 +82,9 @@ def test_opens_the_sample_and_draws_its_radar_with_the_previous_assessment(
     shutil.copy(ROOT / "engagements" / "harbourline-2026-05.json", folder)
     app = AssessmentApp(folder, open=SAMPLE.name)
     drawn = radar_levels(app)
-    assert drawn["Executive sponsorship"] == pytest.approx(
-        app.session.scores.loc["sponsorship", "score"]
-    )  # type: ignore[union-attr]
+    scores = app.session.scores
+    assert scores is not None
+    assert drawn["Executive sponsorship"] == pytest.approx(number(scores, "sponsorship", "score"))
     assert "Composure" not in drawn  # not assessed: no point, certainly not at zero
     assert radar_levels(app, "Previous (May 2026)")  # the May assessment overlaid
     assert "Harbourline Contact Services" in app.ui.header.value
@@ -138,7 +140,8 @@ def test_the_factor_chosen_follows_everywhere_and_into_the_url(app: AssessmentAp
 
 def test_edit_and_delete_come_from_the_table(app: AssessmentApp, folder: Path) -> None:
     page = Page(app)
-    victim = app.session.engagement.findings[0]  # type: ignore[union-attr]
+    assert app.session.engagement is not None
+    victim = app.session.engagement.findings[0]
     app.ui.table.handle({"op": "edit", "id": victim.id})
     assert page.last("form", "edit")["finding"]["id"] == victim.id
     assert app.ui.table.highlight == victim.id
@@ -194,7 +197,7 @@ def test_a_page_without_a_name_opens_the_newest_and_the_url_says_which(folder: P
 
 def test_other_clients_are_named_only_behind_switch_engagement(app: AssessmentApp) -> None:
     def shown() -> str:
-        return " ".join(str(o) for o in app.ui.picker.options) + app.ui.header.value
+        return " ".join(str(o) for o in app.ui.picker.options) + str(app.ui.header.value)
 
     assert "Northgate" not in shown() and "Quayside" not in shown()
     app.ui.switch_button.value = True
@@ -220,7 +223,7 @@ def test_new_engagement_is_created_and_opened(app: AssessmentApp, folder: Path) 
 def test_present_mode_steps_through_factors(app: AssessmentApp) -> None:
     page = Page(app)
     app.ui.bridge.handle({"event": "opened", "search": f"?engagement={SAMPLE.name}&present=1"})
-    assert app.present and "tf-present" in app.ui.view._dom_classes
+    assert app.present and "tf-present" in css_classes(app.ui.view)
     app.ui.bridge.handle({"event": "step", "delta": 1})
     assert app.factor == "cx_executive"
     app.ui.bridge.handle({"event": "step", "delta": -2})
@@ -289,13 +292,7 @@ def test_an_empty_folder_says_how_to_start(tmp_path: Path) -> None:
 
 
 def test_a_click_on_a_radar_label_selects_that_factor(app: AssessmentApp) -> None:
-    # What the page sets when a spoke label is clicked (the Vega selection signal, synced).
-    clicked = {"vlPoint": {"or": [{"factor": "purpose"}]}, "factor": ["purpose"]}
-    app.radar._vl_selections = {
-        "pick_label": {"value": clicked, "store": []},
-        "pick_point": {"value": None, "store": []},
-        "pick_marker": {"value": None, "store": []},
-    }
+    click_radar(app.radar, "purpose")
     assert app.factor == "purpose" and app.ui.table.factor == "purpose"
 
 
@@ -305,14 +302,14 @@ def test_blind_rating_hides_exports_and_the_board_records_in_place(
     app.ui.phase_button.click()  # the lead (no rater named) starts the blind rating
     assert load_engagement(folder / SAMPLE.name).phase == "independent"
     assert all(b.disabled for b in app.ui.downloads)
-    assert "tf-blind" in app.ui.view._dom_classes
+    assert "tf-blind" in css_classes(app.ui.view)
     assert app.ui.phase_button.description == "Reveal the panel"
     app.ui.form.handle({"op": "rater", "rater": "Priya Nair"})
     assert app.ui.phase_button.disabled  # not the lead
     assert radar_levels(app, "Previous (May 2026)") == {}
     app.ui.form.handle({"op": "rater", "rater": ""})
     app.ui.phase_button.click()
-    assert "tf-consensus" in app.ui.view._dom_classes and len(app.ui.board.rows) == 10
+    assert "tf-consensus" in css_classes(app.ui.view) and len(app.ui.board.rows) == 10
     app.ui.board.handle(
         {"op": "record", "factor": "purpose", "level": 2, "reason": "", "agreed_by": "Board"}
     )

@@ -22,6 +22,8 @@ from toolkit.cli import cli
 from toolkit.dashboard import DownloadButton
 from toolkit.dashboard.serve import (
     CONFIG_DIR,
+    BackgroundServer,
+    Dashboard,
     dashboard_path,
     dashboards_dir,
     engagement_in,
@@ -70,8 +72,8 @@ def test_free_port_is_usable() -> None:
 
 
 @pytest.mark.parametrize("which", ["assessment", "viewer"])
-def test_dashboard_notebooks_are_thin_and_saved_without_outputs(which: str) -> None:
-    path = dashboard_path(which)  # type: ignore[arg-type]
+def test_dashboard_notebooks_are_thin_and_saved_without_outputs(which: Dashboard) -> None:
+    path = dashboard_path(which)
     assert path.parent == dashboards_dir() == ROOT / "dashboards"
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -99,7 +101,10 @@ def test_download_button_sends_the_bytes_to_the_browser(monkeypatch: pytest.Monk
     monkeypatch.setattr(
         button, "send", lambda content, buffers=None: sent.append((content, buffers))
     )
-    button._handle_message(button, {"event": "request"}, [])
+    button.handle({"event": "other"})
+    button.handle(["request"])
+    assert sent == []
+    button.handle({"event": "request"})  # what the page sends on a click
     assert sent == [({"event": "file", "filename": "a.csv", "mime": "text/csv"}, [b"x,y\n1,2\n"])]
     assert button.sent == [("a.csv", 8)]
 
@@ -187,3 +192,38 @@ def test_tenfold_dashboard_prints_the_url_and_stops_voila_with_it(tmp_path: Path
             process.wait()
         if process.stdout is not None:
             process.stdout.close()
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie nobody has reaped yet counts as stopped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_background_server_answers_then_stops_with_what_it_started(tmp_path: Path) -> None:
+    port = free_port()
+    # A server that started a process of its own, as Voila starts kernels.
+    script = f"sleep 60 & echo child $!; exec {sys.executable} -m http.server -b 127.0.0.1 {port}"
+    server = BackgroundServer.start(
+        ["sh", "-c", script], url=f"http://127.0.0.1:{port}", log=tmp_path / "s.log", cwd=tmp_path
+    )
+    with server:
+        assert server.url == f"http://127.0.0.1:{port}/" and server.answers()
+        child = int(server.log.read_text().split()[1])
+        assert _alive(child)
+    assert server.process.returncode is not None and not server.answers()
+    deadline = time.monotonic() + 5
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+    server.stop()  # stopping again does nothing
+
+
+def test_a_background_server_that_exits_says_why_from_its_log(tmp_path: Path) -> None:
+    command = [sys.executable, "-c", "print('no such notebook: x.ipynb'); raise SystemExit(3)"]
+    with pytest.raises(RuntimeError, match=r"status 3(.|\n)*no such notebook: x\.ipynb"):
+        BackgroundServer.start(command, url="http://127.0.0.1:9/", log=tmp_path / "s.log")
+    assert "no such notebook" in (tmp_path / "s.log").read_text()

@@ -15,10 +15,12 @@ import ipywidgets as widgets
 import pytest
 from chart_data import records
 from folders import copy_engagements, folder_digest
+from page_state import click_radar, css_classes
 
 from toolkit import load_engagement, load_framework, save_engagement
 from toolkit.dashboard import DownloadButton, ViewerApp
 from toolkit.dashboard.bridge import PageBridge
+from toolkit.dashboard.reports import REPORT_BUTTONS
 from toolkit.dashboard.upload import FileDrop
 from toolkit.dashboard.viewer import BINDER_NOTICE
 from toolkit.share import shared_copy
@@ -34,6 +36,12 @@ CLIENTS = {
     "northgate-2026-03.json": "Northgate",
     "quayside-2026-10.json": "Quayside",
 }
+#: Downloads that render a whole document (seconds each): clicked in the full run
+#: (``documents``), the others in the quick one too (``files``).
+RENDERED = tuple(text for fmt, text, _tip in REPORT_BUTTONS if fmt in ("pdf", "pptx"))
+DOWNLOADS = pytest.mark.parametrize(
+    "documents", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["files", "documents"]
+)
 #: Controls that could change something on the server: none may be in the viewer.
 WRITING = (widgets.Text, widgets.Textarea, widgets.Checkbox, widgets.FileUpload, widgets.Button)
 
@@ -147,15 +155,9 @@ def test_expand_all_opens_every_panel_and_folds_back(folder: Path) -> None:
 def test_a_click_on_the_radar_opens_that_factors_panel(folder: Path) -> None:
     app = ViewerApp(folder, open=NOVEMBER)
     sent: list[Any] = []
-    app.ui.bridge.send = lambda content, buffers=None: sent.append(content)  # type: ignore[method-assign]
+    app.ui.bridge.send = lambda content, buffers=None: sent.append(content)
     assert " open>" not in app.panels["composure"].value
-    # What the page sets when a spoke label is clicked (the Vega selection signal, synced).
-    clicked = {"vlPoint": {"or": [{"factor": "composure"}]}, "factor": ["composure"]}
-    app.radar._vl_selections = {
-        "pick_label": {"value": clicked, "store": []},
-        "pick_point": {"value": None, "store": []},
-        "pick_marker": {"value": None, "store": []},
-    }
+    click_radar(app.radar, "composure")
     assert " open>" in app.panels["composure"].value
     assert {"op": "scroll", "selector": "#tf-factor-composure"} in sent
 
@@ -182,8 +184,9 @@ def test_provenance_and_coverage_are_stated(opened: ViewerApp) -> None:
     assert "45 findings from 3 raters" in words
 
 
+@DOWNLOADS
 def test_a_dropped_file_is_shown_at_once_and_the_folder_stays_byte_identical(
-    folder: Path,
+    folder: Path, documents: bool
 ) -> None:
     app = ViewerApp(folder)
     app.ui.bridge.handle({"event": "opened", "search": ""})
@@ -199,8 +202,8 @@ def test_a_dropped_file_is_shown_at_once_and_the_folder_stays_byte_identical(
     assert "Brightwater Care" in app.ui.header.value
     assert drop.status == "Showing bw.json: kept in this page only."
     assert folder_digest(folder) == before
-    for button in app.ui.downloads:
-        assert button.click()
+    clicked = [b for b in app.ui.downloads if (b.description in RENDERED) == documents]
+    assert clicked and all(button.click() for button in clicked)
     assert folder_digest(folder) == before
 
 
@@ -240,7 +243,10 @@ def test_user_text_is_escaped_never_run(folder: Path) -> None:
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in app.ui.header.value
 
 
-def test_has_no_control_that_writes_and_downloads_leave_the_folder_alone(folder: Path) -> None:
+@DOWNLOADS
+def test_has_no_control_that_writes_and_downloads_leave_the_folder_alone(
+    folder: Path, documents: bool
+) -> None:
     before = folder_digest(folder)
     app = ViewerApp(folder, open=NOVEMBER)
     tree = walk(app.ui.view)
@@ -248,8 +254,8 @@ def test_has_no_control_that_writes_and_downloads_leave_the_folder_alone(folder:
     for kind in (PageBridge, FileDrop, DownloadButton):
         assert any(isinstance(w, kind) for w in tree), kind
     app.ui.expand.value = True
-    for button in app.ui.downloads:
-        assert button.click()
+    clicked = [b for b in app.ui.downloads if (b.description in RENDERED) == documents]
+    assert clicked and all(button.click() for button in clicked)
     assert folder_digest(folder) == before
 
 
@@ -280,9 +286,9 @@ def test_the_radar_is_fitted_to_the_room_the_page_measured(folder: Path) -> None
     app = ViewerApp(folder)
     app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
     first = app.radar.spec["width"]
-    assert first <= 540 and "tf-fitted" not in app.ui.radar_box._dom_classes
+    assert first <= 540 and "tf-fitted" not in css_classes(app.ui.radar_box)
     size = {"width": 1920, "height": 1080, "column_width": 1000, "column_top": 160}
     app.ui.bridge.handle({"event": "size", **size})
     assert app.radar.spec["width"] > first
     assert app.radar.spec["width"] <= 1000 and app.radar.spec["height"] <= 1080 - 160
-    assert "tf-fitted" in app.ui.radar_box._dom_classes
+    assert "tf-fitted" in css_classes(app.ui.radar_box)

@@ -68,10 +68,11 @@ def test_the_score_explained_is_the_score_in_the_table(sample: Engagement) -> No
     scores = score_engagement(sample)
     for fid, score in scores["score"].items():
         text = " ".join(explain_factor(sample, str(fid)).split())
+        basis = str(scores.at[fid, "basis"])
         if score == score:  # not NaN
-            assert f"Score {score:.2f} (basis {scores.loc[fid, 'basis']})" in text
+            assert f"Score {score:.2f} (basis {basis})" in text
         else:
-            assert f"Score: none ({scores.loc[fid, 'basis']})." in text
+            assert f"Score: none ({basis})." in text
 
 
 def _two_raters(levels: dict[str, list[int]]) -> Engagement:

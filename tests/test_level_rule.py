@@ -18,9 +18,11 @@ from functools import cached_property
 import pandas as pd
 import pytest
 from chart_data import records
+from frames import number
 from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
+from soup import text_of
 
 from toolkit import Engagement, Framework, load_framework, radar_chart, score_engagement
 from toolkit.report import ReportContent, build_content
@@ -104,7 +106,7 @@ def html_factor_sections(case: Case) -> dict[str, str]:
     soup = BeautifulSoup(render_html(case.content, case.figures), "html.parser")
     out = {}
     for article in soup.select("article.factor"):
-        line = _SCORE_LINE.search(article.select_one(".score-line").get_text())
+        line = _SCORE_LINE.search(text_of(article, ".score-line"))
         now = article.select_one(".anchor.now h4")
         if line and now:
             name = line.group(2)
@@ -171,7 +173,7 @@ def viewer_panels(case: Case) -> dict[str, str]:
     out = {}
     for section in case.content.sections:
         soup = BeautifulSoup(panel_html(case.content, section, open=True, nonce=0), "html.parser")
-        head = re.search(r" · (\d\.\d) ([A-Za-z ]+?) · ", soup.select_one("summary").get_text())
+        head = re.search(r" · (\d\.\d) ([A-Za-z ]+?) · ", text_of(soup, "summary"))
         now = soup.select_one(".tf-anchor b")
         if head and now:
             name = head.group(2)
@@ -186,10 +188,7 @@ def viewer_where_to_act_first(case: Case) -> dict[str, str]:
     from toolkit.dashboard.viewer_html import next_steps_html
 
     soup = BeautifulSoup(next_steps_html(case.content), "html.parser")
-    return {
-        str(li["data-factor"]): li.select_one(".tf-term").get_text()
-        for li in soup.select("li.tf-act")
-    }
+    return {str(li["data-factor"]): text_of(li, ".tf-term") for li in soup.select("li.tf-act")}
 
 
 SURFACES: list[tuple[str, Callable[[Case], dict[str, str]]]] = [
@@ -216,7 +215,7 @@ def test_the_case_covers_scores_on_and_between_levels(case: Case) -> None:
         "connection": "Established",  # 3.0
         "authority": "Embedded",  # 4.0
     }
-    assert case.scores.loc["main_metric", "score"] < 2
+    assert number(case.scores, "main_metric", "score") < 2
 
 
 #: Surfaces that render a whole document (seconds each): in the full run, not the quick one.
@@ -242,5 +241,5 @@ def test_every_surface_names_the_level_the_score_has_reached(
     fw = case.framework
     shown = read(case)
     assert len(shown) >= 5, f"{surface} shows too few factors to compare: {shown}"
-    want = {f: fw.level_name(fw.level_reached(case.scores.at[f, "score"])) for f in shown}
+    want = {f: fw.level_name(fw.level_reached(number(case.scores, f, "score"))) for f in shown}
     assert shown == want, surface

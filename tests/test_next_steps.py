@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from soup import attr, one
 
 from toolkit import Engagement, load_engagement, load_framework, score_engagement, summarize
 from toolkit.cli import cli
@@ -64,7 +65,8 @@ def test_headline_counts_ad_hoc_or_worse_by_the_level_rule(november: Engagement)
     fw = load_framework()
     content = build_content(november, framework=fw)
     scores = score_engagement(november, framework=fw)
-    weak = [f for f, s in scores["score"].dropna().items() if fw.level_reached(s) <= 1]
+    reached = {str(f): fw.level_reached(s) for f, s in scores["score"].dropna().items()}
+    weak = [f for f, level in reached.items() if level is not None and level <= 1]
     labels = [fw.factor(f).label for f in weak]
     assert len(weak) == 5  # 1.0, 1.0 and three at 1.5: all have reached Ad hoc
     assert content.summary.weakest == tuple(labels)
@@ -158,6 +160,6 @@ def test_tenfold_report_compare_says_what_moved(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "Since the assessment of 14 May 2026, 5 factors have improved" in text
-    radar = BeautifulSoup(text, "html.parser").select_one("figure.radar img")["src"]
+    radar = attr(one(BeautifulSoup(text, "html.parser"), "figure.radar img"), "src")
     svg = base64.b64decode(radar.split(",", 1)[1]).decode("utf-8")
     assert "Previous (14 May 2026)" in svg  # the radar draws the previous assessment too

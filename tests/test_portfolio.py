@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import math
 import shutil
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from frames import blank
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -121,7 +121,7 @@ def test_portfolio_scores_match_scoring_each_engagement_alone(scores: pd.DataFra
     rows = scores[scores["engagement"] == "harbourline-2026-11"].set_index("factor")
     pd.testing.assert_series_equal(rows["score"], alone["score"])
     assert rows.loc["composure", "basis"] == "not assessed"
-    assert math.isnan(rows.loc["composure", "score"])
+    assert blank(rows, "composure", "score")
     assert rows.loc["accountability", "basis"] == "consensus"
 
 
@@ -236,9 +236,9 @@ def test_compare_clients_uses_each_clients_latest_assessment(scores: pd.DataFram
     assert table.loc["authority", HARBOURLINE] == 3.0
     assert table.loc["accountability", HARBOURLINE] == 1.0
     # not assessed / not applicable stay NaN, never 0
-    assert math.isnan(table.loc["composure", HARBOURLINE])
-    assert math.isnan(table.loc["originality", "Larkspur Energy Retail"])
-    assert math.isnan(table.loc["purpose", "Quayside Telecom"])
+    assert blank(table, "composure", HARBOURLINE)
+    assert blank(table, "originality", "Larkspur Energy Retail")
+    assert blank(table, "purpose", "Quayside Telecom")
 
 
 def test_compare_clients_can_show_every_assessment(scores: pd.DataFrame) -> None:
@@ -259,8 +259,8 @@ def test_client_trend_shows_the_change_between_assessments(scores: pd.DataFrame)
     assert trend.loc["authority", "2026-11-16"] == 3.0
     assert trend.loc["authority", "change"] == 0.75
     # a factor not assessed at either end has no trend
-    assert math.isnan(trend.loc["composure", "change"])
-    assert math.isnan(trend.loc["cx_executive", "change"])
+    assert blank(trend, "composure", "change")
+    assert blank(trend, "cx_executive", "change")
 
 
 def test_client_trend_of_an_unknown_client_names_the_known_ones(scores: pd.DataFrame) -> None:
@@ -284,7 +284,7 @@ def test_benchmark_is_the_distribution_over_latest_assessments() -> None:
     assert (row["q1"], row["q3"], row["score"]) == (2.5, 3.5, 3.0)
     # purpose was assessed only in A's superseded assessment: nobody has a current score
     assert bench.loc["purpose", "n"] == 0
-    assert math.isnan(bench.loc["purpose", "score"])
+    assert blank(bench, "purpose", "score")
     assert bench.loc["purpose", "basis"] == "not assessed"
     assert bench.loc["sponsorship", "basis"] == "findings"
     assert bench.loc["sponsorship", "label"] == "Executive sponsorship"

@@ -1,7 +1,9 @@
 """Client reports: each format is opened with its own reader and checked for content.
 
 HTML with BeautifulSoup, PDF with pypdf, PPTX with python-pptx, XLSX with openpyxl. Each format
-of each engagement is built once per module (PDF printing takes a few seconds).
+of each engagement is built once per module, when a test first asks for it. The PDF and PPTX
+tests render whole documents (seconds each): they are marked slow, and run in ``make test``,
+not in ``make quick``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -22,6 +25,8 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from pptx.util import Emu
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+from soup import attr, classes, one, text_of
 
 from toolkit import (
     Engagement,
@@ -35,7 +40,7 @@ from toolkit import (
 )
 from toolkit.cli import cli
 from toolkit.provenance import provenance as tf_provenance
-from toolkit.report import build_content, report_filename
+from toolkit.report import ReportFormat, build_content, report_filename
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
@@ -84,23 +89,29 @@ def hostile() -> Engagement:
     return _hostile()
 
 
+class Reports:
+    """The reports of one engagement, each format written by build_report the first time a test
+    asks for it (the quick run asks for HTML and XLSX only)."""
+
+    def __init__(self, engagement: Engagement, folder: Path, stem: str) -> None:
+        self.engagement, self.folder, self.stem = engagement, folder, stem
+        self._built: dict[str, Path] = {}
+
+    def __getitem__(self, fmt: ReportFormat) -> Path:
+        if fmt not in self._built:
+            self._built[fmt] = build_report(self.engagement, self.folder / f"{self.stem}.{fmt}")
+        return self._built[fmt]
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, sample: Engagement) -> dict[str, Path]:
+def built(tmp_path_factory: pytest.TempPathFactory, sample: Engagement) -> Reports:
     """The sample's report in every format, written by build_report."""
-    folder = tmp_path_factory.mktemp("reports")
-    return {
-        fmt: build_report(sample, folder / f"harbourline.{fmt}")
-        for fmt in ("html", "pdf", "pptx", "xlsx")
-    }
+    return Reports(sample, tmp_path_factory.mktemp("reports"), "harbourline")
 
 
 @pytest.fixture(scope="module")
-def hostile_built(tmp_path_factory: pytest.TempPathFactory, hostile: Engagement) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("hostile")
-    return {
-        fmt: build_report(hostile, folder / f"hostile.{fmt}")
-        for fmt in ("html", "pdf", "pptx", "xlsx")
-    }
+def hostile_built(tmp_path_factory: pytest.TempPathFactory, hostile: Engagement) -> Reports:
+    return Reports(hostile, tmp_path_factory.mktemp("hostile"), "hostile")
 
 
 def _soup(path: Path) -> BeautifulSoup:
@@ -111,9 +122,16 @@ def _pdf_pages(path: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(path).pages]
 
 
-def _slide_texts(slide: object) -> list[str]:
+def _pdf_dict(value: Any) -> DictionaryObject:
+    """A dictionary of a PDF, read through the indirect reference that may point at it."""
+    found = value.get_object()
+    assert isinstance(found, DictionaryObject), found
+    return found
+
+
+def _slide_texts(slide: Any) -> list[str]:
     texts = []
-    for shape in slide.shapes:  # type: ignore[attr-defined]
+    for shape in slide.shapes:
         if shape.has_text_frame:
             texts.append(shape.text_frame.text)
         if shape.has_table:
@@ -155,46 +173,44 @@ def test_engagement_without_findings_reports_nothing_assessed() -> None:
 # -- HTML --------------------------------------------------------------------------------------
 
 
-def test_html_cover_names_client_title_lead_date_and_framework(built: dict[str, Path]) -> None:
-    cover = _soup(built["html"]).select_one("header.cover")
+def test_html_cover_names_client_title_lead_date_and_framework(built: Reports) -> None:
+    cover = one(_soup(built["html"]), "header.cover")
     assert cover is not None
-    assert cover.select_one(".client").get_text() == "Harbourline Contact Services"
+    assert text_of(cover, ".client") == "Harbourline Contact Services"
     text = cover.get_text(" ")
     assert "Maya Okafor" in text
     assert "2026-11-16" in text
     assert "tenfold version 1.0.0" in text
 
 
-def test_html_factor_sections_follow_priority_order(
-    built: dict[str, Path], sample: Engagement
-) -> None:
+def test_html_factor_sections_follow_priority_order(built: Reports, sample: Engagement) -> None:
     priorities = summarize(score_engagement(sample)).priorities
     articles = _soup(built["html"]).select("article.factor")
     assert len(articles) == 10
     assert [a["data-factor"] for a in articles[: len(priorities)]] == list(priorities)
-    assert articles[0].h3.get_text() == "Priority 1: Executive sponsorship"
+    assert text_of(articles[0], "h3") == "Priority 1: Executive sponsorship"
 
 
-def test_html_unscored_factors_say_why_and_never_zero(built: dict[str, Path]) -> None:
+def test_html_unscored_factors_say_why_and_never_zero(built: Reports) -> None:
     soup = _soup(built["html"])
-    row = soup.select_one('table.scores tr[data-factor="composure"]')
-    assert row.select_one("td.score").get_text() == "not assessed"
+    row = one(soup, 'table.scores tr[data-factor="composure"]')
+    assert text_of(row, "td.score") == "not assessed"
     assert "0.0" not in row.get_text()
-    composure = soup.select_one("#factor-composure")
-    assert composure.h3.get_text() == "Composure (not assessed)"
+    composure = one(soup, "#factor-composure")
+    assert text_of(composure, "h3") == "Composure (not assessed)"
     assert "It is not counted as zero" in composure.get_text()
-    na = soup.select_one("#factor-cx_executive")
-    assert na.h3.get_text() == "Service executive (not applicable)"
-    assert soup.select_one('table.scores tr[data-factor="cx_executive"] td.score').get_text() == (
+    na = one(soup, "#factor-cx_executive")
+    assert text_of(na, "h3") == "Service executive (not applicable)"
+    assert text_of(soup, 'table.scores tr[data-factor="cx_executive"] td.score') == (
         "not applicable"
     )
 
 
 def test_html_sections_show_anchors_findings_and_remedies(
-    built: dict[str, Path], sample: Engagement
+    built: Reports, sample: Engagement
 ) -> None:
     fw = load_framework()
-    article = _soup(built["html"]).select_one("#factor-sponsorship")
+    article = one(_soup(built["html"]), "#factor-sponsorship")
     anchors = [p.get_text() for p in article.select(".anchor p")]
     assert anchors == [fw.factor("sponsorship").anchor(1), fw.factor("sponsorship").anchor(3)]
     rows = article.select("table.evidence tbody tr")
@@ -207,72 +223,73 @@ def test_html_sections_show_anchors_findings_and_remedies(
     assert remedies == list(fw.factor("sponsorship").remedies)
 
 
-def test_html_shows_consensus_reason_and_disagreement(built: dict[str, Path]) -> None:
+def test_html_shows_consensus_reason_and_disagreement(built: Reports) -> None:
     soup = _soup(built["html"])
-    consensus = soup.select_one("#factor-accountability .callout.consensus").get_text()
+    consensus = text_of(soup, "#factor-accountability .callout.consensus")
     assert "Consensus level 1 (Ad hoc)" in consensus
     assert "team calibration session" in consensus
-    assert "Raters disagree by 2.0 levels" in soup.select_one("#factor-authority").get_text()
+    assert "Raters disagree by 2.0 levels" in text_of(soup, "#factor-authority")
 
 
-def test_html_summary_lists_weakest_consensus_and_coverage(built: dict[str, Path]) -> None:
-    summary = _soup(built["html"]).select_one("#summary")
+def test_html_summary_lists_weakest_consensus_and_coverage(built: Reports) -> None:
+    summary = one(_soup(built["html"]), "#summary")
     # Ad hoc or worse by the level rule: the three factors at 1.5 have reached Ad hoc too.
-    assert summary.select_one(".weakest").get_text() == (
+    assert text_of(summary, ".weakest") == (
         "Executive sponsorship, Clear main metric, Shared purpose, Energising the team, "
         "Owning failures"
     )
-    assert summary.select_one(".needs-consensus").get_text() == "Earned authority"
-    coverage = summary.select_one(".coverage").get_text()
+    assert text_of(summary, ".needs-consensus") == "Earned authority"
+    coverage = text_of(summary, ".coverage")
     assert coverage.startswith("8 of 10 factors assessed (1 not assessed, 1 not applicable)")
-    assert "high 8" in summary.select_one(".confidence").get_text()
+    assert "high 8" in text_of(summary, ".confidence")
 
 
-def test_html_is_self_contained_with_inline_vector_charts(built: dict[str, Path]) -> None:
-    text = built["html"].read_text(encoding="utf-8")
-    soup = BeautifulSoup(text, "html.parser")
+def test_html_is_self_contained_with_inline_vector_charts(built: Reports) -> None:
+    raw = built["html"].read_text(encoding="utf-8")
+    soup = BeautifulSoup(raw, "html.parser")
     assert soup.find_all("script") == []
     assert soup.find_all("link") == []
     for tag in soup.find_all(src=True):
-        assert tag["src"].startswith("data:"), tag["src"][:60]
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
-    assert "@import" not in text and "url(http" not in text
+        assert attr(tag, "src").startswith("data:"), attr(tag, "src")[:60]
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", raw)
+    assert "@import" not in raw and "url(http" not in raw
     images = soup.select("figure.chart img")
-    assert [img.parent["class"][-1] for img in images] == ["radar", "ranked"]
+    assert [classes(img.parent)[-1] for img in images] == ["radar", "ranked"]
     for img in images:
         prefix = "data:image/svg+xml;base64,"
-        assert img["src"].startswith(prefix)
-        svg = ET.fromstring(base64.b64decode(img["src"][len(prefix) :]))
+        assert attr(img, "src").startswith(prefix)
+        svg = ET.fromstring(base64.b64decode(attr(img, "src")[len(prefix) :]))
         assert svg.tag.endswith("svg")
         assert img["alt"]
 
 
-def test_html_has_print_css_with_page_numbers(built: dict[str, Path]) -> None:
-    style = _soup(built["html"]).style.get_text()
+def test_html_has_print_css_with_page_numbers(built: Reports) -> None:
+    style = text_of(_soup(built["html"]), "style")
     assert "@media print" in style
     assert "counter(page)" in style
     assert "break-before: page" in style
 
 
-def test_html_escapes_engagement_text(hostile_built: dict[str, Path]) -> None:
+def test_html_escapes_engagement_text(hostile_built: Reports) -> None:
     raw = hostile_built["html"].read_text(encoding="utf-8")
     assert SCRIPT not in raw
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
     soup = BeautifulSoup(raw, "html.parser")
     assert soup.find_all("script") == []
-    assert soup.select_one(".client").get_text() == HOSTILE_CLIENT
-    assert soup.title.get_text() == f"Diagnostic <draft> & notes — {HOSTILE_CLIENT}"
-    assert soup.find("meta", attrs={"name": "author"})["content"] == HOSTILE_LEAD
+    assert text_of(soup, ".client") == HOSTILE_CLIENT
+    assert text_of(soup, "title") == f"Diagnostic <draft> & notes — {HOSTILE_CLIENT}"
+    assert attr(one(soup, 'meta[name="author"]'), "content") == HOSTILE_LEAD
     evidence = [td.get_text() for td in soup.select("#factor-sponsorship td.evidence-text")]
     assert evidence == [SCRIPT, FORMULA]
     assert RTL_EVIDENCE in [td.get_text() for td in soup.select("td.evidence-text")]
-    assert soup.select_one(".client")["dir"] == "auto"
+    assert attr(one(soup, ".client"), "dir") == "auto"
 
 
 # -- PDF ---------------------------------------------------------------------------------------
 
 
-def test_pdf_has_every_part_in_order(built: dict[str, Path], sample: Engagement) -> None:
+@pytest.mark.slow
+def test_pdf_has_every_part_in_order(built: Reports, sample: Engagement) -> None:
     pages = _pdf_pages(built["pdf"])
     assert 6 <= len(pages) <= 20
     text = "\n".join(pages)
@@ -289,7 +306,8 @@ def test_pdf_has_every_part_in_order(built: dict[str, Path], sample: Engagement)
     assert f"Page 2 of {len(pages)}" in pages[1]
 
 
-def test_pdf_charts_are_vector_graphics(built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pdf_charts_are_vector_graphics(built: Reports) -> None:
     reader = PdfReader(built["pdf"])
     assert all(len(page.images) == 0 for page in reader.pages)
     chart_page = next(
@@ -312,17 +330,19 @@ def _pdftotext(path: Path) -> str:
     return done.stdout.decode("utf-8")
 
 
-def test_pdf_draws_text_with_text_fonts(built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pdf_draws_text_with_text_fonts(built: Reports) -> None:
     # An emoji font named in the CSS made Pango draw every digit with its keycap glyphs.
     fonts = set()
     for page in PdfReader(built["pdf"]).pages:
-        for font in page["/Resources"]["/Font"].values():
-            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+        for font in _pdf_dict(_pdf_dict(page["/Resources"])["/Font"]).values():
+            fonts.add(str(_pdf_dict(font)["/BaseFont"]).split("+")[-1])
     assert any(f.startswith("DejaVu-Sans") for f in fonts)
     assert not [f for f in fonts if "Emoji" in f]
 
 
-def test_pdf_escapes_engagement_text(hostile_built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pdf_escapes_engagement_text(hostile_built: Reports) -> None:
     text = _pdftotext(hostile_built["pdf"])
     assert SCRIPT in text  # shown as text, not swallowed as markup
     assert 'Café "Ünïcode" 🚀' in text
@@ -336,8 +356,9 @@ def test_pdf_escapes_engagement_text(hostile_built: dict[str, Path]) -> None:
 # -- PPTX --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pptx_has_title_summary_charts_and_top_five_priorities(
-    built: dict[str, Path], sample: Engagement
+    built: Reports, sample: Engagement
 ) -> None:
     prs = Presentation(str(built["pptx"]))
     priorities = summarize(score_engagement(sample)).priorities
@@ -357,14 +378,16 @@ def test_pptx_has_title_summary_charts_and_top_five_priorities(
         assert pictures[0].image.content_type == "image/png"
 
 
-def test_pptx_summary_marks_unscored_factors(built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pptx_summary_marks_unscored_factors(built: Reports) -> None:
     texts = _slide_texts(Presentation(str(built["pptx"])).slides[2])
     assert "not assessed" in texts
     assert "not applicable" in texts
     assert "0.0" not in texts
 
 
-def test_pptx_shapes_stay_on_the_slide(built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pptx_shapes_stay_on_the_slide(built: Reports) -> None:
     prs = Presentation(str(built["pptx"]))
     for number, slide in enumerate(prs.slides, start=1):
         for shape in slide.shapes:
@@ -391,7 +414,7 @@ def _long_winded() -> Engagement:
     return e.set_override("connection", 0, reason="A long consensus reason " * 20, by="Ana")
 
 
-def _text_height(frame: object, width: int) -> float:
+def _text_height(frame: Any, width: int) -> float:
     """Estimated height (EMU) of a text frame's wrapped text, measured in Liberation Sans.
 
     Liberation Sans is wider than the template's Calibri, so the estimate errs on the safe side.
@@ -404,7 +427,7 @@ def _text_height(frame: object, width: int) -> float:
     emu_per_pt = 12700
     inner = width - 2 * 91440  # default left and right insets of 0.1 in
     height = 2 * 45720.0  # default top and bottom insets of 0.05 in
-    for p in frame.paragraphs:  # type: ignore[attr-defined]
+    for p in frame.paragraphs:
         size = p.runs[0].font.size.pt if p.runs and p.runs[0].font.size else 18
         font = ImageFont.truetype(str(font_file), 100)  # bold: the wider face, for all text
         lines, line = 1, ""
@@ -419,7 +442,8 @@ def _text_height(frame: object, width: int) -> float:
     return height
 
 
-def test_pptx_text_fits_its_boxes(tmp_path: Path, built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pptx_text_fits_its_boxes(tmp_path: Path, built: Reports) -> None:
     decks = [built["pptx"], build_report(_long_winded(), tmp_path / "long.pptx")]
     for deck in decks:
         for number, slide in enumerate(Presentation(str(deck)).slides, start=1):
@@ -435,7 +459,8 @@ def test_pptx_text_fits_its_boxes(tmp_path: Path, built: dict[str, Path]) -> Non
                             assert needed <= row.height, (deck.name, number, cell.text)
 
 
-def test_pptx_cuts_long_evidence_lists(hostile_built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pptx_cuts_long_evidence_lists(hostile_built: Reports) -> None:
     prs = Presentation(str(hostile_built["pptx"]))
     slide = next(s for s in prs.slides if s.shapes.title.text.endswith("Clear main metric"))
     text = "\n".join(_slide_texts(slide))
@@ -443,7 +468,8 @@ def test_pptx_cuts_long_evidence_lists(hostile_built: dict[str, Path]) -> None:
     assert "and 3 more findings" in text
 
 
-def test_pptx_keeps_engagement_text_literal(hostile_built: dict[str, Path]) -> None:
+@pytest.mark.slow
+def test_pptx_keeps_engagement_text_literal(hostile_built: Reports) -> None:
     prs = Presentation(str(hostile_built["pptx"]))
     slides = list(prs.slides)
     assert slides[0].shapes.title.text == "Diagnostic <draft> & notes"
@@ -456,7 +482,7 @@ def test_pptx_keeps_engagement_text_literal(hostile_built: dict[str, Path]) -> N
 # -- XLSX --------------------------------------------------------------------------------------
 
 
-def test_xlsx_has_four_sheets_with_frozen_headers_and_widths(built: dict[str, Path]) -> None:
+def test_xlsx_has_four_sheets_with_frozen_headers_and_widths(built: Reports) -> None:
     wb = load_workbook(built["xlsx"])
     assert wb.sheetnames == ["Where to act first", "Scores", "Findings", "Framework", "About"]
     for ws in wb.worksheets:
@@ -469,7 +495,7 @@ def test_xlsx_has_four_sheets_with_frozen_headers_and_widths(built: dict[str, Pa
     assert findings.max_row == 1 + 45
 
 
-def test_xlsx_scores_leave_unscored_factors_empty_not_zero(built: dict[str, Path]) -> None:
+def test_xlsx_scores_leave_unscored_factors_empty_not_zero(built: Reports) -> None:
     ws = load_workbook(built["xlsx"])["Scores"]
     header = [c.value for c in ws[1]]
     rows = {r[header.index("factor")]: r for r in ws.iter_rows(min_row=2, values_only=True)}
@@ -483,7 +509,7 @@ def test_xlsx_scores_leave_unscored_factors_empty_not_zero(built: dict[str, Path
     assert rows["authority"][header.index("priority")] is None
 
 
-def test_xlsx_neutralises_formulas_and_keeps_text(hostile_built: dict[str, Path]) -> None:
+def test_xlsx_neutralises_formulas_and_keeps_text(hostile_built: Reports) -> None:
     wb = load_workbook(hostile_built["xlsx"])
     ws = wb["Findings"]
     header = [c.value for c in ws[1]]
@@ -561,6 +587,7 @@ def test_failed_build_leaves_the_previous_report_untouched(
 # -- tenfold report ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_report_writes_the_file(tmp_path: Path) -> None:
     out = tmp_path / "deck.pptx"
     result = CliRunner().invoke(cli, ["report", str(SAMPLE), "-o", str(out)])
@@ -622,6 +649,7 @@ def _pdf_words(path: Path) -> list[tuple[str, float, float]]:
     return words
 
 
+@pytest.mark.slow
 def test_pdf_keeps_every_word_of_long_evidence(long_pdf: Path) -> None:
     words = _pdf_words(long_pdf)
     found = {w for w, _, _ in words}
@@ -630,6 +658,7 @@ def test_pdf_keeps_every_word_of_long_evidence(long_pdf: Path) -> None:
     assert {"Rater", "Url", "Long", "Short"} <= found
 
 
+@pytest.mark.slow
 def test_pdf_breaks_a_long_url_and_keeps_every_column_on_the_page(long_pdf: Path) -> None:
     words = _pdf_words(long_pdf)
     assert all(right <= width for _, right, width in words), [
@@ -663,28 +692,29 @@ def test_content_lists_disagreement_unsettled_priorities_and_provenance(sample: 
 
 
 def test_html_shows_agreement_unsettled_ranks_and_provenance(
-    built: dict[str, Path], sample: Engagement
+    built: Reports, sample: Engagement
 ) -> None:
     soup = _soup(built["html"])
-    text = tf_provenance(sample).text
-    assert soup.select_one('meta[name="tenfold-provenance"]')["content"] == text
-    assert soup.select_one(".cover-facts .provenance").get_text() == text
-    assert text in soup.select_one("footer.colophon").get_text()
-    summary = soup.select_one("#summary")
-    assert "Earned authority (r_wg 0.33)" in summary.select_one(".raters-disagree").get_text()
-    assert "Executive sponsorship" in summary.select_one(".unsettled-priorities").get_text()
-    assert summary.select_one(".panel-alpha").get_text().startswith("Krippendorff's alpha 0.00")
-    row = summary.select_one('tr[data-factor="authority"]').get_text()
+    mark = tf_provenance(sample).text
+    assert attr(one(soup, 'meta[name="tenfold-provenance"]'), "content") == mark
+    assert text_of(soup, ".cover-facts .provenance") == mark
+    assert mark in text_of(soup, "footer.colophon")
+    summary = one(soup, "#summary")
+    assert "Earned authority (r_wg 0.33)" in text_of(summary, ".raters-disagree")
+    assert "Executive sponsorship" in text_of(summary, ".unsettled-priorities")
+    assert text_of(summary, ".panel-alpha").startswith("Krippendorff's alpha 0.00")
+    row = text_of(summary, 'tr[data-factor="authority"]')
     assert "needs consensus" in row and "raters disagree" in row
-    note = soup.select_one("#factor-sponsorship .callout.unsettled").get_text()
+    note = text_of(soup, "#factor-sponsorship .callout.unsettled")
     assert note.startswith("Rank depends on one rater")
     assert soup.select_one("#factor-accountability .callout.unsettled") is None
-    agreement = soup.select_one("#factor-accountability .agreement-line").get_text()
+    agreement = text_of(soup, "#factor-accountability .agreement-line")
     assert agreement == "r_wg 0.00: the raters disagree (below 0.70)"
 
 
+@pytest.mark.slow
 def test_pdf_carries_provenance_on_every_page_and_the_marks(
-    built: dict[str, Path], sample: Engagement
+    built: Reports, sample: Engagement
 ) -> None:
     pages = _pdf_pages(built["pdf"])
     data = f"data {tf_provenance(sample).data_hash}"
@@ -692,10 +722,12 @@ def test_pdf_carries_provenance_on_every_page_and_the_marks(
     everything = " ".join(" ".join(p.split()) for p in pages)
     assert "Rank depends on one rater: priority 2 without Maya Okafor" in everything
     assert "Raters disagree Earned authority (r_wg 0.33), Owning failures (r_wg 0.00)" in everything
-    assert PdfReader(built["pdf"]).metadata["/Subject"] == tf_provenance(sample).text
+    metadata = PdfReader(built["pdf"]).metadata
+    assert metadata is not None and metadata.subject == tf_provenance(sample).text
 
 
-def test_pptx_carries_provenance_and_the_marks(built: dict[str, Path], sample: Engagement) -> None:
+@pytest.mark.slow
+def test_pptx_carries_provenance_and_the_marks(built: Reports, sample: Engagement) -> None:
     prs = Presentation(str(built["pptx"]))
     slides = list(prs.slides)
     assert tf_provenance(sample).text in _slide_texts(slides[0])[1]
@@ -708,7 +740,7 @@ def test_pptx_carries_provenance_and_the_marks(built: dict[str, Path], sample: E
     assert "r_wg 0.00: the raters disagree (below 0.70)" in third
 
 
-def test_xlsx_carries_agreement_and_provenance(built: dict[str, Path], sample: Engagement) -> None:
+def test_xlsx_carries_agreement_and_provenance(built: Reports, sample: Engagement) -> None:
     wb = load_workbook(built["xlsx"])
     about = {row[0]: row[1] for row in wb["About"].iter_rows(min_row=2, values_only=True)}
     mark = tf_provenance(sample)

@@ -8,6 +8,7 @@ import statistics
 import numpy as np
 import pandas as pd
 import pytest
+from frames import blank
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -75,7 +76,7 @@ def test_override_without_findings_still_scores() -> None:
 def test_unassessed_factor_is_not_zero() -> None:
     scores = score_findings(frame([("purpose", 2, "a", "interview")]))
     row = scores.loc["composure"]
-    assert math.isnan(row["score"]) and row["basis"] == "not assessed"
+    assert blank(scores, "composure", "score") and row["basis"] == "not assessed"
     assert row["n_findings"] == 0 and row["confidence"] == "none"
 
 
@@ -83,9 +84,9 @@ def test_not_applicable_is_nan_whatever_its_findings_and_override() -> None:
     rows = [("purpose", 4, "a", "interview")] * 3
     scores = score_findings(frame(rows), overrides={"purpose": 2}, not_applicable=["purpose"])
     row = scores.loc["purpose"]
-    assert math.isnan(row["score"]) and row["basis"] == "not applicable"
+    assert blank(scores, "purpose", "score") and row["basis"] == "not applicable"
     assert row["n_findings"] == 3  # the evidence is still counted
-    assert math.isnan(row["gap"])
+    assert blank(scores, "purpose", "gap")
 
 
 def test_min_max_spread_and_needs_consensus_at_spread_two() -> None:
@@ -120,7 +121,7 @@ def test_target_and_gap() -> None:
         frame([("purpose", 1, "a", "interview")]), targets={"purpose": 3, "composure": 2}
     )
     assert scores.loc["purpose", "target"] == 3 and scores.loc["purpose", "gap"] == 2
-    assert scores.loc["composure", "target"] == 2 and math.isnan(scores.loc["composure", "gap"])
+    assert scores.loc["composure", "target"] == 2 and blank(scores, "composure", "gap")
 
 
 def test_labels_are_accepted_in_place_of_ids() -> None:
@@ -193,8 +194,8 @@ def test_one_rater_has_no_agreement_figure_and_is_not_flagged() -> None:
     scores = score_findings(
         frame([("purpose", 1, "a", "interview"), ("purpose", 4, "a", "survey")])
     )
-    assert math.isnan(scores.loc["purpose", "r_wg"])
-    assert math.isnan(scores.loc["composure", "r_wg"])  # no raters at all
+    assert blank(scores, "purpose", "r_wg")
+    assert blank(scores, "composure", "r_wg")  # no raters at all
     assert scores["low_agreement"].dtype == bool
     assert not scores["low_agreement"].any()
 
@@ -314,7 +315,7 @@ def test_vectorised_scores_match_the_plain_rule(rows: list[tuple[str, int, str, 
             assert got["min"] <= got["score"] <= got["max"]
             assert got["basis"] == "findings"
         else:
-            assert got["basis"] == "not assessed" and math.isnan(got["score"])
+            assert got["basis"] == "not assessed" and blank(scores, factor, "score")
 
 
 @settings(max_examples=60, deadline=None)
@@ -335,7 +336,7 @@ def test_an_override_always_wins_and_not_applicable_always_blanks(
     assert scores.loc["purpose", "score"] == level
     assert scores.loc["purpose", "basis"] == "consensus"
     assert not scores.loc["purpose", "needs_consensus"]
-    assert math.isnan(scores.loc["composure", "score"])
+    assert blank(scores, "composure", "score")
     assert scores.loc["composure", "basis"] == "not applicable"
 
 

@@ -32,7 +32,7 @@ def session(folder: Path, framework: Framework) -> AssessmentSession:
 
 
 def draft(factor: str, level: int | None, evidence: str, **kw: str) -> Draft:
-    return Draft(factor=factor, level=level, evidence=evidence, **kw)  # type: ignore[arg-type]
+    return Draft(factor=factor, level=level, evidence=evidence, **kw)
 
 
 def test_open_finds_the_previous_assessment_of_the_same_client(session: AssessmentSession) -> None:
@@ -78,7 +78,8 @@ def test_an_edit_keeps_the_findings_rater_and_the_sessions_rater(
     session: AssessmentSession, folder: Path
 ) -> None:
     session.rater = "Tom Reyes"
-    victim = next(f for f in session.engagement.findings if f.rater != "Tom Reyes")  # type: ignore[union-attr]
+    assert session.engagement is not None
+    victim = next(f for f in session.engagement.findings if f.rater != "Tom Reyes")
     session.edit(victim.id)
     session.submit(draft(victim.factor, 4, "Corrected by Tom", editing=victim.id))
     saved = load_engagement(folder / SAMPLE.name).finding(victim.id)
@@ -182,7 +183,8 @@ def test_a_change_replays_on_a_file_a_colleague_saved_meanwhile(
 def test_a_deleted_finding_being_edited_leaves_edit_mode(
     session: AssessmentSession, folder: Path
 ) -> None:
-    victim = session.engagement.findings[0]  # type: ignore[union-attr]
+    assert session.engagement is not None
+    victim = session.engagement.findings[0]
     session.edit(victim.id)
     update_engagement(folder / SAMPLE.name, ch.remove_finding(victim.id, by="Tom Reyes"))
     session.poll()

@@ -75,7 +75,8 @@ def test_no_name_survives_anywhere_in_the_anonymised_file(
     assert copy.lead == "Rater A"
     assert copy.overrides["purpose"].by == "Rater C"
     assert [c.by for c in copy.changes][-3:] == ["Rater B", "Rater A", "Rater C"]
-    assert copy.changes[-1].before["rater"] == "Rater D"  # type: ignore[index]
+    before = copy.changes[-1].before
+    assert isinstance(before, dict) and before["rater"] == "Rater D"
     assert copy.overrides["purpose"].reason == "Rater C and Rater D met"
     assert copy.notes == "Analysis by Rater A; Analysts kept apart"  # whole names only
     assert copy.withheld == ("rater names",)

@@ -49,7 +49,7 @@ def write_xlsx(path: Path, rows: list[list[object]], header: list[str] = HEADER)
     return path
 
 
-GOOD = [
+GOOD: list[list[object]] = [
     ["sponsorship", 1, "Budget cut twice", "document", "Ana", "2026-11-02T10:00:00Z"],
     ["Clear main metric", "2", "37 KPIs, no headline", "", "", ""],
 ]
@@ -79,7 +79,7 @@ def test_good_xlsx_imports(tmp_path: Path, empty: Engagement) -> None:
 def test_every_bad_row_is_reported_and_nothing_imported(
     tmp_path: Path, empty: Engagement, writer: Callable[[Path, list[list[object]]], Path]
 ) -> None:
-    rows = [
+    rows: list[list[object]] = [
         GOOD[0],
         ["morale", 2, "x", "", "", ""],  # row 3: unknown factor
         ["purpose", 5, "x", "", "", ""],  # row 4: level out of range

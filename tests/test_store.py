@@ -166,12 +166,11 @@ def test_lock_held_elsewhere_times_out_with_a_message(
 
 def _add_many(path: str, who: str, count: int) -> None:
     for i in range(count):
-        update_engagement(
-            path,
-            lambda e, i=i: e.add_finding(
-                factor="purpose", level=i % 5, evidence=f"{who} {i}", rater=who
-            ),
-        )
+
+        def add(e: Engagement, i: int = i) -> Engagement:
+            return e.add_finding(factor="purpose", level=i % 5, evidence=f"{who} {i}", rater=who)
+
+        update_engagement(path, add)
 
 
 @pytest.mark.slow

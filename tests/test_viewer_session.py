@@ -25,8 +25,8 @@ MAY = "harbourline-2026-05.json"
 FRAMEWORK = load_framework()
 
 
-def session(folder: Path, **kw: object) -> ViewerSession:
-    return ViewerSession(FRAMEWORK, folder, **kw)  # type: ignore[arg-type]
+def session(folder: Path, *, portfolio: bool = False, pinned: str | None = None) -> ViewerSession:
+    return ViewerSession(FRAMEWORK, folder, portfolio=portfolio, pinned=pinned)
 
 
 def test_the_url_names_the_engagement_shown(folder: Path) -> None:

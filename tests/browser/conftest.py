@@ -1,14 +1,17 @@
 """Fixtures for tests that drive real dashboards in Chromium through Playwright.
 
-- ``browser``: one Chromium per test module (Debian's ``/usr/bin/chromium``). Where it is
-  missing the browser tests are skipped with the reason, and the run ends with one line saying
-  so; with ``TENFOLD_REQUIRE_BROWSER=1`` (CI) a missing browser fails the run instead.
+- ``browser``: one Chromium per test module (Debian's ``/usr/bin/chromium``, or
+  ``TENFOLD_CHROMIUM``). Where it is missing the browser tests are skipped with the reason, and
+  the run ends with one line saying so; with ``TENFOLD_REQUIRE_BROWSER=1`` (CI) a missing
+  browser fails the run instead. Every fixture here that starts a server or a browser context
+  asks for ``browser`` first, so a machine without Chromium starts nothing.
 - ``offline``: a browser context in which every request that is not to localhost is blocked (and
   recorded), as in a meeting room without internet; its pages record page errors and console
   errors.
 - ``start_voila``: start a Voila server for a notebook on a free port (several servers run on one
-  machine at once), with the environment ``tenfold dashboard`` sets; stopped afterwards by
-  killing its process group.
+  machine at once), with the environment ``tenfold dashboard`` sets; stopped afterwards with its
+  kernels. The servers are :class:`toolkit.dashboard.serve.VoilaServer`, as in the
+  benchmarks; their logs stay in the test's temporary folder.
 - ``engagements_copy``, ``assessment_server``, ``viewer_server``: the two dashboards served on a
   scratch copy of ``engagements/``.
 """
@@ -17,11 +20,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,10 +27,11 @@ from typing import Any
 
 import pytest
 
-from toolkit.dashboard.serve import dashboard_path, free_port, voila_command, voila_env
+from toolkit.dashboard.serve import Dashboard, VoilaServer, dashboard_path
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's Chromium; ``TENFOLD_CHROMIUM`` names another build (or a missing one, to see the skip).
+CHROMIUM = Path(os.environ.get("TENFOLD_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -173,66 +172,21 @@ def offline_at(browser: Any) -> Iterator[Callable[[int, int], Offline]]:
         state.context.close()
 
 
-@dataclass
-class VoilaServer:
-    """A running Voila server."""
-
-    url: str
-    folder: Path
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        """Stop the server and its kernels (the whole process group)."""
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, sig)
-                self.process.wait(timeout=15)
-            except ProcessLookupError:
-                pass
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=15)
-
-    def log_tail(self, n: int = 40) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
-
-
 def _serve(notebook: Path, folder: Path, log: Path) -> VoilaServer:
-    port = free_port()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            voila_command(notebook, port=port),
-            env=voila_env(folder),
-            cwd=notebook.parent,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so kernels stop with it
-        )
-    server = VoilaServer(f"http://127.0.0.1:{port}/", folder, process, log)
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"Voila exited with {process.returncode}:\n{server.log_tail()}")
-        try:
-            with urllib.request.urlopen(server.url + "api/status", timeout=2):
-                return server
-        except urllib.error.HTTPError:  # answering, even if not that route
-            return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.25)
-    server.stop()
-    pytest.fail(f"Voila did not answer within {START_TIMEOUT:.0f} s:\n{server.log_tail()}")
+    try:
+        return VoilaServer.launch(notebook, folder, log=log, timeout=START_TIMEOUT)
+    except RuntimeError as exc:
+        pytest.fail(f"Voila did not start: {exc}")
 
 
 @pytest.fixture
-def start_voila(tmp_path: Path) -> Iterator[Callable[..., VoilaServer]]:
+def start_voila(browser: Any, tmp_path: Path) -> Iterator[Callable[..., VoilaServer]]:
     """A factory: ``start_voila(notebook, folder)`` -> a running server, stopped after the test."""
     servers: list[VoilaServer] = []
 
     def start(notebook: str | Path, folder: str | Path | None = None) -> VoilaServer:
         data = Path(folder) if folder is not None else tmp_path
-        server = _serve(Path(notebook).resolve(), data, tmp_path / f"voila-{len(servers)}.log")
+        server = _serve(Path(notebook), data, tmp_path / f"voila-{len(servers)}.log")
         servers.append(server)
         return server
 
@@ -251,12 +205,11 @@ def engagements_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _module_server(
-    which: str, folder: Path, tmp_path_factory: pytest.TempPathFactory
+    which: Dashboard, folder: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[VoilaServer]:
     log = tmp_path_factory.mktemp("voila") / f"{which}.log"
-    server = _serve(dashboard_path(which), folder, log)  # type: ignore[arg-type]
-    yield server
-    server.stop()
+    with _serve(dashboard_path(which), folder, log) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import json
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from frames import number
 
 from toolkit import load_engagement, load_framework, score_engagement
-from toolkit.dashboard.serve import dashboard_path
+from toolkit.dashboard.serve import VoilaServer, dashboard_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SAMPLE = "harbourline-2026-11.json"
 
 
-def open_dashboard(offline: Any, server: Any, wait: Any) -> Any:
+def open_dashboard(offline: Any, server: VoilaServer, wait: Any) -> Any:
     page = offline.new_page()
     page.goto(server.url, timeout=90_000)
     wait(page)
@@ -52,7 +54,7 @@ def radar_point(page: Any, series: str, label: str, value: str, timeout: float =
 
 
 def test_loads_offline_with_no_errors_and_shows_the_radar(
-    offline: Any, assessment_server: Any, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
     page = open_dashboard(offline, assessment_server, wait_for_dashboard)
     text = page.inner_text("body")
@@ -65,13 +67,13 @@ def test_loads_offline_with_no_errors_and_shows_the_radar(
 
 
 def test_a_finding_added_in_the_page_is_drawn_saved_and_there_after_reload(
-    offline: Any, assessment_server: Any, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
     page = open_dashboard(offline, assessment_server, wait_for_dashboard)
     add_finding(page, "composure", 3, "Team leaders stayed calm through the outage on 12 Nov.")
     page.wait_for_selector("text=saved", timeout=30_000)
     radar_point(page, "Current", "Composure", "Score: 3;")
-    on_disk = load_engagement(assessment_server.folder / SAMPLE)
+    on_disk = load_engagement(assessment_server.engagements / SAMPLE)
     assert [f.evidence for f in on_disk.findings if f.factor == "composure"] == [
         "Team leaders stayed calm through the outage on 12 Nov."
     ]
@@ -84,7 +86,7 @@ def test_a_finding_added_in_the_page_is_drawn_saved_and_there_after_reload(
 
 
 def test_script_in_evidence_is_shown_as_text_and_does_not_run(
-    offline: Any, assessment_server: Any, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
     page = open_dashboard(offline, assessment_server, wait_for_dashboard)
     evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
@@ -96,18 +98,18 @@ def test_script_in_evidence_is_shown_as_text_and_does_not_run(
 
 
 def test_empty_evidence_gets_an_inline_message(
-    offline: Any, assessment_server: Any, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
-    before = (assessment_server.folder / SAMPLE).read_bytes()
+    before = (assessment_server.engagements / SAMPLE).read_bytes()
     page = open_dashboard(offline, assessment_server, wait_for_dashboard)
     page.get_by_role("button", name="2 Partial", exact=True).click()
     page.get_by_role("button", name="Add finding").click()
     page.wait_for_selector("text=write the evidence", timeout=30_000)
-    assert (assessment_server.folder / SAMPLE).read_bytes() == before
+    assert (assessment_server.engagements / SAMPLE).read_bytes() == before
 
 
 def test_findings_csv_is_downloaded_by_the_browser(
-    offline: Any, assessment_server: Any, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
     page = open_dashboard(offline, assessment_server, wait_for_dashboard)
     with page.expect_download(timeout=30_000) as info:
@@ -120,7 +122,11 @@ def test_findings_csv_is_downloaded_by_the_browser(
 
 
 def test_killing_the_server_loses_nothing_shown_as_saved(
-    offline: Any, start_voila: Any, engagements_copy: Path, wait_for_dashboard: Any, tmp_path: Path
+    offline: Any,
+    start_voila: Callable[..., VoilaServer],
+    engagements_copy: Path,
+    wait_for_dashboard: Any,
+    tmp_path: Path,
 ) -> None:
     folder = tmp_path / "data"
     folder.mkdir()
@@ -136,7 +142,7 @@ def test_killing_the_server_loses_nothing_shown_as_saved(
 
 
 def test_two_tabs_on_one_engagement_both_keep_their_findings(
-    offline: Any, assessment_server: Any, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
     first = open_dashboard(offline, assessment_server, wait_for_dashboard)
     second = open_dashboard(offline, assessment_server, wait_for_dashboard)
@@ -144,7 +150,8 @@ def test_two_tabs_on_one_engagement_both_keep_their_findings(
     first.wait_for_selector("text=saved", timeout=30_000)
     add_finding(second, "originality", 1, "Tab two: suggestion box emptied monthly, unread")
     second.wait_for_selector("text=saved", timeout=30_000)
-    evidence = {f.evidence for f in load_engagement(assessment_server.folder / SAMPLE).findings}
+    saved = load_engagement(assessment_server.engagements / SAMPLE)
+    evidence = {f.evidence for f in saved.findings}
     assert {
         "Tab one: huddles now end with one idea to try",
         "Tab two: suggestion box emptied monthly, unread",
@@ -153,9 +160,9 @@ def test_two_tabs_on_one_engagement_both_keep_their_findings(
 
 
 def test_choosing_a_level_previews_the_score_before_anything_is_saved(
-    offline: Any, assessment_server: Any, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
-    path = assessment_server.folder / SAMPLE
+    path = assessment_server.engagements / SAMPLE
     page = open_dashboard(offline, assessment_server, wait_for_dashboard)
     before = path.read_bytes()
     engagement = load_engagement(path)
@@ -163,7 +170,7 @@ def test_choosing_a_level_previews_the_score_before_anything_is_saved(
     choose_factor(page, "leader_aptitude")
     for level in (0, 4):
         pending = engagement.add_finding(factor="leader_aptitude", level=level, evidence="x")
-        score = score_engagement(pending).loc["leader_aptitude", "score"]
+        score = number(score_engagement(pending), "leader_aptitude", "score")
         shown = f"{score:.2f}".rstrip("0").rstrip(".")  # as the tooltip prints it
         name = load_framework().level_name(level)
         page.get_by_role("button", name=f"{level} {name}", exact=True).click()

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
 
+from toolkit.dashboard.serve import VoilaServer
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_an_error_in_a_dashboard_shows_no_traceback(
-    offline: Any, start_voila: Any, tmp_path: Path
+    offline: Any, start_voila: Callable[..., VoilaServer], tmp_path: Path
 ) -> None:
     notebook = tmp_path / "broken.ipynb"
     nb = nbformat.v4.new_notebook()

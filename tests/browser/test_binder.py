@@ -15,14 +15,10 @@ fixture, when Chromium is; with TENFOLD_REQUIRE_BROWSER=1 (CI) either is a failu
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -31,6 +27,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+
+from toolkit.dashboard.serve import BackgroundServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BINDER = ROOT / "binder"
@@ -53,13 +51,6 @@ def _python311() -> str:
         _missing("python3.11 is not on PATH")
     assert found is not None
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _run(cmd: list[str], *, cwd: Path, env: dict[str, str]) -> None:
@@ -108,7 +99,7 @@ def binder_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
 def binder_server(binder_env: tuple[Path, Path]) -> Iterator[str]:
     """JupyterLab with the Voila server extension, started through binder/start."""
     repo, venv = binder_env
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TENFOLD_")}
     env.pop("JUPYTER_CONFIG_PATH", None)
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
@@ -117,51 +108,33 @@ def binder_server(binder_env: tuple[Path, Path]) -> Iterator[str]:
     env["JUPYTER_RUNTIME_DIR"] = str(repo.parent / "runtime")
     env["JUPYTER_DATA_DIR"] = str(repo.parent / "data")
     env["IPYTHONDIR"] = str(repo.parent / "ipython")
-    log = (repo.parent / "server.log").open("w")
-    process = subprocess.Popen(
-        [
-            str(repo / "binder" / "start"),
-            "jupyter",
-            "lab",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            "--port-retries=0",
-            "--IdentityProvider.token=",
-            "--ServerApp.password=",
-            f"--ServerApp.root_dir={repo}",
-            # Binder runs as an ordinary user; CI containers often run as root.
-            *(["--allow-root"] if os.geteuid() == 0 else []),
-        ],
-        cwd=repo,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
+    command = [
+        str(repo / "binder" / "start"),
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--port-retries=0",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        f"--ServerApp.root_dir={repo}",
+        # Binder runs as an ordinary user; CI containers often run as root.
+        *(["--allow-root"] if os.geteuid() == 0 else []),
+    ]
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server exited: {(repo.parent / 'server.log').read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/status", timeout=2):
-                    break
-            except (urllib.error.URLError, OSError):
-                if time.monotonic() > deadline:
-                    pytest.fail("the Binder server did not answer within 60 s")
-                time.sleep(0.5)
-        yield url
-    finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=15)
-        log.close()
+        server = BackgroundServer.start(
+            command,
+            url=f"http://127.0.0.1:{port}/",
+            log=repo.parent / "server.log",
+            env=env,
+            cwd=repo,
+            timeout=60,
+        )
+    except RuntimeError as exc:
+        pytest.fail(f"the Binder server did not start: {exc}")
+    with server:
+        yield server.url.rstrip("/")
 
 
 def test_binder_pins_python_and_installs_from_the_one_constraints_file() -> None:

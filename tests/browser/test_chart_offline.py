@@ -8,11 +8,16 @@ companions and their tooltips; and behind :func:`toolkit.save_chart`'s self-cont
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from toolkit.dashboard.serve import BackgroundServer, VoilaServer, free_port
 
 NOTEBOOK = Path(__file__).parent / "notebooks" / "charts_offline.ipynb"
 
@@ -20,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_charts_render_offline_with_tooltips(
-    start_voila: Callable[..., Any],
+    start_voila: Callable[..., VoilaServer],
     offline: Any,
     wait_for_dashboard: Callable[..., None],
     tmp_path: Path,
@@ -70,65 +75,40 @@ def test_saved_html_renders_with_no_network(offline: Any, tmp_path: Path) -> Non
 
 
 @pytest.fixture
-def jupyterlab(tmp_path: Path) -> Any:
-    """JupyterLab on a free localhost port, serving a copy of the charts notebook."""
-    import os
-    import shutil
-    import signal
-    import subprocess
-    import sys
-    import time
-    import urllib.error
-    import urllib.request
-
-    from toolkit.dashboard.serve import free_port
-
+def jupyterlab(browser: Any, tmp_path: Path) -> Iterator[str]:
+    """JupyterLab on a free localhost port, serving a copy of the charts notebook (started only
+    where there is a browser to open it)."""
     root = tmp_path / "lab"
     root.mkdir()
     shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
     port = free_port()
-    log = (tmp_path / "lab.log").open("wb")
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("jupyter")),
-            "lab",
-            "--no-browser",
-            "--allow-root",  # CI containers run as root; harmless otherwise
-            f"--port={port}",
-            "--ServerApp.ip=127.0.0.1",
-            "--IdentityProvider.token=",
-            "--ServerApp.password=",
-            f"--ServerApp.root_dir={root}",
-            "--LabApp.expose_app_in_browser=True",  # to run all cells with a command
-            "--LabApp.extension_manager=readonly",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")},
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
+    command = [
+        str(Path(sys.executable).with_name("jupyter")),
+        "lab",
+        "--no-browser",
+        "--allow-root",  # CI containers run as root; harmless otherwise
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",  # to run all cells with a command
+        "--LabApp.extension_manager=readonly",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+    ]
     try:
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not start:\n{(tmp_path / 'lab.log').read_text()}")
-            try:
-                with urllib.request.urlopen(url + "api/status", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.25)
-        yield url
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-        log.close()
+        server = BackgroundServer.start(
+            command,
+            url=f"http://127.0.0.1:{port}/",
+            log=tmp_path / "lab.log",
+            env={**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")},
+            cwd=root,
+        )
+    except RuntimeError as exc:
+        pytest.fail(f"JupyterLab did not start: {exc}")
+    with server:
+        yield server.url
 
 
 def test_charts_render_offline_in_jupyterlab(jupyterlab: str, offline: Any) -> None:

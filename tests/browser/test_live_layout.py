@@ -8,83 +8,29 @@ Screenshots are written to ``TENFOLD_SCREENSHOTS`` when it is set, to be looked 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser.screen import CHART_TEXT, SCROLLBAR, SIDEWAYS, overlapping, settle, shoot
 
 from toolkit import load_framework
+from toolkit.dashboard.serve import VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SAMPLE = "harbourline-2026-11.json"
-
-#: Every element that scrolls sideways (or the page itself), as "tag.class scroll>client".
-SIDEWAYS = """() => [...document.querySelectorAll('*')].filter(e => {
-    const s = getComputedStyle(e);
-    const scrolls = e === document.scrollingElement || ['auto', 'scroll'].includes(s.overflowX);
-    return scrolls && e.scrollWidth > e.clientWidth + 1;
-}).map(e => `${e.tagName}.${e.className} ${e.scrollWidth}>${e.clientWidth}`)"""
-
-#: The width of the scrollbar of whatever scrolls the page (Voila scrolls an inner panel).
-SCROLLBAR = """() => Math.max(0, ...[...document.querySelectorAll('*')]
-    .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowY)
-                 && e.scrollHeight > e.clientHeight && e.offsetWidth >= window.innerWidth - 20)
-    .map(e => e.offsetWidth - e.clientWidth))"""
-
-#: Every piece of text in the radar: its text, box and font size (halos are drawn twice).
-CHART_TEXT = """() => {
-    const seen = new Set();
-    return [...document.querySelectorAll('.tf-radar-box svg text')].map(t => {
-        const r = t.getBoundingClientRect();
-        const g = t.closest('g.role-mark, g.role-legend, g.role-legend-label, g.role-legend-title');
-        const size = parseFloat(getComputedStyle(t).fontSize);
-        return {text: t.textContent, x: r.left, y: r.top, w: r.width, h: r.height, size,
-                layer: g ? g.getAttribute('class') : ''};
-    }).filter(t => {
-        const key = [t.text, Math.round(t.x), Math.round(t.y)].join('|');
-        if (seen.has(key) || !t.text.trim() || t.w === 0) return false;
-        seen.add(key);
-        return true;
-    });
-}"""
-
-
-def overlapping(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    out = []
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            if (
-                a["x"] < b["x"] + b["w"] - 0.5
-                and b["x"] < a["x"] + a["w"] - 0.5
-                and a["y"] < b["y"] + b["h"] - 0.5
-                and b["y"] < a["y"] + a["h"] - 0.5
-            ):
-                out.append((a["text"], b["text"]))
-    return out
-
-
-def shoot(page: Any, name: str) -> None:
-    folder = os.environ.get("TENFOLD_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"))
-
-
-def settle(page: Any) -> None:
-    """Wait until the radar has been redrawn for the room the page measured."""
-    page.wait_for_function(
-        "() => document.querySelector('.tf-radar-box svg text') !== null", timeout=60_000
-    )
-    page.wait_for_timeout(1500)
 
 
 @pytest.mark.parametrize(
     ("width", "height"), [(1024, 768), (1280, 720), (1366, 768), (1920, 1080), (2560, 1440)]
 )
 def test_fits_the_screen_with_ordinary_scrollbars(
-    offline_at: Any, assessment_server: Any, wait_for_dashboard: Any, width: int, height: int
+    offline_at: Any,
+    assessment_server: VoilaServer,
+    wait_for_dashboard: Any,
+    width: int,
+    height: int,
 ) -> None:
     offline = offline_at(width, height)
     page = offline.new_page()
@@ -108,7 +54,7 @@ def test_fits_the_screen_with_ordinary_scrollbars(
 
 
 def test_present_mode_fills_a_projector_and_steps_through_factors_with_the_arrows(
-    offline_at: Any, assessment_server: Any, wait_for_dashboard: Any
+    offline_at: Any, assessment_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
     fw = load_framework()
     page = offline_at(1920, 1080).new_page()
@@ -139,7 +85,7 @@ def test_present_mode_fills_a_projector_and_steps_through_factors_with_the_arrow
 @pytest.mark.parametrize(("width", "height"), [(1024, 768), (1366, 768)])
 def test_the_consensus_board_fits_the_screen(
     offline_at: Any,
-    assessment_server: Any,
+    assessment_server: VoilaServer,
     wait_for_dashboard: Any,
     tmp_path: Path,
     width: int,
@@ -147,8 +93,8 @@ def test_the_consensus_board_fits_the_screen(
 ) -> None:
     from toolkit import changes, update_engagement
 
-    board = assessment_server.folder / f"board-{width}.json"
-    board.write_bytes((assessment_server.folder / SAMPLE).read_bytes())
+    board = assessment_server.engagements / f"board-{width}.json"
+    board.write_bytes((assessment_server.engagements / SAMPLE).read_bytes())
     update_engagement(board, changes.set_phase("consensus"))
     offline = offline_at(width, height)
     page = offline.new_page()

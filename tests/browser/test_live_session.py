@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from toolkit import Engagement, load_engagement, load_framework
+from toolkit.dashboard.serve import VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,15 +27,15 @@ FRAMEWORK = load_framework()
 
 
 @pytest.fixture
-def copy(assessment_server: Any, request: pytest.FixtureRequest) -> Path:
+def copy(assessment_server: VoilaServer, request: pytest.FixtureRequest) -> Path:
     """This test's own copy of the sample engagement in the served folder."""
     name = request.node.name.replace("[", "-").replace("]", "").lower()[:60]
-    path = assessment_server.folder / f"{name}.json"
+    path = assessment_server.engagements / f"{name}.json"
     shutil.copy(SAMPLE, path)
     return path
 
 
-def open_page(context: Any, server: Any, query: str, wait: Any) -> Any:
+def open_page(context: Any, server: VoilaServer, query: str, wait: Any) -> Any:
     page = context.new_page()
     page.goto(f"{server.url}?{query}", timeout=90_000)
     wait(page)
@@ -86,7 +87,7 @@ def evidence_box(page: Any) -> Any:
 
 
 def test_ten_findings_entered_by_keyboard_alone(
-    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, copy: Path, wait_for_dashboard: Any
 ) -> None:
     page = open_page(
         offline.context,
@@ -110,7 +111,7 @@ def test_ten_findings_entered_by_keyboard_alone(
 
 
 def test_typing_the_next_finding_while_the_last_saves_loses_nothing(
-    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, copy: Path, wait_for_dashboard: Any
 ) -> None:
     page = open_page(
         offline.context,
@@ -135,7 +136,7 @@ def test_typing_the_next_finding_while_the_last_saves_loses_nothing(
 
 
 def test_ctrl_enter_saves_from_the_rater_and_the_source_too(
-    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, copy: Path, wait_for_dashboard: Any
 ) -> None:
     page = open_page(
         offline.context,
@@ -161,7 +162,7 @@ def test_ctrl_enter_saves_from_the_rater_and_the_source_too(
 
 
 def test_a_digit_typed_in_the_evidence_is_text_not_a_level(
-    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, copy: Path, wait_for_dashboard: Any
 ) -> None:
     page = open_page(
         offline.context,
@@ -178,9 +179,10 @@ def test_a_digit_typed_in_the_evidence_is_text_not_a_level(
 
 
 def test_reload_reopens_the_same_engagement_and_factor_and_undo_still_works(
-    offline: Any, assessment_server: Any, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
-    older = assessment_server.folder / "harbourline-2026-05.json"  # not the newest in the folder
+    # Not the newest in the folder.
+    older = assessment_server.engagements / "harbourline-2026-05.json"
     before = older.read_bytes()
     page = open_page(
         offline.context,
@@ -210,7 +212,7 @@ def test_reload_reopens_the_same_engagement_and_factor_and_undo_still_works(
 
 
 def test_editing_keeps_the_rater_box_and_the_findings_own_rater(
-    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, copy: Path, wait_for_dashboard: Any
 ) -> None:
     page = open_page(
         offline.context,
@@ -242,7 +244,7 @@ def test_editing_keeps_the_rater_box_and_the_findings_own_rater(
 
 
 def test_escape_leaves_edit_mode_without_saving(
-    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, copy: Path, wait_for_dashboard: Any
 ) -> None:
     page = open_page(
         offline.context,
@@ -266,7 +268,7 @@ def test_escape_leaves_edit_mode_without_saving(
 
 
 def test_a_consensus_names_who_agreed_it(
-    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, copy: Path, wait_for_dashboard: Any
 ) -> None:
     page = open_page(
         offline.context,
@@ -286,7 +288,7 @@ def test_a_consensus_names_who_agreed_it(
 
 
 def test_a_colleagues_finding_appears_within_two_seconds_without_a_click(
-    offline_at: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+    offline_at: Any, assessment_server: VoilaServer, copy: Path, wait_for_dashboard: Any
 ) -> None:
     query = f"engagement={copy.name}&factor=connection"
     mine = open_page(offline_at(1366, 768).context, assessment_server, query, wait_for_dashboard)
@@ -322,7 +324,7 @@ def test_a_colleagues_finding_appears_within_two_seconds_without_a_click(
 
 
 def test_the_default_view_names_no_other_client(
-    offline: Any, assessment_server: Any, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
     page = offline.new_page()
     page.goto(assessment_server.url, timeout=90_000)  # no engagement named: the newest opens
@@ -336,7 +338,7 @@ def test_the_default_view_names_no_other_client(
 
 
 def test_a_click_on_the_radar_selects_that_factor(
-    offline: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+    offline: Any, assessment_server: VoilaServer, copy: Path, wait_for_dashboard: Any
 ) -> None:
     page = open_page(
         offline.context,
@@ -358,7 +360,7 @@ def test_a_click_on_the_radar_selects_that_factor(
 
 
 def test_a_blind_rating_hides_the_panel_until_the_lead_reveals_it(
-    offline_at: Any, assessment_server: Any, copy: Path, wait_for_dashboard: Any
+    offline_at: Any, assessment_server: VoilaServer, copy: Path, wait_for_dashboard: Any
 ) -> None:
     query = f"engagement={copy.name}&factor=purpose"
     lead = open_page(offline_at(1366, 768).context, assessment_server, query, wait_for_dashboard)

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser.screen import settle
 from click.testing import CliRunner
-
-# The live layout's helpers, shared rather than copied (tests/browser is on the import path).
-from test_live_layout import settle
 
 from toolkit import load_engagement
 from toolkit.cli import cli
+from toolkit.dashboard.serve import VoilaServer
 from toolkit.store import engagement_to_json
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -66,7 +65,7 @@ def brightwater(folder: Path) -> Path:
 
 
 def test_the_url_names_the_client_and_the_page_holds_no_other_clients_name(
-    offline: Any, viewer_server: Any, wait_for_dashboard: Any
+    offline: Any, viewer_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
     page = open_viewer(
         offline, viewer_server, wait_for_dashboard, "?engagement=larkspur-2026-06.json"
@@ -80,7 +79,7 @@ def test_the_url_names_the_client_and_the_page_holds_no_other_clients_name(
 
 
 def test_the_first_screen_leads_with_what_to_do_next(
-    offline: Any, viewer_server: Any, wait_for_dashboard: Any
+    offline: Any, viewer_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
     page = open_viewer(offline, viewer_server, wait_for_dashboard)
     page.wait_for_function("() => location.search === '?engagement=harbourline-2026-11.json'")
@@ -104,9 +103,9 @@ def test_the_first_screen_leads_with_what_to_do_next(
 
 
 def test_a_chosen_file_is_shown_and_the_served_folder_stays_byte_identical(
-    offline: Any, viewer_server: Any, wait_for_dashboard: Any, tmp_path: Path
+    offline: Any, viewer_server: VoilaServer, wait_for_dashboard: Any, tmp_path: Path
 ) -> None:
-    before = snapshot(viewer_server.folder)
+    before = snapshot(viewer_server.engagements)
     page = open_viewer(offline, viewer_server, wait_for_dashboard)
     choose(page, brightwater(tmp_path), "Brightwater Care")
     page.wait_for_function("() => location.search === ''")  # the URL names no folder file now
@@ -115,12 +114,12 @@ def test_a_chosen_file_is_shown_and_the_served_folder_stays_byte_identical(
     html = page.content()
     assert [c for c in CLIENTS if c in html] == []  # Harbourline is gone from the page
     assert "Larkspur" not in html
-    assert snapshot(viewer_server.folder) == before
+    assert snapshot(viewer_server.engagements) == before
     assert offline.errors == []
 
 
 def test_a_dropped_file_is_shown_too(
-    offline: Any, viewer_server: Any, wait_for_dashboard: Any, tmp_path: Path
+    offline: Any, viewer_server: VoilaServer, wait_for_dashboard: Any, tmp_path: Path
 ) -> None:
     page = open_viewer(offline, viewer_server, wait_for_dashboard)
     text = brightwater(tmp_path).read_text(encoding="utf-8")
@@ -141,10 +140,10 @@ def test_a_dropped_file_is_shown_too(
 
 
 def test_a_bad_file_is_named_with_its_field_and_what_was_shown_stays(
-    offline: Any, viewer_server: Any, wait_for_dashboard: Any, tmp_path: Path
+    offline: Any, viewer_server: VoilaServer, wait_for_dashboard: Any, tmp_path: Path
 ) -> None:
     page = open_viewer(offline, viewer_server, wait_for_dashboard)
-    data = json.loads((viewer_server.folder / NOVEMBER).read_text(encoding="utf-8"))
+    data = json.loads((viewer_server.engagements / NOVEMBER).read_text(encoding="utf-8"))
     data["findings"][2]["level"] = 6
     bad = tmp_path / "mine.json"
     bad.write_text(json.dumps(data), encoding="utf-8")
@@ -157,7 +156,7 @@ def test_a_bad_file_is_named_with_its_field_and_what_was_shown_stays(
 
 
 def test_an_anonymised_share_shows_no_raters_name(
-    offline: Any, viewer_server: Any, wait_for_dashboard: Any, tmp_path: Path
+    offline: Any, viewer_server: VoilaServer, wait_for_dashboard: Any, tmp_path: Path
 ) -> None:
     shared = tmp_path / "harbourline-shared.json"
     result = CliRunner().invoke(
@@ -189,7 +188,7 @@ def test_an_anonymised_share_shows_no_raters_name(
 
 
 def test_a_click_on_the_radar_opens_that_factors_panel(
-    offline: Any, viewer_server: Any, wait_for_dashboard: Any
+    offline: Any, viewer_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
     page = open_viewer(offline, viewer_server, wait_for_dashboard)
     settle(page)  # the radar is redrawn once the page has measured its room
@@ -211,7 +210,7 @@ def test_a_click_on_the_radar_opens_that_factors_panel(
 
 
 def test_expand_all_opens_every_panel_and_panels_follow_priority_order(
-    offline: Any, viewer_server: Any, wait_for_dashboard: Any
+    offline: Any, viewer_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
     page = open_viewer(offline, viewer_server, wait_for_dashboard)
     order = page.eval_on_selector_all("details.tf-factor", "ds => ds.map(d => d.dataset.factor)")
@@ -227,9 +226,9 @@ def test_expand_all_opens_every_panel_and_panels_follow_priority_order(
 
 
 def test_nothing_to_edit_and_the_report_downloads(
-    offline: Any, viewer_server: Any, wait_for_dashboard: Any
+    offline: Any, viewer_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
-    before = snapshot(viewer_server.folder)
+    before = snapshot(viewer_server.engagements)
     page = open_viewer(offline, viewer_server, wait_for_dashboard)
     editable = page.evaluate(
         """() => Array.from(document.querySelectorAll(
@@ -245,5 +244,5 @@ def test_nothing_to_edit_and_the_report_downloads(
     assert download.suggested_filename == "harbourline-contact-services-2026-11-16.html"
     text = Path(download.path()).read_text(encoding="utf-8")
     assert re.search(r"Since the assessment of 14 May 2026, 5 factors have improved", text)
-    assert snapshot(viewer_server.folder) == before
+    assert snapshot(viewer_server.engagements) == before
     assert offline.errors == []

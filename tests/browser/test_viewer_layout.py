@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from browser.screen import CHART_TEXT, SCROLLBAR, SIDEWAYS, overlapping, settle, shoot
 
-# The live layout's checks, shared rather than copied (tests/browser is on the import path).
-from test_live_layout import CHART_TEXT, SCROLLBAR, SIDEWAYS, overlapping, settle, shoot
+from toolkit.dashboard.serve import VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,7 +22,7 @@ RANKED_TEXT = CHART_TEXT.replace(".tf-radar-box", ".tf-ranked-box")
 
 @pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)])
 def test_the_viewer_fits_the_screen(
-    offline_at: Any, viewer_server: Any, wait_for_dashboard: Any, width: int, height: int
+    offline_at: Any, viewer_server: VoilaServer, wait_for_dashboard: Any, width: int, height: int
 ) -> None:
     offline = offline_at(width, height)
     page = offline.new_page()
@@ -45,7 +45,7 @@ def test_the_viewer_fits_the_screen(
 
 
 def test_at_1280x720_the_first_screen_shows_the_headline_and_three_items(
-    offline_at: Any, viewer_server: Any, wait_for_dashboard: Any
+    offline_at: Any, viewer_server: VoilaServer, wait_for_dashboard: Any
 ) -> None:
     page = offline_at(1280, 720).new_page()
     page.goto(f"{viewer_server.url}?engagement=harbourline-2026-11.json", timeout=90_000)

@@ -102,7 +102,7 @@ class DownloadButton(anywidget.AnyWidget):
         self._mime = mime
         self._on_error = on_error
         self.sent: list[tuple[str, int]] = []  # (filename, size) of each download, newest last
-        self.on_msg(self._handle_message)
+        self.on_msg(lambda _w, content, _b: self.handle(content))
 
     def payload(self) -> tuple[str, bytes]:
         """The file name and bytes a click would download now."""
@@ -125,6 +125,9 @@ class DownloadButton(anywidget.AnyWidget):
         self.sent.append((name, len(data)))
         return True
 
-    def _handle_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+    def handle(self, content: Any) -> None:
+        """Act on one message from the page: ``{"event": "request"}``, sent when the button is
+        clicked in the browser, does what :meth:`click` does; anything else is ignored (public
+        so tests can send what a page sends)."""
         if isinstance(content, dict) and content.get("event") == "request":
             self.click()

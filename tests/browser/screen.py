@@ -1,0 +1,70 @@
+"""What the layout tests measure in a page: sideways scrolling, scrollbars, chart text that
+overlaps, and screenshots to look at (written to ``TENFOLD_SCREENSHOTS`` when it is set).
+
+Shared by the consultant's and the stakeholders' layout tests; import it as ``browser.screen``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+#: Every element that scrolls sideways (or the page itself), as "tag.class scroll>client".
+SIDEWAYS = """() => [...document.querySelectorAll('*')].filter(e => {
+    const s = getComputedStyle(e);
+    const scrolls = e === document.scrollingElement || ['auto', 'scroll'].includes(s.overflowX);
+    return scrolls && e.scrollWidth > e.clientWidth + 1;
+}).map(e => `${e.tagName}.${e.className} ${e.scrollWidth}>${e.clientWidth}`)"""
+
+#: The width of the scrollbar of whatever scrolls the page (Voila scrolls an inner panel).
+SCROLLBAR = """() => Math.max(0, ...[...document.querySelectorAll('*')]
+    .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowY)
+                 && e.scrollHeight > e.clientHeight && e.offsetWidth >= window.innerWidth - 20)
+    .map(e => e.offsetWidth - e.clientWidth))"""
+
+#: Every piece of text in the radar: its text, box and font size (halos are drawn twice).
+CHART_TEXT = """() => {
+    const seen = new Set();
+    return [...document.querySelectorAll('.tf-radar-box svg text')].map(t => {
+        const r = t.getBoundingClientRect();
+        const g = t.closest('g.role-mark, g.role-legend, g.role-legend-label, g.role-legend-title');
+        const size = parseFloat(getComputedStyle(t).fontSize);
+        return {text: t.textContent, x: r.left, y: r.top, w: r.width, h: r.height, size,
+                layer: g ? g.getAttribute('class') : ''};
+    }).filter(t => {
+        const key = [t.text, Math.round(t.x), Math.round(t.y)].join('|');
+        if (seen.has(key) || !t.text.trim() || t.w === 0) return false;
+        seen.add(key);
+        return true;
+    });
+}"""
+
+
+def overlapping(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if (
+                a["x"] < b["x"] + b["w"] - 0.5
+                and b["x"] < a["x"] + a["w"] - 0.5
+                and a["y"] < b["y"] + b["h"] - 0.5
+                and b["y"] < a["y"] + a["h"] - 0.5
+            ):
+                out.append((a["text"], b["text"]))
+    return out
+
+
+def shoot(page: Any, name: str) -> None:
+    folder = os.environ.get("TENFOLD_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+
+
+def settle(page: Any) -> None:
+    """Wait until the radar has been redrawn for the room the page measured."""
+    page.wait_for_function(
+        "() => document.querySelector('.tf-radar-box svg text') !== null", timeout=60_000
+    )
+    page.wait_for_timeout(1500)
