@@ -446,7 +446,7 @@ def test_chart_widget_is_an_offline_jupyter_chart(scores: pd.DataFrame) -> None:
 @pytest.mark.slow
 def test_radar_concatenates_with_its_companions(scores: pd.DataFrame) -> None:
     ranked = ranked_chart(scores)
-    assert isinstance(ranked, alt.LayerChart | alt.Chart)
+    assert isinstance(ranked, alt.Chart | alt.LayerChart | alt.VConcatChart)  # what hconcat takes
     spec = alt.hconcat(radar_chart(scores), ranked).to_dict()
     assert len(spec["hconcat"]) == 2
     assert png_is_drawn(render_chart(spec, "png", scale=1)) > 0.03
