@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +32,9 @@ from toolkit.dashboard.assessment_panels import (
 )
 from toolkit.dashboard.bridge import PageSize, every
 from toolkit.dashboard.common import (
-    Tone,
+    Messages,
     esc,
-    guard,
     header_html,
-    message_html,
-    plain_text,
     summary_html,
 )
 from toolkit.dashboard.download import DownloadButton
@@ -56,7 +52,7 @@ __all__ = ["AssessmentApp"]
 POLL_SECONDS = 0.75
 
 
-class AssessmentApp:
+class AssessmentApp(Messages):
     """The assessment dashboard; display it with ``display(app)``.
 
     Parameters
@@ -155,20 +151,7 @@ class AssessmentApp:
         ui.phase_button.on_click(self._guard(lambda _b: self.phases.next_phase()))
         ui.board.on_record = self._guard(self.phases.record)
 
-    def _guard(self, handler: Callable[..., Any]) -> Callable[..., None]:
-        """``handler``, with any failure shown as a message: never a traceback on the page."""
-        return guard(handler, self.say)
-
-    # -- messages -----------------------------------------------------------------------------
-    def say(self, text: str, tone: Tone = "info") -> None:
-        """Show an inline message above the dashboard (empty text clears it)."""
-        self.ui.message.value = message_html(text, tone)
-
-    @property
-    def message_text(self) -> str:
-        """The message shown now, as plain text (for tests and logs)."""
-        return plain_text(self.ui.message.value)
-
+    # -- messages (say, message_text and _guard come from Messages) ------------------------
     def _failed(self, exc: Exception) -> None:
         self.say(f"Export failed: {exc}", "error")
 

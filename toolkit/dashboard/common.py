@@ -92,6 +92,29 @@ def guard(handler: Callable[..., Any], say: Callable[[str, Tone], Any]) -> Calla
     return run
 
 
+class Messages:
+    """A dashboard's message line: :meth:`say` shows one, and every handler wired through
+    :meth:`_guard` turns a failure into one, never a traceback on the page.
+
+    The dashboard sets ``self.ui``, whose ``message`` is an HTML widget.
+    """
+
+    ui: Any
+
+    def _guard(self, handler: Callable[..., Any]) -> Callable[..., None]:
+        """``handler``, with any failure shown as a message."""
+        return guard(handler, self.say)
+
+    def say(self, text: str, tone: Tone = "info") -> None:
+        """Show a message above the dashboard (empty text clears it)."""
+        self.ui.message.value = message_html(text, tone)
+
+    @property
+    def message_text(self) -> str:
+        """The message shown now, as plain text (for tests and logs)."""
+        return plain_text(self.ui.message.value)
+
+
 def plain_text(markup: str) -> str:
     """HTML as the text a person reads: tags dropped, ``&amp;`` back to ``&``."""
     return html.unescape(re.sub(r"<[^>]+>", "", markup))

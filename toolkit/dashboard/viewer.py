@@ -16,7 +16,6 @@ in this page's memory only. Nothing here writes a file.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ import ipywidgets as widgets
 
 from toolkit.dashboard import viewer_html as html
 from toolkit.dashboard.bridge import PageSize
-from toolkit.dashboard.common import Tone, guard, header_html, message_html, plain_text
+from toolkit.dashboard.common import Messages, header_html, message_html
 from toolkit.dashboard.files import default_folder, default_framework
 from toolkit.dashboard.reports import report_buttons
 from toolkit.dashboard.viewer_layout import SUBTITLE, ViewerLayout
@@ -52,7 +51,7 @@ FIRST_ROOM = (540, 560)
 RANKED_WIDTH = 420
 
 
-class ViewerApp:
+class ViewerApp(Messages):
     """The read-only viewer; display it with ``display(app)``.
 
     Parameters
@@ -147,20 +146,7 @@ class ViewerApp:
         if ui.picker is not None:
             ui.picker.observe(self._guard(self._on_pick_file), "value")
 
-    def _guard(self, handler: Callable[..., Any]) -> Callable[..., None]:
-        """``handler``, with any failure shown as a message: never a traceback on the page."""
-        return guard(handler, self.say)
-
-    # -- messages -----------------------------------------------------------------------------
-    def say(self, text: str, tone: Tone = "info") -> None:
-        """Show a message above the view (empty text clears it)."""
-        self.ui.message.value = message_html(text, tone)
-
-    @property
-    def message_text(self) -> str:
-        """The message shown now, as plain text (for tests and logs)."""
-        return plain_text(self.ui.message.value)
-
+    # -- messages (say, message_text and _guard come from Messages) ------------------------
     def _refused(self, text: str) -> None:
         self.ui.drop.status = ""
         self.say(f"Not opened: {text}", "error")
