@@ -26,9 +26,9 @@ test: lint typecheck unit notebooks
 ## The inner loop, under a minute: lint, types, and the tests that need no browser, no server and
 ## no whole-document render (those marked browser or slow run in `make test`), on every core.
 ## Compiled modules are kept between runs (PYTHONDONTWRITEBYTECODE cleared): each worker then
-## imports the stack in half the time.
+## imports the stack in half the time. Property tests try a fifth of their examples (tests/examples.py).
 quick: lint typecheck
-	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -p no:cacheprovider -m "not browser and not slow" -n auto
+	PYTHONDONTWRITEBYTECODE= TENFOLD_QUICK=1 $(BIN)/pytest -q -p no:cacheprovider -m "not browser and not slow" -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check toolkit tests benchmarks scripts

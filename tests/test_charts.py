@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from altair.utils.schemapi import SchemaValidationError
+from examples import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -489,7 +490,7 @@ def test_chart_widget_updates_in_place(scores: pd.DataFrame) -> None:
 _levels = st.one_of(st.none(), st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0]))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(levels=st.lists(_levels, min_size=3, max_size=20))
 def test_every_score_sits_at_its_level_and_no_unscored_spoke_is_drawn(
     framework: Framework, levels: list[float | None]

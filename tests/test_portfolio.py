@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from examples import examples
 from frames import blank
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -197,7 +198,7 @@ def _built(
     return e
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(engagements=st.lists(an_engagement, max_size=6, unique_by=lambda e: (e.client, e.date)))
 def test_one_scoring_pass_matches_scoring_each_engagement_alone(
     engagements: list[tf.Engagement],

@@ -8,6 +8,7 @@ import statistics
 import numpy as np
 import pandas as pd
 import pytest
+from examples import examples
 from frames import blank
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -297,7 +298,7 @@ def reference(rows: list[tuple[str, int, str, str]], factor: str) -> dict[str, o
     }
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=finding_rows)
 def test_vectorised_scores_match_the_plain_rule(rows: list[tuple[str, int, str, str]]) -> None:
     scores = score_findings(frame(rows).astype({"level": "int64"}))
@@ -318,7 +319,7 @@ def test_vectorised_scores_match_the_plain_rule(rows: list[tuple[str, int, str, 
             assert got["basis"] == "not assessed" and blank(scores, factor, "score")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(rows=finding_rows, seed=st.integers(0, 2**32 - 1))
 def test_row_order_does_not_change_scores(rows: list[tuple[str, int, str, str]], seed: int) -> None:
     data = frame(rows).astype({"level": "int64"})
@@ -326,7 +327,7 @@ def test_row_order_does_not_change_scores(rows: list[tuple[str, int, str, str]],
     pd.testing.assert_frame_equal(score_findings(data), score_findings(shuffled))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(rows=finding_rows, level=st.integers(0, 4))
 def test_an_override_always_wins_and_not_applicable_always_blanks(
     rows: list[tuple[str, int, str, str]], level: int

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from examples import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -384,7 +385,9 @@ TEXT = (
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(evidence=st.lists(TEXT, min_size=1, max_size=4), rater=TEXT)
 def test_export_then_import_gives_identical_findings(

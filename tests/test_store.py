@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from examples import examples
 from filelock import FileLock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -331,7 +332,7 @@ def test_an_engagement_file_beyond_the_size_limit_is_not_read(
         load_engagement(sample_path)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     evidence=st.text(
         alphabet=st.characters(
