@@ -197,7 +197,6 @@ class AssessmentApp(Messages):
             self._show()
             self.say(f"Cannot open this engagement: {exc}. The file was not changed.", "error")
             return False
-        self._fit = None
         self.say("")
         self._show()
         self.ui.table.reset()

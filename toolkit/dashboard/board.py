@@ -9,14 +9,10 @@ from typing import Any
 import anywidget
 import traitlets
 
-from toolkit.dashboard.common import widget_module
+from toolkit.dashboard.common import ignore, widget_module
 from toolkit.framework import Framework
 
 __all__ = ["ConsensusBoard"]
-
-
-def _ignore(*_args: Any) -> None:
-    return None
 
 
 class ConsensusBoard(anywidget.AnyWidget):
@@ -26,7 +22,7 @@ class ConsensusBoard(anywidget.AnyWidget):
     _esm = widget_module("board.js")
     rows = traitlets.List(traitlets.Dict()).tag(sync=True)
     levels = traitlets.List(traitlets.Dict()).tag(sync=True)
-    on_record: Callable[[str, int | None, str, str], Any] = _ignore
+    on_record: Callable[[str, int | None, str, str], Any] = ignore
 
     def __init__(self, framework: Framework, **kwargs: Any) -> None:
         super().__init__(

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 import anywidget
 import traitlets
 
-from toolkit.dashboard.common import widget_module
+from toolkit.dashboard.common import ignore, widget_module
 
 __all__ = ["PageBridge", "PageSize", "parse_query"]
 
@@ -38,10 +38,6 @@ class PageSize:
     column_top: int
 
 
-def _ignore(*_args: Any) -> None:
-    return None
-
-
 class PageBridge(anywidget.AnyWidget):
     """An invisible widget between the page and the app. Its handler attributes receive:
 
@@ -51,10 +47,10 @@ class PageBridge(anywidget.AnyWidget):
     ``present`` is set.
     """
 
-    on_open: Callable[[dict[str, str]], Any] = _ignore
-    on_size: Callable[[PageSize], Any] = _ignore
-    on_step: Callable[[int], Any] = _ignore
-    on_present: Callable[[bool], Any] = _ignore
+    on_open: Callable[[dict[str, str]], Any] = ignore
+    on_size: Callable[[PageSize], Any] = ignore
+    on_step: Callable[[int], Any] = ignore
+    on_present: Callable[[bool], Any] = ignore
 
     _esm = widget_module("bridge.js")
     measure = traitlets.Unicode(".tf-radar-col").tag(sync=True)
@@ -122,8 +118,8 @@ def every(seconds: float, tick: Callable[[], Any]) -> bool:
         return False
 
     def run() -> None:
+        loop.call_later(seconds, run)  # first: a tick that fails does not end the ticking
         tick()
-        loop.call_later(seconds, run)
 
     loop.call_later(seconds, run)
     return True

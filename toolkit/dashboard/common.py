@@ -47,6 +47,11 @@ CSS = (
 STATIC = Path(__file__).parent / "static"
 
 
+def ignore(*_args: Any) -> None:
+    """The handler a widget calls until its dashboard wires its own."""
+    return None
+
+
 def widget_module(name: str) -> str:
     """A widget's ES module: the shared helpers (``static/common.js``), then ``static/<name>``."""
     parts = (STATIC / "common.js", STATIC / name)

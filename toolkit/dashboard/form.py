@@ -18,16 +18,12 @@ from typing import Any
 import anywidget
 import traitlets
 
-from toolkit.dashboard.common import widget_module
+from toolkit.dashboard.common import ignore, widget_module
 from toolkit.dashboard.session import Draft
 from toolkit.findings import SOURCES, Finding
 from toolkit.framework import Framework
 
 __all__ = ["FindingForm"]
-
-
-def _ignore(*_args: Any) -> None:
-    return None
 
 
 class FindingForm(anywidget.AnyWidget):
@@ -40,11 +36,11 @@ class FindingForm(anywidget.AnyWidget):
     - ``on_ready(rater)``: the page drew the form (send it the factor and edit state now).
     """
 
-    on_submit: Callable[[int, Draft], Any] = _ignore
-    on_draft: Callable[[str, int | None], Any] = _ignore
-    on_rater: Callable[[str], Any] = _ignore
-    on_cancel_edit: Callable[[], Any] = _ignore
-    on_ready: Callable[[str], Any] = _ignore
+    on_submit: Callable[[int, Draft], Any] = ignore
+    on_draft: Callable[[str, int | None], Any] = ignore
+    on_rater: Callable[[str], Any] = ignore
+    on_cancel_edit: Callable[[], Any] = ignore
+    on_ready: Callable[[str], Any] = ignore
 
     _esm = widget_module("form.js")
     factors = traitlets.List(traitlets.Dict()).tag(sync=True)

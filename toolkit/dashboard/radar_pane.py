@@ -17,6 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from toolkit.dashboard.bridge import PageSize
+from toolkit.dashboard.common import ignore
 
 __all__ = ["FONT", "LARGE_FONT", "PRESENT_FONT", "RadarPane"]
 
@@ -24,14 +25,10 @@ __all__ = ["FONT", "LARGE_FONT", "PRESENT_FONT", "RadarPane"]
 FONT, LARGE_FONT, PRESENT_FONT = 13.0, 17.0, 24.0
 
 
-def _ignore(*_args: Any) -> None:
-    return None
-
-
 class RadarPane:
     """The radar widget inside ``box`` (see the module docstring)."""
 
-    on_pick: Callable[[str], Any] = _ignore
+    on_pick: Callable[[str], Any] = ignore
 
     def __init__(self, box: widgets.Box) -> None:
         self.box = box

@@ -14,14 +14,10 @@ from typing import Any
 import anywidget
 import traitlets
 
-from toolkit.dashboard.common import widget_module
+from toolkit.dashboard.common import ignore, widget_module
 from toolkit.framework import Framework
 
 __all__ = ["FindingsTable"]
-
-
-def _ignore(*_args: Any) -> None:
-    return None
 
 
 def _no_rows() -> list[dict[str, Any]]:
@@ -33,8 +29,8 @@ class FindingsTable(anywidget.AnyWidget):
     ``on_edit(id)`` and ``on_delete(id)`` receive the buttons pressed on a row."""
 
     rows: Callable[[], list[dict[str, Any]]] = _no_rows
-    on_edit: Callable[[str], Any] = _ignore
-    on_delete: Callable[[str], Any] = _ignore
+    on_edit: Callable[[str], Any] = ignore
+    on_delete: Callable[[str], Any] = ignore
 
     _esm = widget_module("table.js")
     factors = traitlets.List(traitlets.Dict()).tag(sync=True)

@@ -17,7 +17,7 @@ import anywidget
 import traitlets
 
 from toolkit import limits
-from toolkit.dashboard.common import widget_module
+from toolkit.dashboard.common import ignore, widget_module
 
 __all__ = ["CHUNK_BYTES", "MAX_FILES", "FileDrop"]
 
@@ -34,10 +34,6 @@ class _Upload:
     parts: list[bytearray] = field(default_factory=list)
 
 
-def _ignore(*_args: Any) -> None:
-    return None
-
-
 class FileDrop(anywidget.AnyWidget):
     """Drop files here or choose them; ``on_files([(name, data), ...])`` receives them.
 
@@ -46,8 +42,8 @@ class FileDrop(anywidget.AnyWidget):
     happened). ``prompt`` is the zone's invitation.
     """
 
-    on_files: Callable[[list[tuple[str, bytes]]], Any] = _ignore
-    on_refused: Callable[[str], Any] = _ignore
+    on_files: Callable[[list[tuple[str, bytes]]], Any] = ignore
+    on_refused: Callable[[str], Any] = ignore
 
     _esm = widget_module("upload.js")
     prompt = traitlets.Unicode("Drop an engagement file here").tag(sync=True)
