@@ -9,6 +9,7 @@ python tests/store_worker.py hang URL REF INSIDE
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -51,7 +52,7 @@ def hang(url: str, ref: str, inside: Path) -> None:
         from toolkit import _files
 
         def half_file(fd: int, data: bytes) -> None:
-            _files.os.write(fd, data[: len(data) // 2])
+            os.write(fd, data[: len(data) // 2])
             stop_here()
 
         _files._write_all = half_file

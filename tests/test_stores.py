@@ -48,10 +48,10 @@ def ref(store: Store) -> str:
 
 
 def _add(
-    store: Store, ref: str, evidence: str, *, rater: str = "Ana Lima", **known: Snapshot
+    store: Store, ref: str, evidence: str, *, rater: str = "Ana Lima", known: Snapshot | None = None
 ) -> Snapshot:
     _, change = changes.add_finding(factor="purpose", level=3, evidence=evidence, rater=rater)
-    return store.apply(ref, change, **known)
+    return store.apply(ref, change, known=known)
 
 
 # -- add, edit, delete, the change log -----------------------------------------------------------
@@ -73,7 +73,8 @@ def test_add_edit_delete_are_kept_with_their_log(store: Store, ref: str) -> None
     log = after.changes[-3:]
     assert [c.kind for c in log] == ["finding added", "finding changed", "finding deleted"]
     assert [c.by for c in log] == ["Ana", "Ana", "Tom"]
-    assert log[1].before["level"] == 3 and log[1].after["level"] == 1  # type: ignore[index]
+    assert isinstance(log[1].before, dict) and log[1].before["level"] == 3
+    assert isinstance(log[1].after, dict) and log[1].after["level"] == 1
     assert changes.factor_history(after, "purpose")[0].kind == "finding changed"
 
 
@@ -190,12 +191,38 @@ def _rich_engagement() -> Engagement:
         )
         for i, (factor, text, source, rater, at) in enumerate(
             [
-                ("purpose", "Plain evidence", "interview", "Ana", dt.datetime(2026, 1, 2, 9, tzinfo=dt.UTC)),
-                ("purpose", "Zürich: «quotes», emoji 🚀, line\nbreak\tand tab", "survey", "Zoë", dt.datetime(2026, 1, 2, 9, 30, 5, 250_000, tzinfo=plus_two)),
-                ("authority", '=HYPERLINK("x") and "quotes" \\ backslash', "metric", "Tom", dt.datetime(2026, 1, 3, 23, 59, 59, tzinfo=dt.timezone(-dt.timedelta(hours=5, minutes=30)))),
+                (
+                    "purpose",
+                    "Plain evidence",
+                    "interview",
+                    "Ana",
+                    dt.datetime(2026, 1, 2, 9, tzinfo=dt.UTC),
+                ),
+                (
+                    "purpose",
+                    "Zürich: «quotes», emoji 🚀, line\nbreak\tand tab",
+                    "survey",
+                    "Zoë",
+                    dt.datetime(2026, 1, 2, 9, 30, 5, 250_000, tzinfo=plus_two),
+                ),
+                (
+                    "authority",
+                    '=HYPERLINK("x") and "quotes" \\ backslash',
+                    "metric",
+                    "Tom",
+                    dt.datetime(
+                        2026,
+                        1,
+                        3,
+                        23,
+                        59,
+                        59,
+                        tzinfo=dt.timezone(-dt.timedelta(hours=5, minutes=30)),
+                    ),
+                ),
             ]
         )
-    ]  # fmt: skip
+    ]
     e = Engagement.new(client="Café Nord", lead="Ana", title="Review", date=dt.date(2026, 1, 5))
     e = e.with_findings(findings).set_target("purpose", 3).set_not_applicable("composure")
     e = e.model_copy(
@@ -204,15 +231,45 @@ def _rich_engagement() -> Engagement:
             "phase": "consensus",
             "withheld": ("evidence",),
             "overrides": {
-                "authority": Override(level=1, reason="Calibrated", by="Ana", at=dt.datetime(2026, 1, 4, 8, tzinfo=plus_two))
+                "authority": Override(
+                    level=1,
+                    reason="Calibrated",
+                    by="Ana",
+                    at=dt.datetime(2026, 1, 4, 8, tzinfo=plus_two),
+                )
             },
             "changes": (
-                LoggedChange(by="Ana", kind="target", factor="purpose", subject="purpose", summary="Target set", before=None, after=3),
-                LoggedChange(by="Ana", kind="not applicable", subject="composure", factor="composure", summary="n/a", before=False, after=True, at=dt.datetime(2026, 1, 4, tzinfo=plus_two)),
-                LoggedChange(by="Zoë", kind="finding changed", subject="f1", factor="purpose", summary="Changed", before={"level": 2, "b": [1, "x", None]}, after={"level": 1, "a": {"z": 1, "y": 2}}),
+                LoggedChange(
+                    by="Ana",
+                    kind="target",
+                    factor="purpose",
+                    subject="purpose",
+                    summary="Target set",
+                    before=None,
+                    after=3,
+                ),
+                LoggedChange(
+                    by="Ana",
+                    kind="not applicable",
+                    subject="composure",
+                    factor="composure",
+                    summary="n/a",
+                    before=False,
+                    after=True,
+                    at=dt.datetime(2026, 1, 4, tzinfo=plus_two),
+                ),
+                LoggedChange(
+                    by="Zoë",
+                    kind="finding changed",
+                    subject="f1",
+                    factor="purpose",
+                    summary="Changed",
+                    before={"level": 2, "b": [1, "x", None]},
+                    after={"level": 1, "a": {"z": 1, "y": 2}},
+                ),
             ),
         }
-    )  # fmt: skip
+    )
     return e
 
 
@@ -249,7 +306,7 @@ def test_an_old_file_is_pushed_migrated_with_its_derived_id(store: Store, tmp_pa
 def test_pushing_an_engagement_twice_is_refused_unless_replaced(store: Store, ref: str) -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     _add(store, ref, "kept in the store")
-    with pytest.raises(StoreError, match="already in .*--replace"):
+    with pytest.raises(StoreError, match=r"already in .*--replace"):
         store.push(text, source="again.json")
     assert "kept in the store" in store.pull(ref)
     assert store.push(text, source="again.json", replace=True) == store.load(ref).id
@@ -327,10 +384,20 @@ def test_four_programs_adding_fifty_findings_each_keep_all_200(
     go = tmp_path / "go"
     workers = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), "add", store_url, ref, "50", f"rater{k}", str(tmp_path / f"ready{k}"), str(go)]
+            [
+                sys.executable,
+                str(WORKER),
+                "add",
+                store_url,
+                ref,
+                "50",
+                f"rater{k}",
+                str(tmp_path / f"ready{k}"),
+                str(go),
+            ]
         )
         for k in range(4)
-    ]  # fmt: skip
+    ]
     try:
         deadline = time.monotonic() + 120
         while not all((tmp_path / f"ready{k}").exists() for k in range(4)):
