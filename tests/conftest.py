@@ -82,3 +82,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return url
     cluster: throwaway.Cluster = request.getfixturevalue("postgres")
     return cluster.create_database(f"t_{uuid.uuid4().hex[:16]}", template=TEMPLATE)
+
+
+@pytest.fixture(autouse=True)
+def _no_store_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own TENFOLD_STORE must not redirect the tests' commands."""
+    monkeypatch.delenv("TENFOLD_STORE", raising=False)

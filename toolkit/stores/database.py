@@ -74,7 +74,7 @@ def parse_url(url: str) -> URL:
         return parsed.set(drivername="sqlite")
     raise StoreError(
         f"{shown(parsed)}: Tenfold keeps engagements in a folder, in PostgreSQL "
-        "(postgresql+psycopg://...) or in SQLite (sqlite:///file.db), not in {backend}"
+        f"(postgresql+psycopg://...) or in SQLite (sqlite:///file.db), not in {backend}"
     )
 
 
