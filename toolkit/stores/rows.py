@@ -178,6 +178,12 @@ def positions(ids: Sequence[str], old: dict[str, int]) -> dict[str, int]:
     between its neighbours' (after the last one: :data:`STEP` further). When no number is free
     between two neighbours, every finding is numbered again.
     """
+    n = len(old)
+    if len(ids) >= n and list(old) == list(ids[:n]):  # findings appended (the usual save)
+        last_position = max(old.values(), default=-STEP)
+        appended = dict(old)
+        appended.update((fid, last_position + STEP * (k + 1)) for k, fid in enumerate(ids[n:]))
+        return appended
     kept: list[int] = []  # indexes into ids whose old position stays
     last: int | None = None
     for i, fid in enumerate(ids):
@@ -204,4 +210,4 @@ def positions(ids: Sequence[str], old: dict[str, int]) -> dict[str, int]:
         else:
             return {fid: n * STEP for n, fid in enumerate(ids)}
         out.update(zip(run, numbers, strict=True))
-    return out
+    return {fid: out[fid] for fid in ids}  # in the findings' order, as a read gives it

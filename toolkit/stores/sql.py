@@ -12,6 +12,7 @@ middle of one, leaves nothing behind.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -165,7 +166,7 @@ class SqlStore(Store):
                 rows.positions([f.id for f in engagement.findings], {}),
                 len(engagement.changes),
             )
-            self._write_children(session, engagement.id, engagement, layout, fresh=True)
+            self._write_children(session, engagement.id, engagement, layout)
             return layout
 
         layout = self._run(work, write=True)
@@ -226,9 +227,31 @@ class SqlStore(Store):
         layout: rows.Layout,
     ) -> rows.Layout:
         """Write what ``updated`` changed of ``current``; return the new layout."""
-        old = {f.id: f for f in current.findings}
         ids = [f.id for f in updated.findings]
         new_positions = rows.positions(ids, layout.positions)
+        kept, n = current.findings, len(current.findings)
+        if len(ids) >= n and all(map(operator.is_, kept, updated.findings[:n])):
+            # findings only appended (the usual save): no need to look at the others
+            added = [rows.finding_values(ref, f, new_positions[f.id]) for f in updated.findings[n:]]
+            if added:
+                session.execute(insert(FindingRow), added)
+        else:
+            self._write_findings(session, ref, current, updated, layout, new_positions)
+        self._append_log(session, ref, current, updated, layout)
+        return rows.Layout(new_positions, len(updated.changes))
+
+    def _write_findings(
+        self,
+        session: Session,
+        ref: str,
+        current: Engagement,
+        updated: Engagement,
+        layout: rows.Layout,
+        new_positions: dict[str, int],
+    ) -> None:
+        """Write the findings ``updated`` added, changed, moved or removed of ``current``'s."""
+        old = {f.id: f for f in current.findings}
+        ids = new_positions.keys()
         gone = old.keys() - set(ids)
         if gone:
             session.execute(
@@ -237,17 +260,29 @@ class SqlStore(Store):
                 )
             )
         added, changed = [], []
+        was = layout.positions
         for f in updated.findings:
             before = old.get(f.id)
-            values = rows.finding_values(ref, f, new_positions[f.id])
+            position = new_positions[f.id]
             if before is None:
-                added.append(values)
-            elif (before is not f and before != f) or layout.positions[f.id] != values["position"]:
-                changed.append(values)
+                added.append(rows.finding_values(ref, f, position))
+            elif (before is not f and before != f) or was[f.id] != position:
+                changed.append(rows.finding_values(ref, f, position))
         if changed:
             session.execute(update(FindingRow), changed)
         if added:
             session.execute(insert(FindingRow), added)
+
+    def _append_log(
+        self,
+        session: Session,
+        ref: str,
+        current: Engagement,
+        updated: Engagement,
+        layout: rows.Layout,
+    ) -> None:
+        """Append the log entries ``updated`` has beyond ``current``'s (or write it again whole
+        when it was rewritten)."""
         n = layout.log_length
         log = updated.changes
         if len(log) >= n and _same(log[:n], current.changes):
@@ -257,10 +292,9 @@ class SqlStore(Store):
             entries = [rows.change_values(ref, c, i) for i, c in enumerate(log)]
         if entries:
             session.execute(insert(ChangeRow), entries)
-        return rows.Layout(new_positions, len(log))
 
     def _write_children(
-        self, session: Session, ref: str, e: Engagement, layout: rows.Layout, *, fresh: bool
+        self, session: Session, ref: str, e: Engagement, layout: rows.Layout
     ) -> None:
         if e.findings:
             session.execute(
