@@ -187,8 +187,8 @@ def portfolio(url: str, n: int, repeat: int) -> dict[str, float]:
     from sqlalchemy import text
 
     populate(url, n)
+    engine = make_engine(parse_url(url))  # the store's driver and pool: the same path to the server
     with open_store(url) as store:
-        engine = store._engine  # the store's own connection pool: the same path to the server
 
         def bare_select() -> Any:
             with engine.connect() as conn:
@@ -198,6 +198,7 @@ def portfolio(url: str, n: int, repeat: int) -> dict[str, float]:
 
         (base_s, _), (score_s, _) = paired_medians(bare_select, store.portfolio_scores, repeat)
         rows = len(store.portfolio_scores())
+    engine.dispose()
     print(f"a portfolio of {n:,} engagements ({n * 45:,} findings) scored from PostgreSQL, "
           f"median of {repeat} runs")  # fmt: skip
     print(f"  bare SELECT of the findings' columns (baseline)  {base_s:6.2f} s  1.00x")
