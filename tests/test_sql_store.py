@@ -13,7 +13,7 @@ from conftest import SAMPLE
 from sqlalchemy import inspect
 
 from toolkit import changes
-from toolkit.errors import StoreSchemaError
+from toolkit.errors import EngagementError, StoreSchemaError
 from toolkit.stores import database as db
 from toolkit.stores import open_store, throwaway
 from toolkit.stores.rows import STEP, positions
@@ -174,3 +174,17 @@ def test_a_write_notifies_the_engagement_id_and_nothing_else(postgres: throwaway
         engagement_id = store.push(SAMPLE.read_text(encoding="utf-8"))
         heard = [n.payload for n in listener.notifies(timeout=5, stop_after=1)]
     assert heard == [engagement_id]
+
+
+def test_the_portfolio_names_an_engagement_that_does_not_fit_the_framework(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    db.upgrade(db.parse_url(url))
+    with open_store(url) as store:
+        engagement_id = store.push(SAMPLE.read_text(encoding="utf-8"))
+        assert set(store.portfolio_scores()["engagement"]) == {engagement_id}
+        conn = sqlite3.connect(tmp_path / "p.db")
+        conn.execute("UPDATE findings SET factor = 'charisma' WHERE rowid = 3")
+        conn.commit()
+        conn.close()
+        with pytest.raises(EngagementError, match=rf"engagement {engagement_id} .*'charisma'"):
+            store.portfolio_scores()

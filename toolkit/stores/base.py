@@ -109,11 +109,17 @@ class Watch:
             yield from self.poll(0.5)
 
     def call(self, callback: Callable[[str], None]) -> None:
-        """Call ``callback(ref)`` for each write, from a background thread, until closed."""
+        """Call ``callback(ref)`` for each write, from a background thread, until closed.
+
+        A callback that raises does not end the watch: the next write is reported as usual.
+        """
 
         def run() -> None:
             for ref in self:
-                callback(ref)
+                try:
+                    callback(ref)
+                except Exception:  # the caller's own fault: keep watching
+                    continue
 
         self._thread = threading.Thread(target=run, name="tenfold-store-watch", daemon=True)
         self._thread.start()

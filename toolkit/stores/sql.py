@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from toolkit.change_log import Change
 from toolkit.engagement_json import check_size, engagement_from_json
-from toolkit.errors import EngagementError, StoreError
+from toolkit.errors import EngagementError, StoreError, StoreUnavailableError
 from toolkit.findings import Engagement
 from toolkit.framework import Framework
 from toolkit.store import _fits
@@ -34,6 +34,7 @@ from toolkit.stores.database import (
     database_errors,
     make_engine,
     parse_url,
+    server,
     shown,
 )
 from toolkit.stores.schema import ChangeRow, EngagementRow, FindingRow
@@ -121,18 +122,17 @@ class SqlStore(Store):
         row = session.execute(select(EngagementRow).where(EngagementRow.id == ref)).scalar()
         if row is None:
             return None
-        findings = session.execute(
+        conn = session.connection()  # plain rows for the children: no ORM bookkeeping
+        findings = conn.execute(
             select(*_FINDING_COLUMNS)
             .where(FindingRow.engagement_id == ref)
             .order_by(FindingRow.position)
         ).all()
-        log = (
-            session.execute(
-                select(ChangeRow).where(ChangeRow.engagement_id == ref).order_by(ChangeRow.position)
-            )
-            .scalars()
-            .all()
-        )
+        log = conn.execute(
+            select(ChangeRow.__table__)
+            .where(ChangeRow.engagement_id == ref)
+            .order_by(ChangeRow.position)
+        ).all()
         source = f"{self.location}, engagement {ref}"
         engagement, layout = rows.engagement_from_rows(row, findings, log, source=source)
         return engagement, layout, row.version
@@ -332,10 +332,21 @@ class SqlStore(Store):
 
     # -- live ---------------------------------------------------------------------------------
     def _watch(self) -> Watch:
+        import sqlite3
+
+        import psycopg
+
         from toolkit.stores.watch import postgres_watch, sqlite_watch
 
-        with database_errors(self.url):
+        try:
             return postgres_watch(self._engine) if self.postgres else sqlite_watch(self._engine)
+        except (psycopg.Error, sqlite3.Error) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if self.url.password:
+                reason = reason.replace(str(self.url.password), "***")
+            raise StoreUnavailableError(
+                f"cannot watch {server(self.url)} for colleagues' changes ({reason})"
+            ) from None
 
     # -- a portfolio --------------------------------------------------------------------------
     def portfolio_scores(self, *, framework: Framework | None = None) -> pd.DataFrame:

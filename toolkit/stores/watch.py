@@ -54,7 +54,7 @@ def postgres_watch(engine: Engine) -> Watch:
                 conn = state["conn"] = connect()
             heard = [n.payload for n in conn.notifies(timeout=timeout, stop_after=1)]
             if heard:  # whatever came in the same moment, without waiting again
-                heard += [n.payload for n in conn.notifies(timeout=0.01)]
+                heard += [n.payload for n in conn.notifies(timeout=0.0)]
             return _unique(heard)
         except psycopg.Error:
             # The server went away: listen again once it is back, and wait meanwhile.
