@@ -94,8 +94,10 @@ with open_store(sys.argv[1]) as store, store.watch() as watch:
 """
 
 
-def colleague_delay(url: str, trials: int) -> list[float]:
-    """Seconds from a save returning here to another program's watch hearing of it."""
+def colleague_delay(url: str, trials: int) -> list[tuple[float, float]]:
+    """For each save here: seconds from its start, and from its return (its commit is between),
+    to another program's watch hearing of it. The second is negative when the colleague heard
+    before the saving call had even returned."""
     with open_store(url) as store:
         ref = store.create(make_engagement(45)).ref
         listener = subprocess.Popen(
@@ -109,23 +111,29 @@ def colleague_delay(url: str, trials: int) -> list[float]:
             delays = []
             for _ in range(trials):
                 time.sleep(random.uniform(0.05, 0.3))  # not in step with a poll
+                started = time.time()
                 save()
                 saved = time.time()
                 heard = float(listener.stdout.readline().split()[0])
-                delays.append(max(0.0, heard - saved))
+                delays.append((heard - started, heard - saved))
         finally:
             listener.kill()
             listener.wait()
     return delays
 
 
-def delays(urls: dict[str, str], trials: int) -> dict[str, list[float]]:
+def delays(urls: dict[str, str], trials: int) -> dict[str, list[tuple[float, float]]]:
     out = {name: colleague_delay(url, trials) for name, url in urls.items()}
-    print(f"the colleague's delay: a save here to another program's watch, {trials} saves")
+    print(
+        f"the colleague's delay: a save here to another program's watch hearing it, {trials} saves"
+    )
+    print(f"  {'':28s} {'from the save starting':>24s}   {'from it returning':>20s}")
     for name, seen in out.items():
+        start = [s for s, _ in seen]
+        end = [e for _, e in seen]
         print(
-            f"  {name:28s} median {statistics.median(seen) * 1e3:7.1f} ms, "
-            f"max {max(seen) * 1e3:7.1f} ms"
+            f"  {name:28s} median {statistics.median(start) * 1e3:6.1f} ms, "
+            f"max {max(start) * 1e3:6.1f} ms   median {statistics.median(end) * 1e3:6.1f} ms"
         )
     return out
 

@@ -37,7 +37,7 @@ from toolkit.stores.database import (
     server,
     shown,
 )
-from toolkit.stores.schema import ChangeRow, EngagementRow, FindingRow
+from toolkit.stores.schema import ChangeRow, EngagementRow, FindingRow, metadata
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,6 +45,11 @@ if TYPE_CHECKING:
 __all__ = ["SqlStore"]
 
 T = TypeVar("T")
+
+#: The tables, for plain (Core) statements: a save's few rows need no ORM bookkeeping.
+_ENGAGEMENTS = metadata.tables[EngagementRow.__tablename__]
+_FINDINGS = metadata.tables[FindingRow.__tablename__]
+_LOG = metadata.tables[ChangeRow.__tablename__]
 
 _FINDING_COLUMNS = (
     FindingRow.id,
@@ -129,9 +134,7 @@ class SqlStore(Store):
             .order_by(FindingRow.position)
         ).all()
         log = conn.execute(
-            select(ChangeRow.__table__)
-            .where(ChangeRow.engagement_id == ref)
-            .order_by(ChangeRow.position)
+            select(_LOG).where(ChangeRow.engagement_id == ref).order_by(ChangeRow.position)
         ).all()
         source = f"{self.location}, engagement {ref}"
         engagement, layout = rows.engagement_from_rows(row, findings, log, source=source)
@@ -159,8 +162,8 @@ class SqlStore(Store):
             ).scalar()
             if taken is not None:
                 raise StoreError(f"{self.location}: engagement {engagement.id} is already here")
-            session.execute(
-                insert(EngagementRow).values(**rows.engagement_values(engagement), version=1)
+            session.connection().execute(
+                insert(_ENGAGEMENTS).values(**rows.engagement_values(engagement), version=1)
             )
             layout = rows.Layout(
                 rows.positions([f.id for f in engagement.findings], {}),
@@ -183,9 +186,13 @@ class SqlStore(Store):
         def work(session: Session) -> Snapshot:
             if self.postgres:
                 session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}s'"))
-            version = session.execute(
-                select(EngagementRow.version).where(EngagementRow.id == ref).with_for_update()
-            ).scalar()
+            version = (
+                session.connection()
+                .execute(
+                    select(_ENGAGEMENTS.c.version).where(_ENGAGEMENTS.c.id == ref).with_for_update()
+                )
+                .scalar()
+            )
             if version is None:
                 raise self._missing(ref)
             if (
@@ -209,9 +216,9 @@ class SqlStore(Store):
             if len(updated.findings) > len(current.findings):
                 check_size(updated, f"{self.location}, engagement {ref}", StoreError)
             new_layout = self._write_differences(session, ref, current, updated, layout)
-            session.execute(
-                update(EngagementRow)
-                .where(EngagementRow.id == ref)
+            session.connection().execute(
+                update(_ENGAGEMENTS)
+                .where(_ENGAGEMENTS.c.id == ref)
                 .values(**rows.engagement_values(updated), version=version + 1)
             )
             return Snapshot(ref, updated, version + 1, new_layout)
@@ -234,7 +241,7 @@ class SqlStore(Store):
             # findings only appended (the usual save): no need to look at the others
             added = [rows.finding_values(ref, f, new_positions[f.id]) for f in updated.findings[n:]]
             if added:
-                session.execute(insert(FindingRow), added)
+                session.connection().execute(insert(_FINDINGS), added)
         else:
             self._write_findings(session, ref, current, updated, layout, new_positions)
         self._append_log(session, ref, current, updated, layout)
@@ -271,7 +278,7 @@ class SqlStore(Store):
         if changed:
             session.execute(update(FindingRow), changed)
         if added:
-            session.execute(insert(FindingRow), added)
+            session.connection().execute(insert(_FINDINGS), added)
 
     def _append_log(
         self,
@@ -291,19 +298,19 @@ class SqlStore(Store):
             session.execute(delete(ChangeRow).where(ChangeRow.engagement_id == ref))
             entries = [rows.change_values(ref, c, i) for i, c in enumerate(log)]
         if entries:
-            session.execute(insert(ChangeRow), entries)
+            session.connection().execute(insert(_LOG), entries)
 
     def _write_children(
         self, session: Session, ref: str, e: Engagement, layout: rows.Layout
     ) -> None:
         if e.findings:
-            session.execute(
-                insert(FindingRow),
+            session.connection().execute(
+                insert(_FINDINGS),
                 [rows.finding_values(ref, f, layout.positions[f.id]) for f in e.findings],
             )
         if e.changes:
-            session.execute(
-                insert(ChangeRow), [rows.change_values(ref, c, i) for i, c in enumerate(e.changes)]
+            session.connection().execute(
+                insert(_LOG), [rows.change_values(ref, c, i) for i, c in enumerate(e.changes)]
             )
 
     def push(
