@@ -13,7 +13,7 @@ from conftest import SAMPLE
 from sqlalchemy import inspect
 
 from toolkit import changes
-from toolkit.errors import EngagementError, StoreSchemaError
+from toolkit.errors import EngagementError, StoreError, StoreSchemaError
 from toolkit.stores import database as db
 from toolkit.stores import open_store, throwaway
 from toolkit.stores.rows import STEP, positions
@@ -188,3 +188,31 @@ def test_the_portfolio_names_an_engagement_that_does_not_fit_the_framework(tmp_p
         conn.close()
         with pytest.raises(EngagementError, match=rf"engagement {engagement_id} .*'charisma'"):
             store.portfolio_scores()
+
+
+def test_a_save_waiting_too_long_for_a_colleagues_lock_gives_up_and_writes_nothing(
+    empty_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "LOCK_TIMEOUT", 1)
+    url = db.parse_url(empty_url)
+    db.upgrade(url)
+    with open_store(empty_url) as store:
+        engagement_id = store.push(SAMPLE.read_text(encoding="utf-8"))
+        before = store.load(engagement_id)
+        engine = db.make_engine(url)
+        writer = engine.execution_options(**{db.WRITE: True})
+        with writer.connect() as holder:  # a colleague's save, stuck half-way
+            if url.get_backend_name() == "sqlite":
+                holder.exec_driver_sql("SELECT 1")  # begun with the write lock taken
+            else:
+                holder.exec_driver_sql(
+                    "SELECT 1 FROM engagements WHERE id = %(id)s FOR UPDATE", {"id": engagement_id}
+                )
+            _, change = changes.add_finding(factor="purpose", level=1, evidence="Waited")
+            with pytest.raises(
+                StoreError, match=r"another save .* more than 1 s; nothing was saved"
+            ):
+                store.apply(engagement_id, change)
+            holder.rollback()
+        engine.dispose()
+        assert not store.changed_since(before)

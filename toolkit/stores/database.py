@@ -119,6 +119,12 @@ def make_engine(url: URL, *, create: bool = False) -> Engine:
     connect_args: dict[str, Any] = {}
     if "connect_timeout" not in url.query:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT
+    # A save waits at most LOCK_TIMEOUT for a colleague's save of the same engagement: set once
+    # per connection (a server option), not once per save.
+    given = url.query.get("options")
+    given_text = given if isinstance(given, str) else " ".join(given or ())
+    connect_args["options"] = f"{given_text} -c lock_timeout={LOCK_TIMEOUT * 1000}".strip()
+    url = url.difference_update_query(["options"])
     return create_engine(url, pool_pre_ping=True, pool_size=2, connect_args=connect_args)
 
 

@@ -21,14 +21,13 @@ from sqlalchemy.orm import Session
 
 from toolkit.change_log import Change
 from toolkit.engagement_json import check_size, engagement_from_json
-from toolkit.errors import EngagementError, StoreError, StoreUnavailableError
+from toolkit.errors import EngagementError, StoreError, StoreUnavailableError, TenfoldError
 from toolkit.findings import Engagement
 from toolkit.framework import Framework
 from toolkit.store import _fits
 from toolkit.stores import rows
 from toolkit.stores.base import EngagementInfo, Snapshot, Store, Watch
 from toolkit.stores.database import (
-    LOCK_TIMEOUT,
     WRITE,
     check_schema,
     database_errors,
@@ -92,9 +91,15 @@ class SqlStore(Store):
                     if self.postgres
                     else None
                 )
-        except BaseException:
+        except TenfoldError:
             self._engine.dispose()
             raise
+        except Exception as exc:  # the driver refused an option of the URL, say
+            self._engine.dispose()
+            raise StoreUnavailableError(
+                f"cannot connect to {server(self.url)} ({type(exc).__name__}: {exc}): check the "
+                "options in the store URL"
+            ) from None
 
     @property
     def identity(self) -> str | None:
@@ -184,8 +189,6 @@ class SqlStore(Store):
         framework: Framework | None = None,
     ) -> Snapshot:
         def work(session: Session) -> Snapshot:
-            if self.postgres:
-                session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}s'"))
             version = (
                 session.connection()
                 .execute(
