@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE
+from folders import SAMPLE
 
 from toolkit.cli import cli
 from toolkit.stores import database as db

@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from alembic.script import ScriptDirectory
-from conftest import SAMPLE
+from folders import SAMPLE
 from sqlalchemy import inspect
 
 from toolkit import changes

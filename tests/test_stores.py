@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import SAMPLE
+from folders import SAMPLE
 
 from toolkit import changes, portfolio_scores
 from toolkit.engagement_json import engagement_to_json
