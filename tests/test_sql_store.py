@@ -216,3 +216,28 @@ def test_a_save_waiting_too_long_for_a_colleagues_lock_gives_up_and_writes_nothi
             holder.rollback()
         engine.dispose()
         assert not store.changed_since(before)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("required", [False, True])
+def test_without_postgresql_its_tests_skip_with_a_message_unless_required(
+    tmp_path: Path, required: bool
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TENFOLD_PG_BIN": str(tmp_path)}  # a folder without initdb
+    env.pop("TENFOLD_REQUIRE_POSTGRES", None)
+    if required:
+        env["TENFOLD_REQUIRE_POSTGRES"] = "1"
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
+         f"{__file__}::test_a_write_notifies_the_engagement_id_and_nothing_else"],
+        cwd=Path(__file__).parents[1], env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if required:
+        assert run.returncode == 1 and "TENFOLD_REQUIRE_POSTGRES=1 requires" in run.stdout
+    else:
+        assert run.returncode == 0 and "1 skipped" in run.stdout
+        assert "PostgreSQL is not installed" in run.stdout
