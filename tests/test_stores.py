@@ -437,3 +437,8 @@ def test_a_program_killed_in_the_middle_of_a_save_leaves_nothing_half_written(
     assert store.pull(ref) == SAMPLE.read_text(encoding="utf-8")
     saved = _add(store, ref, "after the crash")  # the lock died with the program
     assert len(saved.engagement.findings) == len(before.engagement.findings) + 1
+
+
+def test_the_identity_is_the_database_user_where_there_is_one(store: Store, store_url: str) -> None:
+    expected = "postgres" if store_url.startswith("postgresql") else None
+    assert store.identity == expected
