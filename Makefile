@@ -9,7 +9,7 @@ ENGAGEMENTS ?= engagements
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[lab,test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[lab,test,sql]'
 	touch $(STAMP)
 
 ## The consultant's live dashboard on the bundled sample engagement.
@@ -47,16 +47,18 @@ notebooks: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python -m benchmarks
 
-## System packages the browser tests and PDF export need (Debian, as root). CI runs this.
+## System packages the browser tests, PDF export and the PostgreSQL store tests need (Debian, as
+## root). CI runs this. The tests start their own throwaway PostgreSQL cluster from the package.
 system-deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	  chromium fonts-dejavu-core fonts-liberation fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null
+	  chromium fonts-dejavu-core fonts-liberation fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 poppler-utils \
+	  postgresql >/dev/null
 
 ## Re-pin the whole stack after changing dependencies in pyproject.toml.
 constraints:
 	rm -rf /tmp/tenfold-pin && $(PYTHON) -m venv /tmp/tenfold-pin
-	/tmp/tenfold-pin/bin/pip install --quiet '.[lab,test]'
+	/tmp/tenfold-pin/bin/pip install --quiet '.[lab,test,sql]'
 	{ sed -n '1,3p' constraints.txt; /tmp/tenfold-pin/bin/pip freeze --exclude tenfold \
 	  | grep -v -E '^(pip|setuptools|wheel)=='; } > constraints.txt.new && mv constraints.txt.new constraints.txt
 

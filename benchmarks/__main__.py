@@ -6,7 +6,14 @@ the last figures with the machine they came from.
 
 from __future__ import annotations
 
-from benchmarks import bench_charts, bench_dashboard, bench_portfolio, bench_scoring, bench_store
+from benchmarks import (
+    bench_charts,
+    bench_dashboard,
+    bench_portfolio,
+    bench_scoring,
+    bench_sql_store,
+    bench_store,
+)
 
 
 def main() -> None:
@@ -16,6 +23,8 @@ def main() -> None:
     bench_store.main()
     print("\n== portfolio ==")
     bench_portfolio.main()
+    print("\n== the SQL store (PostgreSQL) ==")
+    bench_sql_store.main()
     print("\n== charts ==")
     bench_charts.main([])
     print("\n== dashboards ==")

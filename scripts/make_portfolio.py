@@ -445,7 +445,11 @@ def build(spec: Client, seed: int) -> Engagement:
     """The engagement of one client, identical on every run for the same ``seed``."""
     rng = np.random.default_rng(seed)
     engagement = Engagement.new(
-        client=spec.client, lead=spec.lead, title=spec.title, date=spec.date
+        client=spec.client,
+        lead=spec.lead,
+        title=spec.title,
+        date=spec.date,
+        id=hashlib.sha1(spec.stem.encode()).hexdigest()[:12],
     )
     start = dt.datetime.combine(spec.date, dt.time(9, 0), tzinfo=dt.UTC) - dt.timedelta(days=14)
     i = 0

@@ -349,6 +349,7 @@ def build() -> Engagement:
         lead=MAYA,
         title="Service management diagnostic, November 2026",
         date=dt.date(2026, 11, 16),
+        id=hashlib.sha1(b"harbourline-2026-11").hexdigest()[:12],
     )
     start = dt.datetime(2026, 11, 3, 9, 0, tzinfo=dt.UTC)
     for i, (factor, level, source, rater, evidence) in enumerate(FINDINGS):

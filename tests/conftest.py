@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from folders import copy_engagements
 
 from toolkit import Engagement, Framework, load_engagement, load_framework
+from toolkit.stores import throwaway
+from toolkit.stores.database import parse_url, upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
@@ -41,3 +46,45 @@ def empty() -> Engagement:
 def folder(tmp_path: Path) -> Path:
     """A scratch copy of the engagements folder."""
     return copy_engagements(tmp_path / "engagements")
+
+
+# -- stores ------------------------------------------------------------------------------------
+# One throwaway PostgreSQL cluster per test session (per xdist worker), started only when a test
+# asks for it; each test gets its own database, a copy of one the schema was created in.
+TEMPLATE = "tenfold_template"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[throwaway.Cluster]:
+    if throwaway.find_bindir() is None:
+        message = "PostgreSQL is not installed (Debian: `make system-deps` installs it)"
+        if os.environ.get("TENFOLD_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{message}; TENFOLD_REQUIRE_POSTGRES=1 requires the PostgreSQL tests")
+        pytest.skip(f"{message}: the PostgreSQL store tests are skipped")
+    cluster = throwaway.start()
+    try:
+        upgrade(parse_url(cluster.create_database(TEMPLATE)))
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=["folder", "sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty store of each kind, with its schema: a folder, a SQLite file, a PostgreSQL db."""
+    if request.param == "folder":
+        folder = tmp_path / "engagements"
+        folder.mkdir()
+        return str(folder)
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+        upgrade(parse_url(url))
+        return url
+    cluster: throwaway.Cluster = request.getfixturevalue("postgres")
+    return cluster.create_database(f"t_{uuid.uuid4().hex[:16]}", template=TEMPLATE)
+
+
+@pytest.fixture(autouse=True)
+def _no_store_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own TENFOLD_STORE must not redirect the tests' commands."""
+    monkeypatch.delenv("TENFOLD_STORE", raising=False)

@@ -20,3 +20,6 @@ def copy_engagements(dest: Path) -> Path:
 def folder_digest(folder: Path) -> dict[str, str]:
     """Each file of ``folder`` by name -> its SHA-256: equal digests, byte-identical folders."""
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"

@@ -109,7 +109,7 @@ def test_tenfold_share_writes_a_valid_file_that_says_what_was_withheld(
     assert source.read_bytes() == before
     shared = load_engagement(out)  # as `tenfold validate` reads it
     assert shared.withheld == ("evidence", "rater names")
-    assert json.loads(out.read_text(encoding="utf-8"))["schema_version"] == 3
+    assert json.loads(out.read_text(encoding="utf-8"))["schema_version"] == 4
     validate = CliRunner().invoke(cli, ["validate", str(out)])
     assert validate.exit_code == 0 and "ok (Acme Care, 3 findings" in validate.output
 

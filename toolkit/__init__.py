@@ -8,6 +8,7 @@ The public API, in the order an analyst meets it::
     engagement = tf.load_engagement("engagements/harbourline-2026-11.json")
     scores = tf.score_engagement(engagement)         # one row per factor, pandas in and out
     summary = tf.summarize(scores)
+    store = tf.open_store("postgresql+psycopg://ana@db/tenfold")  # or a folder, sqlite:///f.db
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
         save_chart,
     )
     from toolkit.report import build_report, report_bytes, report_filename
+    from toolkit.stores import open_store
 
 # Charts and reports import Altair, vl-convert and the report writers: seconds of start-up that
 # `tenfold score` or a scoring script should not pay. They load on first use instead.
@@ -75,6 +77,7 @@ _LAZY = {
         "toolkit.charts",
     ),
     **dict.fromkeys(("build_report", "report_bytes", "report_filename"), "toolkit.report"),
+    "open_store": "toolkit.stores",
 }
 
 __all__ = [
@@ -110,6 +113,7 @@ __all__ = [
     "load_engagement",
     "load_framework",
     "load_portfolio",
+    "open_store",
     "panel_agreement",
     "portfolio_benchmark",
     "portfolio_scores",

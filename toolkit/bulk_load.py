@@ -133,6 +133,8 @@ def canonical_engagement(text: str) -> Engagement | None:
     if stamps and not _TIMESTAMPS.fullmatch("\n".join(stamps)):
         return None
     rest = {k: v for k, v in data.items() if k != "schema_version" and k != "findings"}
+    if "id" not in rest:  # the full validation derives it from the whole file
+        return None
     try:
         envelope = Engagement.model_validate(rest)
     except ValidationError:

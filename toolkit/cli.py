@@ -20,12 +20,13 @@ import click
 import pandas as pd
 
 from toolkit import changes
+from toolkit.cli_store import change_named, load_named, opened, uses_store
 from toolkit.errors import TenfoldError
 from toolkit.findings import SOURCES, Engagement
 from toolkit.framework import Framework, load_framework
 from toolkit.scoring import score_engagement, score_findings, summarize
 from toolkit.spreadsheets import export_findings, read_findings
-from toolkit.store import load_engagement, save_engagement, update_engagement
+from toolkit.store import save_engagement
 
 EXIT_BAD_INPUT = 2
 
@@ -59,11 +60,20 @@ def framework_of(ctx: click.Context) -> Framework:
     default=None,
     help="A custom framework TOML file (default: the bundled Tenfold framework).",
 )
+@click.option(
+    "--store",
+    "store_url",
+    envvar="TENFOLD_STORE",
+    default=None,
+    help="Where engagements are kept: a database URL (postgresql+psycopg://..., sqlite:///FILE) "
+    "or a folder; then ENGAGEMENT is an id (or a file name in the folder). Default: file paths.",
+)
 @click.version_option(package_name="tenfold")
 @click.pass_context
-def cli(ctx: click.Context, framework_path: Path | None) -> None:
+def cli(ctx: click.Context, framework_path: Path | None, store_url: str | None) -> None:
     """Tenfold: diagnose why a customer-service organisation fails, across ten factors."""
     ctx.ensure_object(dict)
+    ctx.obj["store_url"] = store_url or None
     try:
         ctx.obj["framework"] = load_framework(framework_path)
     except TenfoldError as exc:
@@ -82,17 +92,24 @@ def factors(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--client", required=True, help="The client's name.")
 @click.option("--lead", required=True, help="The engagement lead (default rater of findings).")
 @click.option("--title", default="Service management diagnostic", show_default=True)
 @click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="YYYY-MM-DD")
 @click.pass_context
 def new(
-    ctx: click.Context, file: Path, client: str, lead: str, title: str, date: dt.datetime | None
+    ctx: click.Context,
+    file: Path | None,
+    client: str,
+    lead: str,
+    title: str,
+    date: dt.datetime | None,
 ) -> None:
-    """Create a new, empty engagement file."""
-    if file.exists():
+    """Create a new, empty engagement file (in a --store: FILE is optional; prints the id)."""
+    if file is None and not uses_store(ctx):
+        raise click.UsageError("give the engagement file to create: tenfold new FILE ...")
+    if file is not None and not uses_store(ctx) and file.exists():
         raise TenfoldError(f"{file}: already exists; choose another name")
     engagement = Engagement.new(
         client=client,
@@ -101,6 +118,11 @@ def new(
         date=date.date() if date else None,
         framework=framework_of(ctx),
     )
+    if uses_store(ctx):
+        made = opened(ctx).create(engagement, name=file.name if file else None)
+        click.echo(f"created {made.ref} (id {made.id})")
+        return
+    assert file is not None
     save_engagement(engagement, file, exclusive=True)  # of several at once, one creates it
     click.echo(f"created {file}")
 
@@ -134,7 +156,7 @@ def add(
     finding_id, change = changes.add_finding(
         factor=fid, level=level, evidence=evidence, source=source, rater=rater, framework=fw
     )
-    saved = update_engagement(file, change, framework=fw)
+    saved = change_named(ctx, file, change, fw)
     click.echo(f"added finding {finding_id} to {file} ({len(saved.findings)} findings)")
 
 
@@ -145,9 +167,9 @@ def add(
 def import_(ctx: click.Context, file: Path, findings: Path) -> None:
     """Import findings from a CSV or XLSX file: all rows, or none."""
     fw = framework_of(ctx)
-    lead = load_engagement(file, framework=fw).lead
+    lead = load_named(ctx, file, fw).lead
     new = read_findings(findings, framework=fw, default_rater=lead)
-    update_engagement(file, changes.add_findings(new, source=findings.name), framework=fw)
+    change_named(ctx, file, changes.add_findings(new, source=findings.name), fw)
     click.echo(f"imported {len(new)} findings into {file}")
 
 
@@ -169,17 +191,17 @@ def export(ctx: click.Context, file: Path, out: Path | None, output: Path | None
     target = out or output
     if target is None:
         raise click.UsageError("give the output file: tenfold export FILE -o OUT.csv (or .xlsx)")
-    engagement = load_engagement(file, framework=framework_of(ctx))
+    engagement = load_named(ctx, file, framework_of(ctx))
     export_findings(engagement, target)
     click.echo(f"wrote {len(engagement.findings)} findings to {target}")
 
 
-def _scores_for(path: Path, fw: Framework) -> pd.DataFrame:
+def _scores_for(ctx: click.Context, path: Path, fw: Framework) -> pd.DataFrame:
     if path.suffix.lower() in (".csv", ".xlsx"):
         findings = read_findings(path, framework=fw, default_rater="(unnamed)")
         frame = pd.DataFrame([f.model_dump() for f in findings])
         return score_findings(frame, framework=fw)
-    return score_engagement(load_engagement(path, framework=fw), framework=fw)
+    return score_engagement(load_named(ctx, path, fw), framework=fw)
 
 
 @cli.command()
@@ -213,10 +235,10 @@ def score(ctx: click.Context, file: Path, fmt: str, explain: str | None) -> None
             engagement = Engagement.new(client=file.name, lead="(unnamed)", framework=fw)
             engagement = engagement.with_findings(found)
         else:
-            engagement = load_engagement(file, framework=fw)
+            engagement = load_named(ctx, file, fw)
         click.echo(explain_factor(engagement, explain, framework=fw))
         return
-    scores = _scores_for(file, fw)
+    scores = _scores_for(ctx, file, fw)
     if fmt == "csv":
         click.echo(scores.to_csv(float_format="%.3g"), nl=False)
     elif fmt == "json":
@@ -244,7 +266,7 @@ def score(ctx: click.Context, file: Path, fmt: str, explain: str | None) -> None
 @click.pass_context
 def validate(ctx: click.Context, file: Path) -> None:
     """Check an engagement file against the framework; exit 2 with the problem if it fails."""
-    engagement = load_engagement(file, framework=framework_of(ctx))
+    engagement = load_named(ctx, file, framework_of(ctx))
     click.echo(
         f"{file}: ok ({engagement.client}, {len(engagement.findings)} findings, "
         f"framework {engagement.framework.id} {engagement.framework.version})"
@@ -258,3 +280,6 @@ def main() -> None:
 
 # Importing the module adds share, report, chart and dashboard to the group.
 from toolkit import cli_outputs  # noqa: E402, F401
+from toolkit.cli_store import store as _store_commands  # noqa: E402
+
+cli.add_command(_store_commands)

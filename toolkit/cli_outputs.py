@@ -13,9 +13,10 @@ from typing import Any
 import click
 
 from toolkit.cli import cli, framework_of
+from toolkit.cli_store import load_named, refuse_store, uses_store
 from toolkit.errors import TenfoldError
 from toolkit.scoring import score_engagement
-from toolkit.store import load_engagement, save_engagement
+from toolkit.store import save_engagement
 
 __all__ = ["chart", "dashboard", "report", "share"]
 
@@ -34,9 +35,9 @@ def share(
 
     if output.suffix.lower() != ".json":
         raise TenfoldError(f"{output}: a shared engagement is a .json file; end the name in .json")
-    if output.exists() and output.resolve() == file.resolve():
+    if not uses_store(ctx) and output.exists() and output.resolve() == file.resolve():
         raise TenfoldError(f"{output}: is the engagement itself; write the copy to another file")
-    engagement = load_engagement(file, framework=framework_of(ctx))
+    engagement = load_named(ctx, file, framework_of(ctx))
     copy = shared_copy(
         engagement, anonymise_raters=anonymise_raters, without_evidence=without_evidence
     )
@@ -81,6 +82,7 @@ def dashboard(
 
     if portfolio and not viewer:
         raise click.UsageError("--portfolio applies to --viewer only")
+    refuse_store(ctx, "the dashboard")
     status = serve(
         engagements,
         which="viewer" if viewer else "assessment",
@@ -116,8 +118,8 @@ def report(ctx: click.Context, file: Path, output: Path | None, compare: Path | 
     from toolkit.report import build_report, report_filename
 
     fw = framework_of(ctx)
-    engagement = load_engagement(file, framework=fw)
-    previous = load_engagement(compare, framework=fw) if compare is not None else None
+    engagement = load_named(ctx, file, fw)
+    previous = load_named(ctx, compare, fw) if compare is not None else None
     out = output or Path(report_filename(engagement, "html"))
     build_report(engagement, out, framework=fw, previous=previous)
     click.echo(f"wrote {out} ({out.stat().st_size / 1024:.0f} KB)")
@@ -189,13 +191,13 @@ def chart(
         )
     if kind != "radar" and (target or compare is not None):
         raise click.UsageError("--target and --compare apply to --kind radar only")
-    engagement = load_engagement(file, framework=fw)
+    engagement = load_named(ctx, file, fw)
     scores = score_engagement(engagement, framework=fw)
     heading = title if title is not None else engagement.client
     if kind == "radar":
         previous = previous_label = None
         if compare is not None:
-            other = load_engagement(compare, framework=fw)
+            other = load_named(ctx, compare, fw)
             previous = score_engagement(other, framework=fw)
             previous_label = f"{other.date:%b %Y}" if other.date else compare.stem
         drawing: Any = radar_chart(

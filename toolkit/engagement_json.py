@@ -10,6 +10,7 @@ which words every error with the file and the field. Reading and writing files i
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable
@@ -23,13 +24,34 @@ from toolkit._memo import KeptByIdentity
 from toolkit.errors import EngagementError, SchemaVersionError, StoreError
 from toolkit.findings import Engagement, describe_validation_error
 
-__all__ = ["SCHEMA_VERSION", "check_size", "engagement_from_json", "engagement_to_json"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "check_size",
+    "derived_id",
+    "engagement_from_json",
+    "engagement_to_json",
+]
 
 #: The schema this version writes. Schema 1 kept targets and not-applicable flags in a
 #: per-factor ``factors`` table; schema 2 splits them into ``targets`` and ``not_applicable``;
 #: schema 3 adds the change log, ``changes`` (empty for an older file), and the ``phase`` of a
-#: blind rating ("open" for an older file).
-SCHEMA_VERSION = 3
+#: blind rating ("open" for an older file); schema 4 adds the engagement's ``id``.
+SCHEMA_VERSION = 4
+
+#: How many hexadecimal digits of a content hash make the id of a file that has none.
+_DERIVED_ID_DIGITS = 12
+
+
+def derived_id(data: dict[str, Any]) -> str:
+    """The id of an engagement file that has none (schema 3 or older): a hash of its content.
+
+    Reading the same file gives the same id every time, on every machine, until a save writes
+    the id into the file (from then on it is kept whatever changes); two different files get
+    different ids. Copies of one file share it, as copies of a schema 4 file share theirs.
+    """
+    content = {k: v for k, v in data.items() if k != "schema_version"}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:_DERIVED_ID_DIGITS]
 
 
 def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
@@ -59,10 +81,17 @@ def _migrate_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _migrate_3_to_4(data: dict[str, Any]) -> dict[str, Any]:
+    if "id" not in data:
+        data["id"] = derived_id(data)
+    return data
+
+
 #: from-version -> function turning that schema's dict into the next version's.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
 }
 
 
@@ -131,7 +160,7 @@ def _fast_parse(text: str) -> Engagement | None:
         parsed = _CurrentFile.model_validate_json(text)
     except ValueError:  # ValidationError included
         return None
-    if parsed.schema_version != SCHEMA_VERSION:
+    if parsed.schema_version != SCHEMA_VERSION or "id" not in parsed.model_fields_set:
         return None
     fields = {name: getattr(parsed, name) for name in Engagement.model_fields}
     return Engagement.model_construct(
@@ -222,6 +251,8 @@ def _parse_slowly(text: str, source: str) -> Engagement:
                 f"{source}: cannot read this schema {version} file: {exc}"
             ) from None
         version += 1
+    if "id" not in data:  # a hand-written file of the current schema: as a schema 3 one
+        data["id"] = derived_id(data)
     try:
         return Engagement.model_validate(data)
     except ValidationError as exc:

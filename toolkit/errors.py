@@ -11,7 +11,9 @@ do about it. Catch :class:`TenfoldError` to handle them all::
     ├── MissingColumnsError     a table (DataFrame) lacks columns a function needs; also a
     │                           ValueError, as pandas' own complaints about a table are
     ├── StoreError              an engagement could not be saved (lock timeout, disk error,
-    │                           read-only file, more findings than toolkit.limits allows)
+    │   │                       read-only file, more findings than toolkit.limits allows)
+    │   ├── StoreUnavailableError  the store's database cannot be reached or refused the sign-in
+    │   └── StoreSchemaError    the database has no Tenfold schema, or one that needs migrating
     └── ExportError             a chart, table or report could not be written (nothing is cut:
                                 text too long for a cell or holding a control character is an error)
 """
@@ -32,6 +34,8 @@ __all__ = [
     "MissingColumnsError",
     "SchemaVersionError",
     "StoreError",
+    "StoreSchemaError",
+    "StoreUnavailableError",
     "TenfoldError",
     "require_columns",
 ]
@@ -55,6 +59,20 @@ class SchemaVersionError(EngagementError):
 
 class StoreError(TenfoldError):
     """An engagement could not be saved or locked."""
+
+
+class StoreUnavailableError(StoreError):
+    """A store's database cannot be reached, or refused the user's sign-in.
+
+    The message names the server (never the password) and what to check.
+    """
+
+
+class StoreSchemaError(StoreError):
+    """A database has no Tenfold schema, or one older or newer than this Tenfold's.
+
+    The message names the server and the command to run (``tenfold store init URL``).
+    """
 
 
 class ExportError(TenfoldError):

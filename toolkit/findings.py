@@ -173,6 +173,10 @@ class FrameworkRef(Record):
 class Engagement(Record):
     """One diagnostic of one client's service organisation."""
 
+    #: The engagement's own name in every store: random when it is made, kept for good after
+    #: (a file of schema 3 or older gets one derived from its content, see
+    #: :mod:`toolkit.engagement_json`). A later assessment names its previous one by this id.
+    id: str = Field(default_factory=new_id, min_length=1, pattern=TEXT_PATTERN)
     client: str = Field(min_length=1)
     title: str = Field(min_length=1)
     lead: str = Field(min_length=1)
@@ -210,8 +214,12 @@ class Engagement(Record):
         title: str = "Service management diagnostic",
         date: dt.date | None = None,
         framework: Framework | None = None,
+        id: str | None = None,
     ) -> Engagement:
-        """A new, empty engagement pinned to ``framework`` (default: the bundled one)."""
+        """A new, empty engagement pinned to ``framework`` (default: the bundled one).
+
+        ``id`` defaults to a new random one (:attr:`id`).
+        """
         fw = framework or load_framework()
         data: dict[str, Any] = {
             "client": client,
@@ -221,6 +229,8 @@ class Engagement(Record):
         }
         if date is not None:
             data["date"] = date
+        if id is not None:
+            data["id"] = id
         return _validated(cls, data)
 
     # -- checks ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ left out of the benchmark's statistics, never counted as zero.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -235,24 +236,51 @@ def portfolio_scores(
     if len(set(keys)) != len(keys):
         dupes = sorted({k for k in keys if keys.count(k) > 1})
         raise EngagementError(f"portfolio: two engagements share the key(s) {', '.join(dupes)}")
-    if not entries:
+    engagements = [e for _, _, e in entries]
+    columns = _score_all(engagements, fw) if engagements else {}
+    return scores_table(
+        keys=keys,
+        clients=[e.client for e in engagements],
+        titles=[e.title for e in engagements],
+        dates=[e.date for e in engagements],
+        files=[f for _, f, _ in entries],
+        columns=columns,
+        framework=fw,
+    )
+
+
+def scores_table(
+    *,
+    keys: list[str],
+    clients: list[str],
+    titles: list[str],
+    dates: list[dt.date],
+    files: list[str],
+    columns: dict[str, np.ndarray],
+    framework: Framework,
+) -> pd.DataFrame:
+    """The table of :func:`portfolio_scores` from each engagement's key, client, title, date and
+    file (in portfolio order) and the scoring rule's columns over its cells (engagement-major,
+    factors in framework order). A store that scores its engagements itself builds it here.
+    """
+    if not keys:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in PORTFOLIO_COLUMNS})
         empty["date"] = pd.Series(dtype="datetime64[ns]")
         empty["score"] = pd.Series(dtype=np.float64)
         return empty
-    engagements = [e for _, _, e in entries]
-    columns = _score_all(engagements, fw)
+    fw = framework
     n_f = len(fw.factor_ids)
+    n_e = len(keys)
     table = pd.DataFrame(
         {
-            "engagement": np.repeat(np.array([k for k, _, _ in entries], dtype=object), n_f),
-            "client": np.repeat(np.array([e.client for e in engagements], dtype=object), n_f),
-            "title": np.repeat(np.array([e.title for e in engagements], dtype=object), n_f),
-            "date": np.repeat(np.array([e.date for e in engagements], dtype="datetime64[s]"), n_f),
-            "file": np.repeat(np.array([f for _, f, _ in entries], dtype=object), n_f),
-            "factor": np.tile(np.array(fw.factor_ids, dtype=object), len(engagements)),
-            "label": np.tile(np.array([f.label for f in fw.factors], dtype=object), len(entries)),
-            "group": np.tile(np.array([f.group for f in fw.factors], dtype=object), len(entries)),
+            "engagement": np.repeat(np.array(keys, dtype=object), n_f),
+            "client": np.repeat(np.array(clients, dtype=object), n_f),
+            "title": np.repeat(np.array(titles, dtype=object), n_f),
+            "date": np.repeat(np.array(dates, dtype="datetime64[s]"), n_f),
+            "file": np.repeat(np.array(files, dtype=object), n_f),
+            "factor": np.tile(np.array(fw.factor_ids, dtype=object), n_e),
+            "label": np.tile(np.array([f.label for f in fw.factors], dtype=object), n_e),
+            "group": np.tile(np.array([f.group for f in fw.factors], dtype=object), n_e),
             **{c: columns[c] for c in PORTFOLIO_COLUMNS[8:]},
         }
     )

@@ -1,5 +1,8 @@
 """Engagement files on disk: one engagement, one JSON file; atomic, locked, versioned.
 
+These functions are the engine of the folder store (:class:`toolkit.stores.FolderStore`), the
+default behind the store interface of :mod:`toolkit.stores`.
+
 The file's form (pretty-printed JSON with sorted keys, so a change reads well in a git diff;
 ``schema_version``, older schemas migrated on load, newer ones refused) is
 :mod:`toolkit.engagement_json`'s.

@@ -1,0 +1,1 @@
+"""The SQL store's Alembic migrations: env.py and versions/ (run by ``tenfold store init``)."""

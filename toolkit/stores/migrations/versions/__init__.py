@@ -1,0 +1,1 @@
+"""Alembic revisions of the SQL store's schema, oldest first."""

@@ -1,0 +1,372 @@
+"""The SQL store: engagements in PostgreSQL (psycopg 3) or SQLite, on SQLAlchemy 2.
+
+Every change is one transaction (:meth:`SqlStore.apply`): the engagement's row is locked
+(``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the transaction takes the write lock at
+``BEGIN IMMEDIATE``), the change function runs on the latest state (read again only when the
+caller's snapshot is not current), and only the differences are written: findings added,
+changed or removed, log entries appended, the row's fields and its version. On PostgreSQL the
+row's trigger then notifies listeners with the engagement's id (see :mod:`toolkit.stores.watch`).
+Two people saving at the same moment both land; a save that fails, or a process killed in the
+middle of one, leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import URL, delete, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from toolkit.change_log import Change
+from toolkit.engagement_json import check_size, engagement_from_json
+from toolkit.errors import EngagementError, StoreError, StoreUnavailableError, TenfoldError
+from toolkit.findings import Engagement
+from toolkit.framework import Framework
+from toolkit.store import _fits
+from toolkit.stores import rows
+from toolkit.stores.base import EngagementInfo, Snapshot, Store, Watch
+from toolkit.stores.database import (
+    WRITE,
+    check_schema,
+    database_errors,
+    make_engine,
+    parse_url,
+    server,
+    shown,
+)
+from toolkit.stores.schema import ChangeRow, EngagementRow, FindingRow, metadata
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["SqlStore"]
+
+T = TypeVar("T")
+
+#: The tables, for plain (Core) statements: a save's few rows need no ORM bookkeeping.
+_ENGAGEMENTS = metadata.tables[EngagementRow.__tablename__]
+_FINDINGS = metadata.tables[FindingRow.__tablename__]
+_LOG = metadata.tables[ChangeRow.__tablename__]
+
+_FINDING_COLUMNS = (
+    FindingRow.id,
+    FindingRow.position,
+    FindingRow.factor,
+    FindingRow.level,
+    FindingRow.evidence,
+    FindingRow.source,
+    FindingRow.rater,
+    FindingRow.recorded_at,
+    FindingRow.recorded_offset,
+)
+
+
+class SqlStore(Store):
+    """Engagements in the database at ``url`` (see the module docstring).
+
+    Opening checks that the database is reachable and at this Tenfold's schema revision:
+    :class:`~toolkit.errors.StoreUnavailableError` or :class:`~toolkit.errors.StoreSchemaError`
+    otherwise, naming the server and what to run.
+    """
+
+    def __init__(self, url: str | URL) -> None:
+        self.url = parse_url(url) if isinstance(url, str) else url
+        self.location = shown(self.url)
+        self.postgres = self.url.get_backend_name() == "postgresql"
+        self._engine = make_engine(self.url)
+        self._writer = self._engine.execution_options(**{WRITE: True})
+        # A load reads three tables: on PostgreSQL they must show one moment's state.
+        self._reader = (
+            self._engine.execution_options(isolation_level="REPEATABLE READ")
+            if self.postgres
+            else self._engine
+        )
+        try:
+            with database_errors(self.url), self._engine.connect() as conn:
+                check_schema(conn, self.url)
+                self._identity: str | None = (
+                    conn.execute(text("SELECT current_user")).scalar_one()
+                    if self.postgres
+                    else None
+                )
+        except TenfoldError:
+            self._engine.dispose()
+            raise
+        except Exception as exc:  # the driver refused an option of the URL, say
+            self._engine.dispose()
+            raise StoreUnavailableError(
+                f"cannot connect to {server(self.url)} ({type(exc).__name__}: {exc}): check the "
+                "options in the store URL"
+            ) from None
+
+    @property
+    def identity(self) -> str | None:
+        return self._identity
+
+    def _run(self, work: Callable[[Session], T], *, write: bool = False) -> T:
+        """``work`` in one transaction, database faults in words."""
+        with (
+            database_errors(self.url),
+            Session(self._writer if write else self._reader) as session,
+            session.begin(),
+        ):
+            return work(session)
+
+    def _missing(self, ref: str) -> EngagementError:
+        return EngagementError(f"{self.location}: no engagement with id {ref!r}")
+
+    # -- reading ------------------------------------------------------------------------------
+    def engagements(self) -> list[EngagementInfo]:
+        e = EngagementRow
+        query = select(e.id, e.client, e.title, e.date, e.lead, e.phase).order_by(
+            e.date.desc(), e.client, e.id
+        )
+        found = self._run(lambda s: s.execute(query).all())
+        return [
+            EngagementInfo(r.id, r.id, r.client, r.title, r.date, r.lead, r.phase) for r in found
+        ]
+
+    def _read(self, session: Session, ref: str) -> tuple[Engagement, rows.Layout, int] | None:
+        row = session.execute(select(EngagementRow).where(EngagementRow.id == ref)).scalar()
+        if row is None:
+            return None
+        conn = session.connection()  # plain rows for the children: no ORM bookkeeping
+        findings = conn.execute(
+            select(*_FINDING_COLUMNS)
+            .where(FindingRow.engagement_id == ref)
+            .order_by(FindingRow.position)
+        ).all()
+        log = conn.execute(
+            select(_LOG).where(ChangeRow.engagement_id == ref).order_by(ChangeRow.position)
+        ).all()
+        source = f"{self.location}, engagement {ref}"
+        engagement, layout = rows.engagement_from_rows(row, findings, log, source=source)
+        return engagement, layout, row.version
+
+    def load(self, ref: str, *, framework: Framework | None = None) -> Snapshot:
+        found = self._run(lambda s: self._read(s, ref))
+        if found is None:
+            raise self._missing(ref)
+        engagement, layout, version = found
+        _fits(engagement, framework, f"{self.location}, engagement {ref}")
+        return Snapshot(ref, engagement, version, layout)
+
+    def changed_since(self, snapshot: Snapshot) -> bool:
+        query = select(EngagementRow.version).where(EngagementRow.id == snapshot.ref)
+        return self._run(lambda s: s.execute(query).scalar()) != snapshot.version
+
+    # -- writing ------------------------------------------------------------------------------
+    def create(self, engagement: Engagement, *, name: str | None = None) -> Snapshot:
+        check_size(engagement, self.location, StoreError)
+
+        def work(session: Session) -> rows.Layout:
+            taken = session.execute(
+                select(EngagementRow.id).where(EngagementRow.id == engagement.id)
+            ).scalar()
+            if taken is not None:
+                raise StoreError(f"{self.location}: engagement {engagement.id} is already here")
+            session.connection().execute(
+                insert(_ENGAGEMENTS).values(**rows.engagement_values(engagement), version=1)
+            )
+            layout = rows.Layout(
+                rows.positions([f.id for f in engagement.findings], {}),
+                len(engagement.changes),
+            )
+            self._write_children(session, engagement.id, engagement, layout)
+            return layout
+
+        layout = self._run(work, write=True)
+        return Snapshot(engagement.id, engagement, 1, layout)
+
+    def apply(
+        self,
+        ref: str,
+        change: Change,
+        *,
+        known: Snapshot | None = None,
+        framework: Framework | None = None,
+    ) -> Snapshot:
+        def work(session: Session) -> Snapshot:
+            version = (
+                session.connection()
+                .execute(
+                    select(_ENGAGEMENTS.c.version).where(_ENGAGEMENTS.c.id == ref).with_for_update()
+                )
+                .scalar()
+            )
+            if version is None:
+                raise self._missing(ref)
+            if (
+                known is not None
+                and known.ref == ref
+                and known.version == version
+                and isinstance(known.detail, rows.Layout)
+            ):
+                current, layout = known.engagement, known.detail
+            else:
+                found = self._read(session, ref)
+                assert found is not None  # the row is locked
+                current, layout, _ = found
+            updated = change(current)
+            if framework is not None:
+                updated.check(framework)
+            if updated is current or updated == current:
+                return Snapshot(ref, current, version, layout)
+            if updated.id != current.id:
+                raise EngagementError(f"engagement {ref}: a change cannot alter its id")
+            if len(updated.findings) > len(current.findings):
+                check_size(updated, f"{self.location}, engagement {ref}", StoreError)
+            new_layout = self._write_differences(session, ref, current, updated, layout)
+            session.connection().execute(
+                update(_ENGAGEMENTS)
+                .where(_ENGAGEMENTS.c.id == ref)
+                .values(**rows.engagement_values(updated), version=version + 1)
+            )
+            return Snapshot(ref, updated, version + 1, new_layout)
+
+        return self._run(work, write=True)
+
+    def _write_differences(
+        self,
+        session: Session,
+        ref: str,
+        current: Engagement,
+        updated: Engagement,
+        layout: rows.Layout,
+    ) -> rows.Layout:
+        """Write what ``updated`` changed of ``current``; return the new layout."""
+        ids = [f.id for f in updated.findings]
+        new_positions = rows.positions(ids, layout.positions)
+        kept, n = current.findings, len(current.findings)
+        if len(ids) >= n and all(map(operator.is_, kept, updated.findings[:n])):
+            # findings only appended (the usual save): no need to look at the others
+            added = [rows.finding_values(ref, f, new_positions[f.id]) for f in updated.findings[n:]]
+            if added:
+                session.connection().execute(insert(_FINDINGS), added)
+        else:
+            self._write_findings(session, ref, current, updated, layout, new_positions)
+        self._append_log(session, ref, current, updated, layout)
+        return rows.Layout(new_positions, len(updated.changes))
+
+    def _write_findings(
+        self,
+        session: Session,
+        ref: str,
+        current: Engagement,
+        updated: Engagement,
+        layout: rows.Layout,
+        new_positions: dict[str, int],
+    ) -> None:
+        """Write the findings ``updated`` added, changed, moved or removed of ``current``'s."""
+        old = {f.id: f for f in current.findings}
+        ids = new_positions.keys()
+        gone = old.keys() - set(ids)
+        if gone:
+            session.execute(
+                delete(FindingRow).where(
+                    FindingRow.engagement_id == ref, FindingRow.id.in_(sorted(gone))
+                )
+            )
+        added, changed = [], []
+        was = layout.positions
+        for f in updated.findings:
+            before = old.get(f.id)
+            position = new_positions[f.id]
+            if before is None:
+                added.append(rows.finding_values(ref, f, position))
+            elif (before is not f and before != f) or was[f.id] != position:
+                changed.append(rows.finding_values(ref, f, position))
+        if changed:
+            session.execute(update(FindingRow), changed)
+        if added:
+            session.connection().execute(insert(_FINDINGS), added)
+
+    def _append_log(
+        self,
+        session: Session,
+        ref: str,
+        current: Engagement,
+        updated: Engagement,
+        layout: rows.Layout,
+    ) -> None:
+        """Append the log entries ``updated`` has beyond ``current``'s (or write it again whole
+        when it was rewritten)."""
+        n = layout.log_length
+        log = updated.changes
+        if len(log) >= n and _same(log[:n], current.changes):
+            entries = [rows.change_values(ref, c, n + i) for i, c in enumerate(log[n:])]
+        else:  # the log was rewritten (a replaced engagement): write it again whole
+            session.execute(delete(ChangeRow).where(ChangeRow.engagement_id == ref))
+            entries = [rows.change_values(ref, c, i) for i, c in enumerate(log)]
+        if entries:
+            session.connection().execute(insert(_LOG), entries)
+
+    def _write_children(
+        self, session: Session, ref: str, e: Engagement, layout: rows.Layout
+    ) -> None:
+        if e.findings:
+            session.connection().execute(
+                insert(_FINDINGS),
+                [rows.finding_values(ref, f, layout.positions[f.id]) for f in e.findings],
+            )
+        if e.changes:
+            session.connection().execute(
+                insert(_LOG), [rows.change_values(ref, c, i) for i, c in enumerate(e.changes)]
+            )
+
+    def push(
+        self,
+        text: str,
+        *,
+        source: str = "<file>",
+        name: str | None = None,
+        replace: bool = False,
+        framework: Framework | None = None,
+    ) -> str:
+        engagement = engagement_from_json(text, source=source)
+        _fits(engagement, framework, source)
+        query = select(EngagementRow.id).where(EngagementRow.id == engagement.id)
+        here = self._run(lambda s: s.execute(query).scalar()) is not None
+        if here and not replace:
+            raise StoreError(
+                f"{source}: engagement {engagement.id} is already in {self.location}; pull it, "
+                "or push again with --replace to overwrite it"
+            )
+        if here:
+            self.apply(engagement.id, lambda _: engagement, framework=framework)
+        else:
+            self.create(engagement)
+        return engagement.id
+
+    # -- live ---------------------------------------------------------------------------------
+    def _watch(self) -> Watch:
+        import sqlite3
+
+        import psycopg
+
+        from toolkit.stores.watch import postgres_watch, sqlite_watch
+
+        try:
+            return postgres_watch(self._engine) if self.postgres else sqlite_watch(self._engine)
+        except (psycopg.Error, sqlite3.Error) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if self.url.password:
+                reason = reason.replace(str(self.url.password), "***")
+            raise StoreUnavailableError(
+                f"cannot watch {server(self.url)} for colleagues' changes ({reason})"
+            ) from None
+
+    # -- a portfolio --------------------------------------------------------------------------
+    def portfolio_scores(self, *, framework: Framework | None = None) -> pd.DataFrame:
+        from toolkit.stores.sql_portfolio import portfolio_scores
+
+        return self._run(lambda s: portfolio_scores(s, self.location, framework=framework))
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+
+def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b, strict=True))
