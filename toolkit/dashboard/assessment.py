@@ -44,6 +44,7 @@ from toolkit.dashboard.radar_pane import RadarPane
 from toolkit.dashboard.reports import report_buttons
 from toolkit.dashboard.session import AssessmentSession, Update
 from toolkit.errors import TenfoldError
+from toolkit.findings import Engagement
 from toolkit.framework import Framework
 
 __all__ = ["AssessmentApp"]
@@ -90,7 +91,7 @@ class AssessmentApp(Messages):
         self.exports = Exports(self.session, on_error=self._failed)
         downloads: list[DownloadButton] = [
             *self.exports.buttons(),
-            *report_buttons(lambda: self.session.engagement, self.framework, on_error=self._failed),
+            *report_buttons(self._report_engagement, self.framework, on_error=self._failed),
         ]
         self.ui = AssessmentLayout(self.framework, downloads=downloads)
         self.settings = FactorSettings(self.session, self.ui, self._after)
@@ -154,6 +155,12 @@ class AssessmentApp(Messages):
     # -- messages (say, message_text and _guard come from Messages) ------------------------
     def _failed(self, exc: Exception) -> None:
         self.say(f"Export failed: {exc}", "error")
+
+    def _report_engagement(self) -> Engagement | None:
+        """What a report is made from: the whole engagement, refused during a blind rating."""
+        if self.session.engagement is None:
+            return None
+        return self.session.whole("the client report")
 
     # -- opening ------------------------------------------------------------------------------
     def page_opened(self, query: dict[str, str]) -> None:
