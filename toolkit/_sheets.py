@@ -21,13 +21,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from toolkit import limits
-from toolkit._files import check_regular_file
+from toolkit._files import irregular
 from toolkit.errors import FindingsImportError
 
 __all__ = ["Table", "column_letter", "read_table"]
@@ -83,11 +84,17 @@ def read_table(path: Path, known_columns: tuple[str, ...]) -> Table:
     if suffix not in (".csv", ".xlsx"):
         raise _fail(path, f"unsupported file type {suffix!r}; use .csv or .xlsx")
     try:
-        size = check_regular_file(path, FindingsImportError).st_size
+        st = os.stat(path)
     except FileNotFoundError:
         raise _fail(path, "no such file") from None
-    except OSError as exc:
-        raise _fail(path, f"cannot read the file ({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise _fail(
+            path, f"cannot read the file ({getattr(exc, 'strerror', None) or exc})"
+        ) from None
+    problem = irregular(st)
+    if problem is not None:
+        raise _fail(path, problem)
+    size = st.st_size
     if size > limits.MAX_IMPORT_BYTES:
         raise _fail(
             path,

@@ -26,7 +26,12 @@ import pandas as pd
 from toolkit import access, changes
 from toolkit.access import Reader
 from toolkit.dashboard.consensus import board_rows
-from toolkit.dashboard.files import EngagementFile, list_engagements, previous_assessment
+from toolkit.dashboard.files import (
+    EngagementFile,
+    list_engagements,
+    previous_assessment,
+    resolve_engagement,
+)
 from toolkit.dashboard.updates import Draft, Update, diff
 from toolkit.errors import EngagementError, StoreError, TenfoldError
 from toolkit.findings import Engagement, Finding, LoggedChange, Phase
@@ -113,13 +118,7 @@ class AssessmentSession:
         Raises :class:`~toolkit.errors.EngagementError` for anything outside the folder, so a
         URL cannot open an arbitrary file on the server.
         """
-        path = Path(name)
-        if not path.is_absolute():
-            path = self.folder / path
-        folder = self.folder.resolve()
-        if path.suffix != ".json" or path.resolve().parent != folder:
-            raise EngagementError(f"{name}: not an engagement file in {self.folder}")
-        return path
+        return resolve_engagement(self.folder, name)
 
     def create(self, *, client: str, title: str, lead: str) -> Path:
         """Create a new engagement file in the folder (named after the client and month)."""
