@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -185,3 +186,89 @@ def test_every_download_of_both_dashboards_works_with_no_findings(
         name, data = button.payload()
         assert data, name
     assert "Something went wrong" not in assessment.message_text + viewer.message_text
+
+
+# -- direction controls ------------------------------------------------------------------------
+
+#: Every bidirectional embedding, override and isolate: refused wherever text comes in.
+DIRECTION_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+
+
+@pytest.mark.parametrize("char", DIRECTION_CONTROLS)
+def test_a_direction_control_is_refused_in_every_name_and_text(char: str) -> None:
+    from toolkit import EngagementError
+    from toolkit import changes as log
+
+    e = Engagement.new(client="Acme Care", lead="Ana Lima")
+    code = re.escape(f"U+{ord(char):04X}")
+    attempts: dict[str, Callable[[], object]] = {
+        "client": lambda: Engagement.new(client=f"Acme{char} Care", lead="Ana"),
+        "lead": lambda: Engagement.new(client="Acme", lead=f"Ana{char}"),
+        "title": lambda: Engagement.new(client="Acme", lead="Ana", title=f"T{char}"),
+        "evidence": lambda: e.add_finding(factor="purpose", level=1, evidence=f"a{char}b"),
+        "rater": lambda: e.add_finding(factor="purpose", level=1, evidence="x", rater=f"T{char}"),
+        "reason": lambda: e.set_override("purpose", 1, reason=f"r{char}", by="Ana"),
+        "by": lambda: e.set_override("purpose", 1, reason="r", by=f"A{char}"),
+        "notes": lambda: Engagement.model_validate({**e.model_dump(), "notes": f"n{char}"}),
+    }
+    for field, attempt in attempts.items():
+        with pytest.raises((EngagementError, ValueError), match=code) as caught:
+            attempt()
+        assert field in str(caught.value), (field, str(caught.value))
+    with pytest.raises(EngagementError, match=f"rater: contains a direction control.*{code}"):
+        log.set_target("purpose", 2, by=f"Tom{char}")(e)
+
+
+def test_a_direction_control_is_named_in_a_file_an_import_and_the_page(
+    run: Run, tmp_path: Path, sample_path: Path
+) -> None:
+    data = json.loads(sample_path.read_text(encoding="utf-8"))
+    data["findings"][2]["evidence"] = "reads \u202ebackwards"
+    data["client"] = "Harbourline \u2067Contact"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    err = one_line(*run("validate", str(bad))[::2])
+    assert "client: contains a direction control, right-to-left isolate (U+2067)" in err
+    assert "findings.2.evidence: contains a direction control, right-to-left override" in err
+    csv = tmp_path / "notes.csv"
+    csv.write_text("factor,level,evidence\npurpose,1,ok\npurpose,2,x\u202dy\n", encoding="utf-8")
+    err = one_line(*run("import", str(sample_path), str(csv))[::2])
+    assert "row 3, evidence: contains a direction control, left-to-right override" in err
+    app = AssessmentApp(sample_path.parent, open=sample_path.name)
+    app.ui.form.handle(
+        {
+            "op": "submit",
+            "seq": 1,
+            "factor": "purpose",
+            "level": 2,
+            "evidence": "abc\u202edef",
+            "source": "interview",
+            "rater": "",
+        }
+    )
+    assert "Not saved: evidence: contains a direction control" in app.message_text
+
+
+def test_direction_marks_are_kept_for_right_to_left_text(run: Run, empty_file: Path) -> None:
+    text = "\u05e9\u05dc\u05d5\u05dd 2026\u200f, \u0645\u0631\u062d\u0628\u0627\u061c and\u200e ok"
+    code, _out, err = run(
+        "add", str(empty_file), "--factor", "purpose", "--level", "2", "--evidence", text
+    )
+    assert code == 0, err
+    from toolkit import load_engagement
+
+    assert load_engagement(empty_file).findings[-1].evidence == text
+
+
+def test_a_direction_control_in_a_framework_file_is_refused(tmp_path: Path) -> None:
+    from toolkit import FrameworkError, load_framework
+
+    bundled = ROOT / "toolkit" / "frameworks" / "tenfold.toml"
+    text = bundled.read_text(encoding="utf-8").replace(
+        'label = "Composure"', 'label = "Comp\u202eosure"', 1
+    )
+    assert "\u202e" in text
+    custom = tmp_path / "custom.toml"
+    custom.write_text(text, encoding="utf-8")
+    with pytest.raises(FrameworkError, match=r"factor 'composure', field 'label': contains a dir"):
+        load_framework(custom)

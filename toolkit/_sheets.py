@@ -138,6 +138,11 @@ def _csv_rows(path: Path, known_columns: tuple[str, ...]) -> list[tuple[int, lis
     except OSError as exc:
         raise _fail(path, f"cannot read the file ({exc.strerror or exc})") from None
     first_line = next((line for line in text.splitlines() if line.strip()), "")
+    # The csv module refuses a field over 131,072 characters unless told otherwise; no field
+    # can be longer than the file, and the file is within MAX_IMPORT_BYTES, so a field may be
+    # as long as the text: evidence of any length the import accepts comes back as it went.
+    if csv.field_size_limit() < len(text) + 1:
+        csv.field_size_limit(len(text) + 1)
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=_delimiter(first_line, known_columns), strict=True
     )
