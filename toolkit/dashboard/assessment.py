@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from toolkit.access import BlindRatingError
 from toolkit.dashboard import panels
 from toolkit.dashboard.assessment_layout import AssessmentLayout
 from toolkit.dashboard.assessment_panels import (
@@ -154,7 +155,10 @@ class AssessmentApp(Messages):
 
     # -- messages (say, message_text and _guard come from Messages) ------------------------
     def _failed(self, exc: Exception) -> None:
-        self.say(f"Export failed: {exc}", "error")
+        if isinstance(exc, BlindRatingError):
+            self.say(f"Not downloaded: {exc}.", "error")
+        else:
+            self.say(f"Export failed: {exc}", "error")
 
     def _report_engagement(self) -> Engagement | None:
         """What a report is made from: the whole engagement, refused during a blind rating."""
