@@ -40,6 +40,7 @@ SHARED = -1
 _BEFORE = r"(?<![^\W_])"  # no letter or digit just before (an underscore or a dot may be)
 _AFTER = r"(?![^\W_])"  # no letter or digit just after
 _JOIN = r"[\s_.'-]*"  # between the parts of a name: nothing, spaces, _ . ' or -
+_ALNUM = re.compile(r"[^\W_]+")
 
 
 def _fold_char(char: str) -> str:
@@ -112,10 +113,13 @@ class NameFinder:
         self.people = list(people)
         whole: list[tuple[str, int]] = []
         owners: dict[str, set[int]] = {}
+        #: Name parts by first letter: a name can only start at a word that starts with one.
+        self._parts: dict[str, set[str]] = {}
         for index, name in enumerate(self.people):
             parts = name_parts(name)
             whole += [(form, index) for form in _forms(parts)]
             for part in parts:
+                self._parts.setdefault(part[0], set()).add(part)
                 if len(part) >= 2 and part not in PARTICLES:
                     owners.setdefault(part, set()).add(index)
         # The longest forms first: at one place in the text, a whole name wins over a part.
@@ -143,7 +147,16 @@ class NameFinder:
             return []
         folded, starts = _folded_with_positions(text)
         out = []
-        for match in self._pattern.finditer(folded):
+        done = 0
+        # The one pattern is tried only where a word could begin a name: much faster than
+        # trying every alternative at every character of a long text.
+        for word in _ALNUM.finditer(folded):
+            if word.start() < done or not self._may_begin(word.group()):
+                continue
+            match = self._pattern.match(folded, word.start())
+            if match is None:
+                continue
+            done = match.end()
             group = match.lastgroup
             assert group is not None
             start = bisect.bisect_right(starts, match.start()) - 1
@@ -152,6 +165,15 @@ class NameFinder:
                 end += 1
             out.append(Found(start, max(end, start + 1), self._owner[int(group[1:])]))
         return out
+
+    def _may_begin(self, word: str) -> bool:
+        """Whether a name (or initials) can start with ``word`` (a run of letters and digits)."""
+        if any(word.startswith(p) for p in self._parts.get(word[0], ())):
+            return True  # a name part, alone or run into the next (tomreyes)
+        if word[0] not in self._parts:
+            return False
+        rest = word[1:]  # an initial: alone (t. reyes, t.r.) or run into a part (treyes)
+        return not rest or any(rest.startswith(p) for p in self._parts.get(rest[0], ()))
 
     def replace(self, text: str, alias: Callable[[int], str]) -> str:
         """``text`` with every name found replaced by ``alias(person)``."""
