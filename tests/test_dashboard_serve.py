@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -162,34 +163,73 @@ def test_tenfold_dashboard_refuses_a_portfolio_assessment_and_a_stray_engagement
     assert result.exit_code == 2 and "--engagement x.json: not an engagement file" in result.output
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _descendants(pid: int) -> list[int]:
+    out = []
+    for child in _children(pid):
+        out += [child, *_descendants(child)]
+    return out
+
+
 @pytest.mark.slow
-def test_tenfold_dashboard_prints_the_url_and_stops_voila_with_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["kill", "ctrl-c"])
+def test_tenfold_dashboard_prints_the_url_and_stops_cleanly_with_voila_and_its_kernels(
+    tmp_path: Path, how: str
+) -> None:
     port = free_port()
     tenfold = Path(sys.executable).with_name("tenfold")
     command = [str(tenfold), "dashboard", "--engagements", str(tmp_path), "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--no-browser"], stdout=subprocess.PIPE, text=True, start_new_session=True
-    )
+    errors = tmp_path / "stderr.txt"
+    with errors.open("wb") as err:
+        process = subprocess.Popen(
+            [*command, "--no-browser"],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            start_new_session=True,  # its own process group, as a terminal gives a command
+        )
+    started: list[int] = []
     try:
         assert process.stdout is not None
         line = process.stdout.readline()  # printed once Voila answers
         assert f"http://127.0.0.1:{port}/" in line and "assessment dashboard" in line
         with socket.create_connection(("127.0.0.1", port), timeout=5):
             pass
-        process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 60
+        while len(started) < 2 and time.monotonic() < deadline:  # Voila and its kernel
+            started = _descendants(process.pid)
+            time.sleep(0.2)
+        assert len(started) >= 2, "Voila started no kernel"
+        if how == "kill":
+            process.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(process.pid, signal.SIGINT)  # what Ctrl+C in its terminal sends
         assert process.wait(timeout=30) == 0
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) != 0:
-                    break
+        while [p for p in started if _alive(p)] and time.monotonic() < deadline:
             time.sleep(0.2)
-        else:
-            pytest.fail("Voila still answers after tenfold dashboard stopped")
+        assert [p for p in started if _alive(p)] == []  # Voila and every kernel stopped
+        with socket.socket() as sock:
+            assert sock.connect_ex(("127.0.0.1", port)) != 0
+        said = errors.read_text(encoding="utf-8", errors="replace")
+        assert "Traceback" not in said and "KeyboardInterrupt" not in said, said[-2000:]
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        for pid in [process.pid, *started]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        process.wait()
         if process.stdout is not None:
             process.stdout.close()
 

@@ -1,17 +1,37 @@
-"""The copy sent to a client: raters anonymised everywhere, evidence left out, still valid."""
+"""The copy sent to a client: people anonymised everywhere, evidence left out, still valid."""
 
 from __future__ import annotations
 
 import json
+import random
+import re
 from pathlib import Path
 
 import pytest
+from anyascii import anyascii
 from click.testing import CliRunner
+from examples import examples
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
-from toolkit import Engagement, EngagementError, load_engagement, load_framework, score_engagement
+from toolkit import (
+    Engagement,
+    EngagementError,
+    Finding,
+    load_engagement,
+    load_framework,
+    score_engagement,
+)
 from toolkit import changes as log
 from toolkit.cli import cli
-from toolkit.share import EVIDENCE_REMOVED, rater_aliases, shared_copy
+from toolkit.person_names import PARTICLES
+from toolkit.share import (
+    EVIDENCE_REMOVED,
+    LEAD_ALIAS,
+    names_left,
+    rater_aliases,
+    shared_copy,
+)
 from toolkit.store import engagement_from_bytes, engagement_to_json, save_engagement
 
 PEOPLE = ("Ana Lima", "Tomás Herrera", "Priya Nair", "Ben Okoro")
@@ -47,18 +67,30 @@ def _with_history() -> Engagement:
     return e.model_copy(update={"notes": "Analysis by Ana Lima; Analysts kept apart"})
 
 
+def fold(text: str) -> str:
+    """Text as compared here: transliterated to ASCII and case-folded (the test's own folding,
+    so a mistake in the toolkit's cannot hide a name)."""
+    return anyascii(text).casefold()
+
+
+def _named(text: str, part: str) -> bool:
+    """Whether ``part`` of a name stands in ``text`` as a word, in any case or accent."""
+    return re.search(rf"(?<![a-z0-9]){re.escape(fold(part))}(?![a-z0-9])", fold(text)) is not None
+
+
 @pytest.fixture
 def engagement() -> Engagement:
     return _with_history()
 
 
-def test_every_person_gets_one_letter_in_order_of_appearance(engagement: Engagement) -> None:
-    assert rater_aliases(engagement) == {
-        "Ana Lima": "Rater A",
-        "Tomás Herrera": "Rater B",
-        "Priya Nair": "Rater C",
-        "Ben Okoro": "Rater D",
-    }
+def test_every_person_gets_one_alias_in_a_random_order_per_copy(engagement: Engagement) -> None:
+    aliases = rater_aliases(engagement, rng=random.Random(7))
+    assert set(aliases) == set(PEOPLE)
+    assert sorted(aliases.values()) == ["Rater A", "Rater B", "Rater C", "Rater D"]
+    assert rater_aliases(engagement, rng=random.Random(7)) == aliases  # the draw decides
+    # Not the order of appearance: over many copies the first rater gets every letter.
+    letters = {rater_aliases(engagement)["Ana Lima"] for _ in range(60)}
+    assert letters == {"Rater A", "Rater B", "Rater C", "Rater D"}
 
 
 def test_no_name_survives_anywhere_in_the_anonymised_file(
@@ -66,20 +98,199 @@ def test_no_name_survives_anywhere_in_the_anonymised_file(
 ) -> None:
     original = engagement_to_json(engagement)
     assert all(name in original for name in PEOPLE)  # the test would catch a survivor
-    copy = shared_copy(engagement, anonymise_raters=True)
+    copy = shared_copy(engagement, anonymise_raters=True, rng=random.Random(3))
+    aliases = rater_aliases(engagement, rng=random.Random(3))
     path = save_engagement(copy, tmp_path / "shared.json")
     text = path.read_text(encoding="utf-8")
-    assert [name for name in PEOPLE if name in text] == []
-    # Consistent: the same person is the same letter in findings, overrides and the log.
-    assert [f.rater for f in copy.findings] == ["Rater A", "Rater B", "Rater C"]
-    assert copy.lead == "Rater A"
-    assert copy.overrides["purpose"].by == "Rater C"
-    assert [c.by for c in copy.changes][-3:] == ["Rater B", "Rater A", "Rater C"]
+    assert [p for name in PEOPLE for p in name.split() if _named(text, p)] == []
+    # Consistent: the same person is the same alias in findings, overrides and the log.
+    assert [f.rater for f in copy.findings] == [
+        aliases[n] for n in ("Ana Lima", "Tomás Herrera", "Priya Nair")
+    ]
+    assert copy.overrides["purpose"].by == aliases["Priya Nair"]
+    assert [c.by for c in copy.changes][-3:] == [
+        aliases["Tomás Herrera"],
+        LEAD_ALIAS,  # the lead set the consensus: their role, not their rater alias
+        aliases["Priya Nair"],
+    ]
     before = copy.changes[-1].before
-    assert isinstance(before, dict) and before["rater"] == "Rater D"
-    assert copy.overrides["purpose"].reason == "Rater C and Rater D met"
-    assert copy.notes == "Analysis by Rater A; Analysts kept apart"  # whole names only
+    assert isinstance(before, dict) and before["rater"] == aliases["Ben Okoro"]
+    assert copy.overrides["purpose"].reason == (
+        f"{aliases['Priya Nair']} and {aliases['Ben Okoro']} met"
+    )
+    # Whole words only: "Analysis" keeps its letters; the lead named in text reads as the lead.
+    assert copy.notes == f"Analysis by {LEAD_ALIAS}; Analysts kept apart"
     assert copy.withheld == ("rater names",)
+
+
+def test_the_lead_s_findings_cannot_be_told_from_the_lead_s_role(engagement: Engagement) -> None:
+    copy = shared_copy(engagement, anonymise_raters=True)
+    assert copy.lead == LEAD_ALIAS
+    lead_rater = copy.findings[0].rater  # Ana Lima's finding
+    assert lead_rater.startswith("Rater ") and lead_rater != LEAD_ALIAS
+    roles = [copy.lead, *(o.by for o in copy.overrides.values())]
+    roles += [c.by for c in copy.changes if c.kind in ("consensus", "phase", "target")]
+    assert lead_rater not in roles
+    # her own changes to findings keep her rater alias, so a finding and its entry agree
+    added = [
+        c for c in copy.changes if c.kind == "finding added" and c.subject == copy.findings[0].id
+    ]
+    assert [c.by for c in added] == [lead_rater]
+
+
+def _issue_engagement() -> Engagement:
+    """The names of the report that found names surviving a share, in the forms it listed."""
+    fw = load_framework()
+    e = Engagement.new(client="Acme Care", lead="Ana Lima", framework=fw)
+    for rater in ("Tom Reyes", "Priya Natarajan", "Ana Lima"):
+        _id, step = log.add_finding(
+            factor="purpose", level=2, evidence=f"Seen on the floor walk by {rater}", rater=rater
+        )
+        e = step(e)
+    imported = [Finding(factor="purpose", level=1, evidence="Quoted in notes", rater="Tom Reyes")]
+    e = log.add_findings(imported, source="Tom-Reyes interview notes.csv", by="Ana Lima")(e)
+    text = (
+        "TOM REYES and priya natarajan agreed; Tom and Priya again; T. Reyes wrote it up, "
+        "T.R. signed, Ana's view, REYES, Tom on the call, and tom_reyes.xlsx; Tomás too"
+    )
+    e = log.set_override("purpose", 2, reason=text, agreed_by="Priya Natarajan", framework=fw)(e)
+    return e.model_copy(update={"notes": text})
+
+
+def test_every_form_of_a_name_the_report_listed_is_replaced() -> None:
+    e = _issue_engagement()
+    copy = shared_copy(e, anonymise_raters=True)
+    text = engagement_to_json(copy)
+    for form in (
+        "TOM REYES",
+        "priya natarajan",
+        "Tom",
+        "Priya",
+        "T. Reyes",
+        "T.R.",
+        "Ana",
+        "Reyes",
+        "Natarajan",
+        "Lima",
+        "tom_reyes",
+        "Tom-Reyes",
+    ):
+        assert not _named(text, form), form
+    summary = next(c.summary for c in copy.changes if c.kind == "findings imported")
+    assert summary.startswith("1 finding imported from Rater ") and summary.endswith(
+        " interview notes.csv"
+    )
+    assert f"{LEAD_ALIAS}'s view" in copy.notes  # the possessive kept, the name gone
+    # "Tomás" is nobody the engagement knows: left in the text, and listed for the sender
+    left = names_left(copy)
+    assert left["Tomás"][:2] == ["notes", "consensus on purpose, reason"]
+    assert not {fold(w) for w in left} & {"tom", "reyes", "priya", "natarajan", "ana", "lima"}
+
+
+def test_share_lists_capitalised_words_it_cannot_place_and_waits_for_yes(
+    tmp_path: Path,
+) -> None:
+    e = _issue_engagement()
+    e = e.add_finding(factor="purpose", level=1, evidence="Maria Kowalczyk runs the rota alone")
+    source = save_engagement(e, tmp_path / "acme.json")
+    out = tmp_path / "acme-shared.json"
+    args = ["share", str(source), "-o", str(out), "--anonymise-raters"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "Maria: finding 5 evidence" in result.output
+    assert "Kowalczyk: finding 5 evidence" in result.output
+    assert "not written" in result.output.splitlines()[-1] and not out.exists()
+    result = CliRunner().invoke(cli, [*args, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "Maria Kowalczyk runs the rota alone" in out.read_text(encoding="utf-8")
+    # without the evidence, only what the notes and the reason say is left to list
+    result = CliRunner().invoke(cli, [*args, "--without-evidence"])
+    assert result.exit_code == 2 and "Maria" not in result.output
+    assert "Tomás: notes, consensus on purpose, reason" in result.output
+
+
+#: Letters a name is written with, accents included; names are drawn from them.
+_LETTERS = "abcdefghijklmnoprstuvwyz" + "áéíñóöüçøå"
+_part = st.text(alphabet=_LETTERS, min_size=3, max_size=8).filter(
+    lambda p: fold(p) not in PARTICLES
+)
+_person = st.tuples(_part, _part).map(lambda p: (p[0].capitalize(), p[1].capitalize()))
+
+
+def _forms(first: str, last: str) -> list[str]:
+    """A person's name written as people write it, in every case and form."""
+    full = f"{first} {last}"
+    plain = fold(full).title()
+    return [
+        full,
+        full.upper(),
+        full.lower(),
+        first,
+        last,
+        first.upper(),
+        last.lower(),
+        f"{first[0]}. {last}",
+        f"{first[0]}.{last[0]}.",
+        f"{first} {last[0]}.",
+        f"{first}'s",
+        f"{last}\u2019s",  # a typographic apostrophe
+        f"{last.upper()}, {first}",
+        plain,
+        plain.upper(),
+        f"{first}-{last} interview notes.csv",
+        f"{first.lower()}_{last.lower()}.xlsx",
+    ]
+
+
+def _engagement_naming(people: list[tuple[str, str]], picks: list[int]) -> Engagement:
+    fw = load_framework()
+    names = [f"{a} {b}" for a, b in people]
+    e = Engagement.new(client="Acme Care", lead=names[0], framework=fw)
+    forms = [form for a, b in people for form in _forms(a, b)]
+    chosen = [forms[i % len(forms)] for i in picks] or forms[:3]
+    text = " and ".join(chosen)
+    for name in names:
+        _id, step = log.add_finding(
+            factor="purpose", level=2, evidence=f"Heard: {text}", rater=name, framework=fw
+        )
+        e = step(e)
+    e = log.add_findings([], source=f"{chosen[0]} {forms[-2]}", by=names[-1])(e)
+    e = log.set_override("purpose", 1, reason=text, agreed_by=names[-1], framework=fw)(e)
+    e = log.set_phase("consensus", by=names[0])(e)
+    return e.model_copy(update={"notes": " ; ".join(forms), "title": f"Review by {chosen[-1]}"})
+
+
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    people=st.lists(_person, min_size=1, max_size=4, unique_by=lambda p: fold(p[0] + p[1])),
+    picks=st.lists(st.integers(0, 200), max_size=12),
+)
+def test_no_form_of_any_name_is_left_in_the_shared_text(
+    people: list[tuple[str, str]], picks: list[int]
+) -> None:
+    parts = {fold(p) for person in people for p in person}
+    baseline = set(
+        re.findall(
+            r"[a-z0-9]+",
+            fold(
+                engagement_to_json(
+                    shared_copy(_engagement_naming([("Qzx", "Vzq")], []), anonymise_raters=True)
+                )
+            ),
+        )
+    )
+    assume(not parts & baseline)  # a name that is also a word of the file's own keys
+    e = _engagement_naming(people, picks)
+    assert all(p in fold(engagement_to_json(e)) for p in parts)  # the names are there to find
+    copy = shared_copy(e, anonymise_raters=True)
+    text = engagement_to_json(copy)
+    assert [p for p in parts if _named(text, p)] == []
+    # and no initial left beside an alias ("T. Rater A", "Rater A R."), nor initials alone
+    folded = fold(text)
+    alias = r"(?:rater [a-z]+|engagement lead|\(name removed\))"
+    assert re.findall(rf"(?<![a-z0-9])[a-z]\.\s*{alias}|{alias}\s+[a-z]\.", folded) == []
+    initials = {fold(f"{a[0]}.{b[0]}.") for a, b in people}
+    assert [i for i in initials if i in folded] == []
 
 
 def test_without_evidence_keeps_scores_levels_and_counts(engagement: Engagement) -> None:
@@ -101,9 +312,11 @@ def test_tenfold_share_writes_a_valid_file_that_says_what_was_withheld(
     source = save_engagement(engagement, tmp_path / "acme.json")
     before = source.read_bytes()
     out = tmp_path / "acme-shared.json"
-    result = CliRunner().invoke(
-        cli, ["share", str(source), "-o", str(out), "--anonymise-raters", "--without-evidence"]
-    )
+    args = ["share", str(source), "-o", str(out), "--anonymise-raters", "--without-evidence"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2  # the notes' "Analysis" and "Analysts" are listed first
+    assert "Analysts: notes" in result.output and not out.exists()
+    result = CliRunner().invoke(cli, [*args, "--yes"])
     assert result.exit_code == 0, result.output
     assert "withheld: evidence, rater names" in result.output
     assert source.read_bytes() == before

@@ -189,6 +189,21 @@ def test_evidence_longer_than_a_cell_continues_and_comes_back_whole(
     assert [f.evidence for f in back.findings] == [long_a, long_b, "short"]
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_evidence_of_200000_characters_comes_back_whole_from_both_formats(
+    tmp_path: Path, empty: Engagement, suffix: str
+) -> None:
+    # Past the csv module's default field limit (131,072), with what CSV quoting must carry.
+    long = '=said "no", twice;\n' + "".join(f'line {i}, a "quote"\n' for i in range(12_000))
+    long = long[:200_000]
+    assert len(long) == 200_000
+    e = empty.add_finding(factor="purpose", level=2, evidence=long)
+    e = e.add_finding(factor="purpose", level=1, evidence="short")
+    out = export_findings(e, tmp_path / f"f{suffix}")
+    back = import_findings(Engagement.new(client="c", lead="l"), out)
+    assert [f.evidence for f in back.findings] == [long, "short"]
+
+
 def test_report_workbook_keeps_long_evidence_whole(empty: Engagement) -> None:
     from toolkit import report_bytes
 

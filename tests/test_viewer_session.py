@@ -13,7 +13,7 @@ import pytest
 from folders import folder_digest
 
 from toolkit import EngagementError, load_framework
-from toolkit.dashboard.upload import FileDrop
+from toolkit.dashboard.upload import CHUNK_BYTES, FileDrop
 from toolkit.dashboard.viewer_session import OPEN_AT_FIRST, ViewerSession
 from toolkit.share import shared_copy
 from toolkit.store import engagement_to_json, load_engagement
@@ -208,3 +208,67 @@ def test_the_drop_zone_assembles_pieces_and_refuses_what_is_too_large() -> None:
     assert refused[-1] == "c.json: more arrived than the page announced; choose the file again."
     drop.handle({"event": "end", "upload": "u3"})
     assert len(got) == 1
+
+
+def _send_as_a_page_does(drop: FileDrop, files: list[tuple[str, int]], piece: bytes) -> None:
+    """What upload.js sends for ``files`` (name, size), each in pieces of ``len(piece)`` bytes;
+    a hostile page sends it all whatever the limits."""
+    drop.handle(
+        {"event": "start", "upload": "u", "files": [{"name": n, "size": s} for n, s in files]}
+    )
+    view = memoryview(piece)
+    for index, (_name, size) in enumerate(files):
+        for _at in range(0, size, len(piece)):
+            drop.handle({"event": "chunk", "upload": "u", "file": index}, [view])
+    drop.handle({"event": "end", "upload": "u"})
+
+
+def test_an_upload_beyond_the_limits_is_refused_and_holds_nothing() -> None:
+    import tracemalloc
+
+    from toolkit import limits
+
+    drop = FileDrop()
+    got: list[list[tuple[str, bytes]]] = []
+    refused: list[str] = []
+    drop.on_files = got.append
+    held: list[int] = []  # what the widget still held when it said no
+
+    def refuse(text: str) -> None:
+        refused.append(text)
+        held.append(drop.held)
+
+    drop.on_refused = refuse
+    piece = b"x" * CHUNK_BYTES  # one browser message's worth, sent again and again
+    tracemalloc.start()
+    try:
+        # fifty files of 60 MB: 3 GB announced, then streamed piece by piece as a page does
+        _send_as_a_page_does(drop, [(f"f{i}.json", 60_000_000) for i in range(50)], piece)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert refused == [
+        "50 files dropped; drop one engagement file, or two of the same client to see what "
+        "moved between them."
+    ]
+    assert got == [] and drop.held == 0 and held == [0]
+    assert peak < limits.MAX_UPLOAD_BYTES // 100  # nothing of the 3 GB was kept
+    # two files each within the file limit but together over the upload's (set lower here,
+    # as a server short of memory may set it): refused before a byte is kept
+    drop.max_total_bytes = 100_000_000
+    _send_as_a_page_does(drop, [("a.json", 60_000_000), ("b.json", 60_000_000)], piece)
+    assert refused[-1] == "the files come to 120.0 MB; one upload holds at most 100.0 MB in all."
+    assert got == [] and drop.held == 0
+    # a page that announces little and sends much is cut off at the piece that goes over, and
+    # what it had sent is let go
+    drop.handle({"event": "start", "upload": "v", "files": [{"name": "c.json", "size": 2_500_000}]})
+    for _ in range(40):
+        drop.handle({"event": "chunk", "upload": "v", "file": 0}, [memoryview(piece)])
+        assert drop.held <= 2_500_000
+    assert refused[-1] == "c.json: more arrived than the page announced; choose the file again."
+    assert drop.held == 0 and held[-1] == 0
+    # pieces for a file that was never announced are not kept
+    drop.handle({"event": "start", "upload": "w", "files": [{"name": "d.json", "size": 10}]})
+    drop.handle({"event": "chunk", "upload": "w", "file": 7}, [memoryview(piece)])
+    drop.handle({"event": "chunk", "upload": "other", "file": 0}, [memoryview(piece)])
+    assert drop.held == 0

@@ -32,7 +32,13 @@ from pathlib import Path
 
 from toolkit.errors import ExportError, TenfoldError
 
-__all__ = ["STALE_TEMPORARY_SECONDS", "check_regular_file", "resolve", "write_atomic"]
+__all__ = [
+    "STALE_TEMPORARY_SECONDS",
+    "check_regular_file",
+    "irregular",
+    "resolve",
+    "write_atomic",
+]
 
 #: A temporary file untouched for this long belongs to a writer that died; the next write of the
 #: same file removes it. Writers produce their bytes before they create a temporary, so a live
@@ -53,15 +59,24 @@ def resolve(path: str | os.PathLike[str]) -> Path:
     return Path(os.path.realpath(path))
 
 
+def irregular(st: os.stat_result) -> str | None:
+    """What is wrong with a file of this stat when it is not a regular file, else ``None``:
+    ``"is a FIFO (named pipe), not a regular file; give the path of a file"``."""
+    if stat.S_ISREG(st.st_mode):
+        return None
+    kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
+    return f"is {kind}, not a regular file; give the path of a file"
+
+
 def check_regular_file(path: str | os.PathLike[str], error: type[TenfoldError]) -> os.stat_result:
     """The stat of ``path``; ``error`` when it exists but is not a regular file.
 
     ``FileNotFoundError`` propagates, so callers word a missing file their own way.
     """
     st = os.stat(path)
-    if not stat.S_ISREG(st.st_mode):
-        kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
-        raise error(f"{path}: is {kind}, not a regular file; give the path of a file")
+    problem = irregular(st)
+    if problem is not None:
+        raise error(f"{path}: {problem}")
     return st
 
 

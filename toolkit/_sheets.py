@@ -21,13 +21,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from toolkit import limits
-from toolkit._files import check_regular_file
+from toolkit._files import irregular
 from toolkit.errors import FindingsImportError
 
 __all__ = ["Table", "column_letter", "read_table"]
@@ -83,11 +84,17 @@ def read_table(path: Path, known_columns: tuple[str, ...]) -> Table:
     if suffix not in (".csv", ".xlsx"):
         raise _fail(path, f"unsupported file type {suffix!r}; use .csv or .xlsx")
     try:
-        size = check_regular_file(path, FindingsImportError).st_size
+        st = os.stat(path)
     except FileNotFoundError:
         raise _fail(path, "no such file") from None
-    except OSError as exc:
-        raise _fail(path, f"cannot read the file ({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise _fail(
+            path, f"cannot read the file ({getattr(exc, 'strerror', None) or exc})"
+        ) from None
+    problem = irregular(st)
+    if problem is not None:
+        raise _fail(path, problem)
+    size = st.st_size
     if size > limits.MAX_IMPORT_BYTES:
         raise _fail(
             path,
@@ -131,6 +138,11 @@ def _csv_rows(path: Path, known_columns: tuple[str, ...]) -> list[tuple[int, lis
     except OSError as exc:
         raise _fail(path, f"cannot read the file ({exc.strerror or exc})") from None
     first_line = next((line for line in text.splitlines() if line.strip()), "")
+    # The csv module refuses a field over 131,072 characters unless told otherwise; no field
+    # can be longer than the file, and the file is within MAX_IMPORT_BYTES, so a field may be
+    # as long as the text: evidence of any length the import accepts comes back as it went.
+    if csv.field_size_limit() < len(text) + 1:
+        csv.field_size_limit(len(text) + 1)
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=_delimiter(first_line, known_columns), strict=True
     )

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, get_args
 
 from pydantic import Field, JsonValue, field_validator
 
+from toolkit._checks import TEXT_PATTERN, control_character_problem
 from toolkit._model import Moment, Record, new_id, utcnow
+from toolkit.errors import EngagementError
 
 if TYPE_CHECKING:
     from toolkit.findings import Engagement, Finding
@@ -24,6 +26,7 @@ __all__ = [
     "LoggedChange",
     "author",
     "finding_json",
+    "plain_label",
 ]
 
 #: A change: a function from an engagement to the changed engagement, its log entry appended.
@@ -70,12 +73,12 @@ class LoggedChange(Record):
     after: JsonValue = None
     at: Moment = Field(default_factory=utcnow)
     before: JsonValue = None
-    by: str = Field(min_length=1)
+    by: str = Field(min_length=1, pattern=TEXT_PATTERN)
     factor: str | None = None
     id: str = Field(default_factory=new_id, min_length=1)
     kind: ChangeKind
-    subject: str = Field(min_length=1)
-    summary: str = Field(min_length=1)
+    subject: str = Field(min_length=1, pattern=TEXT_PATTERN)
+    summary: str = Field(min_length=1, pattern=TEXT_PATTERN)
     undoes: str | None = None
 
     @field_validator("before", "after")
@@ -91,5 +94,19 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 
 def author(engagement: Engagement, by: str | None) -> str:
-    """Who a change is logged as: ``by``, or the engagement's lead when it is blank."""
-    return by.strip() if by and by.strip() else engagement.lead
+    """Who a change is logged as: ``by``, or the engagement's lead when it is blank.
+
+    Raises :class:`~toolkit.errors.EngagementError` when ``by`` holds a control character.
+    """
+    if by and by.strip():
+        problem = control_character_problem(by)
+        if problem:
+            raise EngagementError(f"rater: {problem}")
+        return by.strip()
+    return engagement.lead
+
+
+def plain_label(text: str) -> str:
+    """``text`` (a file name, say) with any control character shown as U+FFFD, for a log
+    entry that names it."""
+    return "".join("\ufffd" if control_character_problem(c) else c for c in text)

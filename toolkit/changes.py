@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from toolkit._model import new_id
-from toolkit.change_log import Change, LoggedChange, author, finding_json
+from toolkit.change_log import Change, LoggedChange, author, finding_json, plain_label
 from toolkit.errors import EngagementError
 from toolkit.findings import Engagement, Finding, Phase
 from toolkit.framework import Framework
@@ -88,6 +88,7 @@ def add_findings(findings: Sequence[Finding], *, source: str, by: str | None = N
     dashboard (delete the findings, or restore the ``.bak``).
     """
     items = tuple(findings)
+    source = plain_label(source)
 
     def change(e: Engagement) -> Engagement:
         per_factor: dict[str, int] = {}

@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 import pandas as pd
 
-from toolkit import changes
+from toolkit import access, changes
 from toolkit.cli_store import change_named, load_named, opened, uses_store
 from toolkit.errors import TenfoldError
 from toolkit.findings import SOURCES, Engagement
@@ -50,6 +51,59 @@ def framework_of(ctx: click.Context) -> Framework:
     """The framework the command runs with (``--framework``, or the bundled one)."""
     fw: Framework = ctx.obj["framework"]
     return fw
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reader_options(command: F) -> F:
+    """``--rater NAME`` and ``--whole-panel``: who reads an engagement in a blind rating."""
+    command = click.option(
+        "--whole-panel",
+        is_flag=True,
+        help="During a blind rating: the engagement's lead asks for every rater's findings.",
+    )(command)
+    return click.option(
+        "--rater",
+        "rater",
+        metavar="NAME",
+        default=None,
+        help="During a blind rating: read as NAME, who sees only their own findings.",
+    )(command)
+
+
+def read_as(
+    engagement: Engagement,
+    source: Path,
+    *,
+    rater: str | None,
+    whole_panel: bool,
+    whole: str | None = None,
+) -> Engagement:
+    """``engagement`` as the person running the command may see it (:mod:`toolkit.access`).
+
+    Outside a blind rating, all of it. During one: the findings of ``--rater NAME``, or all of
+    them for the lead asking with ``--whole-panel``; with neither, an error saying so. ``whole``
+    names what needs every rater's findings (a report, a copy to send): refused to a rater.
+    """
+    if whole_panel and rater is not None and rater.strip() != engagement.lead:
+        raise TenfoldError(
+            f"--whole-panel: only the engagement's lead, {engagement.lead}, may ask for every "
+            f"rater's findings (--rater names {rater.strip()})"
+        )
+    reader = access.Reader(engagement.lead if whole_panel else rater or "", whole_panel)
+    if whole is not None:
+        try:
+            return access.whole(engagement, reader, what=whole)
+        except access.BlindRatingError as exc:
+            raise TenfoldError(f"{source}: {exc}; the lead can ask with --whole-panel") from None
+    if access.blind(engagement, reader) and not reader.who:
+        raise TenfoldError(
+            f"{source}: {engagement.client} is in a blind rating, where each rater sees only "
+            "their own findings; give --rater NAME for yours, or --whole-panel (the lead) for "
+            "every rater's"
+        )
+    return access.seen(engagement, reader)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -183,8 +237,16 @@ def import_(ctx: click.Context, file: Path, findings: Path) -> None:
     default=None,
     help="OUT.csv or OUT.xlsx (the same as giving OUT after FILE, as report and chart take it).",
 )
+@reader_options
 @click.pass_context
-def export(ctx: click.Context, file: Path, out: Path | None, output: Path | None) -> None:
+def export(
+    ctx: click.Context,
+    file: Path,
+    out: Path | None,
+    output: Path | None,
+    rater: str | None,
+    whole_panel: bool,
+) -> None:
     """Export an engagement's findings to CSV or XLSX: FILE OUT, or FILE -o OUT."""
     if out is not None and output is not None and out != output:
         raise click.UsageError("give the output file once: as OUT or as -o OUT")
@@ -192,16 +254,18 @@ def export(ctx: click.Context, file: Path, out: Path | None, output: Path | None
     if target is None:
         raise click.UsageError("give the output file: tenfold export FILE -o OUT.csv (or .xlsx)")
     engagement = load_named(ctx, file, framework_of(ctx))
+    engagement = read_as(engagement, file, rater=rater, whole_panel=whole_panel)
     export_findings(engagement, target)
     click.echo(f"wrote {len(engagement.findings)} findings to {target}")
 
 
-def _scores_for(ctx: click.Context, path: Path, fw: Framework) -> pd.DataFrame:
+def _scores_for(ctx: click.Context, path: Path, fw: Framework, **reader: Any) -> pd.DataFrame:
     if path.suffix.lower() in (".csv", ".xlsx"):
         findings = read_findings(path, framework=fw, default_rater="(unnamed)")
         frame = pd.DataFrame([f.model_dump() for f in findings])
         return score_findings(frame, framework=fw)
-    return score_engagement(load_named(ctx, path, fw), framework=fw)
+    engagement = read_as(load_named(ctx, path, fw), path, **reader)
+    return score_engagement(engagement, framework=fw)
 
 
 @cli.command()
@@ -219,8 +283,16 @@ def _scores_for(ctx: click.Context, path: Path, fw: Framework) -> pd.DataFrame:
     default=None,
     help="Show how one factor's score was reached (its id or label).",
 )
+@reader_options
 @click.pass_context
-def score(ctx: click.Context, file: Path, fmt: str, explain: str | None) -> None:
+def score(
+    ctx: click.Context,
+    file: Path,
+    fmt: str,
+    explain: str | None,
+    rater: str | None,
+    whole_panel: bool,
+) -> None:
     """Score an engagement file or a findings CSV/XLSX."""
     fw = framework_of(ctx)
     if explain is not None:
@@ -236,9 +308,10 @@ def score(ctx: click.Context, file: Path, fmt: str, explain: str | None) -> None
             engagement = engagement.with_findings(found)
         else:
             engagement = load_named(ctx, file, fw)
+            engagement = read_as(engagement, file, rater=rater, whole_panel=whole_panel)
         click.echo(explain_factor(engagement, explain, framework=fw))
         return
-    scores = _scores_for(ctx, file, fw)
+    scores = _scores_for(ctx, file, fw, rater=rater, whole_panel=whole_panel)
     if fmt == "csv":
         click.echo(scores.to_csv(float_format="%.3g"), nl=False)
     elif fmt == "json":

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from toolkit.cli import cli, framework_of
+from toolkit.cli import cli, framework_of, read_as, reader_options
 from toolkit.cli_store import load_named, refuse_store, uses_store
 from toolkit.errors import TenfoldError
 from toolkit.scoring import score_engagement
@@ -24,23 +24,60 @@ __all__ = ["chart", "dashboard", "report", "share"]
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--anonymise-raters", is_flag=True, help='Raters read "Rater A", "Rater B"...')
+@click.option(
+    "--anonymise-raters",
+    is_flag=True,
+    help='Every person the engagement names reads "Rater A", "Rater B"... (the lead, in their '
+    'role, "Engagement lead"), in every form and in all text.',
+)
 @click.option("--without-evidence", is_flag=True, help="Leave the evidence text out.")
+@click.option(
+    "--yes",
+    is_flag=True,
+    help="Write the anonymised copy even though its text holds capitalised words that may "
+    "name people the engagement does not know (listed without --yes).",
+)
+@reader_options
 @click.pass_context
 def share(
-    ctx: click.Context, file: Path, output: Path, anonymise_raters: bool, without_evidence: bool
+    ctx: click.Context,
+    file: Path,
+    output: Path,
+    anonymise_raters: bool,
+    without_evidence: bool,
+    yes: bool,
+    rater: str | None,
+    whole_panel: bool,
 ) -> None:
     """Write the copy of an engagement to send to the client (a valid engagement file)."""
-    from toolkit.share import shared_copy
+    from toolkit.share import names_left, shared_copy
 
     if output.suffix.lower() != ".json":
         raise TenfoldError(f"{output}: a shared engagement is a .json file; end the name in .json")
     if not uses_store(ctx) and output.exists() and output.resolve() == file.resolve():
         raise TenfoldError(f"{output}: is the engagement itself; write the copy to another file")
     engagement = load_named(ctx, file, framework_of(ctx))
+    engagement = read_as(
+        engagement, file, rater=rater, whole_panel=whole_panel, whole="a copy to send"
+    )
     copy = shared_copy(
         engagement, anonymise_raters=anonymise_raters, without_evidence=without_evidence
     )
+    left = names_left(copy, framework_of(ctx)) if anonymise_raters else {}
+    if left and not yes:
+        click.echo(
+            f"{file}: capitalised words left in the copy's text that may name someone the "
+            "engagement does not know (its raters, lead and consensus authors are replaced):",
+            err=True,
+        )
+        for word, places in left.items():
+            more = f" and {len(places) - 3} more" if len(places) > 3 else ""
+            click.echo(f"  {word}: {', '.join(places[:3])}{more}", err=True)
+        raise TenfoldError(
+            f"{output}: not written; read the {len(left)} word(s) above, remove any name from "
+            "the engagement (or send it --without-evidence), or add --yes to write the copy as "
+            "it is"
+        )
     save_engagement(copy, output)
     kept = ", ".join(copy.withheld) or "nothing: add --anonymise-raters or --without-evidence"
     click.echo(f"wrote {output} ({len(copy.findings)} findings; withheld: {kept})")
@@ -112,14 +149,26 @@ def dashboard(
     default=None,
     help="The client's previous assessment: the report says what moved since.",
 )
+@reader_options
 @click.pass_context
-def report(ctx: click.Context, file: Path, output: Path | None, compare: Path | None) -> None:
+def report(
+    ctx: click.Context,
+    file: Path,
+    output: Path | None,
+    compare: Path | None,
+    rater: str | None,
+    whole_panel: bool,
+) -> None:
     """Write the client report of an engagement: HTML, PDF, PPTX deck or XLSX workbook."""
     from toolkit.report import build_report, report_filename
 
     fw = framework_of(ctx)
-    engagement = load_named(ctx, file, fw)
-    previous = load_named(ctx, compare, fw) if compare is not None else None
+    reader: dict[str, Any] = {"rater": rater, "whole_panel": whole_panel}
+    reader["whole"] = "the client report"
+    engagement = read_as(load_named(ctx, file, fw), file, **reader)
+    previous = None
+    if compare is not None:
+        previous = read_as(load_named(ctx, compare, fw), compare, **reader)
     out = output or Path(report_filename(engagement, "html"))
     build_report(engagement, out, framework=fw, previous=previous)
     click.echo(f"wrote {out} ({out.stat().st_size / 1024:.0f} KB)")
@@ -166,6 +215,7 @@ def report(ctx: click.Context, file: Path, output: Path | None, compare: Path | 
 @click.option(
     "--scale", type=click.FloatRange(0.5, 8), default=2.0, show_default=True, help="PNG density."
 )
+@reader_options
 @click.pass_context
 def chart(
     ctx: click.Context,
@@ -178,6 +228,8 @@ def chart(
     value: str,
     title: str | None,
     scale: float,
+    rater: str | None,
+    whole_panel: bool,
 ) -> None:
     """Draw an engagement's radar, ranked chart or evidence heatmap to PNG, SVG, PDF or HTML."""
     from toolkit.charts import heatmap_chart, radar_chart, ranked_chart, save_chart
@@ -191,13 +243,14 @@ def chart(
         )
     if kind != "radar" and (target or compare is not None):
         raise click.UsageError("--target and --compare apply to --kind radar only")
-    engagement = load_named(ctx, file, fw)
+    reader: dict[str, Any] = {"rater": rater, "whole_panel": whole_panel}
+    engagement = read_as(load_named(ctx, file, fw), file, **reader)
     scores = score_engagement(engagement, framework=fw)
     heading = title if title is not None else engagement.client
     if kind == "radar":
         previous = previous_label = None
         if compare is not None:
-            other = load_named(ctx, compare, fw)
+            other = read_as(load_named(ctx, compare, fw), compare, **reader)
             previous = score_engagement(other, framework=fw)
             previous_label = f"{other.date:%b %Y}" if other.date else compare.stem
         drawing: Any = radar_chart(

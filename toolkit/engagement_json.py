@@ -209,9 +209,46 @@ def engagement_from_json(text: str, *, source: str = "<engagement>") -> Engageme
     return engagement
 
 
+#: The most digits a number in an engagement file may have (levels, counts and the schema
+#: version have one to five); a longer one is refused by name, never converted.
+MAX_DIGITS = 20
+
+
+class _LongNumber:
+    """Stands in, while a file is parsed, for a number of more than :data:`MAX_DIGITS` digits."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
+def _number(text: str) -> int | _LongNumber:
+    digits = len(text.lstrip("-"))
+    return int(text) if digits <= MAX_DIGITS else _LongNumber(digits)
+
+
+def _long_number(value: Any, where: str = "") -> str | None:
+    """Where in parsed JSON the first over-long number stands, and how long it is."""
+    if isinstance(value, _LongNumber):
+        return (
+            f"{where or 'value'}: a number of {value.digits:,} digits is not a value Tenfold reads"
+        )
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        found = _long_number(item, f"{where}.{key}" if where else str(key))
+        if found:
+            return found
+    return None
+
+
 def _parse_slowly(text: str, source: str) -> Engagement:
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_number)
     except json.JSONDecodeError as exc:
         end = text.rstrip()
         truncated = exc.pos >= len(end) or not end.endswith("}")
@@ -230,6 +267,9 @@ def _parse_slowly(text: str, source: str) -> Engagement:
         ) from None
     if not isinstance(data, dict):
         raise EngagementError(f"{source}: expected a JSON object, found {type(data).__name__}")
+    too_long = _long_number(data)
+    if too_long:
+        raise EngagementError(f"{source}: {too_long}")
     version = data.pop("schema_version", None)
     if not isinstance(version, int) or isinstance(version, bool):
         raise SchemaVersionError(f"{source}: schema_version is missing or not a whole number")

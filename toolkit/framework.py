@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from toolkit._checks import control_character_problem
 from toolkit.errors import FrameworkError
 
 __all__ = [
@@ -47,6 +48,16 @@ _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        """Framework text holds no control character (a direction override included)."""
+        for text in value if isinstance(value, tuple) else (value,):
+            problem = control_character_problem(text) if isinstance(text, str) else None
+            if problem:
+                raise ValueError(problem)
+        return value
 
 
 class ScaleLevel(_Frozen):

@@ -13,6 +13,11 @@ limit                          default     what it bounds
 ``MAX_IMPORT_ROWS``            50,000      rows in a CSV or XLSX file to import
 ``XLSX_CELL_CHARS``            32,767      characters Excel keeps in one cell; longer evidence
                                            continues in the next columns and is joined on import
+``MAX_UPLOAD_FILES``           2           files in one upload to the viewer (an engagement, or
+                                           two of one client to compare)
+``MAX_UPLOAD_BYTES``           128 MB      bytes in one upload to the viewer, all files together
+                                           (two engagement files at their limit); the most one
+                                           page's upload holds in the server's memory
 =============================  ==========  =====================================================
 """
 
@@ -24,6 +29,8 @@ __all__ = [
     "MAX_IMPORT_BYTES",
     "MAX_IMPORT_ROWS",
     "MAX_IMPORT_UNPACKED_BYTES",
+    "MAX_UPLOAD_BYTES",
+    "MAX_UPLOAD_FILES",
     "XLSX_CELL_CHARS",
     "describe_bytes",
 ]
@@ -34,6 +41,8 @@ MAX_IMPORT_BYTES = 32 * 10**6
 MAX_IMPORT_UNPACKED_BYTES = 256 * 10**6
 MAX_IMPORT_ROWS = 50_000
 XLSX_CELL_CHARS = 32_767
+MAX_UPLOAD_FILES = 2
+MAX_UPLOAD_BYTES = 2 * MAX_ENGAGEMENT_BYTES
 
 
 def describe_bytes(size: int) -> str:

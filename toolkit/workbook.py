@@ -81,7 +81,7 @@ def continue_long_text(frame: pd.DataFrame, column: str = "evidence") -> pd.Data
 
     The continuation columns follow ``column``; a frame whose text all fits is returned as is.
     """
-    if column not in frame.columns:
+    if column not in frame.columns or frame.empty:
         return frame
     texts = frame[column].map(lambda v: "" if v is None else str(v))
     if not (texts.str.len() > (limits.XLSX_CELL_CHARS - 1) // 2).any():

@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from toolkit.access import BlindRatingError
 from toolkit.dashboard import panels
 from toolkit.dashboard.assessment_layout import AssessmentLayout
 from toolkit.dashboard.assessment_panels import (
@@ -44,6 +45,7 @@ from toolkit.dashboard.radar_pane import RadarPane
 from toolkit.dashboard.reports import report_buttons
 from toolkit.dashboard.session import AssessmentSession, Update
 from toolkit.errors import TenfoldError
+from toolkit.findings import Engagement
 from toolkit.framework import Framework
 
 __all__ = ["AssessmentApp"]
@@ -90,7 +92,7 @@ class AssessmentApp(Messages):
         self.exports = Exports(self.session, on_error=self._failed)
         downloads: list[DownloadButton] = [
             *self.exports.buttons(),
-            *report_buttons(lambda: self.session.engagement, self.framework, on_error=self._failed),
+            *report_buttons(self._report_engagement, self.framework, on_error=self._failed),
         ]
         self.ui = AssessmentLayout(self.framework, downloads=downloads)
         self.settings = FactorSettings(self.session, self.ui, self._after)
@@ -153,7 +155,16 @@ class AssessmentApp(Messages):
 
     # -- messages (say, message_text and _guard come from Messages) ------------------------
     def _failed(self, exc: Exception) -> None:
-        self.say(f"Export failed: {exc}", "error")
+        if isinstance(exc, BlindRatingError):
+            self.say(f"Not downloaded: {exc}.", "error")
+        else:
+            self.say(f"Export failed: {exc}", "error")
+
+    def _report_engagement(self) -> Engagement | None:
+        """What a report is made from: the whole engagement, refused during a blind rating."""
+        if self.session.engagement is None:
+            return None
+        return self.session.whole("the client report")
 
     # -- opening ------------------------------------------------------------------------------
     def page_opened(self, query: dict[str, str]) -> None:

@@ -105,7 +105,7 @@ class FactorSettings:
 
     def show(self) -> None:
         s, ui, fid, fw = self.session, self.ui, self.factor, self.session.framework
-        e, scores = s.engagement, s.scores
+        e, scores = s.seen, s.scores  # in a blind rating, no consensus level is shown
         if e is None or scores is None:
             return
         ui.factor_title.value = panels.factor_title_html(scores, fw, fid)

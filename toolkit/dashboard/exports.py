@@ -1,7 +1,9 @@
 """The assessment's downloads: the radar as PNG, the findings as CSV or XLSX.
 
 Each is built in memory when its button is clicked and handed to the browser; nothing is
-written on the server.
+written on the server. Each reads what the person at the page may see
+(:attr:`~toolkit.dashboard.session.AssessmentSession.seen` and its scores), whatever the page's
+buttons say: during a blind rating, a rater's own findings and radar only.
 """
 
 from __future__ import annotations
@@ -26,12 +28,12 @@ class Exports:
         self.on_error = on_error
 
     def filename(self, kind: str, ext: str) -> str:
-        e = self.session.engagement
+        e = self.session.seen
         stem = f"{slug(e.client)}-{e.date:%Y-%m-%d}" if e else "engagement"
         return f"{stem}-{kind}.{ext}"
 
     def radar_png(self) -> bytes:
-        """The radar (current scores against target), as a PNG."""
+        """The radar (current scores against target, as this person may see them), as a PNG."""
         from toolkit.charts import radar_chart, render_chart
 
         scores = self.session.scores
@@ -40,10 +42,11 @@ class Exports:
         return render_chart(radar_chart(scores, framework=self.session.framework), "png")
 
     def findings(self, fmt: str) -> bytes:
-        """The findings as a CSV or XLSX file's bytes."""
+        """The findings this person may see (:attr:`AssessmentSession.seen`), as a CSV or XLSX
+        file's bytes."""
         from toolkit.spreadsheets import export_findings
 
-        e = self.session.engagement
+        e = self.session.seen
         if e is None:
             raise TenfoldError("no engagement is open")
         with tempfile.TemporaryDirectory() as tmp:

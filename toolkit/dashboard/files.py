@@ -111,8 +111,14 @@ def resolve_engagement(folder: Path, name: str | Path) -> Path:
     """The path of the engagement file ``name`` in ``folder``: only ``*.json`` files there.
 
     Raises :class:`~toolkit.errors.EngagementError` for anything else, so a URL cannot open an
-    arbitrary file on the server (``../``, an absolute path, another suffix).
+    arbitrary file on the server (``../``, an absolute path, another suffix, a control
+    character such as the NUL of ``x.json%00.json``).
     """
+    shown = str(name)
+    if any(ord(c) < 32 or ord(c) == 127 for c in shown):
+        raise EngagementError(
+            f"{shown!r}: not an engagement file name (it holds a control character)"
+        )
     path = Path(name)
     if not path.is_absolute():
         path = folder / path

@@ -29,6 +29,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -37,7 +38,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import IO, Any, Literal, Self
 
 from toolkit.errors import TenfoldError
 
@@ -217,14 +218,33 @@ def serve(
         raise TenfoldError(f"port {port} on {host} is in use; choose another with --port")
     command = voila_command(notebook, port=port, host=host)
     env = voila_env(folder, framework=framework, engagement=name, portfolio=portfolio)
-    process = subprocess.Popen(command, env=env, cwd=notebook.parent)
     url = f"http://{host}:{port}/"
 
     def stop(_signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop)  # `kill` stops Voila too, not only Ctrl+C
+    # Ctrl+C and `kill` (SIGTERM) both stop the dashboard the same quiet way. Voila runs in a
+    # session of its own, so a terminal's Ctrl+C reaches only this process, which then asks
+    # Voila to stop (SIGTERM: Voila shuts its kernels down) instead of interrupting it
+    # wherever it is. Its log is passed on while it serves; what it and its kernels say while
+    # being stopped (a kernel still starting up prints a KeyboardInterrupt traceback when
+    # Voila interrupts it on the way down) is not.
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    process: subprocess.Popen[bytes] | None = None
+    log: threading.Thread | None = None
+    stopping = threading.Event()
     try:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=notebook.parent,
+            start_new_session=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        assert process.stdout is not None
+        log = threading.Thread(target=_pass_on, args=(process.stdout, stopping), daemon=True)
+        log.start()
         deadline = time.monotonic() + ready_timeout
         while process.poll() is None and not _port_open(host, port):
             if time.monotonic() > deadline:
@@ -239,14 +259,45 @@ def serve(
     except KeyboardInterrupt:
         return 0
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        for sig in previous:  # a second Ctrl+C does not cut the clean-up short
+            signal.signal(sig, signal.SIG_IGN)
+        stopping.set()
+        try:
+            if process is not None:
+                _stop(process)
+            if log is not None:
+                log.join(timeout=5)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def _pass_on(stream: IO[bytes], quiet: threading.Event) -> None:
+    """Copy Voila's output to this process's standard error, line by line, until ``quiet`` is
+    set; read on after that (so Voila never blocks on a full pipe) without passing it on."""
+    out = sys.stderr.buffer if hasattr(sys.stderr, "buffer") else None
+    for line in iter(stream.readline, b""):
+        if quiet.is_set():
+            continue
+        if out is not None:
+            out.write(line)
+            out.flush()
+        else:  # a stream without bytes (a test's capture)
+            sys.stderr.write(line.decode("utf-8", "replace"))
+    stream.close()
+
+
+def _stop(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
+    """Stop Voila and its kernels: SIGTERM (Voila shuts its kernels down and exits), then
+    SIGKILL to whatever of its session is left (all of it, if Voila has not stopped within
+    ``timeout`` seconds)."""
+    if process.poll() is None:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=timeout)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 @dataclass

@@ -6,6 +6,11 @@ every change is applied under the file's lock to the latest content on disk and 
 the engagement's change log, so undo works from the file and survives a reload. The dashboard
 (:class:`~toolkit.dashboard.assessment.AssessmentApp`) only turns what a person does into calls
 here and shows the results; tests drive this object directly, in milliseconds.
+
+What the person at the page may see is :mod:`toolkit.access`'s rule: everything shown or handed
+out here (table rows, scores and radar, history, undo, the board, the preview, the downloads)
+is read from :attr:`AssessmentSession.seen`, the engagement as this page's :attr:`reader` may
+see it, or from :meth:`AssessmentSession.whole` for what needs every rater's findings.
 """
 
 from __future__ import annotations
@@ -18,9 +23,15 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit import changes
+from toolkit import access, changes
+from toolkit.access import Reader
 from toolkit.dashboard.consensus import board_rows
-from toolkit.dashboard.files import EngagementFile, list_engagements, previous_assessment
+from toolkit.dashboard.files import (
+    EngagementFile,
+    list_engagements,
+    previous_assessment,
+    resolve_engagement,
+)
 from toolkit.dashboard.updates import Draft, Update, diff
 from toolkit.errors import EngagementError, StoreError, TenfoldError
 from toolkit.findings import Engagement, Finding, LoggedChange, Phase
@@ -70,6 +81,23 @@ class AssessmentSession:
         e = self.engagement
         return self.rater.strip() or (e.lead if e is not None else "")
 
+    @property
+    def reader(self) -> Reader:
+        """Who reads here: the rater named in this tab, else the lead (:mod:`toolkit.access`)."""
+        return Reader(self.by)
+
+    @property
+    def seen(self) -> Engagement | None:
+        """The open engagement as this page's reader may see it (:func:`toolkit.access.seen`):
+        in a blind rating, their own findings and log entries only, and no consensus."""
+        e = self.engagement
+        return None if e is None else access.seen(e, self.reader)
+
+    def whole(self, what: str) -> Engagement:
+        """The open engagement for what is made from every rater's findings (a report);
+        :class:`~toolkit.access.BlindRatingError` during a blind rating."""
+        return access.whole(self._require().engagement, self.reader, what=what)
+
     def set_rater(self, rater: str) -> bool:
         """Name the person at this page; ``True`` when what they may see changed with it."""
         if rater == self.rater:
@@ -90,13 +118,7 @@ class AssessmentSession:
         Raises :class:`~toolkit.errors.EngagementError` for anything outside the folder, so a
         URL cannot open an arbitrary file on the server.
         """
-        path = Path(name)
-        if not path.is_absolute():
-            path = self.folder / path
-        folder = self.folder.resolve()
-        if path.suffix != ".json" or path.resolve().parent != folder:
-            raise EngagementError(f"{name}: not an engagement file in {self.folder}")
-        return path
+        return resolve_engagement(self.folder, name)
 
     def create(self, *, client: str, title: str, lead: str) -> Path:
         """Create a new engagement file in the folder (named after the client and month)."""
@@ -143,26 +165,23 @@ class AssessmentSession:
     def blind(self) -> bool:
         """Whether this is a blind rating: each rater sees only their own findings."""
         e = self.engagement
-        return e is not None and e.phase == "independent"
-
-    def visible(self, findings: Iterable[Finding]) -> list[Finding]:
-        """The findings this person may see: all, or in a blind rating only their own."""
-        if not self.blind:
-            return list(findings)
-        me = self.by
-        return [f for f in findings if f.rater == me]
+        return e is not None and access.blind(e, self.reader)
 
     def _rescore(self) -> None:
-        e = self.engagement
-        if e is None:
-            self.scores = None
-        elif self.blind:  # a radar of this rater's own levels: nobody else's, no consensus yet
-            own = e.model_copy(
-                update={"findings": tuple(self.visible(e.findings)), "overrides": {}}
-            )
-            self.scores = score_engagement(own, framework=self.framework)
-        else:
-            self.scores = score_engagement(e, framework=self.framework)
+        # In a blind rating, a radar of this rater's own levels: nobody else's, no consensus.
+        seen = self.seen
+        self.scores = None if seen is None else score_engagement(seen, framework=self.framework)
+        if self.editing is not None and (
+            seen is None or self.editing not in {f.id for f in seen.findings}
+        ):
+            self.editing = None  # deleted here or elsewhere, or no longer this person's to see
+
+    def _seen_finding(self, finding_id: str) -> Finding:
+        """The finding ``finding_id`` if this person may see it (an error naming it otherwise)."""
+        self._require()
+        seen = self.seen
+        assert seen is not None
+        return seen.finding(finding_id)
 
     def _require(self) -> Snapshot:
         if self.snapshot is None:
@@ -186,10 +205,9 @@ class AssessmentSession:
     def _adopt(self, old: Engagement, snapshot: Snapshot) -> Update:
         self.snapshot = snapshot
         new = snapshot.engagement
-        if self.editing is not None and self.editing not in {f.id for f in new.findings}:
-            self.editing = None  # deleted here or elsewhere
         self._rescore()
-        added, changed, removed = diff(old, new)
+        reader = self.reader
+        added, changed, removed = diff(access.seen(old, reader), access.seen(new, reader))
         known_ids = {c.id for c in old.changes}
         others = tuple(c for c in new.changes if c.id not in known_ids and c.id not in self._own)
         settings = (
@@ -224,6 +242,7 @@ class AssessmentSession:
             raise EngagementError(" and ".join(problems))
         assert draft.level is not None
         if draft.editing is not None:
+            self._seen_finding(draft.editing)
             change = changes.update_finding(
                 draft.editing,
                 by=self.by,
@@ -249,6 +268,7 @@ class AssessmentSession:
         return fid, self.apply(change)
 
     def delete(self, finding_id: str) -> Update:
+        self._seen_finding(finding_id)
         if self.editing == finding_id:
             self.editing = None
         return self.apply(changes.remove_finding(finding_id, by=self.by, framework=self.framework))
@@ -266,6 +286,11 @@ class AssessmentSession:
     ) -> Update:
         """Set the team's consensus level (a reason and who agreed it are required), or clear it."""
         e = self._require().engagement
+        if self.blind:
+            raise EngagementError(
+                "consensus levels are recorded once the lead reveals the panel; during a blind "
+                "rating each rater records findings only"
+            )
         label = self.framework.factor(factor).label
         if level is None:
             if factor not in e.overrides:
@@ -295,7 +320,7 @@ class AssessmentSession:
 
     def board(self) -> list[dict[str, Any]]:
         """The consensus board's rows (:func:`board_rows`); empty during a blind rating."""
-        e, scores = self.engagement, self.scores
+        e, scores = self.seen, self.scores
         if e is None or scores is None or self.blind:
             return []
         return board_rows(e, scores, self.framework)
@@ -303,7 +328,7 @@ class AssessmentSession:
     # -- undo and history ---------------------------------------------------------------------
     def undoable(self) -> LoggedChange | None:
         """This person's latest change that undo would take back (from the file's log)."""
-        e = self.engagement
+        e = self.seen
         return None if e is None else changes.last_undoable(e, self.by)
 
     def undo(self) -> tuple[LoggedChange, Update]:
@@ -316,14 +341,13 @@ class AssessmentSession:
     def history(self, factor: str) -> list[LoggedChange]:
         """The change log entries about ``factor``, newest first (in a blind rating, only this
         person's own)."""
-        e = self.engagement
-        entries = [] if e is None else changes.factor_history(e, factor)
-        return [c for c in entries if c.by == self.by] if self.blind else entries
+        e = self.seen
+        return [] if e is None else changes.factor_history(e, factor)
 
     # -- editing and the preview --------------------------------------------------------------
     def edit(self, finding_id: str) -> Finding:
         """Start editing a finding; returns it (the form shows its fields)."""
-        finding = self._require().engagement.finding(finding_id)
+        finding = self._seen_finding(finding_id)
         self.editing = finding_id
         return finding
 
@@ -336,10 +360,10 @@ class AssessmentSession:
         Only that factor's findings are scored, so the cost does not grow with the engagement.
         ``None`` with no level chosen, or where the factor would have no score.
         """
-        e = self.engagement
+        e = self.seen
         if e is None or level is None or factor not in self.framework.factor_ids:
             return None
-        own = [f for f in self.visible(e.findings) if f.factor == factor and f.id != self.editing]
+        own = [f for f in e.findings if f.factor == factor and f.id != self.editing]
         rater = self.by
         if self.editing is not None:
             rater = e.finding(self.editing).rater
@@ -348,7 +372,7 @@ class AssessmentSession:
             scored = score_findings(
                 pd.DataFrame(rows),
                 framework=self.framework,
-                overrides={} if self.blind else {k: o.level for k, o in e.overrides.items()},
+                overrides={k: o.level for k, o in e.overrides.items()},
                 not_applicable=e.not_applicable,
             )
         except TenfoldError:
@@ -376,7 +400,7 @@ class AssessmentSession:
 
     def rows(self, ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
         """Findings as table rows (all, or those with ``ids``), with the factor's label."""
-        e = self.engagement
+        e = self.seen
         if e is None:
             return []
         wanted = None if ids is None else set(ids)
@@ -392,7 +416,7 @@ class AssessmentSession:
                 "rater": f.rater,
                 "recorded_at": f.recorded_at.isoformat(),
             }
-            for f in self.visible(e.findings)
+            for f in e.findings
             if wanted is None or f.id in wanted
         ]
 

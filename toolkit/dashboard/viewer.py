@@ -92,10 +92,10 @@ class ViewerApp(Messages):
             self.session.portfolio = portfolio
         self.binder = os.environ.get("TENFOLD_BINDER") == "1" if binder is None else binder
         buttons = report_buttons(
-            lambda: self._shown().engagement if self.session.shown else None,
+            self.session.report_engagement,
             self.framework,
             on_error=lambda exc: self.say(f"The report could not be made: {exc}", "error"),
-            previous=lambda: self.session.shown.previous if self.session.shown else None,
+            previous=self.session.report_previous,
         )
         self.ui = ViewerLayout(downloads=buttons, portfolio=self.session.portfolio)
         self.ui.notice.value = message_html(BINDER_NOTICE, "info") if self.binder else ""

@@ -130,7 +130,10 @@ def withheld_html(engagement: Engagement) -> str:
     """What the sender left out of this copy, said plainly (``""`` when nothing)."""
     said = []
     if "rater names" in engagement.withheld:
-        said.append("Raters anonymised by the sender: they read Rater A, Rater B and so on.")
+        said.append(
+            "Raters anonymised by the sender: they read Rater A, Rater B and so on, and the "
+            "engagement's lead, in that role, Engagement lead."
+        )
     if "evidence" in engagement.withheld:
         said.append("Evidence removed by the sender: scores, levels and counts are as recorded.")
     return "".join(f'<div class="tf-msg tf-msg-info">{esc(t)}</div>' for t in said)

@@ -13,7 +13,9 @@ exactly as ``tenfold validate`` checks a file and kept in memory only: nothing i
 the server's disk, and it lives in this page's kernel, which no other visitor shares.
 
 What is shown is a :class:`~toolkit.report.ReportContent`, the same content model the reports
-are made from, so the screen and the downloads say the same things.
+are made from, so the screen and the downloads say the same things. The page's reader is a
+stakeholder (:data:`toolkit.access.STAKEHOLDER`): an engagement in a blind rating is not shown,
+nor its reports made, until the lead reveals the panel (:func:`toolkit.access.whole`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit import access
 from toolkit.dashboard.files import (
     EngagementFile,
     list_engagements,
@@ -77,6 +80,8 @@ class ViewerSession:
     shown: Shown | None = None
     #: The factors whose panels are open.
     open_panels: set[str] = field(default_factory=set)
+    #: Who reads this page (:mod:`toolkit.access`): a stakeholder.
+    reader: access.Reader = access.STAKEHOLDER
 
     @classmethod
     def from_environment(cls, framework: Framework, folder: Path) -> ViewerSession:
@@ -164,9 +169,22 @@ class ViewerSession:
         self.shown = None
         self.open_panels = set()
 
+    def report_engagement(self) -> Engagement | None:
+        """The engagement a report is made from (``None`` when nothing is shown)."""
+        if self.shown is None:
+            return None
+        return access.whole(self.shown.engagement, self.reader, what="the client report")
+
+    def report_previous(self) -> Engagement | None:
+        """The previous assessment a report compares with (``None`` when there is none)."""
+        return self.shown.previous if self.shown is not None else None
+
     def _show(
         self, engagement: Engagement, previous: Engagement | None, *, name: str | None, **kw: str
     ) -> Shown:
+        engagement = access.whole(engagement, self.reader, what="this view")
+        if previous is not None and access.blind(previous, self.reader):
+            previous = None  # an earlier assessment still in a blind rating is not compared
         content = build_content(engagement, framework=self.framework, previous=previous)
         self.shown = Shown(engagement, previous, content, name, **kw)
         self.open_panels = {a.factor for a in content.next_steps.actions[:OPEN_AT_FIRST]}

@@ -1,5 +1,7 @@
 // A drop zone and file chooser: the browser reads the files and sends their bytes to the kernel
-// in pieces (see toolkit/dashboard/upload.py). Nothing is uploaded anywhere else.
+// in pieces (see toolkit/dashboard/upload.py). Nothing is uploaded anywhere else. The limits
+// checked here (files, size of each, size of all) are the kernel's, which checks them again:
+// this only saves a person from waiting for a refusal.
 
 const LOST = "Not opened: the page has lost its connection to the dashboard. Reload the page and drop the file again.";
 
@@ -45,9 +47,14 @@ function render({ model, el }) {
       if (!post({ event: "too-large", name: big.name, size: big.size })) status.textContent = LOST;
       return;
     }
+    const size = files.reduce((n, f) => n + f.size, 0);
+    if (size > model.get("max_total_bytes")) {
+      if (!post({ event: "too-much", size })) status.textContent = LOST;
+      return;
+    }
     const upload = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const chunk = model.get("chunk_bytes");
-    const total = files.reduce((n, f) => n + f.size, 0) || 1;
+    const total = size || 1;
     let sent = 0;
     if (!post({ event: "start", upload, files: files.map((f) => ({ name: f.name, size: f.size })) })) {
       status.textContent = LOST;
