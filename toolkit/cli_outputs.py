@@ -2,25 +2,27 @@
 send (share), the client report (report), a chart for a slide (chart), and the live dashboard
 or the stakeholders' viewer (dashboard).
 
-They are commands of :data:`toolkit.cli.cli`, the entry point, which imports this module.
+The group of :mod:`toolkit.cli` registers them by name (``toolkit.cli.COMMANDS``) and imports
+this module only when one of them runs or ``tenfold --help`` lists them.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
 import click
 
-from toolkit.cli import cli, framework_of
-from toolkit.errors import TenfoldError
+from toolkit.cli_context import framework_of
+from toolkit.errors import MissingExtraError, TenfoldError
 from toolkit.scoring import score_engagement
 from toolkit.store import load_engagement, save_engagement
 
 __all__ = ["chart", "dashboard", "report", "share"]
 
 
-@cli.command()
+@click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--anonymise-raters", is_flag=True, help='Raters read "Rater A", "Rater B"...')
@@ -45,7 +47,7 @@ def share(
     click.echo(f"wrote {output} ({len(copy.findings)} findings; withheld: {kept})")
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--engagements",
     type=click.Path(file_okay=False, path_type=Path),
@@ -77,7 +79,14 @@ def dashboard(
     no_browser: bool,
 ) -> None:
     """Serve the assessment dashboard (or --viewer) with Voila on 127.0.0.1 and print its URL."""
-    from toolkit.dashboard.serve import serve
+    try:
+        from toolkit.dashboard.serve import serve
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.startswith("toolkit"):
+            raise
+        raise MissingExtraError("dashboard", "tenfold dashboard", exc.name) from None
+    if importlib.util.find_spec("voila") is None:  # the server runs in a process of its own
+        raise MissingExtraError("dashboard", "tenfold dashboard", "voila")
 
     if portfolio and not viewer:
         raise click.UsageError("--portfolio applies to --viewer only")
@@ -95,7 +104,7 @@ def dashboard(
         raise click.exceptions.Exit(status)
 
 
-@cli.command()
+@click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "-o",
@@ -123,7 +132,7 @@ def report(ctx: click.Context, file: Path, output: Path | None, compare: Path | 
     click.echo(f"wrote {out} ({out.stat().st_size / 1024:.0f} KB)")
 
 
-@cli.command()
+@click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "-o",

@@ -12,6 +12,8 @@ do about it. Catch :class:`TenfoldError` to handle them all::
     │                           ValueError, as pandas' own complaints about a table are
     ├── StoreError              an engagement could not be saved (lock timeout, disk error,
     │                           read-only file, more findings than toolkit.limits allows)
+    ├── MissingExtraError       a dashboard, report or chart file needs a package of an extra
+    │                           that is not installed; also an ImportError
     └── ExportError             a chart, table or report could not be written (nothing is cut:
                                 text too long for a cell or holding a control character is an error)
 """
@@ -30,6 +32,7 @@ __all__ = [
     "FindingsImportError",
     "FrameworkError",
     "MissingColumnsError",
+    "MissingExtraError",
     "SchemaVersionError",
     "StoreError",
     "TenfoldError",
@@ -59,6 +62,22 @@ class StoreError(TenfoldError):
 
 class ExportError(TenfoldError):
     """A chart, table or report could not be written."""
+
+
+class MissingExtraError(TenfoldError, ImportError):
+    """What was asked for needs a package of one of Tenfold's extras, and it is not installed.
+
+    ``extra`` names the extra; the message says what needed it and how to install it:
+    ``"the PPTX report needs pptx, which is not installed: pip install 'tenfold[report]'"``.
+    """
+
+    def __init__(self, extra: str, purpose: str, missing: str | None) -> None:
+        self.extra = extra
+        what = missing or "a package"
+        super().__init__(
+            f"{purpose} needs {what}, which is not installed: pip install 'tenfold[{extra}]'",
+            name=missing,
+        )
 
 
 class MissingColumnsError(TenfoldError, ValueError):

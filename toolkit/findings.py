@@ -11,9 +11,9 @@ new engagement, so a change can be replayed on the latest file on disk (see
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from operator import attrgetter
-from typing import Annotated, Any, Literal, TypeVar, get_args
+from typing import Annotated, Any, Literal, TypeAlias, TypeVar, get_args
 
 import pandas as pd
 from pydantic import (
@@ -45,6 +45,7 @@ __all__ = [
     "PHASES",
     "SOURCES",
     "WITHHELD",
+    "Change",
     "ChangeKind",
     "Engagement",
     "Finding",
@@ -54,6 +55,8 @@ __all__ = [
     "Phase",
     "Source",
     "Withheld",
+    "author",
+    "finding_json",
     "level_problem",
 ]
 
@@ -382,6 +385,22 @@ class Engagement(Record):
     def findings_frame(self, columns: Iterable[str] = FINDING_COLUMNS) -> pd.DataFrame:
         """The findings as a DataFrame with ``columns`` (default all of :data:`FINDING_COLUMNS`)."""
         return findings_to_frame(self.findings, columns)
+
+
+#: A change: a function from an engagement to the changed engagement, its log entry appended.
+#: It is applied to the latest file on disk by :func:`toolkit.store.update_engagement`.
+Change: TypeAlias = Callable[[Engagement], Engagement]
+
+
+def author(engagement: Engagement, by: str | None) -> str:
+    """Who a change is logged as: ``by``, or the engagement's lead when it is blank."""
+    return by.strip() if by and by.strip() else engagement.lead
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """A finding as a log entry holds it in ``before`` or ``after``."""
+    data: dict[str, Any] = finding.model_dump(mode="json")
+    return data
 
 
 def findings_to_frame(
