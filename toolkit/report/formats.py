@@ -5,9 +5,10 @@ it, and one line in :data:`REPORT_FORMATS`; :func:`toolkit.report.report_bytes`,
 :func:`~toolkit.report.build_report`, the file name, ``tenfold report`` and the dashboards' download
 buttons all read the table.
 
-Each renderer imports its library (Jinja2, WeasyPrint, python-pptx, openpyxl) when it first
-runs, so the content model the viewer shows costs none of them, and a missing library is named
-with the extra that brings it (:class:`~toolkit.errors.MissingExtraError`).
+Each renderer's module, and so its library (Jinja2, WeasyPrint, python-pptx, openpyxl), is
+imported when the format is first written, so the content model the viewer shows costs none of
+them; a module whose library is missing says which extra brings it
+(:class:`~toolkit.errors.MissingExtraError`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import NamedTuple, TypeAlias
 
-from toolkit.errors import MissingExtraError
 from toolkit.report.content import ReportContent
 
 __all__ = ["REPORT_FORMATS", "Renderer", "ReportFormat", "ReportWriter"]
@@ -35,26 +35,20 @@ class ReportWriter(NamedTuple):
 
 
 def _html(content: ReportContent) -> bytes:
-    try:
-        from toolkit.report.html import render_html
-    except ModuleNotFoundError as exc:
-        raise MissingExtraError("report", "the HTML report", exc.name) from None
+    from toolkit.report.html import render_html
+
     return render_html(content).encode("utf-8")
 
 
 def _pdf(content: ReportContent) -> bytes:
-    try:
-        from toolkit.report.pdf import render_pdf
-    except ModuleNotFoundError as exc:
-        raise MissingExtraError("report", "the PDF report", exc.name) from None
+    from toolkit.report.pdf import render_pdf
+
     return render_pdf(content)
 
 
 def _pptx(content: ReportContent) -> bytes:
-    try:
-        from toolkit.report.pptx import render_pptx
-    except ModuleNotFoundError as exc:
-        raise MissingExtraError("report", "the PPTX report", exc.name) from None
+    from toolkit.report.pptx import render_pptx
+
     return render_pptx(content)
 
 
