@@ -18,6 +18,7 @@ times the former way of scoring, one engagement at a time, on a slice of the por
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import shutil
@@ -103,12 +104,15 @@ def timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
 
 
 def measure(folder: Path, repeat: int) -> dict[str, float]:
-    """Baseline and candidate timed in turn ``repeat`` times; medians in seconds."""
+    """Baseline and candidate timed in turn ``repeat`` times; medians in seconds.
+
+    Each step starts from the same heap: what the previous one made is dropped and collected
+    first, so neither pays the garbage collector for the other's objects.
+    """
     json_loads_all(folder)  # warm the file cache
     runs: dict[str, list[float]] = {
         name: [] for name in ("baseline", "baseline_cpu", "load", "score", "total", "total_cpu")
     }
-    portfolio = None
 
     def baseline() -> None:
         wall, cpu, _ = timed(lambda: json_loads_all(folder))
@@ -116,7 +120,6 @@ def measure(folder: Path, repeat: int) -> dict[str, float]:
         runs["baseline_cpu"].append(cpu)
 
     def candidate() -> None:
-        nonlocal portfolio
         load_wall, load_cpu, portfolio = timed(lambda: load_portfolio(folder))
         score_wall, score_cpu, _ = timed(lambda: portfolio_scores(portfolio))
         runs["load"].append(load_wall)
@@ -126,8 +129,9 @@ def measure(folder: Path, repeat: int) -> dict[str, float]:
 
     for i in range(repeat):
         for step in (baseline, candidate) if i % 2 == 0 else (candidate, baseline):
+            gc.collect()
             step()
-    assert portfolio is not None
+    portfolio = load_portfolio(folder)
     fw = load_framework()
     sliced = list(portfolio.engagements[:500])
     one_wall, _, _ = timed(lambda: [score_engagement(e, framework=fw) for e in sliced])

@@ -317,10 +317,7 @@ def _score_all(engagements: list[Engagement], fw: Framework) -> dict[str, np.nda
         raise
     cells = np.repeat(np.arange(len(engagements), dtype=np.intp) * n_f, counts) + fcodes
     levels = np.fromiter(map(_LEVEL, findings), np.intp, n)
-    rater_code: dict[str, int] = {}
-    rcodes = np.fromiter(
-        (rater_code.setdefault(r, len(rater_code)) for r in map(_RATER, findings)), np.intp, n
-    )
+    rcodes, raters = pd.factorize(np.fromiter(map(_RATER, findings), object, n))
     source_code = {name: i for i, name in enumerate(SOURCES)}
     scodes = np.fromiter(map(source_code.__getitem__, map(_SOURCE, findings)), np.intp, n)
 
@@ -336,7 +333,7 @@ def _score_all(engagements: list[Engagement], fw: Framework) -> dict[str, np.nda
         n_cells,
         levels,
         rcodes,
-        max(len(rater_code), 1),
+        max(len(raters), 1),
         scodes,
         override=override,
         not_applicable=na,
