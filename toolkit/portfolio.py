@@ -281,14 +281,11 @@ def _score_all(engagements: list[Engagement], fw: Framework) -> dict[str, np.nda
     position = {fid: i for i, fid in enumerate(ids)}
     # The per-factor settings as (cell, value) pairs, checked as they are read; an engagement
     # made with another framework is named by its own check.
-    settings: tuple[list[int], list[float], list[int], list[float], list[int]] = (
-        [],
-        [],
-        [],
-        [],
-        [],
-    )
-    override_cells, override_levels, target_cells, target_levels, na_cells = settings
+    override_cells: list[int] = []
+    override_levels: list[int] = []
+    target_cells: list[int] = []
+    target_levels: list[int] = []
+    na_cells: list[int] = []
     for i, e in enumerate(engagements):
         base = i * n_f
         try:
