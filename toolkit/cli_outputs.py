@@ -16,6 +16,7 @@ import click
 
 from toolkit.cli_context import framework_of
 from toolkit.errors import MissingExtraError, TenfoldError
+from toolkit.report.formats import REPORT_FORMATS
 from toolkit.scoring import score_engagement
 from toolkit.store import load_engagement, save_engagement
 
@@ -111,7 +112,7 @@ def dashboard(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="OUT.html, .pdf, .pptx or .xlsx (default: an HTML file named after the client).",
+    help=f"OUT.{', .'.join(REPORT_FORMATS)} (default: an HTML file named after the client).",
 )
 @click.option(
     "--compare",
