@@ -15,9 +15,11 @@ from typing import Any
 import click
 
 from toolkit.cli_context import framework_of
-from toolkit.errors import MissingExtraError, TenfoldError
+from toolkit.errors import ExportError, MissingExtraError, TenfoldError
+from toolkit.report import build_report, report_filename
 from toolkit.report.formats import REPORT_FORMATS
 from toolkit.scoring import score_engagement
+from toolkit.share import shared_copy
 from toolkit.store import load_engagement, save_engagement
 
 __all__ = ["chart", "dashboard", "report", "share"]
@@ -33,8 +35,6 @@ def share(
     ctx: click.Context, file: Path, output: Path, anonymise_raters: bool, without_evidence: bool
 ) -> None:
     """Write the copy of an engagement to send to the client (a valid engagement file)."""
-    from toolkit.share import shared_copy
-
     if output.suffix.lower() != ".json":
         raise TenfoldError(f"{output}: a shared engagement is a .json file; end the name in .json")
     if output.exists() and output.resolve() == file.resolve():
@@ -80,7 +80,7 @@ def dashboard(
     no_browser: bool,
 ) -> None:
     """Serve the assessment dashboard (or --viewer) with Voila on 127.0.0.1 and print its URL."""
-    try:
+    try:  # the dashboard extra: its message, not a traceback, when it is not installed
         from toolkit.dashboard.serve import serve
     except ModuleNotFoundError as exc:
         if exc.name is None or exc.name.startswith("toolkit"):
@@ -123,8 +123,6 @@ def dashboard(
 @click.pass_context
 def report(ctx: click.Context, file: Path, output: Path | None, compare: Path | None) -> None:
     """Write the client report of an engagement: HTML, PDF, PPTX deck or XLSX workbook."""
-    from toolkit.report import build_report, report_filename
-
     fw = framework_of(ctx)
     engagement = load_engagement(file, framework=fw)
     previous = load_engagement(compare, framework=fw) if compare is not None else None
@@ -188,8 +186,8 @@ def chart(
     scale: float,
 ) -> None:
     """Draw an engagement's radar, ranked chart or evidence heatmap to PNG, SVG, PDF or HTML."""
+    # Altair loads when a chart is drawn, not for `tenfold --help`.
     from toolkit.charts import heatmap_chart, radar_chart, ranked_chart, save_chart
-    from toolkit.errors import ExportError
 
     fw = framework_of(ctx)
     suffix = output.suffix.lower().lstrip(".")
