@@ -5,11 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ENGAGEMENTS ?= engagements
 
-.PHONY: dashboard viewer test quick lint typecheck unit notebooks benchmark system-deps constraints clean
+.PHONY: dashboard viewer test quick lint typecheck unit notebooks benchmark system-deps lock clean
 
-$(STAMP): pyproject.toml constraints.txt
+## The development environment: every extra, as requirements/dev.txt pins it, then the package.
+$(STAMP): pyproject.toml requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[lab,test,sql]'
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 ## The consultant's live dashboard on the bundled sample engagement.
@@ -55,12 +57,16 @@ system-deps:
 	  chromium fonts-dejavu-core fonts-liberation fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 poppler-utils \
 	  postgresql >/dev/null
 
-## Re-pin the whole stack after changing dependencies in pyproject.toml.
-constraints:
-	rm -rf /tmp/tenfold-pin && $(PYTHON) -m venv /tmp/tenfold-pin
-	/tmp/tenfold-pin/bin/pip install --quiet '.[lab,test,sql]'
-	{ sed -n '1,3p' constraints.txt; /tmp/tenfold-pin/bin/pip freeze --exclude tenfold \
-	  | grep -v -E '^(pip|setuptools|wheel)=='; } > constraints.txt.new && mv constraints.txt.new constraints.txt
+## The lock files, all from pyproject.toml: what a firm's server runs (runtime: the dashboards
+## and reports), what Binder builds (binder: the same and JupyterLab, no test or lint tool), and
+## what `make` installs (dev: every extra). One resolution for every platform. Versions already
+## locked are kept unless pyproject.toml needs others; `make lock UPGRADE=--upgrade` takes the newest.
+LOCK = $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11.5 \
+  --custom-compile-command "make lock" $(UPGRADE)
+lock: $(STAMP)
+	$(LOCK) --extra dashboard --extra report -o requirements/runtime.txt
+	$(LOCK) --extra dashboard --extra report --extra lab -o requirements/binder.txt
+	$(LOCK) --all-extras -o requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

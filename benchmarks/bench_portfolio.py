@@ -1,21 +1,27 @@
 """Loading and scoring a portfolio of 10,000 engagement files, as a ratio to json.loads of them.
 
     .venv/bin/python -m benchmarks.bench_portfolio [--engagements N] [--repeat K]
+                                                   [--files generated|sample|both]
 
-The baseline is the least any loader must do: read every file and parse it with the standard
-library's ``json.loads``, nothing else. ``load_portfolio`` does that and checks every file
-(schema, every finding's fields, the framework), and ``portfolio_scores`` scores every
-engagement in one pass. Both run in the same process on the same files, alternating, after one
-read that warms the operating system's file cache, so the ratio holds on a shared, noisy
-machine where seconds do not. For orientation it also times the former way of scoring, one
-engagement at a time, on a slice of the portfolio.
+Two portfolios: generated files as the store writes them (45 findings from 3 raters each), and
+copies of the sample engagement (``engagements/harbourline-2026-11.json``: longer evidence, a
+consensus override, a factor not applicable). The baseline is the least any loader must do:
+read every file and parse it with the standard library's ``json.loads``, nothing else.
+``load_portfolio`` does that and checks every file (schema, every finding's fields, the
+framework), and ``portfolio_scores`` scores every engagement in one pass. Both run in the same
+process on the same files, in turn (the one that goes first alternates), after one read that
+warms the operating system's file cache, so the ratio holds on a shared, noisy machine where
+seconds do not. CPU time (this process only) is shown beside wall time. For orientation it also
+times the former way of scoring, one engagement at a time, on a slice of the portfolio.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -30,6 +36,8 @@ from toolkit.store import SCHEMA_VERSION
 #: Findings per engagement and raters per engagement, as in the sample portfolio.
 FINDINGS = 45
 RATERS = 3
+SAMPLE = Path(__file__).resolve().parents[1] / "engagements" / "harbourline-2026-11.json"
+KINDS = ("generated", "sample")
 
 
 def write_portfolio(folder: Path, n: int, *, seed: int = 11) -> list[Path]:
@@ -72,72 +80,109 @@ def write_portfolio(folder: Path, n: int, *, seed: int = 11) -> list[Path]:
     return paths
 
 
+def copy_sample(folder: Path, n: int) -> list[Path]:
+    """``n`` copies of the sample engagement, as a consultant's folder of many clients would be."""
+    paths = []
+    for e in range(n):
+        path = folder / f"engagement-{e:05d}.json"
+        shutil.copyfile(SAMPLE, path)
+        paths.append(path)
+    return paths
+
+
 def json_loads_all(folder: Path) -> list[Any]:
     """The baseline: read and parse every engagement file, nothing more."""
     paths = sorted(folder.glob("*.json"), key=lambda p: p.name)
     return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
 
 
-def seconds(fn: Callable[[], Any]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+def timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
+    """Wall seconds, CPU seconds (this process) and the result of ``fn()``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
-def main(engagements: int = 10_000, repeat: int = 3) -> dict[str, float]:
-    with tempfile.TemporaryDirectory(prefix="tenfold-bench-") as tmp:
-        folder = Path(tmp)
-        write_portfolio(folder, engagements)
-        json_loads_all(folder)  # warm the file cache
-        baseline, load, score, total = [], [], [], []
-        for _ in range(repeat):
-            baseline.append(seconds(lambda: json_loads_all(folder)))
-            start = time.perf_counter()
-            portfolio = load_portfolio(folder)
-            loaded = time.perf_counter()
-            portfolio_scores(portfolio)
-            done = time.perf_counter()
-            load.append(loaded - start)
-            score.append(done - loaded)
-            total.append(done - start)
-        sliced = list(portfolio.engagements[: min(500, engagements)])
-        fw = load_framework()
-        one_by_one = seconds(lambda: [score_engagement(e, framework=fw) for e in sliced]) / len(
-            sliced
-        )
+def measure(folder: Path, repeat: int) -> dict[str, float]:
+    """Baseline and candidate timed in turn ``repeat`` times; medians in seconds.
 
-    med = statistics.median
-    results = {
-        "engagements": float(engagements),
-        "baseline_s": med(baseline),
-        "load_s": med(load),
-        "score_s": med(score),
-        "total_s": med(total),
-        "ratio": med(total) / med(baseline),
-        "one_by_one_ms": one_by_one * 1e3,
+    Each step starts from the same heap: what the previous one made is dropped and collected
+    first, so neither pays the garbage collector for the other's objects.
+    """
+    json_loads_all(folder)  # warm the file cache
+    runs: dict[str, list[float]] = {
+        name: [] for name in ("baseline", "baseline_cpu", "load", "score", "total", "total_cpu")
     }
-    b = results["baseline_s"]
-    print(
-        f"portfolio of {engagements:,} engagements ({engagements * FINDINGS:,} findings), "
-        f"median of {repeat} runs"
-    )
-    for name, value in (
-        ("json.loads of every file (baseline)", b),
-        ("load_portfolio", results["load_s"]),
-        ("portfolio_scores", results["score_s"]),
-        ("load_portfolio + portfolio_scores", results["total_s"]),
-    ):
-        print(f"  {name:40s} {value:7.2f} s  {value / b:4.2f}x")
-    print(
-        f"  scoring one engagement at a time (score_engagement) takes {one_by_one * 1e3:.2f} ms "
-        f"each: {one_by_one * engagements:.1f} s for the portfolio"
-    )
+
+    def baseline() -> None:
+        wall, cpu, _ = timed(lambda: json_loads_all(folder))
+        runs["baseline"].append(wall)
+        runs["baseline_cpu"].append(cpu)
+
+    def candidate() -> None:
+        load_wall, load_cpu, portfolio = timed(lambda: load_portfolio(folder))
+        score_wall, score_cpu, _ = timed(lambda: portfolio_scores(portfolio))
+        runs["load"].append(load_wall)
+        runs["score"].append(score_wall)
+        runs["total"].append(load_wall + score_wall)
+        runs["total_cpu"].append(load_cpu + score_cpu)
+
+    for i in range(repeat):
+        for step in (baseline, candidate) if i % 2 == 0 else (candidate, baseline):
+            gc.collect()
+            step()
+    portfolio = load_portfolio(folder)
+    fw = load_framework()
+    sliced = list(portfolio.engagements[:500])
+    one_wall, _, _ = timed(lambda: [score_engagement(e, framework=fw) for e in sliced])
+    results = {name: statistics.median(values) for name, values in runs.items()}
+    results["ratio"] = results["total"] / results["baseline"]
+    results["ratio_cpu"] = results["total_cpu"] / results["baseline_cpu"]
+    results["one_by_one_ms"] = one_wall / len(sliced) * 1e3
     return results
+
+
+def main(
+    engagements: int = 10_000, repeat: int = 3, kinds: tuple[str, ...] = KINDS
+) -> dict[str, dict[str, float]]:
+    out = {}
+    for kind in kinds:
+        with tempfile.TemporaryDirectory(prefix="tenfold-bench-") as tmp:
+            folder = Path(tmp)
+            if kind == "generated":
+                write_portfolio(folder, engagements)
+            else:
+                copy_sample(folder, engagements)
+            results = measure(folder, repeat)
+        out[kind] = results
+        each = FINDINGS if kind == "generated" else len(json.loads(SAMPLE.read_bytes())["findings"])
+        findings = engagements * each
+        print(
+            f"{kind}: portfolio of {engagements:,} engagements ({findings:,} findings), "
+            f"median of {repeat} runs"
+        )
+        b, b_cpu = results["baseline"], results["baseline_cpu"]
+        print(f"  {'':40s} {'wall':>9s} {'ratio':>6s} {'CPU':>9s} {'ratio':>6s}")
+        for name, wall, cpu in (
+            ("json.loads of every file (baseline)", b, b_cpu),
+            ("load_portfolio", results["load"], None),
+            ("portfolio_scores", results["score"], None),
+            ("load_portfolio + portfolio_scores", results["total"], results["total_cpu"]),
+        ):
+            cpu_text = f"{cpu:7.2f} s {cpu / b_cpu:5.2f}x" if cpu is not None else ""
+            print(f"  {name:40s} {wall:7.2f} s {wall / b:5.2f}x {cpu_text}")
+        one = results["one_by_one_ms"]
+        print(
+            f"  scoring one engagement at a time (score_engagement) takes {one:.2f} ms "
+            f"each: {one * engagements / 1e3:.1f} s for the portfolio"
+        )
+    return out
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engagements", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--files", choices=[*KINDS, "both"], default="both")
     args = parser.parse_args()
-    main(args.engagements, args.repeat)
+    main(args.engagements, args.repeat, KINDS if args.files == "both" else (args.files,))

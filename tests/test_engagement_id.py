@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from toolkit import Engagement, load_engagement, update_engagement
-from toolkit.bulk_load import read_engagement
 from toolkit.store import SCHEMA_VERSION, engagement_to_json
+from toolkit.store import load_engagement as read_engagement
 
 
 def _schema_3(sample_path: Path, tmp_path: Path, name: str = "old.json") -> Path:

@@ -547,7 +547,7 @@ def test_report_bytes_match_the_requested_format(sample: Engagement) -> None:
         "About",
     ]
     with pytest.raises(ExportError, match="unsupported report format 'docx'"):
-        report_bytes(sample, "docx")  # type: ignore[arg-type]
+        report_bytes(sample, "docx")
 
 
 def test_build_report_rejects_an_unknown_suffix(tmp_path: Path, sample: Engagement) -> None:

@@ -1,37 +1,27 @@
 """An engagement's change log: who changed what, when, from what to what.
 
 Every change made through :mod:`toolkit.changes` appends a :class:`LoggedChange`; undo
-(:mod:`toolkit.undo`) reads the log back, so it survives a reload and a restart.
+(:mod:`toolkit.undo`) reads the log back, so it survives a reload and a restart. What a change
+is, and who it is logged as, are :mod:`toolkit.findings`' (``Change``, ``author``): an entry
+knows nothing of the engagement that holds it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import Field, JsonValue, field_validator
 
 from toolkit._checks import TEXT_PATTERN, control_character_problem
 from toolkit._model import Moment, Record, new_id, utcnow
-from toolkit.errors import EngagementError
-
-if TYPE_CHECKING:
-    from toolkit.findings import Engagement, Finding
 
 __all__ = [
     "CHANGE_KINDS",
     "UNDOABLE",
-    "Change",
     "ChangeKind",
     "LoggedChange",
-    "author",
-    "finding_json",
     "plain_label",
 ]
-
-#: A change: a function from an engagement to the changed engagement, its log entry appended.
-#: It is applied to the latest file on disk by :func:`toolkit.store.update_engagement`.
-Change: TypeAlias = "Callable[[Engagement], Engagement]"
 
 ChangeKind = Literal[
     "phase",
@@ -85,25 +75,6 @@ class LoggedChange(Record):
     @classmethod
     def _sorted(cls, value: JsonValue) -> JsonValue:
         return value if not isinstance(value, dict | list) else _sorted_json(value)
-
-
-def finding_json(finding: Finding) -> dict[str, Any]:
-    """A finding as a log entry holds it in ``before`` or ``after``."""
-    data: dict[str, Any] = finding.model_dump(mode="json")
-    return data
-
-
-def author(engagement: Engagement, by: str | None) -> str:
-    """Who a change is logged as: ``by``, or the engagement's lead when it is blank.
-
-    Raises :class:`~toolkit.errors.EngagementError` when ``by`` holds a control character.
-    """
-    if by and by.strip():
-        problem = control_character_problem(by)
-        if problem:
-            raise EngagementError(f"rater: {problem}")
-        return by.strip()
-    return engagement.lead
 
 
 def plain_label(text: str) -> str:

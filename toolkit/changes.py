@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from toolkit._model import new_id
-from toolkit.change_log import Change, LoggedChange, author, finding_json, plain_label
+from toolkit.change_log import LoggedChange, plain_label
 from toolkit.errors import EngagementError
-from toolkit.findings import Engagement, Finding, Phase
+from toolkit.findings import Change, Engagement, Finding, Phase, author, finding_json
 from toolkit.framework import Framework
 from toolkit.undo import factor_history, last_undoable, undo
 

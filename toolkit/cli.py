@@ -4,32 +4,55 @@ Bad input never produces a traceback: the command prints ``tenfold: error: ...``
 naming the file and what is wrong, exits with status 2, and leaves every file untouched.
 
 Here are the group and the commands that read and change an engagement (factors, new, add,
-import, export, score, validate); the ones that make something for other people (share,
-report, chart, dashboard) are in :mod:`toolkit.cli_outputs`.
+import, export, score, validate). Commands defined in other modules (share, report, chart and
+dashboard, in :mod:`toolkit.cli_outputs`) are registered by name in :data:`COMMANDS` and loaded
+only when one of them runs or ``tenfold --help`` lists them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 import pandas as pd
 
-from toolkit import access, changes
+from toolkit import changes
+from toolkit.cli_context import EXIT_BAD_INPUT, framework_of, read_as, reader_options
 from toolkit.cli_store import change_named, load_named, opened, uses_store
 from toolkit.errors import TenfoldError
+from toolkit.explain import explain_factor, resolve_factor
 from toolkit.findings import SOURCES, Engagement
 from toolkit.framework import Framework, load_framework
 from toolkit.scoring import score_engagement, score_findings, summarize
 from toolkit.spreadsheets import export_findings, read_findings
 from toolkit.store import save_engagement
 
-EXIT_BAD_INPUT = 2
+__all__ = ["COMMANDS", "EXIT_BAD_INPUT", "cli", "framework_of", "main"]
+
+#: Commands defined in other modules, by name: ``"module:attribute"``, a click command or group.
+#: A new module of commands (a group such as ``tenfold store``) is one line here; it imports
+#: :mod:`toolkit.cli_context`, never this module.
+COMMANDS: dict[str, str] = {
+    "chart": "toolkit.cli_outputs:chart",
+    "dashboard": "toolkit.cli_outputs:dashboard",
+    "report": "toolkit.cli_outputs:report",
+    "share": "toolkit.cli_outputs:share",
+    "store": "toolkit.cli_store:store",
+}
+
+
+def registered_command(name: str) -> click.Command:
+    """The command :data:`COMMANDS` registers as ``name``, imported now."""
+    module, _, attribute = COMMANDS[name].partition(":")
+    command = getattr(importlib.import_module(module), attribute)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"COMMANDS[{name!r}]: {COMMANDS[name]} is not a click command")
+    return command
 
 
 class _Group(click.Group):
@@ -46,64 +69,13 @@ class _Group(click.Group):
             click.echo(f"tenfold: error: {where}{exc.strerror or exc}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
 
-def framework_of(ctx: click.Context) -> Framework:
-    """The framework the command runs with (``--framework``, or the bundled one)."""
-    fw: Framework = ctx.obj["framework"]
-    return fw
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reader_options(command: F) -> F:
-    """``--rater NAME`` and ``--whole-panel``: who reads an engagement in a blind rating."""
-    command = click.option(
-        "--whole-panel",
-        is_flag=True,
-        help="During a blind rating: the engagement's lead asks for every rater's findings.",
-    )(command)
-    return click.option(
-        "--rater",
-        "rater",
-        metavar="NAME",
-        default=None,
-        help="During a blind rating: read as NAME, who sees only their own findings.",
-    )(command)
-
-
-def read_as(
-    engagement: Engagement,
-    source: Path,
-    *,
-    rater: str | None,
-    whole_panel: bool,
-    whole: str | None = None,
-) -> Engagement:
-    """``engagement`` as the person running the command may see it (:mod:`toolkit.access`).
-
-    Outside a blind rating, all of it. During one: the findings of ``--rater NAME``, or all of
-    them for the lead asking with ``--whole-panel``; with neither, an error saying so. ``whole``
-    names what needs every rater's findings (a report, a copy to send): refused to a rater.
-    """
-    if whole_panel and rater is not None and rater.strip() != engagement.lead:
-        raise TenfoldError(
-            f"--whole-panel: only the engagement's lead, {engagement.lead}, may ask for every "
-            f"rater's findings (--rater names {rater.strip()})"
-        )
-    reader = access.Reader(engagement.lead if whole_panel else rater or "", whole_panel)
-    if whole is not None:
-        try:
-            return access.whole(engagement, reader, what=whole)
-        except access.BlindRatingError as exc:
-            raise TenfoldError(f"{source}: {exc}; the lead can ask with --whole-panel") from None
-    if access.blind(engagement, reader) and not reader.who:
-        raise TenfoldError(
-            f"{source}: {engagement.client} is in a blind rating, where each rater sees only "
-            "their own findings; give --rater NAME for yours, or --whole-panel (the lead) for "
-            "every rater's"
-        )
-    return access.seen(engagement, reader)
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            return registered_command(cmd_name)
+        return super().get_command(ctx, cmd_name)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -296,8 +268,6 @@ def score(
     """Score an engagement file or a findings CSV/XLSX."""
     fw = framework_of(ctx)
     if explain is not None:
-        from toolkit.explain import explain_factor, resolve_factor
-
         try:
             resolve_factor(explain, fw)
         except TenfoldError as exc:
@@ -349,10 +319,3 @@ def validate(ctx: click.Context, file: Path) -> None:
 def main() -> None:
     """Entry point of the ``tenfold`` console script."""
     sys.exit(cli.main(prog_name="tenfold"))
-
-
-# Importing the module adds share, report, chart and dashboard to the group.
-from toolkit import cli_outputs  # noqa: E402, F401
-from toolkit.cli_store import store as _store_commands  # noqa: E402
-
-cli.add_command(_store_commands)

@@ -2,26 +2,31 @@
 send (share), the client report (report), a chart for a slide (chart), and the live dashboard
 or the stakeholders' viewer (dashboard).
 
-They are commands of :data:`toolkit.cli.cli`, the entry point, which imports this module.
+The group of :mod:`toolkit.cli` registers them by name (``toolkit.cli.COMMANDS``) and imports
+this module only when one of them runs or ``tenfold --help`` lists them.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
 import click
 
-from toolkit.cli import cli, framework_of, read_as, reader_options
+from toolkit.cli_context import framework_of, read_as, reader_options
 from toolkit.cli_store import load_named, refuse_store, uses_store
-from toolkit.errors import TenfoldError
+from toolkit.errors import ExportError, MissingExtraError, TenfoldError
+from toolkit.report import build_report, report_filename
+from toolkit.report.formats import REPORT_FORMATS
 from toolkit.scoring import score_engagement
+from toolkit.share import names_left, shared_copy
 from toolkit.store import save_engagement
 
 __all__ = ["chart", "dashboard", "report", "share"]
 
 
-@cli.command()
+@click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -50,8 +55,6 @@ def share(
     whole_panel: bool,
 ) -> None:
     """Write the copy of an engagement to send to the client (a valid engagement file)."""
-    from toolkit.share import names_left, shared_copy
-
     if output.suffix.lower() != ".json":
         raise TenfoldError(f"{output}: a shared engagement is a .json file; end the name in .json")
     if not uses_store(ctx) and output.exists() and output.resolve() == file.resolve():
@@ -83,7 +86,7 @@ def share(
     click.echo(f"wrote {output} ({len(copy.findings)} findings; withheld: {kept})")
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--engagements",
     type=click.Path(file_okay=False, path_type=Path),
@@ -115,7 +118,14 @@ def dashboard(
     no_browser: bool,
 ) -> None:
     """Serve the assessment dashboard (or --viewer) with Voila on 127.0.0.1 and print its URL."""
-    from toolkit.dashboard.serve import serve
+    try:  # the dashboard extra: its message, not a traceback, when it is not installed
+        from toolkit.dashboard.serve import serve
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.startswith("toolkit"):
+            raise
+        raise MissingExtraError("dashboard", "tenfold dashboard", exc.name) from None
+    if importlib.util.find_spec("voila") is None:  # the server runs in a process of its own
+        raise MissingExtraError("dashboard", "tenfold dashboard", "voila")
 
     if portfolio and not viewer:
         raise click.UsageError("--portfolio applies to --viewer only")
@@ -134,14 +144,14 @@ def dashboard(
         raise click.exceptions.Exit(status)
 
 
-@cli.command()
+@click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="OUT.html, .pdf, .pptx or .xlsx (default: an HTML file named after the client).",
+    help=f"OUT.{', .'.join(REPORT_FORMATS)} (default: an HTML file named after the client).",
 )
 @click.option(
     "--compare",
@@ -160,8 +170,6 @@ def report(
     whole_panel: bool,
 ) -> None:
     """Write the client report of an engagement: HTML, PDF, PPTX deck or XLSX workbook."""
-    from toolkit.report import build_report, report_filename
-
     fw = framework_of(ctx)
     reader: dict[str, Any] = {"rater": rater, "whole_panel": whole_panel}
     reader["whole"] = "the client report"
@@ -174,7 +182,7 @@ def report(
     click.echo(f"wrote {out} ({out.stat().st_size / 1024:.0f} KB)")
 
 
-@cli.command()
+@click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "-o",
@@ -232,8 +240,8 @@ def chart(
     whole_panel: bool,
 ) -> None:
     """Draw an engagement's radar, ranked chart or evidence heatmap to PNG, SVG, PDF or HTML."""
+    # Altair loads when a chart is drawn, not for `tenfold --help`.
     from toolkit.charts import heatmap_chart, radar_chart, ranked_chart, save_chart
-    from toolkit.errors import ExportError
 
     fw = framework_of(ctx)
     suffix = output.suffix.lower().lstrip(".")

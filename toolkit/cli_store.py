@@ -19,9 +19,8 @@ import click
 
 from toolkit import store as files
 from toolkit._files import write_atomic
-from toolkit.change_log import Change
 from toolkit.errors import EngagementError, StoreError, TenfoldError
-from toolkit.findings import Engagement
+from toolkit.findings import Change, Engagement
 from toolkit.framework import Framework
 from toolkit.stores import DEFAULT_FOLDER, Store, is_database, open_store
 

@@ -14,10 +14,11 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 import pydantic_core
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from toolkit import limits
 from toolkit._memo import KeptByIdentity
@@ -31,6 +32,8 @@ __all__ = [
     "engagement_from_json",
     "engagement_to_json",
 ]
+
+_ID = attrgetter("id")
 
 #: The schema this version writes. Schema 1 kept targets and not-applicable flags in a
 #: per-factor ``factors`` table; schema 2 splits them into ``targets`` and ``not_applicable``;
@@ -145,26 +148,29 @@ def _list_text(items: tuple[BaseModel, ...]) -> str:
 
 
 class _CurrentFile(Engagement):
-    """A file of the current schema, parsed and validated in one compiled pass."""
+    """A file of the current schema: the engagement's fields and its ``schema_version``."""
 
-    schema_version: int
+    schema_version: int = Field(strict=True)  # 3, never 3.0 or "3": the slow path words those
 
 
 def _fast_parse(text: str) -> Engagement | None:
     """The engagement in ``text`` when it is a valid file of the current schema, else ``None``.
 
+    Pydantic parses and validates the text in one compiled pass (``model_validate_json``): the
+    engagement's own fields and validators, with the file's ``schema_version`` beside them.
     Anything unusual (an older schema, a bad field, broken JSON) returns ``None`` and is read
-    again by the slower path, which words the error.
+    again by the slower path, which migrates it or words the error.
     """
     try:
         parsed = _CurrentFile.model_validate_json(text)
-    except ValueError:  # ValidationError included
+    except ValidationError:  # broken JSON included
         return None
     if parsed.schema_version != SCHEMA_VERSION or "id" not in parsed.model_fields_set:
         return None
-    fields = {name: getattr(parsed, name) for name in Engagement.model_fields}
-    return Engagement.model_construct(
-        _fields_set=parsed.model_fields_set - {"schema_version"}, **fields
+    # The values pydantic has just validated, moved into an Engagement: every one of them is
+    # already an instance of its field's type, so this validates no text a second time.
+    return Engagement.model_validate(
+        {name: getattr(parsed, name) for name in parsed.model_fields_set - {"schema_version"}}
     )
 
 
@@ -182,9 +188,9 @@ def check_size(
 
 
 def _check_unique_ids(engagement: Engagement, source: str) -> None:
-    ids = [finding.id for finding in engagement.findings]
-    if len(set(ids)) == len(ids):
+    if len(set(map(_ID, engagement.findings))) == len(engagement.findings):
         return
+    ids = [finding.id for finding in engagement.findings]
     where: dict[str, list[int]] = defaultdict(list)
     for number, fid in enumerate(ids, start=1):
         where[fid].append(number)

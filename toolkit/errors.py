@@ -14,6 +14,8 @@ do about it. Catch :class:`TenfoldError` to handle them all::
     │   │                       read-only file, more findings than toolkit.limits allows)
     │   ├── StoreUnavailableError  the store's database cannot be reached or refused the sign-in
     │   └── StoreSchemaError    the database has no Tenfold schema, or one that needs migrating
+    ├── MissingExtraError       a dashboard, report or chart file needs a package of an extra
+    │                           that is not installed; also an ImportError
     └── ExportError             a chart, table or report could not be written (nothing is cut:
                                 text too long for a cell or holding a control character is an error)
 """
@@ -32,6 +34,7 @@ __all__ = [
     "FindingsImportError",
     "FrameworkError",
     "MissingColumnsError",
+    "MissingExtraError",
     "SchemaVersionError",
     "StoreError",
     "StoreSchemaError",
@@ -77,6 +80,22 @@ class StoreSchemaError(StoreError):
 
 class ExportError(TenfoldError):
     """A chart, table or report could not be written."""
+
+
+class MissingExtraError(TenfoldError, ImportError):
+    """What was asked for needs a package of one of Tenfold's extras, and it is not installed.
+
+    ``extra`` names the extra; the message says what needed it and how to install it:
+    ``"the PPTX report needs pptx, which is not installed: pip install 'tenfold[report]'"``.
+    """
+
+    def __init__(self, extra: str, purpose: str, missing: str | None) -> None:
+        self.extra = extra
+        what = missing or "a package"
+        super().__init__(
+            f"{purpose} needs {what}, which is not installed: pip install 'tenfold[{extra}]'",
+            name=missing,
+        )
 
 
 class MissingColumnsError(TenfoldError, ValueError):

@@ -11,14 +11,17 @@ new engagement, so a change can be replayed on the latest file on disk (see
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Literal, TypeVar, get_args
+from collections.abc import Callable, Iterable, Mapping
+from operator import attrgetter
+from typing import Annotated, Any, Literal, TypeAlias, TypeVar, get_args
 
 import pandas as pd
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     Field,
+    StringConstraints,
     TypeAdapter,
     ValidationError,
     field_validator,
@@ -31,7 +34,7 @@ from toolkit._checks import (
     line_breaks,
     not_a_number,
 )
-from toolkit._model import Moment, Record, new_id, utcnow
+from toolkit._model import CompiledFirst, Moment, Record, new_id, utcnow
 from toolkit.change_log import CHANGE_KINDS, ChangeKind, LoggedChange
 from toolkit.errors import EngagementError
 from toolkit.framework import LEVELS, Framework, load_framework
@@ -42,6 +45,7 @@ __all__ = [
     "PHASES",
     "SOURCES",
     "WITHHELD",
+    "Change",
     "ChangeKind",
     "Engagement",
     "Finding",
@@ -51,6 +55,8 @@ __all__ = [
     "Phase",
     "Source",
     "Withheld",
+    "author",
+    "finding_json",
     "level_problem",
 ]
 
@@ -70,6 +76,7 @@ FINDING_COLUMNS: tuple[str, ...] = (
 
 
 M = TypeVar("M", bound=BaseModel)
+_FACTOR = attrgetter("factor")
 
 
 def _whole(value: Any) -> Any:
@@ -81,7 +88,15 @@ def _whole(value: Any) -> Any:
 
 #: A level of the scale, :data:`~toolkit.framework.LEVELS`: a whole number from 0 to 4 (``True``
 #: is not a level). The one level type of every model: a finding, a consensus, a target.
-Level = Annotated[int, BeforeValidator(_whole), Field(ge=LEVELS[0], le=LEVELS[-1])]
+#: The bounds come first, so pydantic checks them in its compiled int validator; ``_whole``,
+#: written after them, still runs before it. In a file, a level written as a plain number is
+#: checked in compiled code alone (:class:`~toolkit._model.CompiledFirst`).
+Level = Annotated[
+    int,
+    Field(ge=LEVELS[0], le=LEVELS[-1]),
+    BeforeValidator(_whole),
+    CompiledFirst(Annotated[int, Field(ge=LEVELS[0], le=LEVELS[-1], strict=True)]),
+]
 _LEVEL: TypeAdapter[int] = TypeAdapter(Level)
 _OUT_OF_RANGE = ("less_than_equal", "greater_than_equal")
 #: Pydantic's error types for a value that is not a level (``value_error``: ``True``).
@@ -108,31 +123,45 @@ def level_problem(value: Any) -> str | None:
     return None
 
 
+_TEXT = Field(min_length=1, pattern=TEXT_PATTERN)
+#: A finding's evidence or rater: text without control characters, a Windows or old Mac line
+#: break stored as a plain one. In a file, text with no carriage return (all of it, written by
+#: Tenfold) is checked in compiled code alone (:class:`~toolkit._model.CompiledFirst`).
+FindingText = Annotated[
+    str, _TEXT, BeforeValidator(line_breaks), CompiledFirst(Annotated[str, _TEXT])
+]
+
+
+def _date_not_number(value: Any) -> Any:
+    # ISO text (2026-11-02...) is never a number: the common case, decided at once.
+    return value if type(value) is str and value[4:5] == "-" else not_a_number(value)
+
+
+#: When a finding was recorded: a time with its zone (one without is taken as UTC), never a bare
+#: number (45000 is an Excel serial). In a file, ISO text with a zone (all of it, written by
+#: Tenfold) is checked in compiled code alone (:class:`~toolkit._model.CompiledFirst`).
+RecordedAt = Annotated[
+    Moment,
+    BeforeValidator(_date_not_number),
+    CompiledFirst(
+        Annotated[str, StringConstraints(strip_whitespace=False, pattern=r"^.{4}-")], AwareDatetime
+    ),
+]
+
+
 class Finding(Record):
     """One piece of evidence for one factor."""
 
     # Fields in alphabetical order: the engagement file lists them sorted, so pydantic writes a
     # finding as the file has it in one compiled pass (see toolkit.store.engagement_to_json).
     # Tables use FINDING_COLUMNS for their order.
-    evidence: str = Field(min_length=1, pattern=TEXT_PATTERN)
+    evidence: FindingText
     factor: str = Field(min_length=1, pattern=TEXT_PATTERN)
     id: str = Field(default_factory=new_id, min_length=1, pattern=TEXT_PATTERN)
     level: Level
-    rater: str = Field(min_length=1, pattern=TEXT_PATTERN)
-    recorded_at: Moment = Field(default_factory=utcnow)
+    rater: FindingText
+    recorded_at: RecordedAt = Field(default_factory=utcnow)
     source: Source = "interview"
-
-    # These run once per finding when a large file loads: each returns at once in the usual case.
-    @field_validator("evidence", "rater", mode="before")
-    @classmethod
-    def _evidence_line_breaks(cls, value: Any) -> Any:
-        return value if type(value) is str and "\r" not in value else line_breaks(value)
-
-    @field_validator("recorded_at", mode="before")
-    @classmethod
-    def _date_not_number(cls, value: Any) -> Any:
-        # ISO text (2026-11-02...) is never a number: the common case, decided at once.
-        return value if type(value) is str and value[4:5] == "-" else not_a_number(value)
 
 
 class Override(Record):
@@ -243,9 +272,10 @@ class Engagement(Record):
                 "load the framework it was made with"
             )
         known = set(framework.factor_ids)
-        for i, f in enumerate(self.findings):
-            if f.factor not in known:
-                out.append(f"findings[{i}] (id {f.id}), factor: unknown factor {f.factor!r}")
+        if not known.issuperset(map(_FACTOR, self.findings)):  # one pass in C when all fit
+            for i, f in enumerate(self.findings):
+                if f.factor not in known:
+                    out.append(f"findings[{i}] (id {f.id}), factor: unknown factor {f.factor!r}")
         for i, c in enumerate(self.changes):
             if c.factor is not None and c.factor not in known:
                 out.append(f"changes[{i}] (id {c.id}), factor: unknown factor {c.factor!r}")
@@ -365,6 +395,30 @@ class Engagement(Record):
     def findings_frame(self, columns: Iterable[str] = FINDING_COLUMNS) -> pd.DataFrame:
         """The findings as a DataFrame with ``columns`` (default all of :data:`FINDING_COLUMNS`)."""
         return findings_to_frame(self.findings, columns)
+
+
+#: A change: a function from an engagement to the changed engagement, its log entry appended.
+#: It is applied to the latest file on disk by :func:`toolkit.store.update_engagement`.
+Change: TypeAlias = Callable[[Engagement], Engagement]
+
+
+def author(engagement: Engagement, by: str | None) -> str:
+    """Who a change is logged as: ``by``, or the engagement's lead when it is blank.
+
+    Raises :class:`~toolkit.errors.EngagementError` when ``by`` holds a control character.
+    """
+    if by and by.strip():
+        problem = control_character_problem(by)
+        if problem:
+            raise EngagementError(f"rater: {problem}")
+        return by.strip()
+    return engagement.lead
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """A finding as a log entry holds it in ``before`` or ``after``."""
+    data: dict[str, Any] = finding.model_dump(mode="json")
+    return data
 
 
 def findings_to_frame(

@@ -24,20 +24,23 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from toolkit.bulk_load import read_engagement
 from toolkit.errors import EngagementError
 from toolkit.findings import SOURCES, Engagement
 from toolkit.framework import Framework, load_framework
 from toolkit.portfolio_views import client_trend, compare_clients, portfolio_benchmark
 from toolkit.scoring_rule import score_cells
+from toolkit.store import load_engagement
 
 __all__ = [
     "PORTFOLIO_COLUMNS",
@@ -108,9 +111,16 @@ class Portfolio:
         ).set_index("engagement")
 
 
-def _is_engagement_file(path: Path) -> bool:
-    # Skips the store's lock, backup and temporary files and anything hidden.
-    return path.is_file() and path.suffix == ".json" and not path.name.startswith(".")
+def _engagement_files(root: Path) -> list[Path]:
+    """The engagement files of ``root``, by name: the store's lock, backup and temporary files,
+    anything hidden and anything but a regular file (or a link to one) are left out."""
+    with os.scandir(root) as entries:
+        names = sorted(
+            entry.name
+            for entry in entries
+            if entry.name.endswith(".json") and not entry.name.startswith(".") and entry.is_file()
+        )
+    return [root / name for name in names]
 
 
 @contextmanager
@@ -119,7 +129,10 @@ def _collector_paused() -> Iterator[None]:
 
     Reading builds hundreds of thousands of objects that all stay alive; the collector kept
     walking them, finding nothing to free, and took about half the loading time. Reading makes
-    no reference cycles, so nothing is left for it to collect afterwards either.
+    no reference cycles, so nothing is left for it to collect afterwards either: one pass over
+    the young generations then moves the new objects to the old one, where the collector walks
+    them only when the whole heap has grown (a full collection would also walk everything the
+    process held before, for nothing).
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -128,7 +141,7 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-            gc.collect()  # one pass now moves the new objects out of the young generations
+            gc.collect(1)
 
 
 def load_portfolio(folder: str | Path, *, framework: Framework | None = None) -> Portfolio:
@@ -155,17 +168,14 @@ def load_portfolio(folder: str | Path, *, framework: Framework | None = None) ->
 
     Notes
     -----
-    Each engagement is exactly what :func:`~toolkit.load_engagement` gives for its file, with
-    the same checks, but a file in the form the store writes is checked field by field in plain
-    Python instead of through pydantic for every finding (see :mod:`toolkit.bulk_load`), which
-    makes a folder of thousands of files several times faster to load. Any file the fast check
-    does not accept, valid or not, goes through :func:`~toolkit.load_engagement` itself, so a
-    bad file gets the same message naming the file and the field.
+    Each engagement is read by :func:`~toolkit.load_engagement`, with the same checks and the
+    same message naming the file and the field for a bad one: pydantic parses and validates a
+    file of the current schema in one compiled pass.
     """
     root = Path(folder)
     if not root.is_dir():
         raise EngagementError(f"{root}: not a folder of engagement files")
-    files = sorted((p for p in root.iterdir() if _is_engagement_file(p)), key=lambda p: p.name)
+    files = _engagement_files(root)
     if not files:
         raise EngagementError(f"{root}: no engagement files (*.json) in this folder")
     loaded: list[tuple[Path, Engagement]] = []
@@ -173,7 +183,7 @@ def load_portfolio(folder: str | Path, *, framework: Framework | None = None) ->
     with _collector_paused():
         for path in files:
             try:
-                loaded.append((path, read_engagement(path, framework=framework)))
+                loaded.append((path, load_engagement(path, framework=framework)))
             except EngagementError as exc:
                 problems.append(str(exc))
         if problems:
@@ -297,48 +307,63 @@ def _score_all(engagements: list[Engagement], fw: Framework) -> dict[str, np.nda
     ids = fw.factor_ids
     n_f = len(ids)
     position = {fid: i for i, fid in enumerate(ids)}
-    for e in engagements:  # the cheap checks first; findings' factors are checked below
-        if e.framework.id != fw.id or not all(
-            k in position for k in (*e.overrides, *e.targets, *e.not_applicable)
-        ):
-            e.check(fw)
-    counts = np.array([len(e.findings) for e in engagements], dtype=np.intp)
-    findings = [f for e in engagements for f in e.findings]
-    # Plain dict look-ups: the findings are validated, so every source is known; an unknown
-    # factor (another framework) is -1 and reported below.
-    fcodes = np.array([position.get(f.factor, -1) for f in findings], dtype=np.intp)
-    if len(fcodes) and fcodes.min() < 0:
-        first = int(np.searchsorted(np.cumsum(counts), np.flatnonzero(fcodes < 0)[0], "right"))
-        engagements[first].check(fw)  # raises, naming the client and the finding
+    # The per-factor settings as (cell, value) pairs, checked as they are read; an engagement
+    # made with another framework is named by its own check.
+    override_cells: list[int] = []
+    override_levels: list[int] = []
+    target_cells: list[int] = []
+    target_levels: list[int] = []
+    na_cells: list[int] = []
+    for i, e in enumerate(engagements):
+        base = i * n_f
+        try:
+            if e.framework.id != fw.id:
+                raise KeyError(e.framework.id)
+            for fid, o in e.overrides.items():
+                override_cells.append(base + position[fid])
+                override_levels.append(o.level)
+            for fid, level in e.targets.items():
+                target_cells.append(base + position[fid])
+                target_levels.append(level)
+            na_cells.extend(base + position[fid] for fid in e.not_applicable)
+        except KeyError:
+            e.check(fw)  # raises, naming the client and what does not fit
+            raise
+    counts = np.fromiter(map(len, (e.findings for e in engagements)), np.intp, len(engagements))
+    n = int(counts.sum())
+    findings = list(chain.from_iterable(e.findings for e in engagements))
+    # One plain attribute read per finding and column, coded as it is read. The findings are
+    # validated, so every source is known; a factor of another framework is reported below.
+    try:
+        fcodes = np.fromiter(map(position.__getitem__, map(_FACTOR, findings)), np.intp, n)
+    except KeyError:
+        for e in engagements:
+            e.check(fw)  # raises, naming the client and the finding
+        raise
     cells = np.repeat(np.arange(len(engagements), dtype=np.intp) * n_f, counts) + fcodes
-    levels = np.array([f.level for f in findings], dtype=np.intp)
-    rater_code: dict[str, int] = {}
-    rcodes = np.array(
-        [rater_code.setdefault(f.rater, len(rater_code)) for f in findings], dtype=np.intp
-    )
+    levels = np.fromiter(map(_LEVEL, findings), np.intp, n)
+    rcodes, raters = pd.factorize(np.fromiter(map(_RATER, findings), object, n))
     source_code = {name: i for i, name in enumerate(SOURCES)}
-    scodes = np.array([source_code[f.source] for f in findings], dtype=np.intp)
+    scodes = np.fromiter(map(source_code.__getitem__, map(_SOURCE, findings)), np.intp, n)
 
     n_cells = len(engagements) * n_f
     override = np.full(n_cells, np.nan)
+    override[override_cells] = override_levels
     target = np.full(n_cells, np.nan)
+    target[target_cells] = target_levels
     na = np.zeros(n_cells, dtype=bool)
-    for i, e in enumerate(engagements):
-        base = i * n_f
-        for fid, o in e.overrides.items():
-            override[base + position[fid]] = o.level
-        for fid, level in e.targets.items():
-            target[base + position[fid]] = level
-        for fid in e.not_applicable:
-            na[base + position[fid]] = True
+    na[na_cells] = True
     return score_cells(
         cells,
         n_cells,
         levels,
         rcodes,
-        max(len(rater_code), 1),
+        max(len(raters), 1),
         scodes,
         override=override,
         not_applicable=na,
         target=target,
     )
+
+
+_FACTOR, _LEVEL, _RATER, _SOURCE = map(attrgetter, ("factor", "level", "rater", "source"))

@@ -23,7 +23,7 @@ import pydantic_core
 
 from toolkit._memo import KeptByIdentity
 from toolkit.findings import Engagement, Finding
-from toolkit.scoring import SCORING_RULE_VERSION
+from toolkit.scoring_rule import SCORING_RULE_VERSION
 
 __all__ = ["HASH_LENGTH", "Provenance", "findings_hash", "provenance", "tenfold_version"]
 

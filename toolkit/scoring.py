@@ -32,7 +32,8 @@ import pandas as pd
 from toolkit.errors import EngagementError, require_columns
 from toolkit.findings import SOURCES, Engagement, level_problem
 from toolkit.framework import LEVELS, Framework, load_framework
-from toolkit.scoring_rule import LOW_AGREEMENT, UNIFORM_VARIANCE, score_cells
+from toolkit.provenance import provenance
+from toolkit.scoring_rule import LOW_AGREEMENT, SCORING_RULE_VERSION, UNIFORM_VARIANCE, score_cells
 
 __all__ = [
     "BASES",
@@ -71,10 +72,6 @@ SCORE_COLUMNS: tuple[str, ...] = (
 )
 #: A factor whose score is at or below this is called weak by :func:`summarize`.
 WEAK_AT = 1.0
-#: The version of the rule above. Reports and exported charts print it; it changes when a
-#: change to this module or :mod:`toolkit.scoring_rule` could move a score, a level or a flag
-#: for the same findings.
-SCORING_RULE_VERSION = "1"
 
 
 def _codes(
@@ -240,8 +237,6 @@ def score_engagement(engagement: Engagement, *, framework: Framework | None = No
     from the table carry it, and :func:`toolkit.save_chart` prints it under the chart. Raises
     :class:`~toolkit.errors.EngagementError` if the engagement does not fit ``framework``.
     """
-    from toolkit.provenance import provenance
-
     fw = framework or load_framework()
     engagement.check(fw)
     scores = score_findings(

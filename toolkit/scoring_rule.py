@@ -14,7 +14,12 @@ import numpy as np
 from toolkit.findings import SOURCES
 from toolkit.framework import LEVELS
 
-__all__ = ["LOW_AGREEMENT", "UNIFORM_VARIANCE", "score_cells"]
+__all__ = ["LOW_AGREEMENT", "SCORING_RULE_VERSION", "UNIFORM_VARIANCE", "score_cells"]
+
+#: The version of the rule (:mod:`toolkit.scoring`). Reports and exported charts print it
+#: (:mod:`toolkit.provenance`); it changes when a change to this module or to
+#: :mod:`toolkit.scoring` could move a score, a level or a flag for the same findings.
+SCORING_RULE_VERSION = "1"
 
 #: The variance of answers spread uniformly over the five levels 0-4: (5**2 - 1) / 12.
 UNIFORM_VARIANCE = 2.0

@@ -43,7 +43,7 @@ from toolkit.engagement_json import (
 )
 from toolkit.errors import EngagementError, StoreError
 from toolkit.findings import Engagement
-from toolkit.framework import Framework
+from toolkit.framework import Framework, load_framework
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -143,8 +143,6 @@ def _fits(engagement: Engagement, framework: Framework | None, source: str) -> E
     """``engagement`` if it fits ``framework`` (default: the bundled one when the file names it)."""
     fw = framework
     if fw is None:
-        from toolkit.framework import load_framework
-
         default = load_framework()
         fw = default if engagement.framework.id == default.id else None
     if fw is not None:

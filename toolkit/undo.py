@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.change_log import UNDOABLE, Change, LoggedChange, author, finding_json
+from toolkit.change_log import UNDOABLE, LoggedChange
 from toolkit.errors import EngagementError
-from toolkit.findings import Engagement, Finding, Override
+from toolkit.findings import Change, Engagement, Finding, Override, author, finding_json
 
 __all__ = ["factor_history", "last_undoable", "undo"]
 

@@ -137,14 +137,14 @@ def binder_server(binder_env: tuple[Path, Path]) -> Iterator[str]:
         yield server.url.rstrip("/")
 
 
-def test_binder_pins_python_and_installs_from_the_one_constraints_file() -> None:
+def test_binder_pins_python_and_installs_from_the_binder_lock() -> None:
     assert (BINDER / "runtime.txt").read_text() == "python-3.11\n"
     lines = [
         line.strip()
         for line in (BINDER / "requirements.txt").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    assert lines == ["-r ../constraints.txt"]
+    assert lines == ["-r ../requirements/binder.txt"]
     start = (BINDER / "start").read_text()
     assert start.rstrip().endswith('exec "$@"')
     assert "toolkit/dashboard/jupyter_config" in start
@@ -194,7 +194,7 @@ def test_binder_environment_has_the_pinned_versions(binder_env: tuple[Path, Path
     _, venv = binder_env
     pins = {
         line.split("==")[0].lower().replace("_", "-"): line.split("==")[1].strip()
-        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        for line in (ROOT / "requirements" / "binder.txt").read_text().splitlines()
         if "==" in line and not line.startswith("#")
     }
     probe = (

@@ -8,6 +8,7 @@ a CDN and do not. :func:`save_chart` renders with vl-convert, also offline.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -19,7 +20,7 @@ import altair as alt
 from toolkit._files import resolve, write_atomic
 from toolkit.charts._agreement import PROVENANCE_ATTRIBUTE
 from toolkit.charts._style import MUTED
-from toolkit.errors import ExportError
+from toolkit.errors import ExportError, MissingExtraError
 from toolkit.provenance import Provenance
 
 __all__ = ["FORMATS", "chart_widget", "save_chart"]
@@ -30,10 +31,18 @@ _REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?\s*(https?:)?//", re
 _offline_enabled = False
 
 
+def _vl_convert() -> Any:
+    """vl-convert, which draws charts offline; a clear message naming the extra when missing."""
+    try:
+        import vl_convert
+    except ModuleNotFoundError as exc:
+        raise MissingExtraError("charts", "drawing a chart to a file", exc.name) from None
+    return vl_convert
+
+
 def _vl_version() -> str | None:
     """The Vega-Lite version Altair writes, in vl-convert's spelling (``"6.4"``)."""
-    import vl_convert as vlc
-
+    vlc = _vl_convert()
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     return major_minor if major_minor in vlc.get_vegalite_versions() else None
 
@@ -114,8 +123,7 @@ def render_chart(chart: Any, format: ChartFormat, *, scale: float = 2.0) -> byte
 
     HTML is self-contained: Vega, Vega-Lite and vega-embed are inlined, no script is fetched.
     """
-    import vl_convert as vlc
-
+    vlc = _vl_convert()
     spec = _spec(chart)
     version = _vl_version()
     if format == "png":
@@ -189,7 +197,7 @@ def save_chart(
         if footer:
             spec = with_footer(spec, footer)
         data = render_chart(spec, fmt, scale=scale)  # type: ignore[arg-type]
-    except ExportError:
+    except (ExportError, MissingExtraError):
         raise
     except Exception as exc:  # vl-convert raises plain ValueErrors with Vega's message
         raise ExportError(f"{out}: could not render the chart as {fmt} ({exc})") from exc
@@ -208,7 +216,10 @@ def chart_widget(
     found by browser tests; tooltips work with either renderer.
     """
     global _offline_enabled
+    if importlib.util.find_spec("anywidget") is None:
+        raise MissingExtraError("lab", "a chart widget", "anywidget")
     if not _offline_enabled:
+        _vl_convert()  # Vega's bundle comes from vl-convert, in the kernel
         alt.JupyterChart.enable_offline()
         _offline_enabled = True
     spec: Any = chart

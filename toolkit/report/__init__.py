@@ -11,17 +11,19 @@ Dashboards offer the same files as downloads::
 
     data = report_bytes(engagement, "pdf")     # bytes, nothing written to disk
     name = report_filename(engagement, "pdf")  # "harbourline-contact-services-2026-11-16.pdf"
-    mime = MEDIA_TYPES["pdf"]                  # "application/pdf"
+    mime = REPORT_FORMATS["pdf"].media_type    # "application/pdf"
 
-Every piece of engagement text is escaped in HTML and PDF and written as literal text in PPTX
-and XLSX (formula-like cells neutralised). A factor without a score reads "not assessed" or
-"not applicable", never 0.
+The formats are one table, :data:`REPORT_FORMATS` (:mod:`toolkit.report.formats`): a format's
+name, its media type and its renderer. Every piece of engagement text is escaped in HTML and PDF
+and written as literal text in PPTX and XLSX (formula-like cells neutralised). A factor without
+a score reads "not assessed" or "not applicable", never 0.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal, get_args
+from types import MappingProxyType
 
 from toolkit._files import resolve, write_atomic
 from toolkit.errors import ExportError, TenfoldError
@@ -29,29 +31,24 @@ from toolkit.findings import Engagement
 from toolkit.framework import Framework
 from toolkit.naming import slug
 from toolkit.report.content import ReportContent, build_content
+from toolkit.report.formats import REPORT_FORMATS, ReportFormat, ReportWriter
 
 __all__ = [
     "MEDIA_TYPES",
     "REPORT_FORMATS",
     "ReportContent",
     "ReportFormat",
+    "ReportWriter",
     "build_content",
     "build_report",
     "report_bytes",
     "report_filename",
 ]
 
-ReportFormat = Literal["html", "pdf", "pptx", "xlsx"]
-#: The formats a report can be written in; the file suffix picks one.
-REPORT_FORMATS: tuple[str, ...] = get_args(ReportFormat)
-
-#: MIME types, for download buttons.
-MEDIA_TYPES: dict[str, str] = {
-    "html": "text/html",
-    "pdf": "application/pdf",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+#: Each format's media type, read from :data:`REPORT_FORMATS` (for a download button).
+MEDIA_TYPES: Mapping[ReportFormat, str] = MappingProxyType(
+    {name: writer.media_type for name, writer in REPORT_FORMATS.items()}
+)
 
 
 def _check_format(fmt: str, where: str) -> ReportFormat:
@@ -61,7 +58,7 @@ def _check_format(fmt: str, where: str) -> ReportFormat:
             f"{where}: unsupported report format {fmt!r}; use one of "
             f"{', '.join('.' + f for f in REPORT_FORMATS)}"
         )
-    return name  # type: ignore[return-value]
+    return name
 
 
 def report_bytes(
@@ -78,7 +75,7 @@ def report_bytes(
     engagement
         The engagement to report on.
     format
-        ``"html"``, ``"pdf"``, ``"pptx"`` or ``"xlsx"``.
+        A name in :data:`REPORT_FORMATS`: ``"html"``, ``"pdf"``, ``"pptx"`` or ``"xlsx"``.
     framework
         The framework the engagement was made with (default: the bundled one).
     previous
@@ -92,21 +89,7 @@ def report_bytes(
     fmt = _check_format(str(format), "report")
     content = build_content(engagement, framework=framework, previous=previous)
     try:
-        if fmt == "html":
-            from toolkit.report.html import render_html
-
-            return render_html(content).encode("utf-8")
-        if fmt == "pdf":
-            from toolkit.report.pdf import render_pdf
-
-            return render_pdf(content)
-        if fmt == "pptx":
-            from toolkit.report.pptx import render_pptx
-
-            return render_pptx(content)
-        from toolkit.report.xlsx import render_xlsx
-
-        return render_xlsx(content)
+        return REPORT_FORMATS[fmt].render(content)
     except TenfoldError:
         raise
     except Exception as exc:

@@ -7,12 +7,13 @@ for HTML and PDF (so the PDF keeps them as vector graphics) and PNG for slides.
 from __future__ import annotations
 
 import base64
+import importlib.util
 import io
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from toolkit.errors import ExportError
+from toolkit.errors import ExportError, MissingExtraError
 from toolkit.report.content import ReportContent
 
 __all__ = ["Figures"]
@@ -25,6 +26,12 @@ _XML_PROLOGUE = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
 # (DejaVu Sans) and so clip right-aligned labels. Name the metric-compatible fonts instead.
 _GENERIC_FONT = 'font-family="sans-serif"'
 _MEASURED_FONT = 'font-family="Liberation Sans, Arial, Helvetica, sans-serif"'
+
+
+def _check_renderer() -> None:
+    # Altair's own message for a missing vl-convert names a web page, not the extra.
+    if importlib.util.find_spec("vl_convert") is None:
+        raise MissingExtraError("report", "drawing the report's charts", "vl_convert")
 
 
 @dataclass
@@ -57,6 +64,7 @@ class Figures:
     def svg(self, kind: ChartKind) -> str:
         """The chart as SVG text (no XML prologue, ready to inline or to wrap in a data URI)."""
         if kind not in self._svg:
+            _check_renderer()
             buf = io.StringIO()
             try:
                 self.chart(kind).save(buf, format="svg")
@@ -74,6 +82,7 @@ class Figures:
     def png(self, kind: ChartKind, *, scale: float = 2.0) -> bytes:
         """The chart as PNG bytes at ``scale`` (2 gives crisp slides)."""
         if kind not in self._png:
+            _check_renderer()
             buf = io.BytesIO()
             try:
                 self.chart(kind).save(buf, format="png", scale_factor=scale)

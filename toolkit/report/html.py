@@ -10,8 +10,13 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-import jinja2
-from markupsafe import Markup
+from toolkit.errors import MissingExtraError
+
+try:
+    import jinja2
+    from markupsafe import Markup
+except ModuleNotFoundError as exc:
+    raise MissingExtraError("report", "the HTML and PDF reports", exc.name) from None
 
 from toolkit.report.content import ReportContent
 from toolkit.report.figures import Figures

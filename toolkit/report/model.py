@@ -18,6 +18,7 @@ from toolkit.findings import Engagement
 from toolkit.framework import Framework
 from toolkit.provenance import Provenance
 from toolkit.report.next_steps import NextSteps
+from toolkit.report.score_row import ScoreRow
 from toolkit.report.wording import NOT_APPLICABLE, NOT_ASSESSED, format_score
 from toolkit.scoring import LOW_AGREEMENT, Summary
 
@@ -81,30 +82,6 @@ class Cover:
         """The client's name cut to 60 characters, for running headers."""
         name = " ".join(self.client.split())
         return name if len(name) <= 60 else name[:59].rstrip() + "\u2026"
-
-
-@dataclass(frozen=True)
-class ScoreRow:
-    """One factor's line in the summary table."""
-
-    factor: str
-    label: str
-    group: str
-    score: float | None
-    score_text: str
-    level_name: str
-    basis: str
-    target: int | None
-    gap: float | None
-    n_findings: int
-    n_raters: int
-    spread: float | None
-    needs_consensus: bool
-    confidence: str
-    priority: int | None
-    r_wg: float | None = None
-    low_agreement: bool = False
-    priority_note: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from toolkit.framework import Framework
+from toolkit.report.score_row import ScoreRow
 from toolkit.report.wording import STEADY, change_mark, join_names, plural, signed
-
-if TYPE_CHECKING:
-    from toolkit.report.model import ScoreRow
 
 __all__ = ["Action", "Change", "Flag", "NextSteps", "next_steps"]
 
@@ -242,7 +239,7 @@ def next_steps(
     Parameters
     ----------
     rows
-        The report's score rows (:class:`~toolkit.report.content.ScoreRow`), framework order.
+        The report's score rows (:class:`~toolkit.report.score_row.ScoreRow`), framework order.
     priorities
         Factor ids in priority order (:func:`toolkit.summarize`).
     weak

@@ -7,7 +7,7 @@ graphics in the PDF. WeasyPrint needs Pango (``make system-deps`` installs it).
 
 from __future__ import annotations
 
-from toolkit.errors import ExportError
+from toolkit.errors import ExportError, MissingExtraError
 from toolkit.report.content import ReportContent
 from toolkit.report.figures import Figures
 from toolkit.report.html import render_html
@@ -27,6 +27,8 @@ def render_pdf(content: ReportContent, figures: Figures | None = None) -> bytes:
     try:
         import weasyprint
         from weasyprint.urls import URLFetcher
+    except ModuleNotFoundError as exc:
+        raise MissingExtraError("report", "the PDF report", exc.name) from None
     except (ImportError, OSError) as exc:  # OSError: Pango's shared library is missing
         raise ExportError(
             f"PDF export needs WeasyPrint and Pango ({exc}); run `make system-deps`, "

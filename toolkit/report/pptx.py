@@ -13,10 +13,15 @@ import io
 import struct
 from typing import Any
 
-from pptx import Presentation
-from pptx.dml.color import RGBColor
-from pptx.enum.text import PP_ALIGN
-from pptx.util import Emu, Inches, Pt
+from toolkit.errors import MissingExtraError
+
+try:
+    from pptx import Presentation
+    from pptx.dml.color import RGBColor
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Emu, Inches, Pt
+except ModuleNotFoundError as exc:
+    raise MissingExtraError("report", "the PPTX report", exc.name) from None
 
 from toolkit.report.content import FactorSection, ReportContent
 from toolkit.report.figures import Figures

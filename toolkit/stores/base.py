@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from toolkit.change_log import Change
 from toolkit.engagement_json import engagement_to_json
-from toolkit.findings import Engagement, Phase
+from toolkit.findings import Change, Engagement, Phase
 from toolkit.framework import Framework
 
 if TYPE_CHECKING:

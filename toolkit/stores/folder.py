@@ -16,11 +16,9 @@ from typing import TYPE_CHECKING
 import orjson
 
 from toolkit import store as files
-from toolkit.bulk_load import read_engagement
-from toolkit.change_log import Change
 from toolkit.engagement_json import engagement_from_json
 from toolkit.errors import EngagementError, StoreError, TenfoldError
-from toolkit.findings import Engagement
+from toolkit.findings import Change, Engagement
 from toolkit.framework import Framework
 from toolkit.naming import slug
 from toolkit.stores.base import EngagementInfo, Snapshot, Store, Watch
@@ -76,7 +74,7 @@ class FolderStore(Store):
         out = []
         for path in self._files():
             try:
-                e = read_engagement(path)
+                e = files.load_engagement(path)
             except TenfoldError as exc:
                 out.append(EngagementInfo(path.name, "", "", "", None, "", None, str(exc)))
                 continue
@@ -199,6 +197,6 @@ def _id_of(path: Path) -> str | None:
     if isinstance(data, dict) and isinstance(data.get("id"), str):
         return str(data["id"])
     try:
-        return read_engagement(path).id
+        return files.load_engagement(path).id
     except TenfoldError:
         return None

@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import URL, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from toolkit.change_log import Change
 from toolkit.engagement_json import check_size, engagement_from_json
 from toolkit.errors import EngagementError, StoreError, StoreUnavailableError, TenfoldError
-from toolkit.findings import Engagement
+from toolkit.findings import Change, Engagement
 from toolkit.framework import Framework
 from toolkit.store import _fits
 from toolkit.stores import rows
