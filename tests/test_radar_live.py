@@ -11,8 +11,9 @@ import pytest
 
 from toolkit import Engagement, Framework, score_engagement
 from toolkit.charts import LiveRadar, fit_radar, radar_chart
-from toolkit.charts._radar_frame import legend_size, radar_frame, ring_label_boxes
+from toolkit.charts._radar_frame import legend_size, radar_frame
 from toolkit.charts._radar_rows import LAYERS
+from toolkit.charts._ring_labels import ring_label_places
 
 
 @pytest.fixture
@@ -106,7 +107,7 @@ def test_no_ring_label_touches_a_spoke_label(framework: Framework, n: int, size:
     from test_charts import scores_for
 
     frame = radar_frame(scores_for(framework, n, [2.0] * n), framework=framework, size=size)
-    rings = ring_label_boxes(frame.k, frame.level_names, frame.small_font)
+    rings = [box for _, box in ring_label_places(frame) if box is not None]
     for ring in rings:
         for label in frame.boxes:
             assert ring.overlap(label) == 0, (ring.text, label.text)

@@ -17,6 +17,7 @@ import click
 from toolkit.cli_context import framework_of, read_as, reader_options
 from toolkit.cli_store import load_named, refuse_store, uses_store
 from toolkit.errors import ExportError, MissingExtraError, TenfoldError
+from toolkit.launch import choose_port, working_copy
 from toolkit.report import build_report, report_filename
 from toolkit.report.formats import REPORT_FORMATS
 from toolkit.scoring import score_engagement
@@ -105,7 +106,21 @@ def share(
     is_flag=True,
     help="Viewer: list every engagement of the folder, clients side by side (internal teams).",
 )
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Default: 8866 or free.")
+@click.option(
+    "--sample",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=(
+        "A folder of sample engagements to copy into --engagements first (the files it does not "
+        "hold yet), so what is typed is saved in the copy, never in the sample."
+    ),
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Default: 8866. When the port is taken, a free one is used and said.",
+)
 @click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
 @click.pass_context
 def dashboard(
@@ -114,6 +129,7 @@ def dashboard(
     viewer: bool,
     engagement: str | None,
     portfolio: bool,
+    sample: Path | None,
     port: int | None,
     no_browser: bool,
 ) -> None:
@@ -130,11 +146,15 @@ def dashboard(
     if portfolio and not viewer:
         raise click.UsageError("--portfolio applies to --viewer only")
     refuse_store(ctx, "the dashboard")
+    if sample is not None:
+        made = working_copy(sample, engagements)
+        if made:
+            click.echo(f"copied {len(made)} sample engagements from {sample} to {engagements}")
     status = serve(
         engagements,
         which="viewer" if viewer else "assessment",
         framework=ctx.find_root().params.get("framework_path"),
-        port=port,
+        port=choose_port(port, echo=click.echo),
         open_browser=not no_browser,
         echo=click.echo,
         engagement=engagement,
