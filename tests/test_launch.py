@@ -178,3 +178,6 @@ def test_tenfold_dashboard_on_a_taken_port_serves_on_the_one_it_names(
     finally:
         with contextlib.suppress(ProcessLookupError):
             process.kill()
+        process.wait(timeout=30)
+        if process.stdout is not None:
+            process.stdout.close()

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -45,10 +47,11 @@ FINDINGS: dict[str, list[int]] = {
     "connection": [3],  # 3.0: on a level
     "authority": [4],  # 4.0: the top of the scale
     "accountability": [0, 1, 1, 1],  # 0.75: Absent, which one decimal would show as 0.8
-    "composure": [1],  # 1.0, replaced below by JUST_UNDER
 }
 SIX_THIRDS = sum([1 / 3] * 6)  # 1.9999999999999998: really 2
 JUST_UNDER = 0.996  # Absent: one or two decimals rounded to the nearest would show 1.0
+#: composure: 249 findings at level 1 and one at 0 from one rater, a mean of 0.996.
+JUST_UNDER_LEVELS = [0] + [1] * 249
 
 
 @dataclass
@@ -74,13 +77,12 @@ class Case:
 @pytest.fixture(scope="module")
 def case() -> Case:
     e = Engagement.new(client="Level Rule Ltd", lead="Ana Lima")
-    for factor, levels in FINDINGS.items():
+    for factor, levels in {**FINDINGS, "composure": JUST_UNDER_LEVELS}.items():
         for level in levels:
             e = e.add_finding(factor=factor, level=level, evidence="seen", rater="Ana Lima")
         e = e.set_target(factor, 4)
     scores = score_engagement(e)
     scores.loc["main_metric", ["score", "computed"]] = SIX_THIRDS
-    scores.loc["composure", ["score", "computed"]] = JUST_UNDER
     scores["gap"] = scores["target"] - scores["score"]
     return Case(engagement=e, scores=scores, framework=load_framework())
 
@@ -177,9 +179,10 @@ def cli_score_table(case: Case) -> Shown:
     from toolkit.store import save_engagement
 
     fw = case.framework
-    with CliRunner().isolated_filesystem():
-        save_engagement(case.engagement, "e.json")
-        out = CliRunner().invoke(main, ["score", "e.json"]).output
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "e.json"
+        save_engagement(case.engagement, path)
+        out = CliRunner().invoke(main, ["score", str(path)]).output
     found = {}
     for f in fw.factors:
         line = next((x for x in out.splitlines() if x.startswith(f.id + " ")), None)

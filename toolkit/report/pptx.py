@@ -279,7 +279,7 @@ def _factor_slide(prs: Any, s: FactorSection) -> None:
         color=_MUTED,
     )
     if s.priority_note:
-        _para(frame, _clip(s.priority_note, 140), size=14)
+        _para(frame, _clip(s.priority_note, 260), size=14)
     if s.needs_consensus:
         spread = format_score(s.spread)
         _para(frame, f"Raters disagree by {spread} levels: agree a consensus.", size=14)
