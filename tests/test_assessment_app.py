@@ -19,7 +19,7 @@ from page_state import click_radar, css_classes
 
 from toolkit import load_engagement
 from toolkit.dashboard import AssessmentApp
-from toolkit.dashboard.assessment_layout import NO_LEVEL
+from toolkit.dashboard.assessment.layout import NO_LEVEL
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"

@@ -9,7 +9,7 @@ import pytest
 
 from toolkit import EngagementError, load_engagement, update_engagement
 from toolkit import changes as ch
-from toolkit.dashboard.session import AssessmentSession, Draft
+from toolkit.dashboard.assessment.session import AssessmentSession, Draft
 from toolkit.framework import Framework
 
 ROOT = Path(__file__).resolve().parents[1]

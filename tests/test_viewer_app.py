@@ -19,10 +19,10 @@ from page_state import click_radar, css_classes
 
 from toolkit import load_engagement, load_framework, save_engagement
 from toolkit.dashboard import DownloadButton, ViewerApp
-from toolkit.dashboard.bridge import PageBridge
-from toolkit.dashboard.reports import REPORT_BUTTONS
-from toolkit.dashboard.upload import FileDrop
-from toolkit.dashboard.viewer import BINDER_NOTICE
+from toolkit.dashboard.reports import button_text
+from toolkit.dashboard.viewer.app import BINDER_NOTICE
+from toolkit.dashboard.widgets.bridge import PageBridge
+from toolkit.dashboard.widgets.upload import FileDrop
 from toolkit.share import shared_copy
 from toolkit.store import engagement_to_json
 
@@ -38,7 +38,7 @@ CLIENTS = {
 }
 #: Downloads that render a whole document (seconds each): clicked in the full run
 #: (``documents``), the others in the quick one too (``files``).
-RENDERED = tuple(text for fmt, text, _tip in REPORT_BUTTONS if fmt in ("pdf", "pptx"))
+RENDERED = tuple(button_text(fmt)[0] for fmt in ("pdf", "pptx"))
 DOWNLOADS = pytest.mark.parametrize(
     "documents", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["files", "documents"]
 )

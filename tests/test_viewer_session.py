@@ -13,8 +13,8 @@ import pytest
 from folders import folder_digest
 
 from toolkit import EngagementError, load_framework
-from toolkit.dashboard.upload import CHUNK_BYTES, FileDrop
-from toolkit.dashboard.viewer_session import OPEN_AT_FIRST, ViewerSession
+from toolkit.dashboard.viewer.session import OPEN_AT_FIRST, ViewerSession
+from toolkit.dashboard.widgets.upload import CHUNK_BYTES, FileDrop
 from toolkit.share import shared_copy
 from toolkit.store import engagement_to_json, load_engagement
 

@@ -120,6 +120,8 @@ def dashboard(
     """Serve the assessment dashboard (or --viewer) with Voila on 127.0.0.1 and print its URL."""
     try:  # the dashboard extra: its message, not a traceback, when it is not installed
         from toolkit.dashboard.serve import serve
+    except MissingExtraError as exc:
+        raise MissingExtraError("dashboard", "tenfold dashboard", exc.name) from None
     except ModuleNotFoundError as exc:
         if exc.name is None or exc.name.startswith("toolkit"):
             raise

@@ -10,7 +10,7 @@
   errors.
 - ``start_voila``: start a Voila server for a notebook on a free port (several servers run on one
   machine at once), with the environment ``tenfold dashboard`` sets; stopped afterwards with its
-  kernels. The servers are :class:`toolkit.dashboard.serve.VoilaServer`, as in the
+  kernels. The servers are :class:`toolkit.testing.VoilaServer`, as in the
   benchmarks; their logs stay in the test's temporary folder.
 - ``engagements_copy``, ``assessment_server``, ``viewer_server``: the two dashboards served on a
   scratch copy of ``engagements/``.
@@ -27,7 +27,8 @@ from typing import Any
 
 import pytest
 
-from toolkit.dashboard.serve import Dashboard, VoilaServer, dashboard_path
+from toolkit.dashboard.serve import Dashboard, dashboard_path
+from toolkit.testing import VoilaServer
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Debian's Chromium; ``TENFOLD_CHROMIUM`` names another build (or a missing one, to see the skip).

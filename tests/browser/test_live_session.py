@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from toolkit import Engagement, load_engagement, load_framework
-from toolkit.dashboard.serve import VoilaServer
+from toolkit.testing import VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

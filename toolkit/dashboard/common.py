@@ -10,12 +10,12 @@ import html
 import math
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, Literal
 
 import ipywidgets as widgets
 import pandas as pd
 
+from toolkit.dashboard.widgets.assets import CSS
 from toolkit.findings import Engagement
 from toolkit.framework import Framework
 
@@ -35,27 +35,6 @@ __all__ = [
 ]
 
 Tone = Literal["info", "ok", "error"]
-
-#: The dashboards' stylesheet (``static/dashboard.css``), as a ``<style>`` element.
-CSS = (
-    "<style>\n"
-    + (Path(__file__).parent / "static" / "dashboard.css").read_text("utf-8")
-    + "</style>\n"
-)
-
-
-STATIC = Path(__file__).parent / "static"
-
-
-def ignore(*_args: Any) -> None:
-    """The handler a widget calls until its dashboard wires its own."""
-    return None
-
-
-def widget_module(name: str) -> str:
-    """A widget's ES module: the shared helpers (``static/common.js``), then ``static/<name>``."""
-    parts = (STATIC / "common.js", STATIC / name)
-    return "\n".join(part.read_text(encoding="utf-8") for part in parts)
 
 
 def esc(text: object) -> str:

@@ -1,10 +1,11 @@
 """The consultant's live dashboard: record findings in the client's meeting room.
 
-State and logic live in :class:`~toolkit.dashboard.session.AssessmentSession`; the widgets in
-:class:`~toolkit.dashboard.assessment_layout.AssessmentLayout`; the parts that each show and
+State and logic live in
+:class:`~toolkit.dashboard.assessment.session.AssessmentSession`; the widgets in
+:class:`~toolkit.dashboard.assessment.layout.AssessmentLayout`; the parts that each show and
 change one thing (the findings, the factor's settings, the phases, the engagement switch) in
-:mod:`~toolkit.dashboard.assessment_panels`; the radar in
-:class:`~toolkit.dashboard.radar_pane.RadarPane`. :class:`AssessmentApp` joins them:
+:mod:`~toolkit.dashboard.assessment.panels`; the radar in
+:class:`~toolkit.dashboard.widgets.radar_pane.RadarPane`. :class:`AssessmentApp` joins them:
 :meth:`AssessmentApp._wire` connects every handler in one place, and each handler turns what a
 person did into a session call, then shows the result with one redraw of the radar.
 Every change is saved at once, under the file's lock, into the engagement's change log.
@@ -23,27 +24,27 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.access import BlindRatingError
-from toolkit.dashboard import panels
-from toolkit.dashboard.assessment_layout import AssessmentLayout
-from toolkit.dashboard.assessment_panels import (
+from toolkit.dashboard.assessment import text as panels
+from toolkit.dashboard.assessment.exports import Exports
+from toolkit.dashboard.assessment.layout import AssessmentLayout
+from toolkit.dashboard.assessment.panels import (
     EngagementSwitch,
     FactorSettings,
     FindingActions,
     PhaseControls,
 )
-from toolkit.dashboard.bridge import PageSize, every
+from toolkit.dashboard.assessment.session import AssessmentSession, Update
 from toolkit.dashboard.common import (
     Messages,
     esc,
     header_html,
     summary_html,
 )
-from toolkit.dashboard.download import DownloadButton
-from toolkit.dashboard.exports import Exports
 from toolkit.dashboard.files import default_folder, default_framework
-from toolkit.dashboard.radar_pane import RadarPane
 from toolkit.dashboard.reports import report_buttons
-from toolkit.dashboard.session import AssessmentSession, Update
+from toolkit.dashboard.widgets.bridge import PageSize, every
+from toolkit.dashboard.widgets.download import DownloadButton
+from toolkit.dashboard.widgets.radar_pane import RadarPane
 from toolkit.errors import TenfoldError
 from toolkit.findings import Engagement
 from toolkit.framework import Framework

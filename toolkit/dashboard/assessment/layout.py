@@ -2,8 +2,8 @@
 
 :class:`AssessmentLayout` builds them in parts (toolbar, switch panel, form column, radar column,
 findings) and lays them out on a fluid grid: the form beside the radar from 980 pixels wide, the
-findings underneath, nothing of fixed width. :class:`~toolkit.dashboard.assessment.AssessmentApp`
-wires their handlers in one place.
+findings underneath, nothing of fixed width.
+:class:`~toolkit.dashboard.assessment.app.AssessmentApp` wires their handlers in one place.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
-from toolkit.dashboard.board import ConsensusBoard
-from toolkit.dashboard.bridge import PageBridge
 from toolkit.dashboard.common import CSS, header_html, style_widget
-from toolkit.dashboard.form import FindingForm
-from toolkit.dashboard.table import FindingsTable
+from toolkit.dashboard.widgets.board import ConsensusBoard
+from toolkit.dashboard.widgets.bridge import PageBridge
+from toolkit.dashboard.widgets.form import FindingForm
+from toolkit.dashboard.widgets.table import FindingsTable
 from toolkit.framework import Framework
 
 __all__ = ["NO_LEVEL", "AssessmentLayout"]

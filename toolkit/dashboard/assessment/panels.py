@@ -9,7 +9,7 @@
   are named (and only while it is open), and where a new engagement is created.
 
 Each shows the session's state on the layout's widgets and turns a person's change into a
-session call; :class:`~toolkit.dashboard.assessment.AssessmentApp` wires their handlers and
+session call; :class:`~toolkit.dashboard.assessment.app.AssessmentApp` wires their handlers and
 shows what a save changed (``after``).
 """
 
@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from toolkit.dashboard import panels
-from toolkit.dashboard.assessment_layout import NO_LEVEL, AssessmentLayout
+from toolkit.dashboard.assessment import text as panels
+from toolkit.dashboard.assessment.layout import NO_LEVEL, AssessmentLayout
+from toolkit.dashboard.assessment.session import AssessmentSession, Draft, Update
 from toolkit.dashboard.common import Tone
-from toolkit.dashboard.session import AssessmentSession, Draft, Update
 from toolkit.errors import TenfoldError
 
 __all__ = ["EngagementSwitch", "FactorSettings", "FindingActions", "PhaseControls"]

@@ -4,7 +4,7 @@ saving, undo, the preview and what colleagues changed.
 :class:`AssessmentSession` is plain Python over :mod:`toolkit.store` and :mod:`toolkit.changes`:
 every change is applied under the file's lock to the latest content on disk and written into
 the engagement's change log, so undo works from the file and survives a reload. The dashboard
-(:class:`~toolkit.dashboard.assessment.AssessmentApp`) only turns what a person does into calls
+(:class:`~toolkit.dashboard.assessment.app.AssessmentApp`) only turns what a person does into calls
 here and shows the results; tests drive this object directly, in milliseconds.
 
 What the person at the page may see is :mod:`toolkit.access`'s rule: everything shown or handed
@@ -25,14 +25,14 @@ import pandas as pd
 
 from toolkit import access, changes
 from toolkit.access import Reader
-from toolkit.dashboard.consensus import board_rows
+from toolkit.dashboard.assessment.consensus import board_rows
+from toolkit.dashboard.assessment.updates import Draft, Update, diff
 from toolkit.dashboard.files import (
     EngagementFile,
     list_engagements,
     previous_assessment,
     resolve_engagement,
 )
-from toolkit.dashboard.updates import Draft, Update, diff
 from toolkit.errors import EngagementError, StoreError, TenfoldError
 from toolkit.findings import Engagement, Finding, LoggedChange, Phase
 from toolkit.framework import Framework

@@ -1,7 +1,7 @@
 """The stakeholders' read-only view of one engagement.
 
-State and logic live in :class:`~toolkit.dashboard.viewer_session.ViewerSession`; the widgets in
-:class:`~toolkit.dashboard.viewer_layout.ViewerLayout`. :class:`ViewerApp` joins them:
+State and logic live in :class:`~toolkit.dashboard.viewer.session.ViewerSession`; the widgets in
+:class:`~toolkit.dashboard.viewer.layout.ViewerLayout`. :class:`ViewerApp` joins them:
 :meth:`ViewerApp._wire` connects every handler in one place, and :meth:`ViewerApp._guard` turns
 any failure into a message, never a traceback.
 
@@ -21,13 +21,13 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from toolkit.dashboard import viewer_html as html
-from toolkit.dashboard.bridge import PageSize
 from toolkit.dashboard.common import Messages, header_html, message_html
 from toolkit.dashboard.files import default_folder, default_framework
 from toolkit.dashboard.reports import report_buttons
-from toolkit.dashboard.viewer_layout import SUBTITLE, ViewerLayout
-from toolkit.dashboard.viewer_session import Shown, ViewerSession
+from toolkit.dashboard.viewer import text as html
+from toolkit.dashboard.viewer.layout import SUBTITLE, ViewerLayout
+from toolkit.dashboard.viewer.session import Shown, ViewerSession
+from toolkit.dashboard.widgets.bridge import PageSize
 from toolkit.errors import TenfoldError
 from toolkit.framework import Framework
 

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 import anywidget
 import traitlets
 
-from toolkit.dashboard.common import ignore, widget_module
+from toolkit.dashboard.widgets.assets import ignore, widget_module
 
 __all__ = ["PageBridge", "PageSize", "parse_query"]
 

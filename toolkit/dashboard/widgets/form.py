@@ -1,9 +1,10 @@
 """The finding form: a widget whose fields live in the browser (see ``static/form.js``).
 
 What is typed stays in the page until the consultant saves it; a save arrives here as one
-message carrying every field as the person saw it (:class:`~toolkit.dashboard.session.Draft`),
-and the form is answered with :meth:`FindingForm.saved` or :meth:`FindingForm.rejected`. The
-page clears only what a save consumed, so input typed while a finding saves is never lost.
+message carrying every field as the person saw it
+(:class:`~toolkit.dashboard.assessment.updates.Draft`), and the form is answered with
+:meth:`FindingForm.saved` or :meth:`FindingForm.rejected`. The page clears only what a save
+consumed, so input typed while a finding saves is never lost.
 
 Keys, from wherever the focus is: Ctrl/Cmd+Enter saves (from the evidence, the rater or the
 source); 0-4 choose the level when the focus is not in a text box; Esc leaves edit mode, or
@@ -18,8 +19,8 @@ from typing import Any
 import anywidget
 import traitlets
 
-from toolkit.dashboard.common import ignore, widget_module
-from toolkit.dashboard.session import Draft
+from toolkit.dashboard.assessment.session import Draft
+from toolkit.dashboard.widgets.assets import ignore, widget_module
 from toolkit.findings import SOURCES, Finding
 from toolkit.framework import Framework
 

@@ -1,8 +1,8 @@
 """The assessment's radar: drawn to fill the room the page measured, redrawn once per change.
 
 :class:`RadarPane` owns the chart widget and everything about its size: the room the page
-reports (:class:`~toolkit.dashboard.bridge.PageSize`), the text size that room calls for (13 px
-on a laptop, up to 24 px on a projector in present mode), and the chart size and legend place
+reports (:class:`~toolkit.dashboard.widgets.bridge.PageSize`), the text size that room calls for
+(13 px on a laptop, up to 24 px on a projector in present mode), and the chart size and legend place
 that fill it (:func:`toolkit.charts.fit_radar`, kept until the room or the chart's labels
 change). Each redraw sends a new spec whose shape :class:`toolkit.charts.LiveRadar` built and
 validated once; a click on a factor is passed on to ``on_pick``.
@@ -16,8 +16,8 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from toolkit.dashboard.bridge import PageSize
-from toolkit.dashboard.common import ignore
+from toolkit.dashboard.widgets.assets import ignore
+from toolkit.dashboard.widgets.bridge import PageSize
 
 __all__ = ["FONT", "LARGE_FONT", "PRESENT_FONT", "RadarPane"]
 
