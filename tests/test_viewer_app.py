@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import pytest
 from chart_data import records
 from folders import copy_engagements, folder_digest
-from page_state import click_radar, css_classes
+from page_state import click_radar
 
 from toolkit import load_engagement, load_framework, save_engagement
 from toolkit.dashboard import DownloadButton, ViewerApp
@@ -286,9 +286,9 @@ def test_the_radar_is_fitted_to_the_room_the_page_measured(folder: Path) -> None
     app = ViewerApp(folder)
     app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
     first = app.radar.spec["width"]
-    assert first <= 540 and "tf-fitted" not in css_classes(app.ui.radar_box)
+    assert first <= 540 and "room first" in app.radar.spec["description"]
     size = {"width": 1920, "height": 1080, "column_width": 1000, "column_top": 160}
     app.ui.bridge.handle({"event": "size", **size})
     assert app.radar.spec["width"] > first
     assert app.radar.spec["width"] <= 1000 and app.radar.spec["height"] <= 1080 - 160
-    assert "tf-fitted" in css_classes(app.ui.radar_box)
+    assert "room 1920x1080 column 1000 at 160" in app.radar.spec["description"]

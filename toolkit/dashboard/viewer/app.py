@@ -1,35 +1,41 @@
 """The stakeholders' read-only view of one engagement.
 
-State and logic live in :class:`~toolkit.dashboard.viewer.session.ViewerSession`; the widgets in
-:class:`~toolkit.dashboard.viewer.layout.ViewerLayout`. :class:`ViewerApp` joins them:
-:meth:`ViewerApp._wire` connects every handler in one place, and :meth:`ViewerApp._guard` turns
-any failure into a message, never a traceback.
+The session (:class:`~toolkit.dashboard.viewer.session.ViewerSession`) reads the engagement
+through the store and holds the page's view, one frozen value
+(:class:`~toolkit.dashboard.viewer.state.ViewerView`); the widgets are
+:class:`~toolkit.dashboard.viewer.layout.ViewerLayout`'s. :class:`ViewerApp` joins them:
+:meth:`ViewerApp.act` runs one event and draws the new view (:meth:`ViewerApp.render`), and
+:meth:`ViewerApp._wire` connects every handler in one place. A failure becomes a message, never
+a traceback.
 
 The app shows nothing until a browser draws the page (Voila runs the notebook before anyone
 asks for it): then it shows the engagement the page's URL names, else the one the server was
 started for, else the newest, and keeps the URL in step. The first screen leads with what to do
-next in plain words; the radar sits beside it, and a click on a factor's point or label opens
-that factor's panel. An engagement file chosen or dropped on the page is shown at once and kept
-in this page's memory only. Nothing here writes a file.
+next in plain words; the radar (the one :class:`~toolkit.dashboard.widgets.radar_pane.RadarPane`
+both dashboards draw with) sits beside it, and a click on a factor's point or label opens that
+factor's panel. An engagement file chosen or dropped on the page is shown at once and kept in
+this page's memory only. Nothing here writes anything.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 
-from toolkit.dashboard.common import Messages, header_html, message_html
-from toolkit.dashboard.files import default_folder, default_framework
+from toolkit.charts import RadarOptions, overlay
+from toolkit.dashboard.common import Tone, header_html, message_html, plain_text
+from toolkit.dashboard.engagements import default_framework
 from toolkit.dashboard.reports import report_buttons
 from toolkit.dashboard.viewer import text as html
 from toolkit.dashboard.viewer.layout import SUBTITLE, ViewerLayout
-from toolkit.dashboard.viewer.session import Shown, ViewerSession
-from toolkit.dashboard.widgets.bridge import PageSize
+from toolkit.dashboard.viewer.session import ViewerSession
+from toolkit.dashboard.viewer.state import ViewerView
+from toolkit.dashboard.widgets.radar_pane import FONT, RadarPane
 from toolkit.errors import TenfoldError
 from toolkit.framework import Framework
+from toolkit.stores import Store
 
 __all__ = ["BINDER_NOTICE", "DROP_PROMPT", "ViewerApp"]
 
@@ -42,43 +48,39 @@ DROP_PROMPT = (
     "Sent an engagement file? Drop it here to see it (one file, or two of the same client to "
     "see what moved). It stays in this page: nothing is saved."
 )
-#: The radar's spoke labels in pixels, and its size before the page has measured its room.
-FONT, FIRST_SIZE = 13.0, 380.0
-#: The room the radar is fitted to before the page has measured it: no column is narrower
-#: from 1024 pixels up, so the first drawing is never cut off.
-FIRST_ROOM = (540, 560)
 #: The ranked chart's plot width.
 RANKED_WIDTH = 420
 
 
-class ViewerApp(Messages):
+class ViewerApp:
     """The read-only viewer; display it with ``display(app)``.
 
     Parameters
     ----------
-    folder
-        The engagements folder (default: ``TENFOLD_ENGAGEMENTS``, else ``../engagements``).
+    store
+        Where the engagements are: a :class:`~toolkit.stores.Store`, a folder, or a database URL
+        (default: ``TENFOLD_STORE``, else ``TENFOLD_ENGAGEMENTS``, else ``../engagements``).
     framework
         The framework (default: ``TENFOLD_FRAMEWORK``'s file, else the bundled one).
     open
-        An engagement file of the folder to show now (tests and notebooks); without it the app
-        waits for the page, as in Voila.
+        An engagement of the store to show now (tests and notebooks); without it the app waits
+        for the page, as in Voila.
     portfolio
-        List every engagement of the folder in a picker (default: ``TENFOLD_PORTFOLIO=1``).
+        List every engagement of the store in a picker (default: ``TENFOLD_PORTFOLIO=1``).
     binder
         Say that this is a temporary, public Binder session (default: ``TENFOLD_BINDER=1``).
 
     Attributes
     ----------
     session
-        What is shown and where it came from (no widgets).
+        What is shown and where it came from, and the page's view (no widgets).
     ui
-        The widgets; ``radar`` and ``ranked`` are the chart widgets once something is shown.
+        The widgets; ``radar`` and ``ranked`` are the chart widgets.
     """
 
     def __init__(
         self,
-        folder: str | Path | None = None,
+        store: Store | str | os.PathLike[str] | None = None,
         *,
         framework: Framework | None = None,
         open: str | None = None,
@@ -86,8 +88,7 @@ class ViewerApp(Messages):
         binder: bool | None = None,
     ) -> None:
         self.framework = framework or default_framework()
-        where = Path(folder) if folder is not None else default_folder()
-        self.session = ViewerSession.from_environment(self.framework, where)
+        self.session = ViewerSession.from_environment(self.framework, store)
         if portfolio is not None:
             self.session.portfolio = portfolio
         self.binder = os.environ.get("TENFOLD_BINDER") == "1" if binder is None else binder
@@ -100,139 +101,163 @@ class ViewerApp(Messages):
         self.ui = ViewerLayout(downloads=buttons, portfolio=self.session.portfolio)
         self.ui.notice.value = message_html(BINDER_NOTICE, "info") if self.binder else ""
         self.ui.drop.prompt = DROP_PROMPT
+        self.pane = RadarPane(self.ui.radar_box, largest_font=FONT)
         self._build_charts()
-        self._room: PageSize | None = None
         #: Each factor's panel, in the order shown (priority order).
         self.panels: dict[str, widgets.HTML] = {}
-        self._nonce = 0
-        self._syncing = False
         self._wire()
         if open is not None:
-            self.open(open)
+            self.act(lambda: self.session.open(open))
 
     def _build_charts(self) -> None:
         """The chart widgets, drawn empty: the kernel pays for Vega before the page opens."""
-        from toolkit.charts import LiveRadar, chart_widget, radar_chart, ranked_chart
-        from toolkit.charts.radar import PICKS
+        from toolkit.charts import chart_widget, ranked_chart
         from toolkit.findings import Engagement
         from toolkit.scoring import score_engagement
 
         fw = self.framework
         blank = score_engagement(Engagement.new(client="-", lead="-", framework=fw), framework=fw)
-        self._live = LiveRadar()
-        self.radar: Any = chart_widget(
-            radar_chart(
-                blank, framework=fw, size=FIRST_SIZE, font_size=FONT, pickable=True, key=False
-            )
-        )
-        self.radar.selections.observe(self._guard(self._on_pick), list(PICKS))
+        self.pane.draw(blank, RadarOptions(framework=fw, key=False), room=None)
         self.ranked: Any = chart_widget(ranked_chart(blank, framework=fw, width=RANKED_WIDTH))
-        self.ui.radar_box.children = [self.radar]
         self.ui.ranked_box.children = [self.ranked]
+
+    @property
+    def radar(self) -> Any:
+        """The radar's chart widget (``radar.spec`` is what is drawn)."""
+        return self.pane.widget
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.ui.view)  # type: ignore[no-untyped-call]
 
+    @property
+    def message_text(self) -> str:
+        """The message shown now, as plain text."""
+        return plain_text(self.ui.message.value)
+
     # -- wiring: every handler, in one place ---------------------------------------------------
     def _wire(self) -> None:
-        ui = self.ui
-        ui.bridge.on_open = self._guard(self.page_opened)
-        ui.bridge.on_size = self._guard(self._on_size)
-        ui.drop.on_files = self._guard(self.receive)
-        ui.drop.on_refused = self._guard(self._refused)
-        ui.expand.observe(self._guard(lambda ch: self.expand(bool(ch["new"]))), "value")
+        ui, s, act = self.ui, self.session, self.act
+        ui.bridge.on_open = lambda query: act(lambda: self.page_opened(query))
+        ui.bridge.on_size = lambda room: act(lambda: s.measure(room))
+        ui.drop.on_files = self.receive
+        ui.drop.on_refused = lambda why: act(lambda: s.say(f"Not opened: {why}", "error"))
+        ui.expand.observe(lambda ch: act(lambda: s.expand(bool(ch["new"]))), "value")
+        self.pane.on_pick = self.pick
         if ui.picker is not None:
-            ui.picker.observe(self._guard(self._on_pick_file), "value")
+            picker = ui.picker
+            picker.observe(
+                lambda ch: act(lambda: s.open(ch["new"]) if ch["new"] else None), "value"
+            )
 
-    # -- messages (say, message_text and _guard come from Messages) ------------------------
-    def _refused(self, text: str) -> None:
-        self.ui.drop.status = ""
-        self.say(f"Not opened: {text}", "error")
+    # -- events ---------------------------------------------------------------------------------
+    def act(self, event: Any) -> None:
+        """Run ``event`` (a session call), then draw the new view; a failure becomes the
+        message on the page."""
+        old = self.session.view
+        try:
+            event()
+        except TenfoldError as exc:
+            self.session.say(str(exc), "error")
+        except Exception as exc:
+            self.session.say(f"Something went wrong ({type(exc).__name__}: {exc}).", "error")
+        if self.session.view is not old:
+            self.render(old, self.session.view)
 
-    # -- opening ------------------------------------------------------------------------------
-    def _shown(self) -> Shown:
-        shown = self.session.shown
-        if shown is None:
-            raise TenfoldError("no engagement is shown")
-        return shown
+    def say(self, text: str, tone: Tone = "info") -> None:
+        """Show a message above the page (empty text clears it)."""
+        self.act(lambda: self.session.say(text, tone))
 
     def page_opened(self, query: dict[str, str]) -> None:
         """A browser drew the page: show what its URL names (see the module docstring)."""
-        if self.session.portfolio:
+        s = self.session
+        if s.portfolio and self.ui.picker is not None:
             self._fill_picker()
         try:
-            note = self.session.open_page(query)
+            note = s.open_page(query)
         except TenfoldError as exc:
-            self.session.close()
-            self._show()
-            self.say(
+            s.close()
+            s.say(
                 f"Cannot show this engagement: {exc}. Check the link you were sent, or open the "
                 "engagement file you were sent below.",
                 "error",
             )
             return
-        self._show()
-        self.say(note)
-        self._sync_url()
+        s.say(note)
 
     def open(self, name: str | None = None) -> bool:
-        """Show the folder's engagement file ``name`` (default: the newest); errors say why."""
-        try:
-            self.session.open(name)
-        except TenfoldError as exc:
-            self.session.close()
-            self._show()
-            self.say(f"Cannot show this engagement: {exc}.", "error")
-            return False
-        self.say("")
-        self._show()
-        self._sync_url()
-        return True
+        """Show the store's engagement ``name`` (default: the newest); errors say why."""
+
+        def show() -> None:
+            try:
+                self.session.open(name)
+            except TenfoldError as exc:
+                self.session.close()
+                self.session.say(f"Cannot show this engagement: {exc}.", "error")
+
+        self.act(show)
+        return self.session.shown is not None
 
     def receive(self, files: list[tuple[str, bytes]]) -> None:
         """Show the engagement file(s) chosen on the page; the one shown stays if they fail."""
-        names = ", ".join(name for name, _ in files)
-        try:
-            shown = self.session.receive(files)
-        except TenfoldError as exc:
-            self.ui.drop.status = ""
-            self.say(f"Not opened: {exc}. What was shown before is still shown.", "error")
-            return
-        compared = " and compared with the earlier one" if shown.previous is not None else ""
-        self.ui.drop.status = f"Showing {names}{compared}: kept in this page only."
-        self.say("")
-        self._show()
-        self._sync_url()
+
+        def receive() -> None:
+            try:
+                self.session.receive(files)
+            except TenfoldError as exc:
+                self.session.say(
+                    f"Not opened: {exc}. What was shown before is still shown.", "error"
+                )
+
+        self.act(receive)
+
+    def pick(self, factor: str) -> None:
+        """Open ``factor``'s panel and bring it into view (a click on the radar)."""
+        self.act(lambda: self.session.pick(factor))
 
     def _fill_picker(self) -> None:
         picker = self.ui.picker
         assert picker is not None
-        self._syncing = True
-        try:
-            picker.options = self.session.choices()
-        finally:
-            self._syncing = False
+        choices = self.session.choices()
+        shown = self.session.shown
+        with picker.hold_trait_notifications():  # one change heard: the value it ends with
+            picker.options = choices
+            picker.value = shown.name if shown is not None and shown.name else None
 
-    def _on_pick_file(self, change: dict[str, Any]) -> None:
-        if not self._syncing and change["new"]:
-            self.open(change["new"])
+    # -- drawing --------------------------------------------------------------------------------
+    def render(self, old: ViewerView, new: ViewerView) -> None:
+        """Draw ``new``: what changed since ``old``."""
+        ui, shown = self.ui, new.shown
+        if new.message != old.message or new.tone != old.tone:
+            ui.message.value = message_html(new.message, new.tone)
+        if new.dropped != old.dropped:
+            ui.drop.status = new.dropped
+        opened = new.shown is not old.shown
+        if opened:
+            self._show(new)
+            if ui.picker is not None and shown is not None and shown.name is not None:
+                with ui.picker.hold_trait_notifications():
+                    values = [value for _label, value in ui.picker.options]
+                    ui.picker.value = shown.name if shown.name in values else None
+            ui.bridge.set_query(self.session.query())
+        if shown is None:
+            return
+        picked = new.focus if new.focused_at == new.revision else None
+        redrawn = set(self.panels) if opened else set(new.open_panels ^ old.open_panels)
+        for factor in self.panels:
+            if factor in redrawn or factor == picked:
+                self._render_panel(new, factor)
+        if picked in self.panels:
+            ui.bridge.scroll_to(f"#tf-factor-{picked}")
+        ui.expand.value = new.expanded
+        ui.expand.description = "Fold to the top priorities" if new.expanded else "Expand all"
+        if opened or new.room != old.room:
+            self._draw(new)
 
-    def _sync_url(self) -> None:
-        self.ui.bridge.set_query(self.session.query())
-        picker, shown = self.ui.picker, self.session.shown
-        if picker is not None and shown is not None and shown.name is not None:
-            self._syncing = True
-            try:
-                picker.value = shown.name if shown.name in dict(picker.options).values() else None
-            finally:
-                self._syncing = False
-
-    # -- showing ------------------------------------------------------------------------------
-    def _show(self) -> None:
-        """Show the session's engagement everywhere (or nothing when none is shown)."""
-        ui, shown = self.ui, self.session.shown
+    def _show(self, view: ViewerView) -> None:
+        """Show the engagement of ``view`` everywhere (or nothing when none is shown)."""
+        ui, shown = self.ui, view.shown
         ui.body.layout.display = "none" if shown is None else "grid"
         ui.bridge.title = f"{shown.engagement.client} · Tenfold" if shown else "Tenfold"
         ui.header.value = header_html(shown.engagement if shown else None, subtitle=SUBTITLE)
@@ -250,88 +275,30 @@ class ViewerApp(Messages):
         ui.coverage.value = html.coverage_html(content)
         ui.radar_caption.value = html.radar_caption_html(content)
         self.panels = {s.factor: widgets.HTML("") for s in content.sections}
-        for factor in self.panels:
-            self._render_panel(factor)
         ui.panels.children = list(self.panels.values())
-        self._syncing = True
-        try:
-            ui.expand.value = False
-            ui.expand.description = "Expand all"
-        finally:
-            self._syncing = False
-        self._draw()
 
-    def _render_panel(self, factor: str) -> None:
-        content = self._shown().content
-        section = next(s for s in content.sections if s.factor == factor)
-        self._nonce += 1
-        opened = factor in self.session.open_panels
+    def _render_panel(self, view: ViewerView, factor: str) -> None:
+        shown = view.shown
+        assert shown is not None
+        section = next(s for s in shown.content.sections if s.factor == factor)
         self.panels[factor].value = html.panel_html(
-            content, section, open=opened, nonce=self._nonce
+            shown.content, section, open=factor in view.open_panels, nonce=view.revision
         )
 
-    def expand(self, everything: bool) -> None:
-        """Open every factor's panel ("Expand all"), or only the top priorities' again."""
-        if self._syncing or self.session.shown is None:
-            return
-        self.session.expand(everything)
-        self.ui.expand.description = "Fold to the top priorities" if everything else "Expand all"
-        for factor in self.panels:
-            self._render_panel(factor)
-
-    def pick(self, factor: str) -> None:
-        """Open ``factor``'s panel and bring it into view (a click on the radar)."""
-        if not self.session.pick(factor):
-            return
-        if factor in self.panels:
-            self._render_panel(factor)
-        self.ui.bridge.scroll_to(f"#tf-factor-{factor}")
-
-    # -- the charts ---------------------------------------------------------------------------
-    def _radar_options(self, shown: Shown) -> dict[str, Any]:
-        from toolkit.charts import fit_radar
-
-        content = shown.content
-        options: dict[str, Any] = {
-            "framework": self.framework,
-            "previous": content.previous_scores,
-            "previous_label": f"Previous ({content.next_steps.since})",
-            "font_size": FONT,
-            "key": False,  # explained in words under the radar
-        }
-        room = self._room
-        if room is None:
-            width, height = FIRST_ROOM
-            return {**options, **fit_radar(content.scores, width=width, height=height, **options)}
-        # Beside the headline the radar fills the rest of the first screen; below it (one
-        # column) it may take a screen of its own.
-        height = room.height - room.column_top - 12
-        if height < 0.6 * room.height:
-            height = room.height - 40
-        height = max(360, height)
-        fit = fit_radar(content.scores, width=room.column_width - 4, height=height, **options)
-        return {**options, **fit}
-
-    def _draw(self) -> None:
+    def _draw(self, view: ViewerView) -> None:
         """Draw the radar (fitted to its room, clickable) and the ranked chart."""
         from toolkit.charts import ranked_chart
 
-        shown = self.session.shown
-        if shown is None:
-            return
-        scores, options = shown.content.scores, self._radar_options(shown)
-        self.ranked.chart = ranked_chart(scores, framework=self.framework, width=RANKED_WIDTH)
-        self.radar.spec = self._live.spec(scores, pickable=True, **options)
-
-    def _on_pick(self, change: dict[str, Any]) -> None:
-        """A click on a factor's point, hollow marker or label in the radar."""
-        picked = [v.get("factor") for v in change["new"].value if isinstance(v, dict)]
-        if picked and picked[0] in self.framework.factor_ids:
-            self.pick(str(picked[0]))
-
-    def _on_size(self, room: PageSize) -> None:
-        if room != self._room:
-            self._room = room
-            self._draw()
-            if self.session.shown is not None:
-                self.ui.radar_box.add_class("tf-fitted")  # drawn for the room it has
+        shown = view.shown
+        assert shown is not None
+        content = shown.content
+        options = RadarOptions(
+            framework=self.framework,
+            previous=overlay(content.previous_scores),
+            previous_label=f"Previous ({content.next_steps.since})",
+            key=False,  # explained in words under the radar
+        )
+        self.ranked.chart = ranked_chart(
+            content.scores, framework=self.framework, width=RANKED_WIDTH
+        )
+        self.pane.draw(content.scores, options, room=view.room, revision=view.revision)

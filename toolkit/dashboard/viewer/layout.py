@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
-from toolkit.dashboard.common import CSS, header_html, style_widget
+from toolkit.dashboard.common import header_html, style_widget
+from toolkit.dashboard.widgets.assets import CSS
 from toolkit.dashboard.widgets.bridge import PageBridge
 from toolkit.dashboard.widgets.upload import FileDrop
 

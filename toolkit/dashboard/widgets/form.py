@@ -96,14 +96,17 @@ class FindingForm(anywidget.AnyWidget):
     def saved(self, seq: int, finding_id: str) -> None:
         self.send({"op": "saved", "seq": seq, "id": finding_id})
 
-    def rejected(self, seq: int, message: str) -> None:
-        self.send({"op": "rejected", "seq": seq, "message": message})
+    def rejected(self, seq: int, message: str, *, retry: bool = False) -> None:
+        """Say why the finding ``seq`` was not saved; ``retry`` when trying again later may work
+        (the store could not be reached): the page then offers a Retry beside the message."""
+        self.send({"op": "rejected", "seq": seq, "message": message, "retry": retry})
 
     def edit(self, finding: Finding) -> None:
         """Load ``finding`` into the form (its rater stays on it; the Rater box is untouched)."""
         self.send({"op": "edit", "finding": finding.model_dump(mode="json")})
 
     def choose_factor(self, factor: str) -> None:
+        """Show ``factor`` in the form (nothing happens when it shows it already)."""
         self.send({"op": "factor", "factor": factor})
 
     def cancel_edit(self, finding_id: str) -> None:
