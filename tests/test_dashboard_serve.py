@@ -60,6 +60,15 @@ def test_environment_points_voila_at_the_settings_and_the_folder(tmp_path: Path)
     assert env["TENFOLD_ENGAGEMENTS"] == str(tmp_path.resolve())
 
 
+def test_the_kernels_open_only_the_store_the_server_was_started_for(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://ana:pw@db.example/tenfold"
+    inherited = {"TENFOLD_STORE": "sqlite:///other.db", "TENFOLD_ENGAGEMENTS": "/elsewhere"}
+    env = voila_env(url, base=inherited)
+    assert env["TENFOLD_STORE"] == url and "TENFOLD_ENGAGEMENTS" not in env
+    env = voila_env(tmp_path, base=inherited)
+    assert env["TENFOLD_ENGAGEMENTS"] == str(tmp_path.resolve()) and "TENFOLD_STORE" not in env
+
+
 def test_command_binds_to_localhost_on_the_given_port() -> None:
     command = voila_command(Path("dashboards/viewer.ipynb"), port=9123)
     assert "--port=9123" in command and "--Voila.ip=127.0.0.1" in command

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -44,3 +45,19 @@ def test_a_background_server_that_exits_says_why_from_its_log(tmp_path: Path) ->
     with pytest.raises(RuntimeError, match=r"status 3(.|\n)*no such notebook: x\.ipynb"):
         BackgroundServer.start(command, url="http://127.0.0.1:9/", log=tmp_path / "s.log")
     assert "no such notebook" in (tmp_path / "s.log").read_text()
+
+
+#: What waits on a clock instead of on what the page shows.
+CLOCK_WAITS = re.compile(r"wait_for_timeout\(|time\.sleep\(|\bsleep\(|asyncio\.sleep\(")
+
+
+def test_browser_tests_wait_on_meaning_never_on_a_clock() -> None:
+    """The browser tests wait for a revision, a text, a stamp: never for a quiet period."""
+    browser = Path(__file__).resolve().parent / "browser"
+    found = [
+        f"{path.relative_to(browser)}:{n}: {line.strip()}"
+        for path in sorted(browser.rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if CLOCK_WAITS.search(line)
+    ]
+    assert found == []

@@ -162,8 +162,10 @@ class VoilaServer(BackgroundServer):
     http://127.0.0.1:40123/
     """
 
-    #: The engagements folder the dashboard reads and writes.
+    #: The engagements folder the dashboard reads and writes (for a database: see ``store``).
     engagements: Path
+    #: Where the engagements are: the folder, or the database URL the dashboard was started on.
+    store: str = ""
 
     @classmethod
     def launch(
@@ -175,7 +177,8 @@ class VoilaServer(BackgroundServer):
         timeout: float = 90.0,
         env: Mapping[str, str] | None = None,
     ) -> VoilaServer:
-        """Serve ``notebook`` with Voila on a free port of 127.0.0.1, on ``engagements``.
+        """Serve ``notebook`` with Voila on a free port of 127.0.0.1, on ``engagements`` (a
+        folder, or a database URL: two servers of one database are two offices of one team).
 
         The environment is :func:`voila_env` of ``engagements`` on top of ``env`` (default: this
         process's environment), with the shared settings; the notebook's folder is the working
@@ -197,4 +200,11 @@ class VoilaServer(BackgroundServer):
             cwd=notebook.parent,
             timeout=timeout,
         )
-        return cls(server.url, server.process, server.log, server.started, Path(engagements))
+        return cls(
+            server.url,
+            server.process,
+            server.log,
+            server.started,
+            Path(engagements),
+            os.fspath(engagements),
+        )

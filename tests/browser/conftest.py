@@ -173,7 +173,7 @@ def offline_at(browser: Any) -> Iterator[Callable[[int, int], Offline]]:
         state.context.close()
 
 
-def _serve(notebook: Path, folder: Path, log: Path) -> VoilaServer:
+def _serve(notebook: Path, folder: str | Path, log: Path) -> VoilaServer:
     try:
         return VoilaServer.launch(notebook, folder, log=log, timeout=START_TIMEOUT)
     except RuntimeError as exc:
@@ -182,11 +182,12 @@ def _serve(notebook: Path, folder: Path, log: Path) -> VoilaServer:
 
 @pytest.fixture
 def start_voila(browser: Any, tmp_path: Path) -> Iterator[Callable[..., VoilaServer]]:
-    """A factory: ``start_voila(notebook, folder)`` -> a running server, stopped after the test."""
+    """A factory: ``start_voila(notebook, store)`` -> a running server on a folder or a database
+    URL (default: the test's folder), stopped after the test."""
     servers: list[VoilaServer] = []
 
     def start(notebook: str | Path, folder: str | Path | None = None) -> VoilaServer:
-        data = Path(folder) if folder is not None else tmp_path
+        data = folder if folder is not None else tmp_path
         server = _serve(Path(notebook), data, tmp_path / f"voila-{len(servers)}.log")
         servers.append(server)
         return server

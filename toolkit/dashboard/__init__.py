@@ -8,7 +8,7 @@
   with their scripts and stylesheet in ``widgets/static/``.
 
 What both apps share sits here: the page's text and messages (:mod:`~toolkit.dashboard.common`),
-which engagements a page may open (:mod:`~toolkit.dashboard.files`), the report downloads
+which engagements a page may open (:mod:`~toolkit.dashboard.engagements`), the report downloads
 (:mod:`~toolkit.dashboard.reports`) and serving with Voila (:mod:`~toolkit.dashboard.serve`,
 with the shared settings in ``jupyter_config/``).
 

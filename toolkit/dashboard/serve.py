@@ -10,8 +10,8 @@ as on Binder) and ``voila.py`` loads that same file for standalone Voila (what
 - a notebook stalling while it renders ends with a message after 120 s
   (``VoilaExecutor.timeout``);
 - one preheated kernel per dashboard: the notebook has run before anyone asks for the page, so
-  the page opens in about a second instead of ten; when it opens, the apps read the folder
-  again (:class:`~toolkit.dashboard.opened.PageOpened`), so what a person sees is never stale.
+  the page opens in about a second instead of ten; when it opens, the apps read the store
+  again (the page bridge's ``opened`` event), so what a person sees is never stale.
 
 The dashboard notebooks live in the repository's ``dashboards/`` folder (the same files Binder
 shows and nbval runs); ``TENFOLD_DASHBOARDS`` points elsewhere for an installed package.
@@ -43,6 +43,7 @@ __all__ = [
     "dashboard_path",
     "dashboards_dir",
     "engagement_in",
+    "engagement_of",
     "free_port",
     "serve",
     "voila_command",
@@ -92,25 +93,28 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def voila_env(
-    engagements: str | Path,
+    store: str | Path,
     *,
     framework: str | Path | None = None,
     engagement: str | None = None,
     portfolio: bool = False,
     base: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """The environment Voila runs in: the shared settings, the engagements folder, the framework.
+    """The environment Voila runs in: the shared settings, the store, the framework.
 
     ``JUPYTER_CONFIG_PATH`` gets :data:`CONFIG_DIR` in front. Kernels inherit the environment,
-    so the dashboards read ``TENFOLD_ENGAGEMENTS`` (made absolute here) and, for a custom
-    framework, ``TENFOLD_FRAMEWORK``; ``TENFOLD_ENGAGEMENT`` names the engagement to open (the
-    viewer then serves that one only), and ``TENFOLD_PORTFOLIO=1`` lets the viewer list every
-    engagement in the folder. Neither is inherited from the caller's environment: only the
-    arguments set them.
+    so the dashboards read their store from it: ``TENFOLD_STORE`` for a database URL,
+    ``TENFOLD_ENGAGEMENTS`` (made absolute here) for a folder, and, for a custom framework,
+    ``TENFOLD_FRAMEWORK``; ``TENFOLD_ENGAGEMENT`` names the engagement to open (the viewer then
+    serves that one only), and ``TENFOLD_PORTFOLIO=1`` lets the viewer list every engagement of
+    the store. None of these is inherited from the caller's environment: only the arguments set
+    them, so a dashboard never opens a store other than the one it was started for.
     """
+    from toolkit.stores import is_database
+
     env = dict(os.environ if base is None else base)
-    env.pop("TENFOLD_ENGAGEMENT", None)
-    env.pop("TENFOLD_PORTFOLIO", None)
+    for name in ("TENFOLD_ENGAGEMENT", "TENFOLD_PORTFOLIO", "TENFOLD_STORE", "TENFOLD_ENGAGEMENTS"):
+        env.pop(name, None)
     if engagement is not None:
         env["TENFOLD_ENGAGEMENT"] = engagement
     if portfolio:
@@ -119,10 +123,36 @@ def voila_env(
     if env.get("JUPYTER_CONFIG_PATH"):
         paths.append(env["JUPYTER_CONFIG_PATH"])
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
-    env["TENFOLD_ENGAGEMENTS"] = str(Path(engagements).resolve())
+    if is_database(store):
+        env["TENFOLD_STORE"] = os.fspath(store)
+    else:
+        env["TENFOLD_ENGAGEMENTS"] = str(Path(store).resolve())
     if framework is not None:
         env["TENFOLD_FRAMEWORK"] = str(Path(framework).resolve())
     return env
+
+
+def engagement_of(store: str | Path, engagement: str | Path) -> str:
+    """The store's name for ``engagement``: a file of the folder (by name or path), or an
+    engagement id (or ref) of the database, checked before Voila starts.
+
+    Raises
+    ------
+    TenfoldError
+        The store has no such engagement, or cannot be reached; the message says what to pass.
+    """
+    from toolkit.stores import is_database, open_store
+
+    if not is_database(store):
+        return engagement_in(Path(store), engagement)
+    with open_store(store) as opened:
+        known = {r for info in opened.engagements() for r in (info.ref, info.id)}
+        if str(engagement) not in known:
+            raise TenfoldError(
+                f"--engagement {engagement}: no such engagement in {opened.location}; "
+                "tenfold store list shows the ids"
+            )
+    return str(engagement)
 
 
 def engagement_in(folder: Path, engagement: str | Path) -> str:
@@ -171,47 +201,67 @@ def _port_open(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
+def _store_named(store: str | Path) -> str:
+    """``store`` as the one line says where the dashboard's engagements are: a folder's full
+    path, a database's address without its password. The store is reached here, so a wrong
+    address is said before Voila starts."""
+    from toolkit.stores import is_database, open_store
+
+    if not is_database(store):
+        folder = Path(store)
+        if not folder.is_dir():
+            raise TenfoldError(
+                f"{folder}: no such engagements folder; create it or pass --engagements DIR"
+            )
+        return str(folder.resolve())
+    with open_store(store) as opened:
+        return opened.location
+
+
 def serve(
-    engagements: str | Path,
+    store: str | Path,
     *,
     which: Dashboard = "assessment",
     framework: str | Path | None = None,
     port: int | None = None,
+    host: str = "127.0.0.1",
     open_browser: bool = True,
     echo: Callable[[str], None] = print,
     ready_timeout: float = 60.0,
     engagement: str | Path | None = None,
     portfolio: bool = False,
 ) -> int:
-    """Run Voila with one dashboard on 127.0.0.1 until interrupted; returns Voila's exit status.
+    """Run Voila with one dashboard until interrupted; returns Voila's exit status.
 
-    Prints the dashboard's URL once the server answers. ``framework`` is a custom framework
-    TOML file for the dashboards (default: the bundled one). ``port`` defaults to 8866, or a
-    free port when 8866 is taken. ``engagement`` (a file in the folder) is the one to open;
-    the viewer then shows that engagement only. ``portfolio`` lets the viewer list every
-    engagement of the folder (an internal team's choice: clients' names side by side).
+    ``store`` is where the engagements are: a folder of engagement files or a database URL
+    (:func:`toolkit.stores.open_store`); every kernel of the server opens the same store, so
+    colleagues on the same server, or on another server of the same database, see each other's
+    changes as they are saved. Prints the dashboard's URL once the server answers. ``framework``
+    is a custom framework TOML file (default: the bundled one). ``host`` is the address served
+    on (default: this machine only; ``0.0.0.0`` for every network it is on). ``port`` defaults
+    to 8866, or a free port when 8866 is taken. ``engagement`` (a file of the folder, an id of
+    the database) is the one to open; the viewer then shows that engagement only.
+    ``portfolio`` lets the viewer list every engagement of the store (an internal team's
+    choice: clients' names side by side).
 
     Raises
     ------
     TenfoldError
-        The engagements folder, the engagement or the dashboard notebooks are missing, or the
+        The store cannot be read, the engagement or the dashboard notebooks are missing, or the
         port is taken.
     """
-    host = "127.0.0.1"
-    folder = Path(engagements)
-    if not folder.is_dir():
-        raise TenfoldError(
-            f"{folder}: no such engagements folder; create it or pass --engagements DIR"
-        )
-    name = None if engagement is None else engagement_in(folder, engagement)
+    where = _store_named(store)
+    name = None if engagement is None else engagement_of(store, engagement)
     notebook = dashboard_path(which)
+    probe = "127.0.0.1" if host in ("0.0.0.0", "") else host
     if port is None:
-        port = 8866 if not _port_open(host, 8866) else free_port(host)
-    elif _port_open(host, port):
+        port = 8866 if not _port_open(probe, 8866) else free_port(probe)
+    elif _port_open(probe, port):
         raise TenfoldError(f"port {port} on {host} is in use; choose another with --port")
     command = voila_command(notebook, port=port, host=host)
-    env = voila_env(folder, framework=framework, engagement=name, portfolio=portfolio)
-    url = f"http://{host}:{port}/"
+    env = voila_env(store, framework=framework, engagement=name, portfolio=portfolio)
+    shown_host = socket.gethostname() if host in ("0.0.0.0", "") else host
+    url = f"http://{shown_host}:{port}/"
 
     def stop(_signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt
@@ -239,15 +289,20 @@ def serve(
         log = threading.Thread(target=_pass_on, args=(process.stdout, stopping), daemon=True)
         log.start()
         deadline = time.monotonic() + ready_timeout
-        while process.poll() is None and not _port_open(host, port):
+        while process.poll() is None and not _port_open(probe, port):
             if time.monotonic() > deadline:
                 break
             time.sleep(0.2)
         if process.poll() is not None:
             return process.returncode or 1
-        echo(f"Tenfold {which} dashboard for {folder.resolve()}: {url}  (Ctrl+C stops it)")
+        echo(f"Tenfold {which} dashboard for {where}: {url}  (Ctrl+C stops it)")
+        if not (host.startswith("127.") or host == "localhost"):
+            echo(
+                f"Served on {host or 'every address'}: anyone who can reach this machine on port "
+                f"{port} can open the dashboard."
+            )
         if open_browser and _has_display():
-            webbrowser.open(url)
+            webbrowser.open(f"http://{probe}:{port}/")
         return process.wait()
     except KeyboardInterrupt:
         return 0
