@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -167,3 +168,22 @@ def test_every_extra_a_message_names_is_declared() -> None:
     assert named == {"charts", "dashboard", "lab", "report"}
     assert named <= set(declared)
     assert issubclass(tf.MissingExtraError, TenfoldError)
+
+
+def test_importing_the_dashboards_without_their_extra_says_what_to_install() -> None:
+    """A fresh interpreter where ipywidgets is missing: the import itself names the extra."""
+    probe = (
+        "import sys\n"
+        "sys.modules['ipywidgets'] = None  # as if the dashboard extra were not installed\n"
+        "try:\n"
+        "    import toolkit.dashboard\n"
+        "except ImportError as exc:\n"
+        "    print(type(exc).__name__, exc, sep=': ')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout == (
+        "MissingExtraError: the dashboards (toolkit.dashboard) needs ipywidgets, which is not "
+        "installed: pip install 'tenfold[dashboard]'\n"
+    )

@@ -64,12 +64,14 @@ def shoot(page: Any, name: str) -> None:
 
 #: Whether the radar on the screen was drawn for the room the page last measured: the page
 #: writes that room on <html> (data-tf-room, none while a new measure is pending) and the
-#: kernel stamps each drawing with the room it was fitted to (the chart's aria-label).
+#: kernel stamps each drawing with the room it was fitted to (the chart's description, which
+#: Vega puts on the chart's element as its aria-label).
 FITTED = """() => {
     const root = document.documentElement;
-    const svg = document.querySelector('.tf-radar-box svg');
-    if (svg === null || root.dataset.tfMeasuring || !root.dataset.tfRoom) return false;
-    return (svg.getAttribute('aria-label') || '').includes('room ' + root.dataset.tfRoom + ';');
+    const chart = document.querySelector('.tf-radar-box .vega-embed');
+    if (chart === null || chart.querySelector('svg') === null) return false;
+    if (root.dataset.tfMeasuring || !root.dataset.tfRoom) return false;
+    return (chart.getAttribute('aria-label') || '').includes('room ' + root.dataset.tfRoom + ';');
 }"""
 
 

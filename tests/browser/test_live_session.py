@@ -342,7 +342,7 @@ def test_a_click_on_the_radar_selects_that_factor(
     assert page.get_by_label("Factor", exact=True).input_value() == "purpose"
     page.locator(".tf-prompts").get_by_text("Shared purpose").first.wait_for()
     page.wait_for_selector(  # redrawn with the highlight on the factor picked
-        ".tf-radar-box svg[aria-label*='highlight purpose)']", timeout=10_000
+        ".tf-radar-box .vega-embed[aria-label*='highlight purpose)']", timeout=10_000
     )
     point = page.locator(
         ".tf-radar-box svg g.points_marks path[aria-label*='Factor: Earned authority;']"
@@ -401,3 +401,4 @@ def test_a_blind_rating_hides_the_panel_until_the_lead_reveals_it(
     tom.locator(".tf-board-card[data-factor='purpose']").get_by_text(
         "agreed by Steering group"
     ).wait_for(timeout=3_000)
+

@@ -205,7 +205,7 @@ class AssessmentApp:
     # -- wiring: the page as a whole ------------------------------------------------------------
     def _wire(self) -> None:
         s, bridge = self.session, self.ui.bridge
-        bridge.on_open = lambda query: self.act(lambda: self.page_opened(query))
+        bridge.on_open = self.page_opened
         bridge.on_size = lambda room: self.act(lambda: s.measure(room))
         bridge.on_step = lambda delta: self.act(lambda: s.step(delta))
         bridge.on_present = lambda on: self.act(lambda: s.set_present(on))
@@ -213,7 +213,8 @@ class AssessmentApp:
 
     def page_opened(self, query: dict[str, str]) -> None:
         """A browser drew the page: open what its address names, and follow colleagues."""
-        self.session.page_opened(query, default=os.environ.get("TENFOLD_ENGAGEMENT") or None)
+        default = os.environ.get("TENFOLD_ENGAGEMENT") or None
+        self.act(lambda: self.session.page_opened(query, default=default))
         self.follow()
 
     def open(self, ref: str | None = None) -> bool:

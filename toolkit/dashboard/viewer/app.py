@@ -107,7 +107,7 @@ class ViewerApp:
         self.panels: dict[str, widgets.HTML] = {}
         self._wire()
         if open is not None:
-            self.act(lambda: self.session.open(open))
+            self.open(open)
 
     def _build_charts(self) -> None:
         """The chart widgets, drawn empty: the kernel pays for Vega before the page opens."""
