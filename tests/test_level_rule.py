@@ -194,7 +194,7 @@ def cli_score_table(case: Case) -> Shown:
 
 def assessment_factor_panels(case: Case) -> Shown:
     """The assessment's "This factor" title and present mode's panel, for each scored factor."""
-    from toolkit.dashboard.panels import factor_title_html, present_html
+    from toolkit.dashboard.assessment.text import factor_title_html, present_html
 
     fw = case.framework
     names = [lv.name for lv in fw.levels]
@@ -212,7 +212,7 @@ def assessment_factor_panels(case: Case) -> Shown:
 def viewer_panels(case: Case) -> Shown:
     from bs4 import BeautifulSoup
 
-    from toolkit.dashboard.viewer_html import panel_html
+    from toolkit.dashboard.viewer.text import panel_html
 
     out = {}
     for section in case.content.sections:
@@ -229,7 +229,7 @@ def viewer_panels(case: Case) -> Shown:
 def viewer_where_to_act_first(case: Case) -> Shown:
     from bs4 import BeautifulSoup
 
-    from toolkit.dashboard.viewer_html import next_steps_html
+    from toolkit.dashboard.viewer.text import next_steps_html
 
     soup = BeautifulSoup(next_steps_html(case.content), "html.parser")
     return {
