@@ -2,9 +2,9 @@
 
 A ring label names the level of its ring. Points sit on spokes at any level, so no fixed place
 is safe: a score of 1.0 on the 12 o'clock spoke would sit on "Ad hoc" there. Each label is
-placed where no point, ring round a point, preview diamond or hollow marker (nor another ring
-label) covers it, trying first beside the 12 o'clock spoke, then between the spokes nearest
-it, just inside its ring and then just outside, and so on round the ring. A label
+placed where no point, ring round a point, preview diamond, hollow marker or rater-range bar
+(nor another ring label) covers it, trying first beside the 12 o'clock spoke, then between the
+spokes nearest it, just inside its ring and then just outside, and so on round the ring. A label
 with no clear place at all (every stretch of its ring crowded with points) is left out rather
 than drawn under a point: the rings are still drawn and each point's tooltip names its level.
 
@@ -71,6 +71,14 @@ def marks(f: RadarFrame) -> list[Mark]:
             add("disagreement", current[i] or 0.0, i)
     for i in f.unscored:
         add("unscored", OUTER, i)
+    # A rater range is a pale bar 5 px wide along its spoke: circles every 2 px along it.
+    for i, found in enumerate(f.ranges):
+        if found is not None:
+            lo, hi = found[0], found[1]
+            steps = max(1, math.ceil((hi - lo) * f.k / 2))
+            for j in range(steps + 1):
+                x, y = point_at(lo + (hi - lo) * j / steps, f.thetas[i])
+                out.append(Mark("whiskers", x * f.k, y * f.k, 2.5))
     return out
 
 
