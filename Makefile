@@ -3,7 +3,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-ENGAGEMENTS ?= engagements
+## The dashboards serve a git-ignored working copy of the committed sample engagements (made on
+## the first run, kept after), so what a newcomer types never changes a committed file.
+SAMPLE ?= engagements
+ENGAGEMENTS ?= .work/engagements
+## `make dashboard PORT=8870`: the port to ask for (default 8866); a taken one gives a free one.
+PORT ?=
+SERVE_ARGS = --engagements $(ENGAGEMENTS) $(if $(filter $(SAMPLE),$(ENGAGEMENTS)),,--sample $(SAMPLE)) \
+  $(if $(PORT),--port $(PORT))
 
 .PHONY: dashboard viewer test quick lint typecheck unit notebooks benchmark system-deps lock clean
 
@@ -14,13 +21,13 @@ $(STAMP): pyproject.toml requirements/dev.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## The consultant's live dashboard on the bundled sample engagement.
+## The consultant's live dashboard on (a working copy of) the bundled sample engagement.
 dashboard: $(STAMP)
-	$(BIN)/tenfold dashboard --engagements $(ENGAGEMENTS)
+	$(BIN)/tenfold dashboard $(SERVE_ARGS)
 
 ## The stakeholders' read-only view.
 viewer: $(STAMP)
-	$(BIN)/tenfold dashboard --engagements $(ENGAGEMENTS) --viewer
+	$(BIN)/tenfold dashboard $(SERVE_ARGS) --viewer
 
 ## Every check: lint, type check, unit and browser tests, notebooks under nbval.
 test: lint typecheck unit notebooks

@@ -7,7 +7,9 @@ import math
 import statistics
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import cast
 
+import pandas as pd
 import pytest
 from examples import examples
 from frames import blank
@@ -167,7 +169,15 @@ def test_priority_ranks_under_the_rule_the_mean_and_each_rater_left_out() -> Non
         }
     )
     table = tf.priority_sensitivity(e)
-    assert list(table.columns) == ["label", "rule", "mean", "without Ana", "without Ben", "stable"]
+    assert list(table.columns) == [
+        "label",
+        "rule",
+        "mean",
+        "without Ana",
+        "without Ben",
+        "consensus",
+        "stable",
+    ]
     assert list(table.index) == ["sponsorship", "purpose"]  # rule order: lowest score first
     columns = ("rule", "mean", "without Ana", "without Ben")
     assert [table.at["purpose", c] for c in columns] == [2, 1, 2, 1]
@@ -175,7 +185,7 @@ def test_priority_ranks_under_the_rule_the_mean_and_each_rater_left_out() -> Non
 
 
 def test_a_priority_that_one_rater_carries_is_not_stable() -> None:
-    # Without Ben, composure has no findings left and is no priority at all.
+    # Without Ben, composure has no findings left and is no priority at all: out of the top.
     e = panel(
         {"Ana": {"purpose": [1], "sponsorship": [2]}, "Ben": {"composure": [0], "purpose": [1]}},
         targets={"purpose": 3, "sponsorship": 3, "composure": 3},
@@ -184,6 +194,9 @@ def test_a_priority_that_one_rater_carries_is_not_stable() -> None:
     assert table.loc["composure", "rule"] == 1
     assert blank(table, "composure", "without Ben")
     assert not table.loc["composure", "stable"]
+    assert note(table, "composure") == (
+        "In the top 5 on one rater's findings: without Ben's, it would not be a priority."
+    )
 
 
 def test_a_factor_meeting_its_target_in_every_reading_is_stable_with_no_rank() -> None:
@@ -199,7 +212,92 @@ def test_the_sample_priorities_and_their_stability() -> None:
     assert list(ranked.index) == list(
         tf.summarize(tf.score_engagement(tf.load_engagement(SAMPLE))).priorities
     )
-    # accountability's consensus level holds it at 2 or 3 whoever is left out
-    assert table.loc["accountability", "stable"]
+    # accountability's level was agreed by consensus: settled, whoever is left out
+    assert table.loc["accountability", "consensus"] and table.loc["accountability", "stable"]
+    # sponsorship moves from 1 to 3 without Tomás Herrera: within the top 5, so settled
     assert table.loc["sponsorship", "without Tomás Herrera"] == 3
-    assert not table.loc["sponsorship", "stable"]
+    assert table.loc["sponsorship", "stable"]
+    # The flag is on few factors, never on all of them (it was on 9 of 10).
+    assert (~table["stable"]).sum() <= 2
+
+
+def test_a_move_within_the_top_is_settled_and_a_move_across_it_is_not() -> None:
+    # composure: Ana 3, Ben 0 0 -> 1.5, priority 4; without Ana it is 0, priority 1.
+    ana = {f: [2] for f in ("purpose", "sponsorship", "connection", "originality", "authority")}
+    ana |= {"main_metric": [1], "accountability": [1], "composure": [3]}
+    e = panel({"Ana": ana, "Ben": {"composure": [0, 0], "sponsorship": [1]}})
+    e = e.set_override("accountability", 0, reason="agreed in the room", by="Ana")
+    table = tf.priority_sensitivity(e, top=3)
+    assert (table.loc["composure", "rule"], table.loc["composure", "without Ana"]) == (4, 1)
+    assert not table.loc["composure", "stable"]
+    assert note(table, "composure", top=3) == (
+        "Outside the top 3 on one rater's findings: without Ana's, it would be priority 1."
+    )
+    # purpose moves from 5 to 4 without Ben: among the rest, so settled.
+    assert (table.loc["purpose", "rule"], table.loc["purpose", "without Ben"]) == (5, 4)
+    assert table.loc["purpose", "stable"] and note(table, "purpose", top=3) == ""
+    # main_metric is in the top 3 on Ana's findings alone: without them it is not assessed.
+    assert note(table, "main_metric", top=3) == (
+        "In the top 3 on one rater's findings: without Ana's, it would not be a priority."
+    )
+    # accountability's level was agreed: settled, though Ana alone recorded its findings.
+    assert not blank(table, "accountability", "without Ana")
+    assert table.loc["accountability", "consensus"] and table.loc["accountability", "stable"]
+
+
+# -- priority stability over generated panels ----------------------------------------------------
+
+RATED = ("purpose", "sponsorship", "connection", "composure", "authority", "main_metric")
+
+
+def note(table: pd.DataFrame, factor: str, top: int = 5) -> str:
+    """:func:`toolkit.rank_note` for one factor's row of a sensitivity table."""
+    return tf.rank_note(cast(pd.Series, table.loc[factor]), top=top)
+
+
+@st.composite
+def rated_panels(draw: st.DrawFn) -> Engagement:
+    raters = draw(st.lists(st.sampled_from(["Ana", "Ben", "Cai", "Dee"]), min_size=1, unique=True))
+    levels = {
+        r: draw(
+            st.dictionaries(
+                st.sampled_from(RATED), st.lists(st.integers(0, 4), min_size=1, max_size=3)
+            )
+        )
+        for r in raters
+    }
+    e = panel(levels, targets=draw(st.dictionaries(st.sampled_from(RATED), st.integers(1, 4))))
+    for factor in draw(st.lists(st.sampled_from(RATED), max_size=2, unique=True)):
+        e = e.set_override(factor, draw(st.integers(0, 4)), reason="agreed", by="Ana")
+    return e
+
+
+def _top(e: Engagement, top: int) -> set[str]:
+    return set(tf.summarize(tf.score_engagement(e)).priorities[:top])
+
+
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rated_panels(), st.integers(1, 5))
+def test_a_factor_is_flagged_exactly_when_one_rater_moves_it_across_the_top(
+    e: Engagement, top: int
+) -> None:
+    table = tf.priority_sensitivity(e, top=top)
+    scores = tf.score_engagement(e)
+    shown = _top(e, top)
+    raters = sorted({f.rater for f in e.findings})
+    for factor in table.index:
+        crossing = [
+            r
+            for r in raters
+            if (factor in shown)
+            != (factor in _top(e.with_findings(f for f in e.findings if f.rater != r), top))
+        ]
+        consensus = scores.loc[factor, "basis"] == "consensus"
+        assert bool(table.loc[factor, "stable"]) == (consensus or not crossing), factor
+        said = note(table, str(factor), top=top)
+        if consensus or not crossing:
+            assert said == ""
+        else:
+            where = "In the top" if factor in shown else "Outside the top"
+            assert said.startswith(f"{where} {top} on one rater's findings: ")
+            assert all(f"without {r}'s, it would " in said for r in crossing)

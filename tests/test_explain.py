@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from toolkit import Engagement, load_engagement, provenance, score_engagement
 from toolkit.cli import cli
 from toolkit.explain import explain_factor
+from toolkit.framework import format_score
 
 
 def explain(path: Path, factor: str) -> tuple[int, str, str]:
@@ -26,9 +27,9 @@ def test_accountability_reads_as_the_calculation_step_by_step(sample_path: Path)
         "Tomás Herrera, 2 findings: (0 + 1) / 2 = 0.50",
         "Priya Nair, 2 findings: (3 + 3) / 2 = 3.00",
         "median of the rater levels 0.00, 0.50, 3.00: the middle one, 0.50.",
-        "Consensus override: the team agreed level 1 (Ad hoc), replacing the computed 0.50.",
+        "Consensus override: the team agreed level 1 (Ad hoc), replacing the computed 0.5.",
         "Agreed in the team calibration session.",
-        "Score 1.00 (basis consensus): it has reached level 1, Ad hoc.",
+        "Score 1.0 (basis consensus): it has reached level 1, Ad hoc.",
         "Priority 3 of 7.",
         "Confidence: high, from 5 findings and 4 kinds of source",
         "Agreement: r_wg = 1 - 2.58 / 2 = 0.00 (clipped to 0)",
@@ -70,7 +71,7 @@ def test_the_score_explained_is_the_score_in_the_table(sample: Engagement) -> No
         text = " ".join(explain_factor(sample, str(fid)).split())
         basis = str(scores.at[fid, "basis"])
         if score == score:  # not NaN
-            assert f"Score {score:.2f} (basis {basis})" in text
+            assert f"Score {format_score(score)} (basis {basis})" in text
         else:
             assert f"Score: none ({basis})." in text
 
@@ -111,7 +112,7 @@ def test_explain_reads_a_findings_spreadsheet_too(tmp_path: Path) -> None:
     code, out, err = explain(csv, "purpose")
     assert code == 0, err
     out = " ".join(out.split())
-    assert "Ana, 1 finding: level 1, so 1.00" in out and "Score 2.00 (basis findings)" in out
+    assert "Ana, 1 finding: level 1, so 1.00" in out and "Score 2.0 (basis findings)" in out
 
 
 def test_the_score_table_shows_agreement_and_names_the_factors_raters_disagree_on(

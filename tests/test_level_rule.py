@@ -1,19 +1,24 @@
-"""One level rule on every surface: each shows the level a score has reached, floor(score).
+"""One level rule on every surface: each shows the level a score has reached, floor(score),
+and a number that agrees with it.
 
 Every surface that names a score's level is listed in ``SURFACES``: a name and a function that
-takes the shared :class:`Case` and returns ``{factor id: level name}`` for the factors that
-surface shows. One test checks each surface against :meth:`Framework.level_reached` for scores
-on and between levels, including one that is a whole level only up to floating-point rounding.
-To add a surface (a dashboard panel, say), append a ``(name, reader)`` pair.
+takes the shared :class:`Case` and returns ``{factor id: (number shown, level name)}`` for the
+factors that surface shows. One test checks each surface's level names against
+:meth:`Framework.level_reached` for scores on and between levels, including one that is a whole
+level only up to floating-point rounding; another checks that each number shown is the one
+:func:`toolkit.framework.format_score` gives, so 0.75 (Absent) never reads as 0.8 and 0.996
+(Absent) never as 1.0. To add a surface (a dashboard panel, say), append a ``(name, reader)``.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -25,6 +30,7 @@ from pypdf import PdfReader
 from soup import text_of
 
 from toolkit import Engagement, Framework, load_framework, radar_chart, score_engagement
+from toolkit.framework import score_number
 from toolkit.report import ReportContent, build_content
 from toolkit.report.figures import Figures
 from toolkit.report.html import render_html
@@ -40,8 +46,12 @@ FINDINGS: dict[str, list[int]] = {
     "originality": [0, 1],  # 0.5
     "connection": [3],  # 3.0: on a level
     "authority": [4],  # 4.0: the top of the scale
+    "accountability": [0, 1, 1, 1],  # 0.75: Absent, which one decimal would show as 0.8
 }
 SIX_THIRDS = sum([1 / 3] * 6)  # 1.9999999999999998: really 2
+JUST_UNDER = 0.996  # Absent: one or two decimals rounded to the nearest would show 1.0
+#: composure: 249 findings at level 1 and one at 0 from one rater, a mean of 0.996.
+JUST_UNDER_LEVELS = [0] + [1] * 249
 
 
 @dataclass
@@ -67,7 +77,7 @@ class Case:
 @pytest.fixture(scope="module")
 def case() -> Case:
     e = Engagement.new(client="Level Rule Ltd", lead="Ana Lima")
-    for factor, levels in FINDINGS.items():
+    for factor, levels in {**FINDINGS, "composure": JUST_UNDER_LEVELS}.items():
         for level in levels:
             e = e.add_finding(factor=factor, level=level, evidence="seen", rater="Ana Lima")
         e = e.set_target(factor, 4)
@@ -79,16 +89,29 @@ def case() -> Case:
 
 # -- how each surface shows a factor's level -----------------------------------------------------
 
-_SCORE_LINE = re.compile(r"(\d\.\d) of 4 \u2014 ([A-Za-z ]+?) \(basis")
+_NUMBER = r"(\d\.\d\d?)"
+_SCORE_LINE = re.compile(_NUMBER + r" of 4 \u2014 ([A-Za-z ]+?) \(basis")
+Shown = dict[str, tuple[str, str]]
 
 
-def radar_tooltip(case: Case) -> dict[str, str]:
+def radar_tooltip(case: Case) -> Shown:
     spec = radar_chart(case.scores, framework=case.framework).to_dict()
     points = [r for r in records(spec) if r.get("series") == "Current" and "level_name" in r]
-    return {r["factor"]: r["level_name"] for r in points}
+    return {r["factor"]: (r["score_text"], r["level_name"]) for r in points}
 
 
-def html_scores_table(case: Case) -> dict[str, str]:
+def ranked_tooltip(case: Case) -> Shown:
+    from toolkit import ranked_chart
+
+    spec = ranked_chart(case.scores, framework=case.framework).to_dict()
+    fw = case.framework
+    rows = [r for r in records(spec) if r.get("score_text")]
+    return {
+        r["factor"]: (r["score_text"], fw.level_name(fw.level_reached(r["score"]))) for r in rows
+    }
+
+
+def html_scores_table(case: Case) -> Shown:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(render_html(case.content, case.figures), "html.parser")
@@ -96,11 +119,11 @@ def html_scores_table(case: Case) -> dict[str, str]:
     for tr in soup.select("table.scores tbody tr"):
         cells = tr.find_all("td")
         if "unscored" not in (tr.get("class") or []):
-            out[str(tr["data-factor"])] = cells[2].get_text()  # group, score, level, ...
+            out[str(tr["data-factor"])] = (cells[1].get_text(), cells[2].get_text())
     return out
 
 
-def html_factor_sections(case: Case) -> dict[str, str]:
+def html_factor_sections(case: Case) -> Shown:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(render_html(case.content, case.figures), "html.parser")
@@ -111,20 +134,20 @@ def html_factor_sections(case: Case) -> dict[str, str]:
         if line and now:
             name = line.group(2)
             assert now.get_text().endswith(f", {name}")  # "Now: level 1, Ad hoc"
-            out[str(article["data-factor"])] = name
+            out[str(article["data-factor"])] = (line.group(1), name)
     return out
 
 
-def pdf_factor_sections(case: Case) -> dict[str, str]:
+def pdf_factor_sections(case: Case) -> Shown:
     pages = PdfReader(io.BytesIO(render_pdf(case.content, case.figures))).pages
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in pages)
-    names = [m.group(2) for m in _SCORE_LINE.finditer(text)]
+    names = [(m.group(1), m.group(2)) for m in _SCORE_LINE.finditer(text)]
     scored = [s.factor for s in case.content.sections if s.score is not None]
     assert len(names) == len(scored)  # one score line per scored section, in section order
     return dict(zip(scored, names, strict=True))
 
 
-def pptx_priority_slides(case: Case) -> dict[str, str]:
+def pptx_priority_slides(case: Case) -> Shown:
     prs = Presentation(io.BytesIO(render_pptx(case.content, case.figures)))
     by_label = case.factor_of_label()
     out = {}
@@ -136,19 +159,40 @@ def pptx_priority_slides(case: Case) -> dict[str, str]:
         line = _SCORE_LINE.search(text)
         assert line is not None
         assert f"Now \u2014 {line.group(2)}" in text
-        out[by_label[label]] = line.group(2)
+        out[by_label[label]] = (line.group(1), line.group(2))
     return out
 
 
-def xlsx_scores_sheet(case: Case) -> dict[str, str]:
+def xlsx_scores_sheet(case: Case) -> Shown:
     sheet = load_workbook(io.BytesIO(render_xlsx(case.content)))["Scores"]
     header = [c.value for c in sheet[1]]
     rows = sheet.iter_rows(min_row=2, values_only=True)
-    factor, level = header.index("factor"), header.index("level")
-    return {r[factor]: r[level] for r in rows if r[header.index("score")] is not None}
+    factor, score, level = (header.index(k) for k in ("factor", "score", "level"))
+    return {r[factor]: (str(r[score]), r[level]) for r in rows if r[score] is not None}
 
 
-def assessment_factor_panels(case: Case) -> dict[str, str]:
+def cli_score_table(case: Case) -> Shown:
+    """``tenfold score``'s table: a factor's label, then its score (the level is not named)."""
+    from click.testing import CliRunner
+
+    from toolkit.cli import cli as main
+    from toolkit.store import save_engagement
+
+    fw = case.framework
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "e.json"
+        save_engagement(case.engagement, path)
+        out = CliRunner().invoke(main, ["score", str(path)]).output
+    found = {}
+    for f in fw.factors:
+        line = next((x for x in out.splitlines() if x.startswith(f.id + " ")), None)
+        got = re.search(r"\s" + _NUMBER + r"\s", line or "")
+        if got is not None:
+            found[f.id] = (got.group(1), fw.level_name(fw.level_reached(float(got.group(1)))))
+    return found
+
+
+def assessment_factor_panels(case: Case) -> Shown:
     """The assessment's "This factor" title and present mode's panel, for each scored factor."""
     from toolkit.dashboard.assessment.text import factor_title_html, present_html
 
@@ -156,16 +200,16 @@ def assessment_factor_panels(case: Case) -> dict[str, str]:
     names = [lv.name for lv in fw.levels]
     out = {}
     for fid in case.scores.index[case.scores["score"].notna()]:
-        title = re.search(r"\d\.\d \(([A-Za-z ]+)\)", factor_title_html(case.scores, fw, fid))
+        title = re.search(_NUMBER + r" \(([A-Za-z ]+)\)", factor_title_html(case.scores, fw, fid))
         assert title is not None
-        name = title.group(1)
+        name = title.group(2)
         anchor = fw.factor(fid).anchor(names.index(name))
         assert anchor.replace("'", "&#x27;") in present_html(case.scores, fw, fid)
-        out[str(fid)] = name
+        out[str(fid)] = (title.group(1), name)
     return out
 
 
-def viewer_panels(case: Case) -> dict[str, str]:
+def viewer_panels(case: Case) -> Shown:
     from bs4 import BeautifulSoup
 
     from toolkit.dashboard.viewer.text import panel_html
@@ -173,26 +217,31 @@ def viewer_panels(case: Case) -> dict[str, str]:
     out = {}
     for section in case.content.sections:
         soup = BeautifulSoup(panel_html(case.content, section, open=True, nonce=0), "html.parser")
-        head = re.search(r" · (\d\.\d) ([A-Za-z ]+?) · ", text_of(soup, "summary"))
+        head = re.search(r" · " + _NUMBER + r" ([A-Za-z ]+?) · ", text_of(soup, "summary"))
         now = soup.select_one(".tf-anchor b")
         if head and now:
             name = head.group(2)
             assert now.get_text() == f"Now, level {section.level} {name}, looks like:"
-            out[section.factor] = name
+            out[section.factor] = (head.group(1), name)
     return out
 
 
-def viewer_where_to_act_first(case: Case) -> dict[str, str]:
+def viewer_where_to_act_first(case: Case) -> Shown:
     from bs4 import BeautifulSoup
 
     from toolkit.dashboard.viewer.text import next_steps_html
 
     soup = BeautifulSoup(next_steps_html(case.content), "html.parser")
-    return {str(li["data-factor"]): text_of(li, ".tf-term") for li in soup.select("li.tf-act")}
+    return {
+        str(li["data-factor"]): (text_of(li, ".tf-act-score"), text_of(li, ".tf-term"))
+        for li in soup.select("li.tf-act")
+    }
 
 
-SURFACES: list[tuple[str, Callable[[Case], dict[str, str]]]] = [
+SURFACES: list[tuple[str, Callable[[Case], Shown]]] = [
     ("radar tooltip", radar_tooltip),
+    ("ranked chart tooltip", ranked_tooltip),
+    ("tenfold score", cli_score_table),
     ("HTML scores table", html_scores_table),
     ("HTML factor sections", html_factor_sections),
     ("PDF factor sections", pdf_factor_sections),
@@ -214,6 +263,8 @@ def test_the_case_covers_scores_on_and_between_levels(case: Case) -> None:
         "originality": "Absent",  # 0.5
         "connection": "Established",  # 3.0
         "authority": "Embedded",  # 4.0
+        "accountability": "Absent",  # 0.75
+        "composure": "Absent",  # 0.996
     }
     assert number(case.scores, "main_metric", "score") < 2
 
@@ -224,6 +275,7 @@ RENDERED = {
     "PPTX priority slides",
     "HTML scores table",
     "HTML factor sections",
+    "tenfold score",
 }
 
 
@@ -236,10 +288,32 @@ RENDERED = {
     ids=[name for name, _ in SURFACES],
 )
 def test_every_surface_names_the_level_the_score_has_reached(
-    case: Case, surface: str, read: Callable[[Case], dict[str, str]]
+    case: Case, surface: str, read: Callable[[Case], Shown]
 ) -> None:
     fw = case.framework
-    shown = read(case)
+    shown = {f: name for f, (_, name) in read(case).items()}
     assert len(shown) >= 5, f"{surface} shows too few factors to compare: {shown}"
     want = {f: fw.level_name(fw.level_reached(number(case.scores, f, "score"))) for f in shown}
     assert shown == want, surface
+
+
+@pytest.mark.parametrize(
+    ("surface", "read"),
+    [
+        pytest.param(name, read, marks=pytest.mark.slow) if name in RENDERED else (name, read)
+        for name, read in SURFACES
+    ],
+    ids=[name for name, _ in SURFACES],
+)
+def test_every_surface_shows_a_number_that_agrees_with_its_level(
+    case: Case, surface: str, read: Callable[[Case], Shown]
+) -> None:
+    fw = case.framework
+    shown = read(case)
+    assert {"accountability", "composure"} <= set(shown), f"{surface} misses the boundary cases"
+    for factor, (text, name) in shown.items():
+        score = number(case.scores, factor, "score")
+        assert float(text) == score_number(score), (surface, factor, text, score)
+        assert fw.level_name(fw.level_reached(float(text))) == name, (surface, factor, text)
+    assert float(shown["accountability"][0]) == 0.75
+    assert float(shown["composure"][0]) == 0.99

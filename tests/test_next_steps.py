@@ -14,7 +14,12 @@ from soup import attr, one
 from toolkit import Engagement, load_engagement, load_framework, score_engagement, summarize
 from toolkit.cli import cli
 from toolkit.report import build_content
-from toolkit.report.next_steps import DISAGREE, SETTLED
+from toolkit.report.next_steps import (
+    DISAGREE,
+    IN_TOP_ON_ONE_RATER,
+    OUT_OF_TOP_ON_ONE_RATER,
+    SETTLED,
+)
 from toolkit.report.wording import change_mark, format_score, join_names, plural, signed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +46,7 @@ def test_words_for_counts_lists_and_changes() -> None:
     assert join_names([]) == "" and join_names(["A"]) == "A"
     assert join_names(["A", "B"]) == "A and B"
     assert join_names(["A", "B", "C"]) == "A, B and C"
-    assert (signed(0.5), signed(-1.0), signed(0.04)) == ("+0.5", "\u22121.0", "0.0")
+    assert (signed(0.5), signed(-1.0), signed(0.004)) == ("+0.5", "\u22121.0", "0.0")
     assert change_mark(0.5) == "\u25b2 +0.5"
     assert change_mark(-1.0) == "\u25bc \u22121.0"
     assert change_mark(0.0) == "= 0.0"
@@ -51,7 +56,7 @@ def test_words_for_counts_lists_and_changes() -> None:
 def test_one_score_format_on_paper_and_on_screen() -> None:
     # Reports print the number; the dashboards add the level it has reached.
     framework = load_framework()
-    assert (format_score(1.5), format_score(1.0 / 3), format_score(None)) == ("1.5", "0.3", "")
+    assert (format_score(1.5), format_score(1.0 / 3), format_score(None)) == ("1.5", "0.33", "")
     assert format_score(float("nan")) == ""
     assert format_score(1.7, framework=framework) == "1.7 (Ad hoc)"
     assert format_score(2.0, basis="findings", framework=framework) == "2.0 (Partial)"
@@ -105,9 +110,9 @@ def test_where_to_act_first_follows_the_priorities_with_first_remedy_and_change(
     assert first.first_step == fw.factor("sponsorship").remedies[0]
     assert first.change.mark == "= 0.0"
     metric = next(a for a in steps.actions if a.factor == "main_metric")
-    # 1.5 now, 1.25 in May printed as 1.2: the difference shown is the one a reader computes.
-    assert metric.change.mark == "\u25b2 +0.3"
-    assert metric.change.explanation == "0.3 higher than on 14 May 2026 (1.2 then)."
+    # 1.5 now, 1.25 in May, each shown as it is: the difference shown is the one a reader computes.
+    assert metric.change.mark == "\u25b2 +0.25"
+    assert metric.change.explanation == "0.25 higher than on 14 May 2026 (1.25 then)."
 
 
 def test_flags_say_raters_disagree_in_plain_words(november: Engagement) -> None:
@@ -115,8 +120,16 @@ def test_flags_say_raters_disagree_in_plain_words(november: Engagement) -> None:
     assert [f.text for f in steps.flags["authority"]] == [DISAGREE]
     assert "2.0 levels apart" in steps.flags["authority"][0].explanation
     assert SETTLED in [f.text for f in steps.flags["accountability"]]  # the team agreed level 1
-    sponsorship = [f.text for f in steps.flags["sponsorship"]]
-    assert "rank depends on one rater" in sponsorship
+    # Sponsorship moves from priority 1 to 3 without one rater: still in the top 5, no flag.
+    assert steps.flags["sponsorship"] == ()
+    # Purpose (5th) and Energising the team (6th) tie at 1.5: leaving any rater out swaps them.
+    assert [f.text for f in steps.flags["purpose"]] == [IN_TOP_ON_ONE_RATER]
+    assert [f.text for f in steps.flags["originality"]] == [OUT_OF_TOP_ON_ONE_RATER]
+    assert steps.flags["purpose"][0].explanation.startswith(
+        "In the top 5 on one rater's findings: without Maya Okafor's, it would be priority 6"
+    )
+    flagged = [a.factor for a in steps.actions if any("one rater" in f.text for f in a.flags)]
+    assert flagged == ["purpose", "originality"]  # 2 of 7 priorities, not 9 of 10
 
 
 def test_a_newly_assessed_factor_is_marked_new(may: Engagement) -> None:

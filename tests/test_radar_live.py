@@ -14,9 +14,10 @@ import pytest
 
 from toolkit import Engagement, Framework, score_engagement
 from toolkit.charts import LiveRadar, RadarOptions, fit_radar, overlay, radar_chart
-from toolkit.charts._radar_frame import legend_size, radar_frame, ring_label_boxes
+from toolkit.charts._radar_frame import legend_size, radar_frame
 from toolkit.charts._radar_options import RadarChanges, radar_options
 from toolkit.charts._radar_rows import LAYERS
+from toolkit.charts._ring_labels import ring_label_places
 
 
 @pytest.fixture
@@ -116,7 +117,7 @@ def test_no_ring_label_touches_a_spoke_label(framework: Framework, n: int, size:
     frame = radar_frame(
         scores_for(framework, n, [2.0] * n), RadarOptions(framework=framework, size=size)
     )
-    rings = ring_label_boxes(frame.k, frame.level_names, frame.small_font)
+    rings = [box for _, box in ring_label_places(frame) if box is not None]
     for ring in rings:
         for label in frame.boxes:
             assert ring.overlap(label) == 0, (ring.text, label.text)

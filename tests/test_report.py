@@ -678,14 +678,19 @@ def test_content_lists_disagreement_unsettled_priorities_and_provenance(sample: 
         "Earned authority (r_wg 0.33)",
         "Owning failures (r_wg 0.00)",
     )
-    assert summary.unsettled_priorities[0] == "Executive sponsorship"
-    assert "Owning failures" not in summary.unsettled_priorities  # its consensus level holds it
+    # Shared purpose (5th) and Energising the team (6th) tie at 1.5, either side of the top 5:
+    # leaving any one rater out swaps them. Nothing else crosses the line.
+    assert summary.unsettled_priorities == ("Shared purpose", "Energising the team")
     sections = {s.factor: s for s in content.sections}
-    assert sections["sponsorship"].priority_note == (
-        "Rank depends on one rater: priority 2 without Maya Okafor's findings, "
-        "priority 3 without Tomás Herrera's findings."
+    assert sections["purpose"].priority_note == (
+        "In the top 5 on one rater's findings: without Maya Okafor's, it would be priority 6; "
+        "without Priya Nair's, it would be priority 6; without Tomás Herrera's, it would be "
+        "priority 7."
     )
-    assert sections["accountability"].priority_note == ""
+    assert sections["originality"].priority_note.startswith("Outside the top 5 on one rater's")
+    # Sponsorship moves from 1 to 3 without one rater: still in the top 5, so no note.
+    assert sections["sponsorship"].priority_note == ""
+    assert sections["accountability"].priority_note == ""  # its level was agreed by consensus
     assert sections["authority"].agreement_line == "r_wg 0.33: the raters disagree (below 0.70)"
     assert sections["composure"].agreement_line == ""  # no raters, no figure
     assert content.provenance == tf_provenance(sample)
@@ -701,12 +706,13 @@ def test_html_shows_agreement_unsettled_ranks_and_provenance(
     assert mark in text_of(soup, "footer.colophon")
     summary = one(soup, "#summary")
     assert "Earned authority (r_wg 0.33)" in text_of(summary, ".raters-disagree")
-    assert "Executive sponsorship" in text_of(summary, ".unsettled-priorities")
+    assert text_of(summary, ".unsettled-priorities") == "Shared purpose, Energising the team"
     assert text_of(summary, ".panel-alpha").startswith("Krippendorff's alpha 0.00")
     row = text_of(summary, 'tr[data-factor="authority"]')
     assert "needs consensus" in row and "raters disagree" in row
-    note = text_of(soup, "#factor-sponsorship .callout.unsettled")
-    assert note.startswith("Rank depends on one rater")
+    note = text_of(soup, "#factor-purpose .callout.unsettled")
+    assert note.startswith("In the top 5 on one rater's findings: without Maya Okafor's")
+    assert soup.select_one("#factor-sponsorship .callout.unsettled") is None
     assert soup.select_one("#factor-accountability .callout.unsettled") is None
     agreement = text_of(soup, "#factor-accountability .agreement-line")
     assert agreement == "r_wg 0.00: the raters disagree (below 0.70)"
@@ -720,7 +726,7 @@ def test_pdf_carries_provenance_on_every_page_and_the_marks(
     data = f"data {tf_provenance(sample).data_hash}"
     assert all(data in page for page in pages)
     everything = " ".join(" ".join(p.split()) for p in pages)
-    assert "Rank depends on one rater: priority 2 without Maya Okafor" in everything
+    assert "In the top 5 on one rater's findings: without Maya Okafor's" in everything
     assert "Raters disagree Earned authority (r_wg 0.33), Owning failures (r_wg 0.00)" in everything
     metadata = PdfReader(built["pdf"]).metadata
     assert metadata is not None and metadata.subject == tf_provenance(sample).text
@@ -735,7 +741,10 @@ def test_pptx_carries_provenance_and_the_marks(built: Reports, sample: Engagemen
     assert "Earned authority (r_wg 0.33), Owning failures (r_wg 0.00)" in _slide_texts(slides[2])[1]
     first = "\n".join(_slide_texts(slides[5]))
     assert slides[5].shapes.title.text == "Priority 1: Executive sponsorship"
-    assert "Rank depends on one rater: priority 2 without Maya Okafor" in first
+    assert "on one rater's findings" not in first
+    fifth = "\n".join(_slide_texts(slides[9]))
+    assert slides[9].shapes.title.text == "Priority 5: Shared purpose"
+    assert "In the top 5 on one rater's findings: without Maya Okafor's" in fifth
     third = "\n".join(_slide_texts(slides[7]))
     assert "r_wg 0.00: the raters disagree (below 0.70)" in third
 
@@ -753,5 +762,6 @@ def test_xlsx_carries_agreement_and_provenance(built: Reports, sample: Engagemen
     authority = rows["authority"]
     assert authority[header.index("r_wg")] == pytest.approx(0.333, abs=1e-3)
     assert authority[header.index("raters_disagree")] == "yes"
-    assert rows["sponsorship"][header.index("rank_note")].startswith("Rank depends on one rater")
+    assert rows["purpose"][header.index("rank_note")].startswith("In the top 5 on one rater's")
+    assert not rows["sponsorship"][header.index("rank_note")]
     assert rows["composure"][header.index("r_wg")] is None  # no raters: empty, never 0

@@ -120,7 +120,9 @@ def test_the_first_screen_leads_with_sentences_then_where_to_act_first(opened: V
     first = text(html.split('<li class="tf-act"')[1])
     assert "Executive sponsorship 1.0 Ad hoc · target 3 Established · = 0.0" in first
     assert "First step: Name one executive sponsor" in first
-    assert "rank depends on one rater" in first
+    assert "on one rater's findings" not in first  # 1st without any one rater too
+    fifth = text(html.split('<li class="tf-act"')[5])
+    assert "in the top 5 on one rater" in fifth
     # Plain words, each term explained on hover; no jargon, no file names.
     for jargon in ("Needs consensus", "weighted mean", "r_wg", "Weakest", ".json"):
         assert jargon not in words

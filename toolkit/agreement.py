@@ -27,12 +27,18 @@ from toolkit.framework import Framework, load_framework
 from toolkit.scoring import score_engagement, score_findings, summarize
 
 __all__ = [
+    "TOP_PRIORITIES",
     "panel_agreement",
     "priority_sensitivity",
     "rank_note",
     "rater_levels",
     "rater_profile",
 ]
+
+
+#: How many priorities a readout leads with (a slide each, the first lines of "Where to act
+#: first"). A priority's place is unsettled only when one rater decides whether it is among them.
+TOP_PRIORITIES = 5
 
 
 def _raters(findings: pd.DataFrame) -> list[str]:
@@ -156,18 +162,10 @@ def _priority_ranks(
     return {fid: rank for rank, fid in enumerate(priorities, start=1)}
 
 
-def _stable(ranks: list[int | None]) -> bool:
-    """At most one place between the highest and lowest rank, and a priority in all or none."""
-    present = [r for r in ranks if r is not None]
-    if not present:
-        return True
-    return len(present) == len(ranks) and max(present) - min(present) <= 1
-
-
 def priority_sensitivity(
-    engagement: Engagement, *, framework: Framework | None = None
+    engagement: Engagement, *, framework: Framework | None = None, top: int = TOP_PRIORITIES
 ) -> pd.DataFrame:
-    """Whether each factor's priority rank survives other readings of the evidence.
+    """Whether one rater decides if each factor is among the top priorities.
 
     Each assessed factor is ranked (1 = most urgent, see :func:`toolkit.summarize`) under the
     scoring rule, under the plain mean of all its findings (every finding weighs the same,
@@ -175,12 +173,19 @@ def priority_sensitivity(
     targets and not-applicable factors stay as the team set them in every reading: only the
     evidence behind computed scores changes.
 
+    A factor is unsettled when leaving one rater's findings out moves it into or out of the
+    top ``top`` priorities, the ones the client is shown first. A move within the top (2nd to
+    4th) or within the rest changes nothing the client acts on, and a factor the team settled
+    by consensus is settled whatever the readings say.
+
     Parameters
     ----------
     engagement
         The engagement whose findings are read.
     framework
         The framework the engagement uses (default: the bundled one).
+    top
+        How many priorities the client is shown first (:data:`TOP_PRIORITIES`).
 
     Returns
     -------
@@ -188,11 +193,11 @@ def priority_sensitivity(
         One row per assessed factor (index ``factor``), priorities first in rank order, then
         the others in framework order. Columns: ``label``; ``rule`` and ``mean``, the ranks
         under the rule and under the plain mean; one ``without <rater>`` column per rater
-        (alphabetical); ``stable``, True when the factor's rank moves by at most one place
-        across all of them. Ranks are nullable integers: <NA> where the factor is not a
-        priority in that reading (it meets its target, or has no findings left). A factor that
-        is a priority in one reading and not in another is not stable; one that is a priority
-        in none is.
+        (alphabetical); ``consensus``, True where the team agreed the level; ``stable``, False
+        only for a factor without consensus that some ``without`` reading puts on the other
+        side of the top ``top`` from the rule. Ranks are nullable integers: <NA> where the
+        factor is not a priority in that reading (it meets its target, or has no findings
+        left). The plain mean is shown for comparison; it never unsettles a factor.
     """
     fw = framework or load_framework()
     scores = score_engagement(engagement, framework=fw)
@@ -213,44 +218,61 @@ def priority_sensitivity(
     table["label"] = scores.loc[assessed, "label"].astype(object)
     for name, ranks in readings.items():
         table[name] = pd.array([ranks.get(f) for f in assessed], dtype="Int64")
-    table["stable"] = [_stable([ranks.get(f) for ranks in readings.values()]) for f in assessed]
+    consensus = [str(scores.loc[f, "basis"]) == "consensus" for f in assessed]
+    table["consensus"] = consensus
+    without = [name for name in readings if name.startswith("without ")]
+    table["stable"] = [
+        agreed or not any(_crosses(rule.get(f), readings[w].get(f), top) for w in without)
+        for f, agreed in zip(assessed, consensus, strict=True)
+    ]
+    table.attrs["top"] = top
     return table
 
 
-def rank_note(ranks: pd.Series) -> str:
-    """Why a factor's priority rank is not settled, in words; ``""`` when it is.
+def rank_note(ranks: pd.Series, *, top: int = TOP_PRIORITIES) -> str:
+    """What an unsettled priority means, in words; ``""`` for a settled one.
 
     Parameters
     ----------
     ranks
         The factor's row of :func:`priority_sensitivity`.
+    top
+        How many priorities the client is shown first, as given to it.
 
     Returns
     -------
     str
-        For example ``"Rank depends on one rater: priority 2 without Maya Okafor's findings,
-        priority 3 without Tomás Herrera's findings."``, naming every reading that ranks the
-        factor differently from the rule; ``"Rank depends on how findings are combined: ..."``
-        when only the plain mean does; ``""`` for a stable factor.
+        For a factor in the top: ``"In the top 5 on one rater's findings: without Maya
+        Okafor's, it would be priority 7."``; for one outside it: ``"Outside the top 5 on one
+        rater's findings: without Maya Okafor's, it would be priority 3."``. Every rater whose
+        absence moves it across is named. ``""`` for a settled factor.
     """
     if bool(ranks["stable"]):
         return ""
     rule = ranks["rule"]
-
-    def differs(value: Any) -> bool:
-        return bool(pd.isna(value) != pd.isna(rule) or (pd.notna(value) and value != rule))
+    inside = pd.notna(rule) and int(rule) <= top
 
     def rank(value: Any) -> str:
-        return "not a priority" if pd.isna(value) else f"priority {int(value)}"
+        return "not be a priority" if pd.isna(value) else f"be priority {int(value)}"
 
     without = [
-        f"{rank(ranks[c])} without {str(c).removeprefix('without ')}'s findings"
+        f"without {str(c).removeprefix('without ')}'s, it would {rank(ranks[c])}"
         for c in ranks.index
-        if str(c).startswith("without ") and differs(ranks[c])
+        if str(c).startswith("without ")
+        and _crosses(None if pd.isna(rule) else int(rule), _rank(ranks[c]), top)
     ]
-    if without:
-        return "Rank depends on one rater: " + ", ".join(without) + "."
-    return (
-        "Rank depends on how findings are combined: "
-        f"{rank(ranks['mean'])} by the plain mean of all findings."
-    )
+    where = f"In the top {top}" if inside else f"Outside the top {top}"
+    return f"{where} on one rater's findings: " + "; ".join(without) + "."
+
+
+def _rank(value: Any) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _crosses(rule: int | None, other: int | None, top: int) -> bool:
+    """Whether ``other`` puts a factor on the other side of the top ``top`` from ``rule``."""
+
+    def inside(rank: int | None) -> bool:
+        return rank is not None and rank <= top
+
+    return inside(rule) != inside(other)

@@ -27,7 +27,7 @@ from toolkit.cli_store import change_named, load_named, opened, uses_store
 from toolkit.errors import TenfoldError
 from toolkit.explain import explain_factor, resolve_factor
 from toolkit.findings import SOURCES, Engagement
-from toolkit.framework import Framework, load_framework
+from toolkit.framework import Framework, format_score, load_framework
 from toolkit.scoring import score_engagement, score_findings, summarize
 from toolkit.spreadsheets import export_findings, read_findings
 from toolkit.store import save_engagement
@@ -292,9 +292,15 @@ def score(
             ["label", "score", "basis", "n_findings", "n_raters", "spread", "r_wg", "confidence"]
         ]
         with pd.option_context("display.width", 120, "display.max_columns", 20):
-            click.echo(show.to_string(float_format=lambda v: f"{v:.2f}", na_rep="-"))
+            click.echo(
+                show.to_string(
+                    float_format=lambda v: f"{v:.2f}",
+                    formatters={"score": lambda v: format_score(v) or "-"},
+                    na_rep="-",
+                )
+            )
         s = summarize(scores, framework=fw)
-        mean = "-" if pd.isna(s.mean_score) else f"{s.mean_score:.2f}"
+        mean = format_score(s.mean_score) or "-"
         click.echo(
             f"\nassessed {s.assessed}/{s.n_factors}, weighted mean {mean}, "
             f"needing consensus {s.needs_consensus}, "

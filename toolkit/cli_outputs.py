@@ -17,6 +17,7 @@ import click
 from toolkit.cli_context import framework_of, read_as, reader_options
 from toolkit.cli_store import load_named, store_url, uses_store
 from toolkit.errors import ExportError, MissingExtraError, TenfoldError
+from toolkit.launch import choose_port, working_copy
 from toolkit.report import build_report, report_filename
 from toolkit.report.formats import REPORT_FORMATS
 from toolkit.scoring import score_engagement
@@ -107,7 +108,21 @@ def share(
     is_flag=True,
     help="Viewer: list every engagement of the store, clients side by side (internal teams).",
 )
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Default: 8866 or free.")
+@click.option(
+    "--sample",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=(
+        "A folder of sample engagements to copy into --engagements first (the files it does not "
+        "hold yet), so what is typed is saved in the copy, never in the sample."
+    ),
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Default: 8866. When the port is taken, a free one is used and said.",
+)
 @click.option(
     "--ip",
     "host",
@@ -123,6 +138,7 @@ def dashboard(
     viewer: bool,
     engagement: str | None,
     portfolio: bool,
+    sample: Path | None,
     port: int | None,
     host: str,
     no_browser: bool,
@@ -148,11 +164,18 @@ def dashboard(
     url = store_url(ctx)
     if engagements is not None and url is not None:
         raise click.UsageError("give --store or --engagements, not both")
+    if sample is not None:
+        if url is not None:
+            raise click.UsageError("--sample copies into a folder; give --engagements, not --store")
+        folder = engagements if engagements is not None else DEFAULT_FOLDER
+        made = working_copy(sample, folder)
+        if made:
+            click.echo(f"copied {len(made)} sample engagements from {sample} to {folder}")
     status = serve(
         engagements if engagements is not None else url or DEFAULT_FOLDER,
         which="viewer" if viewer else "assessment",
         framework=ctx.find_root().params.get("framework_path"),
-        port=port,
+        port=choose_port(port, host=host, echo=click.echo),
         host=host,
         open_browser=not no_browser,
         echo=click.echo,

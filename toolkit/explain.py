@@ -16,10 +16,10 @@ from typing import Any, cast
 
 import pandas as pd
 
-from toolkit.agreement import priority_sensitivity, rank_note
+from toolkit.agreement import TOP_PRIORITIES, priority_sensitivity, rank_note
 from toolkit.errors import EngagementError
 from toolkit.findings import Engagement, Finding
-from toolkit.framework import Framework, load_framework
+from toolkit.framework import Framework, format_score, load_framework
 from toolkit.provenance import provenance
 from toolkit.scoring import LOW_AGREEMENT, UNIFORM_VARIANCE, score_engagement
 
@@ -169,7 +169,7 @@ def explain_factor(
     if override is not None and basis == "consensus":
         computed = float(row["computed"])
         replaces = (
-            f"replacing the computed {_n(computed)}"
+            f"replacing the computed {format_score(computed)}"
             if not math.isnan(computed)
             else "in place of a computed score"
         )
@@ -189,7 +189,7 @@ def explain_factor(
     else:
         level = fw.level_reached(score)
         lines.append(
-            f"Score {_n(score)} (basis {basis}): it has reached level {level}, "
+            f"Score {format_score(score)} (basis {basis}): it has reached level {level}, "
             f"{fw.level_name(level)}."
         )
         if level is not None:
@@ -202,15 +202,21 @@ def explain_factor(
         sensitivity = priority_sensitivity(engagement, framework=fw)
         ranks = cast(pd.Series, sensitivity.loc[fid])
         rule = ranks["rule"]
+        top = TOP_PRIORITIES
+        settled = (
+            "the team agreed its level by consensus"
+            if bool(ranks["consensus"])
+            else "leaving out any one rater's findings keeps it there"
+        )
         if pd.notna(rule):
-            note = rank_note(ranks) or (
-                "It keeps its place, within one, whichever rater is left out and under the "
-                "plain mean of all findings."
-            )
+            inside = int(rule) <= top
+            where = f"in the top {top}" if inside else f"outside the top {top}"
+            note = rank_note(ranks) or f"It is {where}, and {settled}."
             n = int(sensitivity["rule"].notna().sum())
             lines += _wrap(f"Priority {int(rule)} of {n}. {note}", "   ")
         else:
-            lines.append("Not a priority: it meets its target.")
+            note = rank_note(ranks)
+            lines += _wrap(f"Not a priority: it meets its target. {note}".strip(), "   ")
     lines.append("")
 
     n_sources = len({f.source for f in findings})

@@ -31,7 +31,10 @@ __all__ = [
     "Framework",
     "Group",
     "ScaleLevel",
+    "format_score",
+    "level_reached",
     "load_framework",
+    "score_number",
 ]
 
 #: The scale is health: higher is healthier, so a bigger radar is better.
@@ -44,6 +47,74 @@ MAX_LABEL = 22
 #: a real shortfall this small would take a million findings from one rater.
 LEVEL_TOLERANCE = 1e-6
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+def level_reached(score: float | None) -> int | None:
+    """The level a score has reached, 0 to 4, or ``None`` for no score (the one level rule).
+
+    The whole level at or below the score, ``floor(score)``, with :data:`LEVEL_TOLERANCE`; a
+    value beyond the scale has reached the nearer end of it. :meth:`Framework.level_reached`
+    is this rule; :func:`toolkit.report.wording.format_score` shows a score so its number and
+    this level always agree.
+    """
+    if score is None or pd.isna(score):
+        return None
+    return max(LEVELS[0], min(LEVELS[-1], math.floor(float(score) + LEVEL_TOLERANCE)))
+
+
+#: What a factor without a score reads as: its basis, never 0.
+NOT_ASSESSED = "not assessed"
+NOT_APPLICABLE = "not applicable"
+
+
+def score_number(value: float) -> float:
+    """A score as it is shown: two decimals, never past the level it has reached.
+
+    The nearest hundredth, except that a score just below a level stays below it: 0.996 has
+    reached 0 (Absent) and is shown as 0.99, never as 1.00. A reader therefore gets the same
+    level from the number shown as the level rule gives for the score (:func:`level_reached`).
+    """
+    level = level_reached(value)
+    shown = round(float(value), 2)
+    if level is not None and level < LEVELS[-1] and float(value) < LEVELS[-1]:
+        shown = min(shown, level + 0.99)
+    if level is not None and LEVELS[0] <= float(value):
+        shown = max(shown, float(level))
+    return shown
+
+
+def format_score(
+    value: float | None, *, basis: str | None = None, framework: Framework | None = None
+) -> str:
+    """A score as every surface shows it: ``"1.5"``, ``"0.75"``, ``"2.0 (Partial)"``.
+
+    The one formatting of a score for the viewer, the dashboards, the reports (HTML, PDF, PPTX,
+    XLSX), the CLI and chart tooltips. The number is :func:`score_number` (two decimals, never
+    rounded past its level), written with one decimal when the second is 0: 1.5, 2.0, 0.75,
+    1.33, 0.99. So 0.75, which has reached Absent, reads "0.75 (Absent)", never "0.8", and
+    0.996 reads "0.99", never "1.0".
+
+    Parameters
+    ----------
+    value
+        A score from 0 to 4, or ``None``/NaN for a factor without one.
+    basis
+        For a missing score: what it reads as, "not assessed" or "not applicable" (any other
+        basis: "not assessed"). Without it, a missing score reads as ``""``.
+    framework
+        Given, the name of the level the score has reached follows in brackets:
+        ``"1.7 (Ad hoc)"``.
+    """
+    if value is None or math.isnan(value):
+        if basis is None:
+            return ""
+        return basis if basis in (NOT_ASSESSED, NOT_APPLICABLE) else NOT_ASSESSED
+    text = f"{score_number(value):.2f}"
+    if text.endswith("0"):
+        text = text[:-1]
+    if framework is None:
+        return text
+    return f"{text} ({framework.level_name(level_reached(value))})"
 
 
 class _Frozen(BaseModel):
@@ -188,9 +259,7 @@ class Framework(_Frozen):
             The level, 0 to 4; ``None`` when there is no score. A value beyond the scale (a
             comparison series drawn off the scale, say) has reached the nearer end of it.
         """
-        if score is None or pd.isna(score):
-            return None
-        return max(LEVELS[0], min(LEVELS[-1], math.floor(float(score) + LEVEL_TOLERANCE)))
+        return level_reached(score)
 
     def resolve_factor(self, name: str) -> str | None:
         """The factor id for an id or a label (case-insensitive); ``None`` if neither matches."""

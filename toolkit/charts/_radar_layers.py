@@ -90,11 +90,11 @@ def radar_layers(f: RadarFrame, data: Callable[[str], Any] = named) -> list[alt.
         return [
             *tip,
             alt.Tooltip("series:N", title="Series"),
-            alt.Tooltip("level:Q", title=level_title, format=".2~f"),
+            alt.Tooltip("score_text:N", title=level_title),
             alt.Tooltip("level_name:N", title="Level reached"),
         ]
 
-    ring_text: dict[str, Any] = {"align": "center", "baseline": "top", "fontSize": small}
+    ring_text: dict[str, Any] = {"align": "center", "baseline": "middle", "fontSize": small}
     builders: dict[str, Callable[[alt.Chart], alt.Chart]] = {
         "spokes": lambda c: c.mark_rule(stroke=GRID, strokeWidth=1).encode(
             **enc({"x2": alt.X2("x2:Q"), "y2": alt.Y2("y2:Q")})
@@ -144,8 +144,8 @@ def radar_layers(f: RadarFrame, data: Callable[[str], Any] = named) -> list[alt.
                     "y2": alt.Y2("y2:Q"),
                     "tooltip": [
                         alt.Tooltip("label:N", title="Factor"),
-                        alt.Tooltip("min:Q", title="Lowest rater level", format=".2~f"),
-                        alt.Tooltip("max:Q", title="Highest rater level", format=".2~f"),
+                        alt.Tooltip("min_text:N", title="Lowest rater level"),
+                        alt.Tooltip("max_text:N", title="Highest rater level"),
                         alt.Tooltip("raters:Q", title="Raters"),
                     ],
                 }
@@ -176,7 +176,7 @@ def radar_layers(f: RadarFrame, data: Callable[[str], Any] = named) -> list[alt.
                     "color": colour,
                     "tooltip": [
                         *tip,
-                        alt.Tooltip("level:Q", title="Score", format=".2~f"),
+                        alt.Tooltip("score_text:N", title="Score"),
                         alt.Tooltip("level_name:N", title="Level reached"),
                         alt.Tooltip("basis:N", title="Basis"),
                         alt.Tooltip("findings:Q", title="Findings"),

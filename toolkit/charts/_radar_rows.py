@@ -11,7 +11,9 @@ import math
 from typing import Any
 
 from toolkit.charts._layout import line_height, point_at, scored_runs
-from toolkit.charts._radar_frame import OUTER, RadarFrame, ring_label_boxes
+from toolkit.charts._radar_frame import OUTER, RadarFrame
+from toolkit.charts._ring_labels import ring_label_places
+from toolkit.framework import format_score
 
 Rows = list[dict[str, Any]]
 #: The named datasets of a radar, in drawing order (the rings are generated in the browser).
@@ -84,12 +86,11 @@ def _group_arcs(f: RadarFrame) -> Rows:
 
 
 def _ring_labels(f: RadarFrame) -> Rows:
-    """Level names just inside each ring, beside the 12 o'clock spoke: clear of every label."""
+    """Level names beside their rings, clear of every point (see :mod:`._ring_labels`)."""
     return [
         {"x": round(box.x / f.k, 4), "y": round(box.y / f.k, 4), "text": box.text, "level": level}
-        for level, box in zip(
-            (1, 2, 3, 4), ring_label_boxes(f.k, f.level_names, f.small_font), strict=True
-        )
+        for level, box in ring_label_places(f)
+        if box is not None
     ]
 
 
@@ -111,6 +112,8 @@ def _whiskers(f: RadarFrame) -> Rows:
                 "y2": y2,
                 "min": lo,
                 "max": hi,
+                "min_text": format_score(lo),
+                "max_text": format_score(hi),
                 "raters": raters,
             }
         )
@@ -164,6 +167,7 @@ def _series_rows(f: RadarFrame) -> dict[str, Rows]:
                 "label": f.labels[i],
                 "failure_mode": f.failure[i],
                 "level": v,
+                "score_text": format_score(v),
                 "level_name": f.level_name(v),
             }
             if one.role == "current":

@@ -36,7 +36,7 @@ from toolkit.charts._style import (
 )
 from toolkit.errors import require_columns
 from toolkit.findings import SOURCES
-from toolkit.framework import Framework
+from toolkit.framework import Framework, format_score
 
 __all__ = ["heatmap_chart", "ranked_chart"]
 
@@ -95,6 +95,12 @@ def ranked_chart(
         return _ranked(scores, framework=framework, title=title, width=width)
 
 
+def _shown(value: Any) -> str:
+    """A score, a rater's level or a gap as every surface shows it (:func:`format_score`)."""
+    found = number(value)
+    return "" if found is None else format_score(found)
+
+
 def _ranked(
     scores: pd.DataFrame, *, framework: Framework | None, title: str | None, width: int
 ) -> alt.TopLevelMixin:
@@ -121,6 +127,10 @@ def _ranked(
                 "max": number(row.get("max")),
                 "target": number(row.get("target")),
                 "gap": number(row.get("gap")),
+                "score_text": _shown(row["score"]),
+                "min_text": _shown(row.get("min")),
+                "max_text": _shown(row.get("max")),
+                "gap_text": _shown(row.get("gap")),
                 "basis": str(row.get("basis", "")),
                 "confidence": str(row.get("confidence", "")),
                 "raters": number(row.get("n_raters")),
@@ -138,11 +148,11 @@ def _ranked(
     tooltip = [
         alt.Tooltip("label:N", title="Factor"),
         alt.Tooltip("failure_mode:N", title="Failure mode"),
-        alt.Tooltip("score:Q", title="Score", format=".2~f"),
-        alt.Tooltip("min:Q", title="Lowest rater level", format=".2~f"),
-        alt.Tooltip("max:Q", title="Highest rater level", format=".2~f"),
+        alt.Tooltip("score_text:N", title="Score"),
+        alt.Tooltip("min_text:N", title="Lowest rater level"),
+        alt.Tooltip("max_text:N", title="Highest rater level"),
         alt.Tooltip("target:Q", title="Target"),
-        alt.Tooltip("gap:Q", title="Gap to target", format=".2~f"),
+        alt.Tooltip("gap_text:N", title="Gap to target"),
         alt.Tooltip("basis:N", title="Basis"),
         alt.Tooltip("confidence:N", title="Confidence"),
     ]
@@ -321,8 +331,9 @@ def _heatmap(
                     "column": col,
                     "count": n,
                     "mean": mean,
+                    "mean_text": format_score(mean),
                     "value": shown if n else None,
-                    "text": (str(n) if value == "count" else f"{mean:.1f}") if n else "",
+                    "text": (str(n) if value == "count" else format_score(mean)) if n else "",
                 }
             )
     row_labels = list(dict.fromkeys(r["label"] for r in rows))
@@ -352,7 +363,7 @@ def _heatmap(
         alt.Tooltip("label:N", title="Factor"),
         alt.Tooltip("column:N", title=by.capitalize()),
         alt.Tooltip("count:Q", title="Findings"),
-        alt.Tooltip("mean:Q", title="Mean level", format=".2~f"),
+        alt.Tooltip("mean_text:N", title="Mean level"),
     ]
     empty = base.mark_rect(fill="white", stroke=GRID, strokeWidth=1).encode(tooltip=tooltip)
     cells = (

@@ -103,9 +103,7 @@ def build_content(
     rank = {fid: i for i, fid in enumerate(summary.priorities, start=1)}
     sensitivity = priority_sensitivity(engagement, framework=fw)
     unsettled = {
-        str(fid): rank_note(ranks)
-        for fid, ranks in sensitivity.iterrows()
-        if fid in rank and not ranks["stable"]
+        str(fid): rank_note(ranks) for fid, ranks in sensitivity.iterrows() if not ranks["stable"]
     }
     group_label = {g.id: g.label for g in fw.groups}
     label = {f.id: f.label for f in fw.factors}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+from toolkit.agreement import TOP_PRIORITIES
 from toolkit.errors import MissingExtraError
 
 try:
@@ -70,6 +71,7 @@ def render_html(content: ReportContent, figures: Figures | None = None) -> str:
         radar_src=figs.svg_data_uri("radar"),
         ranked_src=figs.svg_data_uri("ranked"),
         fmt=format_score,
+        top_priorities=TOP_PRIORITIES,
         plural=plural,
         next=content.next_steps,
         toolkit_version=content.provenance.tenfold_version,

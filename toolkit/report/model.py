@@ -14,6 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
+from toolkit.agreement import TOP_PRIORITIES
 from toolkit.findings import Engagement
 from toolkit.framework import Framework
 from toolkit.provenance import Provenance
@@ -54,9 +55,10 @@ SCORING_RULE: tuple[str, ...] = (
     "the raters' levels and 2 the variance of levels picked at random (James, Demaree & Wolf "
     "1984). Below 0.70, a common convention rather than a law, the report says the raters "
     "disagree. Agreement across the whole panel is Krippendorff's alpha (interval metric).",
-    "A priority is marked when its rank depends on one rater or on how findings are combined: "
-    "leaving one rater's findings out, or taking the plain mean of all findings, moves it by "
-    "more than one place or in or out of the priorities.",
+    f"A factor is marked when one rater decides whether it is among the top {TOP_PRIORITIES} "
+    "priorities: leaving that rater's findings out would move it into or out of them. A move "
+    "within the top priorities, or among the rest, is not marked, nor is a factor whose level "
+    "the team agreed by consensus.",
     "Confidence is high with at least three findings from at least two kinds of source, "
     "medium with two findings, low with one.",
     "The mean score weights assessed factors by the framework's weights. Priorities are the "
@@ -103,7 +105,8 @@ class SummaryView:
     rows: tuple[ScoreRow, ...]
     #: Assessed factors whose raters disagree (r_wg below 0.70), as ``"Label (r_wg 0.33)"``.
     raters_disagree: tuple[str, ...] = ()
-    #: Priorities whose rank depends on one rater or on how findings are combined.
+    #: Priorities that are in or out of the top ones on one rater's findings (see
+    #: :func:`toolkit.priority_sensitivity`).
     unsettled_priorities: tuple[str, ...] = ()
     #: Krippendorff's alpha for the panel, ``"0.42"``; ``""`` where it is undefined.
     panel_alpha_text: str = ""

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from toolkit.framework import Framework
+from toolkit.agreement import TOP_PRIORITIES
+from toolkit.framework import Framework, score_number
 from toolkit.report.score_row import ScoreRow
-from toolkit.report.wording import STEADY, change_mark, join_names, plural, signed
+from toolkit.report.wording import STEADY, change_mark, format_score, join_names, plural, signed
 
 __all__ = ["Action", "Change", "Flag", "NextSteps", "next_steps"]
 
@@ -30,6 +31,10 @@ GAPS_NAMED = 2
 DISAGREE = "raters disagree, to be settled"
 #: Plain words for a disagreement the team settled with a consensus level.
 SETTLED = "raters disagreed, the team agreed this level"
+#: Plain words for a factor among the top priorities only because of one rater's findings, and
+#: for one kept out of them only by one rater's findings (see :func:`toolkit.priority_sensitivity`).
+IN_TOP_ON_ONE_RATER = f"in the top {TOP_PRIORITIES} on one rater's findings"
+OUT_OF_TOP_ON_ONE_RATER = f"out of the top {TOP_PRIORITIES} on one rater's findings"
 
 
 @dataclass(frozen=True)
@@ -123,10 +128,11 @@ def _flags(row: ScoreRow) -> tuple[Flag, ...]:
             )
         )
     if row.priority_note:
-        # "Rank depends on one rater: priority 2 without ...'s findings, ..."
-        text, _, readings = row.priority_note.partition(":")
-        how = text.removeprefix("Rank ").strip()
-        out.append(Flag(text.lower(), f"Its place in this list {how}:{readings}"))
+        # "In the top 5 on one rater's findings: without Maya Okafor's, it would be priority 7."
+        inside = row.priority is not None and row.priority <= TOP_PRIORITIES
+        out.append(
+            Flag(IN_TOP_ON_ONE_RATER if inside else OUT_OF_TOP_ON_ONE_RATER, row.priority_note)
+        )
     return tuple(out)
 
 
@@ -145,12 +151,13 @@ def _changes(
             out[r.factor] = Change(None, "new", f"Not scored on {since}.")
         else:
             # The difference of the scores as printed, so that what a reader sees adds up.
-            delta = round(float(f"{r.score:.1f}") - float(f"{then:.1f}"), 1)
+            delta = round(score_number(r.score) - score_number(then), 2)
+            was = format_score(then)
             if abs(delta) < STEADY:
-                words = f"Unchanged since {since} ({then:.1f} then)."
+                words = f"Unchanged since {since} ({was} then)."
             else:
                 more = "higher" if delta > 0 else "lower"
-                words = f"{abs(delta):.1f} {more} than on {since} ({then:.1f} then)."
+                words = f"{signed(abs(delta)).lstrip('+')} {more} than on {since} ({was} then)."
             out[r.factor] = Change(delta, change_mark(delta), words)
     return out
 

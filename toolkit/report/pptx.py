@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import io
 import struct
+from collections.abc import Sequence
 from typing import Any
 
+from toolkit.agreement import TOP_PRIORITIES
 from toolkit.errors import MissingExtraError
 
 try:
@@ -25,15 +27,26 @@ except ModuleNotFoundError as exc:
 
 from toolkit.report.content import FactorSection, ReportContent
 from toolkit.report.figures import Figures
+from toolkit.report.model import EvidenceItem
 from toolkit.report.wording import format_score, plural
 
-__all__ = ["MAX_PRIORITY_SLIDES", "render_pptx"]
+__all__ = ["CONTINUES", "MAX_PRIORITY_SLIDES", "evidence_pages", "render_pptx"]
 
 #: How many priority factors get a slide of their own (and a line on "What to do next").
-MAX_PRIORITY_SLIDES = 5
+MAX_PRIORITY_SLIDES = TOP_PRIORITIES
 _MAX_EVIDENCE = 4
 _MAX_REMEDIES = 3
 _MAX_CHARS = 170
+#: Characters of evidence that fit at 13 pt beside a factor's score (the right column, under
+#: its heading and above the remedies), and on a full-width continuation slide. A paragraph
+#: counts a line more for its spacing.
+EVIDENCE_CHARS = 900
+CONTINUED_CHARS = 2600
+_PARA_CHARS = 70
+#: The smallest piece of a finding worth starting at the foot of a slide.
+_MIN_PIECE = 200
+#: How a finding that goes on to the next slide ends, and how it picks up there.
+CONTINUES = " (continued on the next slide)"
 
 _WIDTH = Emu(12_192_000)  # 13.333 in: 16:9 with the 7.5 in height
 _HEIGHT = Inches(7.5)
@@ -51,6 +64,42 @@ _TITLE_ONLY_LAYOUT = 5
 def _clip(text: str, limit: int = _MAX_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _split(text: str, room: int) -> tuple[str, str]:
+    """``text`` cut at the last space that leaves at most ``room`` characters before it."""
+    cut = text.rfind(" ", 0, room + 1)
+    if cut <= 0:  # one long word: cut inside it
+        cut = room
+    return text[:cut].rstrip(), text[cut:].lstrip()
+
+
+def evidence_pages(findings: Sequence[EvidenceItem]) -> list[list[str]]:
+    """The evidence paragraphs of a factor's slide, then of each of its continuation slides.
+
+    Every finding is carried whole, each ending with its "(source, rater)". One too long for
+    the room left goes on to the next slide: its first part ends with :data:`CONTINUES` and
+    the rest picks up as ``"• Level 2, continued: ..."``; nothing is cut.
+    """
+    pages: list[list[str]] = [[]]
+    room = EVIDENCE_CHARS
+    for f in findings:
+        text = " ".join(f.evidence.split())
+        head, tail = f"\u2022 Level {f.level}: ", f" ({f.source}, {f.rater})"
+        while True:
+            whole = head + text + tail
+            if len(whole) <= room:
+                pages[-1].append(whole)
+                room -= len(whole) + _PARA_CHARS
+                break
+            fits = room - len(head) - len(CONTINUES)
+            if fits >= _MIN_PIECE or (not pages[-1] and fits > 0):
+                piece, text = _split(text, fits)
+                pages[-1].append(head + piece + CONTINUES)
+                head = f"\u2022 Level {f.level}, continued: "
+            pages.append([])
+            room = CONTINUED_CHARS
+    return [page for i, page in enumerate(pages) if page or i == 0]
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -215,6 +264,7 @@ def _chart_slide(prs: Any, title: str, png: bytes, caption: str) -> None:
 
 
 def _factor_slide(prs: Any, s: FactorSection) -> None:
+    pages = evidence_pages(s.findings[:_MAX_EVIDENCE])
     slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY_LAYOUT])
     _title(slide, s.heading)
     left_w = Inches(5.4)
@@ -229,7 +279,7 @@ def _factor_slide(prs: Any, s: FactorSection) -> None:
         color=_MUTED,
     )
     if s.priority_note:
-        _para(frame, _clip(s.priority_note, 140), size=14)
+        _para(frame, _clip(s.priority_note, 260), size=14)
     if s.needs_consensus:
         spread = format_score(s.spread)
         _para(frame, f"Raters disagree by {spread} levels: agree a consensus.", size=14)
@@ -247,18 +297,25 @@ def _factor_slide(prs: Any, s: FactorSection) -> None:
     right = _MARGIN + left_w + Inches(0.4)
     frame = _textbox(slide, right, Inches(1.3), _WIDTH - right - _MARGIN, Inches(5.8))
     _para(frame, "Evidence", size=14, bold=True, color=_MUTED, first=True)
-    for f in s.findings[:_MAX_EVIDENCE]:
-        line = f"\u2022 Level {f.level}: {f.evidence} ({f.source}, {f.rater})"
-        _para(frame, _clip(line), size=13)
+    for line in pages[0]:
+        _para(frame, line, size=13)
     more = len(s.findings) - _MAX_EVIDENCE
-    if more > 0:
+    if more > 0 and len(pages) == 1:
         _para(frame, f"and {plural(more, 'more finding')}", size=12, color=_MUTED)
     _para(frame, "Remedies", size=14, bold=True, color=_MUTED, space_before=12)
     for r in s.remedies[:_MAX_REMEDIES]:
         _para(frame, _clip(f"\u2022 {r}"), size=13)
-    more = len(s.remedies) - _MAX_REMEDIES
-    if more > 0:
-        _para(frame, f"and {more} more in the full report", size=12, color=_MUTED)
+    more_remedies = len(s.remedies) - _MAX_REMEDIES
+    if more_remedies > 0:
+        _para(frame, f"and {more_remedies} more in the full report", size=12, color=_MUTED)
+    for n, page in enumerate(pages[1:], start=2):
+        slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY_LAYOUT])
+        _title(slide, f"{s.heading}: evidence, continued")
+        frame = _textbox(slide, _MARGIN, Inches(1.3), _WIDTH - 2 * _MARGIN, Inches(5.8))
+        for i, line in enumerate(page):
+            _para(frame, line, size=13, first=i == 0)
+        if more > 0 and n == len(pages):
+            _para(frame, f"and {plural(more, 'more finding')}", size=12, color=_MUTED)
 
 
 def render_pptx(content: ReportContent, figures: Figures | None = None) -> bytes:

@@ -10,10 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from toolkit.framework import Framework
+from toolkit.framework import NOT_APPLICABLE, NOT_ASSESSED, format_score
 
 __all__ = [
     "NOT_APPLICABLE",
@@ -27,30 +25,14 @@ __all__ = [
     "signed",
 ]
 
-#: What a factor without a score reads as: its basis, never 0.
-NOT_ASSESSED = "not assessed"
-NOT_APPLICABLE = "not applicable"
-
-#: A change smaller than this (half the last printed decimal) reads as no change.
-STEADY = 0.05
+#: A change smaller than this (half the last printed decimal of a score) reads as no change.
+STEADY = 0.005
 
 
-def format_score(
-    value: float | None, *, basis: str | None = None, framework: Framework | None = None
-) -> str:
-    """A score as people read it: one decimal, ``"1.5"``.
-
-    With ``framework``, the name of the level it has reached follows: ``"1.7 (Ad hoc)"``. A
-    missing score (``None`` or NaN) reads as ``""``, or, given its ``basis``, as "not assessed"
-    or "not applicable" (any other basis: "not assessed").
-    """
-    if value is None or math.isnan(value):
-        if basis is None:
-            return ""
-        return basis if basis in (NOT_ASSESSED, NOT_APPLICABLE) else NOT_ASSESSED
-    if framework is None:
-        return f"{value:.1f}"
-    return f"{value:.1f} ({framework.level_name(framework.level_reached(value))})"
+def _hundredths(value: float) -> str:
+    """Two decimals, the second dropped when it is 0: ``"0.5"``, ``"0.25"``."""
+    text = f"{value:.2f}"
+    return text[:-1] if text.endswith("0") else text
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -67,10 +49,14 @@ def join_names(names: Sequence[str]) -> str:
 
 
 def signed(delta: float) -> str:
-    """A difference with its sign and one decimal: ``"+0.5"``, ``"\u22121.0"``, ``"0.0"``."""
+    """A difference of two scores as shown: ``"+0.5"``, ``"+0.25"``, ``"\u22121.0"``, ``"0.0"``.
+
+    Written as :func:`format_score` writes a score, so the difference of two scores a reader
+    sees adds up to the difference shown.
+    """
     if abs(delta) < STEADY:
         return "0.0"
-    return f"+{delta:.1f}" if delta > 0 else f"\u2212{abs(delta):.1f}"
+    return f"+{_hundredths(delta)}" if delta > 0 else f"\u2212{_hundredths(abs(delta))}"
 
 
 def change_mark(delta: float | None) -> str:

@@ -14,6 +14,7 @@ import math
 
 import pandas as pd
 
+from toolkit.framework import score_number
 from toolkit.report.content import ReportContent
 from toolkit.workbook import continue_long_text, xlsx_bytes
 
@@ -27,6 +28,11 @@ def _blank(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else round(value, 3)
 
 
+def _score(value: float | None) -> float | None:
+    """A score as a number cell: the number every surface shows (:func:`score_number`)."""
+    return None if value is None or math.isnan(value) else score_number(value)
+
+
 def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
     """The tables of the workbook, by sheet name (see :data:`SHEETS`)."""
     steps = content.next_steps
@@ -36,7 +42,7 @@ def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
                 "priority": a.rank,
                 "factor": a.factor,
                 "label": a.label,
-                "score": a.score,
+                "score": _score(a.score),
                 "level": a.level_name,
                 "target": a.target,
                 "target_level": a.target_name,
@@ -69,7 +75,7 @@ def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
                 "factor": r.factor,
                 "label": r.label,
                 "group": r.group,
-                "score": r.score,
+                "score": _score(r.score),
                 "level": r.level_name or r.basis,
                 "basis": r.basis,
                 "target": r.target,
