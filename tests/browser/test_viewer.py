@@ -91,11 +91,15 @@ def test_the_first_screen_leads_with_what_to_do_next(
     first = " ".join(items.first.inner_text().split())
     assert first.startswith("Executive sponsorship 1.0 Ad hoc · target 3 Established · = 0.0")
     assert "First step: Name one executive sponsor" in first
-    # Terms explained on hover.
-    flag = items.first.locator(".tf-flag")
-    assert flag.inner_text() == "rank depends on one rater"
+    # A place in the top five that one rater decides is flagged, and explained on hover; a
+    # factor whose place no single rater decides carries no flag.
+    assert items.first.locator(".tf-flag").count() == 0
+    shared = items.nth(4)
+    assert " ".join(shared.inner_text().split()).startswith("Shared purpose 1.5 Ad hoc")
+    flag = shared.locator(".tf-flag")
+    assert flag.inner_text() == "in the top 5 on one rater's findings"
     assert flag.get_attribute("title").startswith(
-        "Its place in this list depends on one rater: priority"
+        "In the top 5 on one rater's findings: without Maya Okafor's, it would be priority 6"
     )
     body = page.inner_text("body")
     for jargon in ("Needs consensus", "weighted mean", "harbourline-2026-05.json"):
