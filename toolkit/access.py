@@ -88,6 +88,7 @@ Action = Literal[
     "consensus",  # set or clear a consensus level
     "replace",  # push the engagement again from a file
     "roles",  # grant, change, revoke and list roles
+    "whole panel",  # read every rater's findings during a blind rating
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 
@@ -159,8 +160,11 @@ def may(reader: Reader, action: Action) -> bool:
     return reader.role is None or action in WRITES[reader.role]
 
 
-def check(engagement: Engagement, reader: Reader, action: Action) -> None:
-    """Raise :class:`AccessError`, saying who may, unless ``reader`` :func:`may` ``action``."""
+def check(reader: Reader, action: Action, *, where: str) -> None:
+    """Raise :class:`AccessError`, saying who may, unless ``reader`` :func:`may` ``action``.
+
+    ``where`` names the engagement in the message (``"STORE, engagement ID"``).
+    """
     if may(reader, action):
         return
     role = reader.role or ""
@@ -169,8 +173,7 @@ def check(engagement: Engagement, reader: Reader, action: Action) -> None:
     else:
         why = "a rater adds and changes their own findings; the rest is the lead's"
     raise AccessError(
-        f"engagement {engagement.id}: {reader.who or 'you'} may not {_WORDS[action]} as its "
-        f"{role} ({why})"
+        f"{where}: {reader.who or 'you'} may not {_WORDS[action]} as its {role} ({why})"
     )
 
 
@@ -183,6 +186,7 @@ _WORDS: Mapping[Action, str] = {
     "consensus": "set consensus levels",
     "replace": "replace the engagement",
     "roles": "grant, revoke or list roles",
+    "whole panel": "read every rater's findings during a blind rating",
 }
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from toolkit.access import Reader, Role
+from toolkit.access import Reader, Role, seen
 from toolkit.engagement_json import engagement_to_json
 from toolkit.errors import StoreError
 from toolkit.findings import Change, Engagement, Phase
@@ -275,10 +275,14 @@ class Store(abc.ABC):
         unless ``replace``: then it becomes the file's content, as one change.
         """
 
-    def pull(self, ref: str) -> str:
+    def pull(self, ref: str, *, whole_panel: bool = False) -> str:
         """The engagement file's text of ``ref``: byte for byte the file pushed, plus what
-        changed since."""
-        return engagement_to_json(self.load(ref).engagement)
+        changed since. Where users sign in, what this user may see of it
+        (:func:`toolkit.access.seen`; ``whole_panel`` as for :meth:`load`)."""
+        engagement = self.load(ref, whole_panel=whole_panel).engagement
+        if self.identity is not None:
+            engagement = seen(engagement, self.reader(ref, whole_panel=whole_panel))
+        return engagement_to_json(engagement)
 
     # -- live ---------------------------------------------------------------------------------
     @abc.abstractmethod

@@ -206,6 +206,18 @@ class SqlStore(Store):
         query = select(EngagementRow.version).where(EngagementRow.id == snapshot.ref)
         return self._run(lambda s: s.execute(query).scalar()) != snapshot.version
 
+    def _refused(self, session: Session, ref: str) -> EngagementError:
+        """Why the engagement ``ref`` could not be locked for a save: not there (or no role in
+        it), or a role that saves nothing (a stakeholder)."""
+        if self.postgres:
+            role = session.execute(text("SELECT tenfold_role(:ref)"), {"ref": ref}).scalar()
+            if role is not None:
+                return AccessError(
+                    f"{self.location}, engagement {ref}: {self._identity} is its {role} and "
+                    "changes nothing (a stakeholder sees the engagement only); nothing was saved"
+                )
+        return self._missing(ref)
+
     # -- roles --------------------------------------------------------------------------------
     def role(self, ref: str) -> Role | None:
         if not self.postgres:
@@ -319,7 +331,7 @@ class SqlStore(Store):
                 .first()
             )
             if locked is None:
-                raise self._missing(ref)
+                raise self._refused(session, ref)
             version, log_next = locked
             if (
                 known is not None
@@ -446,9 +458,19 @@ class SqlStore(Store):
             entries = [rows.change_values(ref, c, log_next + i) for i, c in enumerate(log[n:])]
             log_next += len(entries)
         else:  # the log was rewritten (a replaced engagement): write it again whole
-            session.execute(delete(ChangeRow).where(ChangeRow.engagement_id == ref))
-            entries = [rows.change_values(ref, c, i) for i, c in enumerate(log)]
-            log_next = len(entries)
+            gone = (
+                session.connection()
+                .execute(delete(_LOG).where(_LOG.c.engagement_id == ref))
+                .rowcount
+            )
+            if gone != n:  # row-level security kept some: only a lead rewrites the log
+                raise StoreError(
+                    f"{self.location}, engagement {ref}: {self._identity or 'this user'} may not "
+                    "rewrite its change log (its lead may); nothing was saved"
+                )
+            # Numbered on from log_next: positions only grow, whoever reads which entries.
+            entries = [rows.change_values(ref, c, log_next + i) for i, c in enumerate(log)]
+            log_next += len(entries)
         if entries:
             session.connection().execute(insert(_LOG), entries)
         return log_next

@@ -151,7 +151,8 @@ def _postgres_sql(schema: str) -> list[str]:
         BEGIN
             IF NEW.user_name <> session_user AND NOT EXISTS (
                 SELECT FROM pg_roles r WHERE r.rolname = NEW.user_name AND r.rolcanlogin
-                AND pg_has_role(r.rolname, '{USERS}', 'MEMBER')) THEN
+                AND NOT r.rolsuper AND NOT r.rolbypassrls
+            AND pg_has_role(r.rolname, '{USERS}', 'MEMBER')) THEN
                 RAISE EXCEPTION 'no Tenfold user named %', NEW.user_name USING ERRCODE = 'TF001';
             END IF;
             RETURN NEW;
@@ -256,6 +257,9 @@ def _postgres_sql(schema: str) -> list[str]:
         f"schema_version, version, log_next) ON engagements TO {USERS}",
         f"GRANT SELECT ON engagement_documents TO {USERS}",
         f"GRANT SELECT ON alembic_version TO {USERS}",
+        # The owner needs CREATE in the schema to own tables and functions there; users only USAGE.
+        f"GRANT USAGE, CREATE ON SCHEMA {s} TO {OWNER}",
+        f"GRANT USAGE ON SCHEMA {s} TO {USERS}",
         *[
             f"ALTER FUNCTION {f} OWNER TO {OWNER}"
             for f in (
