@@ -17,6 +17,7 @@
 #   TENFOLD_ENTRA_ALLOW_ALL=1  admit every user of the tenant instead of TENFOLD_USERS
 import asyncio
 import os
+import pwd
 import sys
 from pathlib import Path
 
@@ -82,18 +83,34 @@ c.Spawner.http_timeout = 120
 c.Spawner.environment = {
     # The Voila and kernel settings `tenfold dashboard` and Binder use (toolkit/dashboard/).
     "JUPYTER_CONFIG_PATH": str(repo / "toolkit" / "dashboard" / "jupyter_config"),
-    "TENFOLD_ENGAGEMENTS": str(repo / "engagements"),
 }
 
 
-async def give_the_user_their_store(spawner):  # noqa: ANN001, ANN201 (JupyterHub's hook)
+def _home(spawner) -> Path:
+    if auth == "test":
+        return state / "home" / spawner.user.name
+    return Path(pwd.getpwnam(spawner.user.name).pw_dir)
+
+
+async def give_the_user_their_store(spawner):
     """TENFOLD_STORE for this user's server: their own login to the store, with a new password
     (the one their previous server had stops working)."""
     from toolkit.stores.users import add_user
 
     admin_url = Path(os.environ["TENFOLD_ADMIN_STORE_FILE"]).read_text(encoding="utf-8").strip()
     url = await asyncio.to_thread(add_user, admin_url, spawner.user.name)
-    spawner.environment = {**spawner.environment, "TENFOLD_STORE": url}
+    # The dashboards' folder of engagement files: the user's own (~/engagements), never the
+    # checkout's samples, which every user could read. Engagements a team shares live in the store.
+    folder = _home(spawner) / "engagements"
+    folder.mkdir(parents=True, exist_ok=True)
+    if auth != "test":
+        account = pwd.getpwnam(spawner.user.name)
+        os.chown(folder, account.pw_uid, account.pw_gid)
+    spawner.environment = {
+        **spawner.environment,
+        "TENFOLD_STORE": url,
+        "TENFOLD_ENGAGEMENTS": str(folder),
+    }
 
 
 c.Spawner.pre_spawn_hook = give_the_user_their_store
