@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -259,8 +260,10 @@ print(json.dumps({"identity": store.identity, "user": os.environ["JUPYTERHUB_USE
 """
 
 
-def _json(text: str) -> dict:  # type: ignore[type-arg]
-    return json.loads(text.strip().splitlines()[-1])
+def _json(text: str) -> dict[str, Any]:
+    """The JSON object a kernel printed last."""
+    loaded: dict[str, Any] = json.loads(text.strip().splitlines()[-1])
+    return loaded
 
 
 def test_four_people_sign_in_and_the_database_decides_what_each_reads_and_writes(
