@@ -1,7 +1,8 @@
-"""The Kubernetes deployment's values (deploy/kubernetes/values.yaml, for the Zero to JupyterHub
-chart): they parse, and the hub's extra configuration in them does what the one-host hub does,
-run here against a real store: a user's server gets that user's own login, never the
-administrator's."""
+"""The deployments' configuration, where CI runs no hub: the Kubernetes values
+(deploy/kubernetes/values.yaml, for the Zero to JupyterHub chart) parse, and the hub's extra
+configuration in them does what the one-host hub does, run here against a real store: a user's
+server gets that user's own login, never the administrator's. And the one-host hub's
+configuration with the firm's sign-in (Entra ID), which tests/test_deploy_hub.py cannot use."""
 
 from __future__ import annotations
 
@@ -66,3 +67,33 @@ def test_each_server_is_given_its_own_users_login(
     with open_store(url) as store:
         assert store.identity == name
         assert store.engagements() == []
+
+
+# -- the one-host hub's configuration with the firm's sign-in --------------------------------------
+
+
+def test_the_one_host_hub_signs_in_through_entra_id_and_runs_each_server_as_its_person(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """deploy/jupyterhub_config.py as start.sh runs it by default (TENFOLD_AUTH unset: Entra
+    ID), which CI cannot sign in through: the classes it names load, a person's name is their
+    sign-in name before the @, and their server runs as their own account."""
+    from jupyterhub.app import JupyterHub
+    from traitlets.utils.importstring import import_item
+
+    for name in ("TENFOLD_AUTH", "TENFOLD_ENTRA_ALLOW_ALL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TENFOLD_STATE", str(tmp_path))
+    monkeypatch.setenv("TENFOLD_USERS", "ana.lima ben.ode")
+    app = JupyterHub()
+    app.load_config_file(str(VALUES.parents[1] / "jupyterhub_config.py"))
+    c = app.config
+    authenticator = import_item(c.JupyterHub.authenticator_class)
+    assert authenticator.__name__ == "LocalAzureAdOAuthenticator"
+    assert c.LocalAzureAdOAuthenticator.create_system_users is True
+    assert c.Authenticator.allowed_users == {"ana.lima", "ben.ode"}
+    claim = c.AzureAdOAuthenticator.username_claim
+    assert claim({"preferred_username": "Ana.Lima@firm.example"}) == "ana.lima"
+    assert c.JupyterHub.spawner_class == "jupyterhub.spawner.LocalProcessSpawner"
+    assert "--allow-root" not in c.Spawner.get("args", [])
+    assert c.Spawner.default_url == "/voila/render/dashboards/assessment.ipynb"
