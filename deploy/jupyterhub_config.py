@@ -76,7 +76,8 @@ else:
     # files (the administrator's URL), the database's, or a colleague's home.
     c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
 c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
-c.Spawner.notebook_dir = str(repo)
+# Each server's files are the person's home (JupyterLab's file browser, uploads, downloads);
+# ~/dashboards links to the checkout's dashboards, which open as the first page.
 c.Spawner.default_url = "/voila/render/dashboards/assessment.ipynb"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
@@ -101,11 +102,15 @@ async def give_the_user_their_store(spawner):
     url = await asyncio.to_thread(add_user, admin_url, spawner.user.name)
     # The dashboards' folder of engagement files: the user's own (~/engagements), never the
     # checkout's samples, which every user could read. Engagements a team shares live in the store.
-    folder = _home(spawner) / "engagements"
+    home = _home(spawner)
+    folder = home / "engagements"
     folder.mkdir(parents=True, exist_ok=True)
     if auth != "test":
         account = pwd.getpwnam(spawner.user.name)
         os.chown(folder, account.pw_uid, account.pw_gid)
+    dashboards = home / "dashboards"
+    if not dashboards.is_symlink():
+        dashboards.symlink_to(repo / "dashboards", target_is_directory=True)
     spawner.environment = {
         **spawner.environment,
         "TENFOLD_STORE": url,

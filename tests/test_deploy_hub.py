@@ -207,6 +207,14 @@ class Person:
             elif kind == "status" and content["execution_state"] == "idle":
                 return "".join(out)
 
+    def api(self, path: str) -> requests.Response:
+        """GET ``path`` of this person's server's REST API, with their token (after ``run``)."""
+        return requests.get(
+            f"{self.hub.url}/user/{self.name}/api/{path}",
+            headers={"Authorization": f"token {self._token}"},
+            timeout=60,
+        )
+
     def close(self) -> None:
         if self._kernel is not None:
             self._kernel.close()
@@ -279,6 +287,9 @@ def test_four_people_sign_in_and_the_database_decides_what_each_reads_and_writes
         me = _json(preludes[person.name])
         assert me["identity"] == me["user"] == me["login"] == person.name
         assert me["engagements"] == str(hub.state / "home" / person.name / "engagements")
+    # Their files are their home: their own folder of engagements and the dashboards.
+    files = {item["name"] for item in ana.api("contents/").json()["content"]}
+    assert {"dashboards", "engagements"} <= files and "toolkit" not in files, files
     admin_url = (hub.state / "admin-store.url").read_text(encoding="utf-8").strip()
     for person in people.values():
         assert "tenfold_admin" not in person.run("print(os.environ['TENFOLD_STORE'])")
