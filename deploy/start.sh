@@ -20,7 +20,7 @@ pg=$TENFOLD_STATE/pg
 say() { echo "start.sh: $*" >&2; }
 
 [ "$(id -u)" = 0 ] || { say "run as root"; exit 1; }
-"$python" -c "import jupyterhub, toolkit" 2>/dev/null \
+"$python" -c "import importlib.util as u, sys; sys.exit(not all(map(u.find_spec, ('jupyterhub', 'toolkit.stores.users', 'psycopg'))))" 2>/dev/null \
   || { say "$python lacks JupyterHub or Tenfold: run make .venv/.installed in $repo"; exit 1; }
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$pgbin" ] || { say "PostgreSQL is not installed: run make system-deps in $repo"; exit 1; }
