@@ -401,4 +401,3 @@ def test_a_blind_rating_hides_the_panel_until_the_lead_reveals_it(
     tom.locator(".tf-board-card[data-factor='purpose']").get_by_text(
         "agreed by Steering group"
     ).wait_for(timeout=3_000)
-
