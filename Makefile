@@ -12,7 +12,7 @@ PORT ?=
 SERVE_ARGS = --engagements $(ENGAGEMENTS) $(if $(filter $(SAMPLE),$(ENGAGEMENTS)),,--sample $(SAMPLE)) \
   $(if $(PORT),--port $(PORT))
 
-.PHONY: dashboard viewer test quick lint typecheck unit notebooks benchmark system-deps lock clean
+.PHONY: dashboard viewer test quick lint typecheck unit notebooks benchmark system-deps hub-deps lock clean
 
 ## The development environment: every extra, as requirements/dev.txt pins it, then the package.
 $(STAMP): pyproject.toml requirements/dev.txt
@@ -56,23 +56,36 @@ notebooks: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python -m benchmarks
 
-## System packages the browser tests, PDF export and the PostgreSQL store tests need (Debian, as
-## root). CI runs this. The tests start their own throwaway PostgreSQL cluster from the package.
+## System packages the browser tests, PDF export, the PostgreSQL store tests and the team
+## deployment need (Debian, as root). CI runs this. The tests start their own throwaway
+## PostgreSQL cluster from the package.
 system-deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	  chromium fonts-dejavu-core fonts-liberation fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 poppler-utils \
 	  postgresql >/dev/null
+	# Node.js for JupyterHub's proxy (make hub-deps): Debian's nodejs and npm, unless a Node.js
+	# with its own npm is there already (Debian's npm package conflicts with such a nodejs).
+	command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  --no-install-recommends nodejs npm >/dev/null
 
-## The lock files, all from pyproject.toml: what a firm's server runs (runtime: the dashboards
-## and reports), what Binder builds (binder: the same and JupyterLab, no test or lint tool), and
+## JupyterHub's proxy for the team deployment (deploy/): configurable-http-proxy from npm, the
+## version deploy/package-lock.json pins, into deploy/node_modules.
+hub-deps: deploy/node_modules/.bin/configurable-http-proxy
+deploy/node_modules/.bin/configurable-http-proxy: deploy/package.json deploy/package-lock.json
+	npm ci --prefix deploy --no-audit --no-fund --loglevel=error
+	touch $@
+
+## The lock files, all from pyproject.toml: what a firm's server runs (runtime: the dashboards,
+## the reports and the shared store), what Binder builds (binder: the same and JupyterLab, no
+## test or lint tool; the single-user image of the Kubernetes deployment), and
 ## what `make` installs (dev: every extra). One resolution for every platform. Versions already
 ## locked are kept unless pyproject.toml needs others; `make lock UPGRADE=--upgrade` takes the newest.
 LOCK = $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11.5 \
   --custom-compile-command "make lock" $(UPGRADE)
 lock: $(STAMP)
-	$(LOCK) --extra dashboard --extra report -o requirements/runtime.txt
-	$(LOCK) --extra dashboard --extra report --extra lab -o requirements/binder.txt
+	$(LOCK) --extra dashboard --extra report --extra sql -o requirements/runtime.txt
+	$(LOCK) --extra dashboard --extra report --extra lab --extra sql -o requirements/binder.txt
 	$(LOCK) --all-extras -o requirements/dev.txt
 
 clean:

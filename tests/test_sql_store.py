@@ -19,7 +19,7 @@ from toolkit.stores import open_store, throwaway
 from toolkit.stores.rows import STEP, positions
 from toolkit.stores.watch import CHANNEL
 
-TABLES = {"alembic_version", "engagements", "findings", "change_log"}
+TABLES = {"alembic_version", "engagements", "findings", "change_log", "membership"}
 
 
 def _revisions() -> list[str]:

@@ -1,8 +1,10 @@
 """Who may see what of an engagement: the one rule every surface reads through.
 
 A :class:`Reader` is whoever asks for an engagement's content: the name the findings credit
-them with (``who``; empty for a stakeholder, or anyone who has not named themselves) and
-whether, as the engagement's lead, they ask explicitly for the whole panel (``whole_panel``).
+them with (``who``; empty for a stakeholder, or anyone who has not named themselves), their
+``role`` in the engagement where they signed in (lead, rater or stakeholder; None on a laptop,
+where nobody signs in), and whether, as the engagement's lead, they ask explicitly for the
+whole panel (``whole_panel``).
 :func:`seen` gives the engagement as that reader may see it, and :func:`whole` gives it only to
 a reader who may see all of it. Every surface that hands out an engagement's content reads
 through them: the assessment session (its table, radar and scores, history, undo, board and
@@ -24,28 +26,78 @@ During a blind rating (phase ``"independent"``) a reader sees:
 - the engagement's settings as they are: client, title, lead, date, targets, factors marked
   not applicable, the phase. They are nobody's rating.
 
-A stakeholder (``who`` empty) therefore sees no findings at all during a blind rating, and the
-lead sees their own findings like every rater, unless they ask for the whole panel
-(``Reader(lead, whole_panel=True)``): only the engagement's lead may, and only by asking.
+A stakeholder (``who`` empty, or ``role="stakeholder"``) therefore sees no findings at all
+during a blind rating, and the lead sees their own findings like every rater, unless they ask
+for the whole panel (``Reader(lead, whole_panel=True)``): only the engagement's lead may, and
+only by asking. Who the lead is: with a role, the reader whose role is ``"lead"``; without one
+(a laptop), the reader named as the engagement's ``lead``.
 
 :func:`whole` is for what is made from every rater's findings (a client report, a copy to send,
 the stakeholders' view): it returns the engagement to a reader who sees all of it and raises
 :class:`BlindRatingError`, saying why and what to do, to anyone else.
 
-Later, roles per engagement (lead, rater, stakeholder) and a signed-in identity become fields of
-:class:`Reader` and cases of this rule; the surfaces keep calling :func:`seen` and :func:`whole`.
+Roles and writing
+-----------------
+Signed in to a PostgreSQL store, each user holds a role per engagement (:data:`ROLES`), and
+the user's ``who`` is the database user they signed in as. What each role may write is
+:data:`WRITES` (:func:`may` asks it): a lead everything, a rater findings of their own, a
+stakeholder nothing; nobody without a role reads anything. The database enforces the same
+rule for that user's own connection (row-level security, revision 0002 of the store's
+migrations); this module is what the kernel decides before asking the database, so that a
+surface can say it in words. Where nobody signs in (``role`` None), nothing is refused, as it
+always was on a laptop.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from toolkit.errors import EngagementError
 from toolkit.findings import Engagement, LoggedChange
 
-__all__ = ["STAKEHOLDER", "BlindRatingError", "Reader", "blind", "seen", "whole"]
+__all__ = [
+    "ACTIONS",
+    "ROLES",
+    "STAKEHOLDER",
+    "WRITES",
+    "AccessError",
+    "Action",
+    "BlindRatingError",
+    "Reader",
+    "Role",
+    "blind",
+    "check",
+    "may",
+    "seen",
+    "whole",
+]
+
+#: A user's role in one engagement.
+Role = Literal["lead", "rater", "stakeholder"]
+ROLES: tuple[Role, ...] = get_args(Role)
+
+#: What a change to an engagement does, as :data:`WRITES` grants it.
+Action = Literal[
+    "add own finding",  # a finding credited to oneself
+    "change own finding",  # edit, delete or undo a finding credited to oneself
+    "credit another rater",  # add, edit or delete a finding credited to someone else
+    "settings",  # client, title, date, targets, factors not applicable, notes
+    "phase",  # start a blind rating, reveal the panel
+    "consensus",  # set or clear a consensus level
+    "replace",  # push the engagement again from a file
+    "roles",  # grant, change, revoke and list roles
+    "whole panel",  # read every rater's findings during a blind rating
+]
+ACTIONS: tuple[Action, ...] = get_args(Action)
+
+#: What each role may write. A stakeholder reads and writes nothing else.
+WRITES: Mapping[Role, frozenset[Action]] = {
+    "lead": frozenset(ACTIONS),
+    "rater": frozenset({"add own finding", "change own finding"}),
+    "stakeholder": frozenset(),
+}
 
 
 @dataclass(frozen=True)
@@ -59,14 +111,26 @@ class Reader:
         anyone who has not named themselves.
     whole_panel
         They ask, as the engagement's lead, for every rater's findings during a blind rating.
-        Granted only when ``who`` is the engagement's lead.
+        Granted only to the engagement's lead (see the module docstring).
+    role
+        Their role in the engagement, where they signed in (a PostgreSQL store); None where
+        nobody signs in.
     """
 
     who: str = ""
     whole_panel: bool = False
+    role: Role | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "who", self.who.strip())
+        if self.role is not None and self.role not in ROLES:
+            raise ValueError(f"{self.role!r}: a role is one of {', '.join(ROLES)}")
+
+    def is_lead(self, engagement: Engagement) -> bool:
+        """Whether this reader is the engagement's lead (by role, or by name on a laptop)."""
+        if self.role is not None:
+            return self.role == "lead"
+        return bool(self.who) and self.who == engagement.lead
 
 
 #: A stakeholder: nobody in the panel. Sees everything, except during a blind rating: nothing.
@@ -77,11 +141,53 @@ class BlindRatingError(EngagementError):
     """What was asked for is made from every rater's findings, and a blind rating is under way."""
 
 
+class AccessError(EngagementError):
+    """The reader's role in the engagement does not let them make this change."""
+
+
 def blind(engagement: Engagement, reader: Reader) -> bool:
     """Whether ``reader`` sees only part of ``engagement`` (a blind rating, not the whole panel)."""
     if engagement.phase != "independent":
         return False
-    return not (reader.whole_panel and reader.who == engagement.lead)
+    return not (reader.whole_panel and reader.is_lead(engagement))
+
+
+def may(reader: Reader, action: Action) -> bool:
+    """Whether ``reader`` may make a change of the kind ``action`` (see :data:`WRITES`).
+
+    Where nobody signs in (``role`` None) everything is allowed, as on a laptop.
+    """
+    return reader.role is None or action in WRITES[reader.role]
+
+
+def check(reader: Reader, action: Action, *, where: str) -> None:
+    """Raise :class:`AccessError`, saying who may, unless ``reader`` :func:`may` ``action``.
+
+    ``where`` names the engagement in the message (``"STORE, engagement ID"``).
+    """
+    if may(reader, action):
+        return
+    role = reader.role or ""
+    if role == "stakeholder":
+        why = "a stakeholder sees the engagement and changes nothing"
+    else:
+        why = "a rater adds and changes their own findings; the rest is the lead's"
+    raise AccessError(
+        f"{where}: {reader.who or 'you'} may not {_WORDS[action]} as its {role} ({why})"
+    )
+
+
+_WORDS: Mapping[Action, str] = {
+    "add own finding": "add findings",
+    "change own finding": "change findings",
+    "credit another rater": "write findings credited to someone else",
+    "settings": "change the engagement's details, targets or notes",
+    "phase": "change the phase",
+    "consensus": "set consensus levels",
+    "replace": "replace the engagement",
+    "roles": "grant, revoke or list roles",
+    "whole panel": "read every rater's findings during a blind rating",
+}
 
 
 def seen(engagement: Engagement, reader: Reader) -> Engagement:
@@ -91,7 +197,7 @@ def seen(engagement: Engagement, reader: Reader) -> Engagement:
     """
     if not blind(engagement, reader):
         return engagement
-    who = reader.who
+    who = "" if reader.role == "stakeholder" else reader.who  # a stakeholder rates nothing
     raters = _raters_by_finding(engagement)
     return engagement.model_copy(
         update={

@@ -21,9 +21,9 @@ from typing import Any
 import click
 import pandas as pd
 
-from toolkit import changes
+from toolkit import access, changes
 from toolkit.cli_context import EXIT_BAD_INPUT, framework_of, read_as, reader_options
-from toolkit.cli_store import change_named, load_named, opened, uses_store
+from toolkit.cli_store import change_named, load_named, opened, signed_in, uses_store
 from toolkit.errors import TenfoldError
 from toolkit.explain import explain_factor, resolve_factor
 from toolkit.findings import SOURCES, Engagement
@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "report": "toolkit.cli_outputs:report",
     "share": "toolkit.cli_outputs:share",
     "store": "toolkit.cli_store:store",
+    "access": "toolkit.cli_access:access",
 }
 
 
@@ -159,7 +160,11 @@ def new(
 @click.option("--level", required=True, type=int, help="0 absent ... 4 embedded.")
 @click.option("--evidence", required=True, help="What was seen or heard.")
 @click.option("--source", type=click.Choice(SOURCES), default="interview", show_default=True)
-@click.option("--rater", default=None, help="Who recorded it (default: the engagement lead).")
+@click.option(
+    "--rater",
+    default=None,
+    help="Who recorded it (default: the engagement lead; signed in to a store, yourself).",
+)
 @click.pass_context
 def add(
     ctx: click.Context,
@@ -179,8 +184,15 @@ def add(
         raise TenfoldError(f"--factor: unknown factor {factor!r}; {hint}see `tenfold factors`")
     if not evidence.strip():
         raise TenfoldError("--evidence: is empty")
+    by = None
+    signed = signed_in(ctx, file)
+    if signed is not None:  # the finding is credited to whoever signed in, unless the lead says
+        by = signed.who
+        rater = rater.strip() if rater and rater.strip() else signed.who
+        action: access.Action = "add own finding" if rater == by else "credit another rater"
+        access.check(signed, action, where=f"engagement {file}")
     finding_id, change = changes.add_finding(
-        factor=fid, level=level, evidence=evidence, source=source, rater=rater, framework=fw
+        factor=fid, level=level, evidence=evidence, source=source, rater=rater, by=by, framework=fw
     )
     saved = change_named(ctx, file, change, fw)
     click.echo(f"added finding {finding_id} to {file} ({len(saved.findings)} findings)")
@@ -193,9 +205,15 @@ def add(
 def import_(ctx: click.Context, file: Path, findings: Path) -> None:
     """Import findings from a CSV or XLSX file: all rows, or none."""
     fw = framework_of(ctx)
-    lead = load_named(ctx, file, fw).lead
-    new = read_findings(findings, framework=fw, default_rater=lead)
-    change_named(ctx, file, changes.add_findings(new, source=findings.name), fw)
+    signed = signed_in(ctx, file)
+    default_rater = signed.who if signed is not None else load_named(ctx, file, fw).lead
+    new = read_findings(findings, framework=fw, default_rater=default_rater)
+    if signed is not None:
+        others = any(f.rater != signed.who for f in new)
+        action: access.Action = "credit another rater" if others else "add own finding"
+        access.check(signed, action, where=f"engagement {file}")
+    by = signed.who if signed is not None else None
+    change_named(ctx, file, changes.add_findings(new, source=findings.name, by=by), fw)
     click.echo(f"imported {len(new)} findings into {file}")
 
 

@@ -1,5 +1,6 @@
 """What every ``tenfold`` command reads from the command line: the framework it runs with,
-and who reads an engagement during a blind rating (``--rater``, ``--whole-panel``).
+and who reads an engagement during a blind rating (``--rater``, ``--whole-panel``, or, signed
+in to a PostgreSQL store, the database user and their role there).
 
 The group (:mod:`toolkit.cli`) loads the framework once, from ``--framework`` or the bundled
 file, and puts it in the click context; a command, wherever it is defined, asks for it here. A
@@ -19,7 +20,14 @@ from toolkit.errors import TenfoldError
 from toolkit.findings import Engagement
 from toolkit.framework import Framework
 
-__all__ = ["EXIT_BAD_INPUT", "framework_of", "read_as", "reader_options"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "framework_of",
+    "read_as",
+    "reader_options",
+    "remember_reader",
+    "signed_reader",
+]
 
 #: The exit status for bad input: the message is one line on stderr, never a traceback.
 EXIT_BAD_INPUT = 2
@@ -32,6 +40,23 @@ def framework_of(ctx: click.Context) -> Framework:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+_READERS = "signed-in readers"
+
+
+def remember_reader(ctx: click.Context, engagement_id: str, reader: access.Reader) -> None:
+    """Note who reads ``engagement_id`` in this command, where the store signs users in."""
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    root.obj.setdefault(_READERS, {})[engagement_id] = reader
+
+
+def signed_reader(ctx: click.Context | None, engagement: Engagement) -> access.Reader | None:
+    """The signed-in reader :func:`remember_reader` noted for ``engagement``, or None."""
+    if ctx is None:
+        return None
+    found: access.Reader | None = (ctx.find_root().obj or {}).get(_READERS, {}).get(engagement.id)
+    return found
 
 
 def reader_options(command: F) -> F:
@@ -63,7 +88,13 @@ def read_as(
     Outside a blind rating, all of it. During one: the findings of ``--rater NAME``, or all of
     them for the lead asking with ``--whole-panel``; with neither, an error saying so. ``whole``
     names what needs every rater's findings (a report, a copy to send): refused to a rater.
+
+    Signed in to a PostgreSQL store, the reader is the database user with their role in the
+    engagement: ``--rater`` may name only them, ``--whole-panel`` only a lead.
     """
+    signed = signed_reader(click.get_current_context(silent=True), engagement)
+    if signed is not None:
+        return _read_signed_in(engagement, source, signed, rater=rater, whole=whole)
     if whole_panel and rater is not None and rater.strip() != engagement.lead:
         raise TenfoldError(
             f"--whole-panel: only the engagement's lead, {engagement.lead}, may ask for every "
@@ -81,4 +112,30 @@ def read_as(
             "their own findings; give --rater NAME for yours, or --whole-panel (the lead) for "
             "every rater's"
         )
+    return access.seen(engagement, reader)
+
+
+def _read_signed_in(
+    engagement: Engagement,
+    source: Path,
+    reader: access.Reader,
+    *,
+    rater: str | None,
+    whole: str | None,
+) -> Engagement:
+    if rater is not None and rater.strip() != reader.who:
+        raise TenfoldError(
+            f"--rater: you are signed in to the store as {reader.who}, and read as yourself"
+        )
+    if reader.whole_panel and not reader.is_lead(engagement):
+        raise TenfoldError(
+            f"--whole-panel: only the engagement's lead may ask for every rater's findings "
+            f"({reader.who} is its {reader.role})"
+        )
+    if whole is not None:
+        try:
+            return access.whole(engagement, reader, what=whole)
+        except access.BlindRatingError as exc:
+            hint = "; the lead can ask with --whole-panel" if reader.role == "lead" else ""
+            raise TenfoldError(f"{source}: {exc}{hint}") from None
     return access.seen(engagement, reader)

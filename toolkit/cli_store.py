@@ -9,6 +9,10 @@ in a database, or a file name or id in a folder::
     ID=$(tenfold store push acme.json)          # prints the engagement's id
     tenfold score "$ID"; tenfold add "$ID" --factor purpose --level 2 --evidence "..."
     tenfold store pull "$ID" -o acme.json       # the file back, with what changed since
+
+On PostgreSQL each user signs in as themselves (``tenfold store add-user`` makes the login and
+prints its URL); what a command reads and writes is what the database lets that user
+(:mod:`toolkit.access`, row-level security).
 """
 
 from __future__ import annotations
@@ -17,14 +21,23 @@ from pathlib import Path
 
 import click
 
+from toolkit import access
 from toolkit import store as files
 from toolkit._files import write_atomic
+from toolkit.cli_context import remember_reader
 from toolkit.errors import EngagementError, StoreError
 from toolkit.findings import Change, Engagement
 from toolkit.framework import Framework
 from toolkit.stores import DEFAULT_FOLDER, Store, is_database, open_store
 
-__all__ = ["change_named", "load_named", "store", "store_url", "uses_store"]
+__all__ = [
+    "change_named",
+    "load_named",
+    "signed_in",
+    "store",
+    "store_url",
+    "uses_store",
+]
 
 
 def store_url(ctx: click.Context) -> str | None:
@@ -57,7 +70,24 @@ def load_named(ctx: click.Context, name: str | Path, framework: Framework) -> En
     """The engagement ``name``: a file path, or a name in the command line's store."""
     if not uses_store(ctx):
         return files.load_engagement(name, framework=framework)
-    return opened(ctx).load(str(name), framework=framework).engagement
+    source = opened(ctx)
+    # The database gives a lead every rater's findings during a blind rating only when asked.
+    whole_panel = bool(ctx.params.get("whole_panel"))
+    snapshot = source.load(str(name), framework=framework, whole_panel=whole_panel)
+    if source.identity is not None:
+        remember_reader(ctx, snapshot.id, source.reader(snapshot.ref, whole_panel=whole_panel))
+    return snapshot.engagement
+
+
+def signed_in(ctx: click.Context, name: str | Path) -> access.Reader | None:
+    """The signed-in user as the reader of engagement ``name`` (with their role there), where
+    the command line's store signs users in; None elsewhere."""
+    if not uses_store(ctx):
+        return None
+    source = opened(ctx)
+    if source.identity is None:
+        return None
+    return source.reader(str(name))
 
 
 def change_named(
@@ -76,7 +106,7 @@ def _framework(ctx: click.Context) -> Framework:
 
 @click.group()
 def store() -> None:
-    """Keep engagements in a shared database: init, push, pull, list."""
+    """Keep engagements in a shared database: init, push, pull, list, add-user."""
 
 
 @store.command()
@@ -102,6 +132,19 @@ def init(ctx: click.Context, url: str | None) -> None:
         click.echo(f"migrated {server(parsed)} from schema revision {before} to {after}")
 
 
+@store.command(name="add-user")
+@click.argument("url")
+@click.argument("name")
+def add_user(url: str, name: str) -> None:
+    """Make NAME's own login to the PostgreSQL store URL (an administrator's URL); print the
+    URL NAME connects with (a new password each time: the old one stops working)."""
+    from toolkit.stores.users import add_user as make_login
+
+    if not is_database(url):
+        raise StoreError(f"{url}: give the PostgreSQL store's URL, signed in as an administrator")
+    click.echo(make_login(url, name))
+
+
 @store.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True, help="Overwrite the engagement if the store has it.")
@@ -119,6 +162,12 @@ def push(ctx: click.Context, file: Path, replace: bool) -> None:
     except UnicodeDecodeError as exc:
         raise EngagementError(f"{file}: cannot read the engagement file ({exc})") from None
     target = opened(ctx)
+    if replace and target.identity is not None:
+        from toolkit.engagement_json import engagement_from_json
+
+        engagement = engagement_from_json(text, source=str(file))
+        reader = target.reader(engagement.id)
+        access.check(reader, "replace", where=f"{target.location}, engagement {engagement.id}")
     engagement_id = target.push(
         text, source=str(file), name=file.name, replace=replace, framework=_framework(ctx)
     )
@@ -128,11 +177,21 @@ def push(ctx: click.Context, file: Path, replace: bool) -> None:
 @store.command()
 @click.argument("engagement")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--whole-panel",
+    is_flag=True,
+    help="During a blind rating: the engagement's lead asks for every rater's findings.",
+)
 @click.pass_context
-def pull(ctx: click.Context, engagement: str, output: Path) -> None:
-    """Write an engagement of the store to a file (the exchange format)."""
+def pull(ctx: click.Context, engagement: str, output: Path, whole_panel: bool) -> None:
+    """Write an engagement of the store to a file (the exchange format): signed in to a
+    PostgreSQL store, what you may see of it."""
     source = opened(ctx)
-    text = source.pull(engagement)
+    if whole_panel and source.identity is not None:
+        reader = source.reader(engagement, whole_panel=True)
+        where = f"{source.location}, engagement {engagement}"
+        access.check(reader, "whole panel", where=where)
+    text = source.pull(engagement, whole_panel=whole_panel)
     write_atomic(output, text.encode("utf-8"), backup=True, error=StoreError)
     click.echo(f"wrote {output} (engagement {engagement} of {source.location})")
 

@@ -21,14 +21,16 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from toolkit.access import Reader, Role, seen
 from toolkit.engagement_json import engagement_to_json
+from toolkit.errors import StoreError
 from toolkit.findings import Change, Engagement, Phase
 from toolkit.framework import Framework
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["EngagementInfo", "Snapshot", "Store", "Watch"]
+__all__ = ["EngagementInfo", "Member", "Snapshot", "Store", "Watch"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,16 @@ class EngagementInfo:
         if self.problem or self.date is None:
             return f"{self.ref} (cannot be opened)"
         return f"{self.client} — {self.title} ({self.date:%d %b %Y})"
+
+
+@dataclass(frozen=True)
+class Member:
+    """A user's role in an engagement, as :meth:`Store.members` lists it."""
+
+    user: str
+    role: Role
+    granted_by: str
+    granted_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -170,8 +182,51 @@ class Store(abc.ABC):
         """The engagements this user may see, newest assessment first."""
 
     @abc.abstractmethod
-    def load(self, ref: str, *, framework: Framework | None = None) -> Snapshot:
-        """The engagement named ``ref`` (its ref or its id), checked against ``framework``."""
+    def load(
+        self, ref: str, *, framework: Framework | None = None, whole_panel: bool = False
+    ) -> Snapshot:
+        """The engagement named ``ref`` (its ref or its id), checked against ``framework``.
+
+        Where users sign in (PostgreSQL), the engagement as the database lets this user read
+        it: during a blind rating their own findings only, every rater's for the lead asking
+        with ``whole_panel``. Elsewhere all of it; the surfaces cut it with
+        :func:`toolkit.access.seen` either way.
+        """
+
+    # -- who reads ---------------------------------------------------------------------------
+    def role(self, ref: str) -> Role | None:
+        """The signed-in user's role in the engagement ``ref``, or None where nobody signs in.
+
+        An engagement the user holds no role in is reported as a missing one
+        (:class:`~toolkit.errors.EngagementError`), in the same words.
+        """
+        return None
+
+    def reader(self, ref: str, *, name: str = "", whole_panel: bool = False) -> Reader:
+        """Who reads ``ref`` through this store, for :mod:`toolkit.access`: the signed-in user
+        with their role, where users sign in; otherwise ``name`` (as a person typed it)."""
+        if self.identity is None:
+            return Reader(name, whole_panel)
+        return Reader(self.identity, whole_panel, self.role(ref))
+
+    def members(self, ref: str) -> list[Member]:
+        """Who holds which role in ``ref``, leads first (its lead only). Only where users sign
+        in."""
+        raise self._no_roles()
+
+    def grant(self, ref: str, user: str, role: Role) -> None:
+        """Give ``user`` the ``role`` in ``ref`` (its lead only). Only where users sign in."""
+        raise self._no_roles()
+
+    def revoke(self, ref: str, user: str) -> None:
+        """Take ``user``'s role in ``ref`` away (its lead only). Only where users sign in."""
+        raise self._no_roles()
+
+    def _no_roles(self) -> StoreError:
+        return StoreError(
+            f"{self.location}: nobody signs in to this store, so it has no roles; roles per "
+            "engagement need a PostgreSQL store (tenfold --store postgresql+psycopg://...)"
+        )
 
     @abc.abstractmethod
     def changed_since(self, snapshot: Snapshot) -> bool:
@@ -220,10 +275,14 @@ class Store(abc.ABC):
         unless ``replace``: then it becomes the file's content, as one change.
         """
 
-    def pull(self, ref: str) -> str:
+    def pull(self, ref: str, *, whole_panel: bool = False) -> str:
         """The engagement file's text of ``ref``: byte for byte the file pushed, plus what
-        changed since."""
-        return engagement_to_json(self.load(ref).engagement)
+        changed since. Where users sign in, what this user may see of it
+        (:func:`toolkit.access.seen`; ``whole_panel`` as for :meth:`load`)."""
+        engagement = self.load(ref, whole_panel=whole_panel).engagement
+        if self.identity is not None:
+            engagement = seen(engagement, self.reader(ref, whole_panel=whole_panel))
+        return engagement_to_json(engagement)
 
     # -- live ---------------------------------------------------------------------------------
     @abc.abstractmethod

@@ -165,6 +165,18 @@ def _fault(exc: sa_exc.DBAPIError, url: URL) -> StoreError:
             f"{where}: another save of this engagement has taken more than {LOCK_TIMEOUT} s; "
             "nothing was saved, try again"
         )
+    if state is not None and state.startswith("TF"):  # the access rules' own words (0002)
+        return StoreError(f"{where}: {line}; nothing was saved")
+    if state == "42501":  # row-level security or a missing privilege
+        return StoreError(
+            f"{where}: the database refused: {url.username or 'this user'} may not make this "
+            f"change to the engagement ({line}); nothing was saved"
+        )
+    if state == "23505" and "pk_engagements" in line:
+        return StoreError(
+            f"{where}: an engagement with this id is already in the store (one you hold no "
+            "role in, or just added by someone else); nothing was saved"
+        )
     if state == "42P01" or "no such table" in low:
         return StoreSchemaError(
             f"{where} has no Tenfold tables: run `tenfold store init {shown(url)}` as the "

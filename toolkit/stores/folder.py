@@ -82,8 +82,10 @@ class FolderStore(Store):
         far = dt.date(1, 1, 1)
         return sorted(out, key=lambda i: (bool(i.problem), -(i.date or far).toordinal(), i.ref))
 
-    def load(self, ref: str, *, framework: Framework | None = None) -> Snapshot:
-        path = self.path(ref)
+    def load(
+        self, ref: str, *, framework: Framework | None = None, whole_panel: bool = False
+    ) -> Snapshot:
+        path = self.path(ref)  # a file holds every rater's findings: access.seen() cuts them
         snap = files.read_snapshot(path, framework=framework)
         return Snapshot(path.name, snap.engagement, snap.signature)
 

@@ -1,4 +1,5 @@
-"""The SQL store's tables: engagements, their findings and their change log.
+"""The SQL store's tables: engagements, their findings, their change log, and who holds which
+role in each (membership).
 
 An engagement is one row of ``engagements``: its scalar fields as columns, everything else it
 holds (targets, not-applicable factors, consensus overrides, notes, what a shared copy
@@ -11,7 +12,9 @@ which per-engagement access rules (row-level security) can key on.
 
 The tables are created and changed only by the Alembic revisions in
 ``toolkit/stores/migrations/versions`` (``tenfold store init URL``); this module describes the
-head revision for the code that reads and writes them.
+head revision for the code that reads and writes them. An engagement's document is read through
+the view ``engagement_documents`` (:data:`DOCUMENTS`), which on PostgreSQL leaves out what a
+blind rating hides (see revision 0002).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -30,6 +34,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     SmallInteger,
+    Table,
     Text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -37,7 +42,20 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["Base", "ChangeRow", "EngagementRow", "FindingRow", "UtcDateTime", "metadata"]
+__all__ = [
+    "DOCUMENTS",
+    "ROLES",
+    "Base",
+    "ChangeRow",
+    "EngagementRow",
+    "FindingRow",
+    "MembershipRow",
+    "UtcDateTime",
+    "metadata",
+]
+
+#: The roles a user can hold in an engagement (see :mod:`toolkit.access`).
+ROLES = ("lead", "rater", "stakeholder")
 
 #: Constraint names every database spells the same, so later revisions can name them.
 NAMING = {
@@ -101,6 +119,8 @@ class EngagementRow(Base):
     document: Mapped[dict[str, Any]] = mapped_column(Document)
     schema_version: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer)
+    #: The position the next change log entry takes (entries a reader cannot see included).
+    log_next: Mapped[int] = mapped_column(Integer, server_default="0")
 
     __table_args__ = (
         CheckConstraint("phase IN ('open', 'independent', 'consensus')", name="phase"),
@@ -162,3 +182,34 @@ class ChangeRow(Base):
     undoes: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     __table_args__ = (Index("ix_change_log_engagement_id", "engagement_id", "id"),)
+
+
+class MembershipRow(Base):
+    """A user's role in an engagement: lead, rater or stakeholder (PostgreSQL enforces them;
+    elsewhere nobody signs in and the table stays empty)."""
+
+    __tablename__ = "membership"
+
+    engagement_id: Mapped[str] = mapped_column(
+        Text, ForeignKey("engagements.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: The login's name: the PostgreSQL role the user signs in as.
+    user_name: Mapped[str] = mapped_column(Text, primary_key=True)
+    role: Mapped[str] = mapped_column(Text)
+    granted_by: Mapped[str] = mapped_column(Text)
+    granted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        CheckConstraint("role IN ('lead', 'rater', 'stakeholder')", name="role"),
+        Index("ix_membership_user_name", "user_name"),
+    )
+
+
+#: The view an engagement's document is read through (kept out of :data:`metadata`: Alembic
+#: compares tables, and this is a view).
+DOCUMENTS = Table(
+    "engagement_documents",
+    MetaData(),
+    Column("id", Text, primary_key=True),
+    Column("document", Document),
+)

@@ -8,24 +8,33 @@ changed or removed, log entries appended, the row's fields and its version. On P
 row's trigger then notifies listeners with the engagement's id (see :mod:`toolkit.stores.watch`).
 Two people saving at the same moment both land; a save that fails, or a process killed in the
 middle of one, leaves nothing behind.
+
+On PostgreSQL each user signs in as themselves, and the database decides what the connection
+reads and writes (row-level security, revision 0002): only engagements where the user holds a
+role, and during a blind rating only their own findings and log entries. So a save writes
+only what changed, never rows it did not read: the engagement's columns that differ, findings
+added, changed or removed among those it can see, log entries appended at the engagement's
+``log_next`` (after entries it cannot see). Roles are granted and listed here too
+(:meth:`SqlStore.grant`, :meth:`SqlStore.revoke`, :meth:`SqlStore.members`).
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import URL, delete, insert, select, text, update
+from sqlalchemy import URL, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from toolkit.access import ROLES, AccessError, Role
 from toolkit.engagement_json import check_size, engagement_from_json
 from toolkit.errors import EngagementError, StoreError, StoreUnavailableError, TenfoldError
 from toolkit.findings import Change, Engagement
 from toolkit.framework import Framework
 from toolkit.store import _fits
 from toolkit.stores import rows
-from toolkit.stores.base import EngagementInfo, Snapshot, Store, Watch
+from toolkit.stores.base import EngagementInfo, Member, Snapshot, Store, Watch
 from toolkit.stores.database import (
     WRITE,
     check_schema,
@@ -35,7 +44,14 @@ from toolkit.stores.database import (
     server,
     shown,
 )
-from toolkit.stores.schema import ChangeRow, EngagementRow, FindingRow, metadata
+from toolkit.stores.schema import (
+    DOCUMENTS,
+    ChangeRow,
+    EngagementRow,
+    FindingRow,
+    MembershipRow,
+    metadata,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,6 +64,21 @@ T = TypeVar("T")
 _ENGAGEMENTS = metadata.tables[EngagementRow.__tablename__]
 _FINDINGS = metadata.tables[FindingRow.__tablename__]
 _LOG = metadata.tables[ChangeRow.__tablename__]
+_MEMBERS = metadata.tables[MembershipRow.__tablename__]
+
+#: A finding row's key.
+_KEY = ("engagement_id", "id")
+#: An engagement's columns as a load reads them; its document comes through the view.
+_ENGAGEMENT_COLUMNS = (
+    *(
+        _ENGAGEMENTS.c[name]
+        for name in (
+            "id", "client", "title", "lead", "date", "framework_id", "framework_version",
+            "phase", "schema_version", "version", "log_next",
+        )
+    ),
+    DOCUMENTS.c.document,
+)  # fmt: skip
 
 _FINDING_COLUMNS = (
     FindingRow.id,
@@ -86,7 +117,7 @@ class SqlStore(Store):
             with database_errors(self.url), self._engine.connect() as conn:
                 check_schema(conn, self.url)
                 self._identity: str | None = (
-                    conn.execute(text("SELECT current_user")).scalar_one()
+                    conn.execute(text("SELECT session_user")).scalar_one()
                     if self.postgres
                     else None
                 )
@@ -104,16 +135,28 @@ class SqlStore(Store):
     def identity(self) -> str | None:
         return self._identity
 
-    def _run(self, work: Callable[[Session], T], *, write: bool = False) -> T:
-        """``work`` in one transaction, database faults in words."""
+    def _run(
+        self, work: Callable[[Session], T], *, write: bool = False, whole_panel: bool = False
+    ) -> T:
+        """``work`` in one transaction, database faults in words. ``whole_panel``: the
+        transaction asks for every rater's findings during a blind rating (granted by the
+        database to the engagement's lead only)."""
         with (
             database_errors(self.url),
             Session(self._writer if write else self._reader) as session,
             session.begin(),
         ):
+            if whole_panel and self.postgres:
+                session.execute(text("SELECT set_config('tenfold.whole_panel', 'on', true)"))
             return work(session)
 
     def _missing(self, ref: str) -> EngagementError:
+        # The same words whether the engagement is not there or the user holds no role in it.
+        if self._identity is not None:
+            return EngagementError(
+                f"{self.location}: no engagement with id {ref!r} that {self._identity} holds a "
+                "role in"
+            )
         return EngagementError(f"{self.location}: no engagement with id {ref!r}")
 
     # -- reading ------------------------------------------------------------------------------
@@ -128,14 +171,19 @@ class SqlStore(Store):
         ]
 
     def _read(self, session: Session, ref: str) -> tuple[Engagement, rows.Layout, int] | None:
-        row = session.execute(select(EngagementRow).where(EngagementRow.id == ref)).scalar()
+        conn = session.connection()  # plain rows: no ORM bookkeeping
+        row = conn.execute(
+            select(*_ENGAGEMENT_COLUMNS)
+            .join_from(_ENGAGEMENTS, DOCUMENTS, DOCUMENTS.c.id == _ENGAGEMENTS.c.id)
+            .where(_ENGAGEMENTS.c.id == ref)
+        ).first()
         if row is None:
             return None
-        conn = session.connection()  # plain rows for the children: no ORM bookkeeping
+        # By position; by id where two raters' findings, written blind, took the same one.
         findings = conn.execute(
             select(*_FINDING_COLUMNS)
             .where(FindingRow.engagement_id == ref)
-            .order_by(FindingRow.position)
+            .order_by(FindingRow.position, FindingRow.id)
         ).all()
         log = conn.execute(
             select(_LOG).where(ChangeRow.engagement_id == ref).order_by(ChangeRow.position)
@@ -144,8 +192,10 @@ class SqlStore(Store):
         engagement, layout = rows.engagement_from_rows(row, findings, log, source=source)
         return engagement, layout, row.version
 
-    def load(self, ref: str, *, framework: Framework | None = None) -> Snapshot:
-        found = self._run(lambda s: self._read(s, ref))
+    def load(
+        self, ref: str, *, framework: Framework | None = None, whole_panel: bool = False
+    ) -> Snapshot:
+        found = self._run(lambda s: self._read(s, ref), whole_panel=whole_panel)
         if found is None:
             raise self._missing(ref)
         engagement, layout, version = found
@@ -155,6 +205,74 @@ class SqlStore(Store):
     def changed_since(self, snapshot: Snapshot) -> bool:
         query = select(EngagementRow.version).where(EngagementRow.id == snapshot.ref)
         return self._run(lambda s: s.execute(query).scalar()) != snapshot.version
+
+    def _refused(self, session: Session, ref: str) -> EngagementError:
+        """Why the engagement ``ref`` could not be locked for a save: not there (or no role in
+        it), or a role that saves nothing (a stakeholder)."""
+        if self.postgres:
+            role = session.execute(text("SELECT tenfold_role(:ref)"), {"ref": ref}).scalar()
+            if role is not None:
+                return AccessError(
+                    f"{self.location}, engagement {ref}: {self._identity} is its {role} and "
+                    "changes nothing (a stakeholder sees the engagement only); nothing was saved"
+                )
+        return self._missing(ref)
+
+    # -- roles --------------------------------------------------------------------------------
+    def role(self, ref: str) -> Role | None:
+        if not self.postgres:
+            return None
+        query = text("SELECT tenfold_role(:ref)")
+        found = self._run(lambda s: s.execute(query, {"ref": ref}).scalar())
+        if found is None:
+            raise self._missing(ref)
+        return cast(Role, found)
+
+    def _lead_only(self, ref: str, what: str) -> None:
+        if not self.postgres:
+            raise self._no_roles()
+        role = self.role(ref)
+        if role != "lead":
+            raise AccessError(
+                f"{self.location}: only the lead of engagement {ref} may {what} "
+                f"({self._identity} is its {role})"
+            )
+
+    def members(self, ref: str) -> list[Member]:
+        self._lead_only(ref, "list who holds roles in it")
+        m = _MEMBERS.c
+        query = select(m.user_name, m.role, m.granted_by, m.granted_at).where(
+            m.engagement_id == ref
+        )
+        found = self._run(lambda s: s.connection().execute(query).all())
+        order = {role: i for i, role in enumerate(ROLES)}
+        return sorted(
+            (Member(r.user_name, r.role, r.granted_by, r.granted_at) for r in found),
+            key=lambda member: (order[member.role], member.user),
+        )
+
+    def grant(self, ref: str, user: str, role: Role) -> None:
+        if role not in ROLES:
+            raise StoreError(f"{role!r}: not a role; a role is one of {', '.join(ROLES)}")
+        if not user.strip():
+            raise StoreError("name the user to grant a role to")
+        self._lead_only(ref, "grant roles in it")
+        from sqlalchemy.dialects.postgresql import insert as upsert
+
+        statement = upsert(_MEMBERS).values(engagement_id=ref, user_name=user, role=role)
+        statement = statement.on_conflict_do_update(
+            index_elements=[_MEMBERS.c.engagement_id, _MEMBERS.c.user_name],
+            set_={"role": role, "granted_by": text("session_user"), "granted_at": text("now()")},
+        )
+        self._run(lambda s: s.connection().execute(statement), write=True)
+
+    def revoke(self, ref: str, user: str) -> None:
+        self._lead_only(ref, "revoke roles in it")
+        m = _MEMBERS.c
+        statement = delete(_MEMBERS).where(m.engagement_id == ref, m.user_name == user)
+        gone = self._run(lambda s: s.connection().execute(statement).rowcount, write=True)
+        if not gone:
+            raise StoreError(f"{self.location}: {user} holds no role in engagement {ref}")
 
     # -- writing ------------------------------------------------------------------------------
     def create(self, engagement: Engagement, *, name: str | None = None) -> Snapshot:
@@ -167,7 +285,11 @@ class SqlStore(Store):
             if taken is not None:
                 raise StoreError(f"{self.location}: engagement {engagement.id} is already here")
             session.connection().execute(
-                insert(_ENGAGEMENTS).values(**rows.engagement_values(engagement), version=1)
+                insert(_ENGAGEMENTS).values(
+                    **rows.engagement_values(engagement),
+                    version=1,
+                    log_next=len(engagement.changes),
+                )
             )
             layout = rows.Layout(
                 rows.positions([f.id for f in engagement.findings], {}),
@@ -187,16 +309,30 @@ class SqlStore(Store):
         known: Snapshot | None = None,
         framework: Framework | None = None,
     ) -> Snapshot:
+        return self._apply(ref, change, known=known, framework=framework)
+
+    def _apply(
+        self,
+        ref: str,
+        change: Change,
+        *,
+        known: Snapshot | None = None,
+        framework: Framework | None = None,
+        whole_panel: bool = False,
+    ) -> Snapshot:
         def work(session: Session) -> Snapshot:
-            version = (
+            locked = (
                 session.connection()
                 .execute(
-                    select(_ENGAGEMENTS.c.version).where(_ENGAGEMENTS.c.id == ref).with_for_update()
+                    select(_ENGAGEMENTS.c.version, _ENGAGEMENTS.c.log_next)
+                    .where(_ENGAGEMENTS.c.id == ref)
+                    .with_for_update()
                 )
-                .scalar()
+                .first()
             )
-            if version is None:
-                raise self._missing(ref)
+            if locked is None:
+                raise self._refused(session, ref)
+            version, log_next = locked
             if (
                 known is not None
                 and known.ref == ref
@@ -217,15 +353,21 @@ class SqlStore(Store):
                 raise EngagementError(f"engagement {ref}: a change cannot alter its id")
             if len(updated.findings) > len(current.findings):
                 check_size(updated, f"{self.location}, engagement {ref}", StoreError)
-            new_layout = self._write_differences(session, ref, current, updated, layout)
+            new_layout, log_next = self._write_differences(
+                session, ref, current, updated, layout, log_next
+            )
+            # Only the columns that changed: a rater's save moves the version and nothing else
+            # of the engagement's row (the database refuses more from anyone but the lead).
+            was = rows.engagement_values(current)
+            columns = {k: v for k, v in rows.engagement_values(updated).items() if was[k] != v}
             session.connection().execute(
                 update(_ENGAGEMENTS)
                 .where(_ENGAGEMENTS.c.id == ref)
-                .values(**rows.engagement_values(updated), version=version + 1)
+                .values(**columns, version=version + 1, log_next=log_next)
             )
             return Snapshot(ref, updated, version + 1, new_layout)
 
-        return self._run(work, write=True)
+        return self._run(work, write=True, whole_panel=whole_panel)
 
     def _write_differences(
         self,
@@ -234,8 +376,10 @@ class SqlStore(Store):
         current: Engagement,
         updated: Engagement,
         layout: rows.Layout,
-    ) -> rows.Layout:
-        """Write what ``updated`` changed of ``current``; return the new layout."""
+        log_next: int,
+    ) -> tuple[rows.Layout, int]:
+        """Write what ``updated`` changed of ``current``; return the new layout and the log's
+        next position."""
         ids = [f.id for f in updated.findings]
         new_positions = rows.positions(ids, layout.positions)
         kept, n = current.findings, len(current.findings)
@@ -246,8 +390,8 @@ class SqlStore(Store):
                 session.connection().execute(insert(_FINDINGS), added)
         else:
             self._write_findings(session, ref, current, updated, layout, new_positions)
-        self._append_log(session, ref, current, updated, layout)
-        return rows.Layout(new_positions, len(updated.changes))
+        log_next = self._append_log(session, ref, current, updated, layout, log_next)
+        return rows.Layout(new_positions, len(updated.changes)), log_next
 
     def _write_findings(
         self,
@@ -278,7 +422,22 @@ class SqlStore(Store):
             elif (before is not f and before != f) or was[f.id] != position:
                 changed.append(rows.finding_values(ref, f, position))
         if changed:
-            session.execute(update(FindingRow), changed)
+            result = session.connection().execute(
+                update(_FINDINGS)
+                .where(
+                    _FINDINGS.c.engagement_id == bindparam("v_engagement_id"),
+                    _FINDINGS.c.id == bindparam("v_id"),
+                )
+                .values({c: bindparam(f"v_{c}") for c in changed[0] if c not in _KEY}),
+                [{f"v_{k}": v for k, v in values.items()} for values in changed],
+            )
+            counted = self._engine.dialect.supports_sane_multi_rowcount or len(changed) == 1
+            if counted and result.rowcount != len(changed):
+                # Row-level security hid or refused some: write nothing rather than part.
+                raise StoreError(
+                    f"{self.location}, engagement {ref}: this change would alter findings that "
+                    f"{self._identity or 'this user'} may not change; nothing was saved"
+                )
         if added:
             session.connection().execute(insert(_FINDINGS), added)
 
@@ -289,18 +448,32 @@ class SqlStore(Store):
         current: Engagement,
         updated: Engagement,
         layout: rows.Layout,
-    ) -> None:
-        """Append the log entries ``updated`` has beyond ``current``'s (or write it again whole
-        when it was rewritten)."""
+        log_next: int,
+    ) -> int:
+        """Append the log entries ``updated`` has beyond ``current``'s from position
+        ``log_next`` (or write it again whole when it was rewritten); return the next one."""
         n = layout.log_length
         log = updated.changes
         if len(log) >= n and _same(log[:n], current.changes):
-            entries = [rows.change_values(ref, c, n + i) for i, c in enumerate(log[n:])]
+            entries = [rows.change_values(ref, c, log_next + i) for i, c in enumerate(log[n:])]
+            log_next += len(entries)
         else:  # the log was rewritten (a replaced engagement): write it again whole
-            session.execute(delete(ChangeRow).where(ChangeRow.engagement_id == ref))
-            entries = [rows.change_values(ref, c, i) for i, c in enumerate(log)]
+            gone = (
+                session.connection()
+                .execute(delete(_LOG).where(_LOG.c.engagement_id == ref))
+                .rowcount
+            )
+            if gone != n:  # row-level security kept some: only a lead rewrites the log
+                raise StoreError(
+                    f"{self.location}, engagement {ref}: {self._identity or 'this user'} may not "
+                    "rewrite its change log (its lead may); nothing was saved"
+                )
+            # Numbered on from log_next: positions only grow, whoever reads which entries.
+            entries = [rows.change_values(ref, c, log_next + i) for i, c in enumerate(log)]
+            log_next += len(entries)
         if entries:
             session.connection().execute(insert(_LOG), entries)
+        return log_next
 
     def _write_children(
         self, session: Session, ref: str, e: Engagement, layout: rows.Layout
@@ -333,8 +506,8 @@ class SqlStore(Store):
                 f"{source}: engagement {engagement.id} is already in {self.location}; pull it, "
                 "or push again with --replace to overwrite it"
             )
-        if here:
-            self.apply(engagement.id, lambda _: engagement, framework=framework)
+        if here:  # the whole engagement is replaced: every rater's findings read, by its lead
+            self._apply(engagement.id, lambda _: engagement, framework=framework, whole_panel=True)
         else:
             self.create(engagement)
         return engagement.id

@@ -22,7 +22,7 @@ from toolkit.findings import SOURCES
 from toolkit.framework import Framework, load_framework
 from toolkit.portfolio import scores_table
 from toolkit.scoring_rule import score_cells
-from toolkit.stores.schema import EngagementRow, FindingRow
+from toolkit.stores.schema import DOCUMENTS, EngagementRow, FindingRow
 
 __all__ = ["portfolio_scores"]
 
@@ -38,7 +38,14 @@ def portfolio_scores(
     fw = framework or load_framework()
     e = EngagementRow
     conn = session.connection()  # plain rows: no ORM bookkeeping for half a million of them
-    found = list(conn.execute(select(e.id, e.client, e.title, e.date, e.framework_id, e.document)))
+    d = DOCUMENTS.c  # the document as this user may read it (the view; see schema.py)
+    found = list(
+        conn.execute(
+            select(e.id, e.client, e.title, e.date, e.framework_id, d.document).join_from(
+                EngagementRow, DOCUMENTS, d.id == e.id
+            )
+        )
+    )
     found.sort(key=lambda r: (r.client.casefold(), r.date, r.id))
     ids = fw.factor_ids
     n_f = len(ids)
