@@ -2,6 +2,8 @@
 
     .venv/bin/python -m benchmarks.bench_dashboard [--starts K] [--changes N] [--sizes 45,500,2000]
 
+``--changes 0`` times the page openings only; ``--starts 0`` the saves only.
+
 Cold start: from starting the Voila server (as ``tenfold dashboard`` does, with the shared
 settings) to the radar drawn in the browser, as a ratio to a bare Voila notebook holding one
 slider and one offline Altair chart, served the same way in the same run (runs alternate).
@@ -144,6 +146,25 @@ def cold_and_warm(browser: Any, notebook: Path, folder: Path) -> tuple[float, fl
         return cold, warm
 
 
+def warm_opens(browser: Any, folder: Path, sizes: list[int]) -> dict[int, float]:
+    """Seconds to open the assessment page on a warm server (a preheated kernel) at each size,
+    from the address typed to the radar drawn, each after the pool refilled its kernel."""
+    for n in sizes:
+        save_engagement(engagement_of(n), folder / f"bench-{n}.json")
+    out: dict[int, float] = {}
+    with _server(dashboard_path("assessment"), folder) as server:
+        context = _context(browser)
+        page, _ = _open(context, server.url)  # the first visitor takes the preheated kernel
+        page.close()
+        for n in sizes:
+            time.sleep(3)  # let the pool refill its preheated kernel, as between two visitors
+            page, seconds = _open(context, f"{server.url}?engagement=bench-{n}.json")
+            out[n] = seconds
+            page.close()
+        context.close()
+    return out
+
+
 def engagement_of(size: int) -> Engagement:
     """The sample grown to ``size`` findings, as two weeks in the dashboard would leave it:
     three raters, every factor, each finding added through the change log."""
@@ -259,11 +280,23 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     cold_and_warm(browser, dashboard_path("assessment"), folder)
                 )
                 runs["viewer"].append(cold_and_warm(browser, dashboard_path("viewer"), folder))
-            baseline = bare_updates(browser, bare, folder, args.changes)
-            live = {n: live_saves(browser, folder, n, args.changes) for n in sizes}
+            opens = warm_opens(browser, folder, sizes) if args.starts else {}
+            baseline: list[float] = []
+            live: dict[int, tuple[list[float], list[float]]] = {}
+            if args.changes > 0:
+                baseline = bare_updates(browser, bare, folder, args.changes)
+                live = {n: live_saves(browser, folder, n, args.changes) for n in sizes}
             browser.close()
     if args.starts:
         report_starts(runs, results, args.starts)
+        print("assessment page opened on a warm server, by engagement size:")
+        for n, seconds in opens.items():
+            ratio = seconds / results["bare_warm_s"]
+            results[f"assessment_warm_{n}"] = {"s": seconds, "ratio": ratio}
+            print(f"  {n:>5} findings      {seconds:6.2f} s   ratio {ratio:.2f}")
+    if not baseline:
+        print("no saves timed (--changes 0)")
+        return results
     base = statistics.median(baseline)
     results["bare_update_median_ms"] = base
     print(f"bare notebook, slider key to chart redrawn ({len(baseline)} changes):")

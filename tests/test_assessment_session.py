@@ -250,3 +250,23 @@ def test_naming_oneself_in_a_blind_rating_changes_what_is_shown(
     as_lead = len(session.rows())
     assert session.set_rater("Priya Nair")  # what she may see differs
     assert {r["rater"] for r in session.rows()} == {"Priya Nair"} and len(session.rows()) != as_lead
+
+
+def test_a_blind_ratings_notice_goes_when_the_panel_is_revealed(
+    folder: Path, framework: Framework
+) -> None:
+    lead, tom = AssessmentSession(framework, folder), AssessmentSession(framework, folder)
+    for s, who in ((lead, "Maya Okafor"), (tom, "Tomás Herrera")):
+        s.open(SAMPLE.name)
+        s.set_rater(who)
+    lead.set_phase("independent")
+    tom.poll()
+    tom.submit(draft("purpose", 2, "Blind: the rota", rater="Tomás Herrera"))
+    lead.poll()
+    assert lead.view.notice == "Tomás Herrera saved 1 change (kept from you until the reveal)"
+    lead.set_phase("consensus")  # the reveal: nothing is kept from anyone any more
+    assert lead.view.notice == ""
+    tom.poll()  # he hears the reveal: the lead's change, said plainly
+    assert "kept from you" not in tom.view.notice and "Maya Okafor" in tom.view.notice
+    lead.set_phase("open")  # the board closes
+    assert lead.view.notice == ""

@@ -252,7 +252,10 @@ def test_has_no_control_that_writes_and_downloads_leave_the_folder_alone(
     before = folder_digest(folder)
     app = ViewerApp(folder, open=NOVEMBER)
     tree = walk(app.ui.view)
-    assert [type(w).__name__ for w in tree if isinstance(w, WRITING)] == []
+    reads_only = {id(app.ui.example)}  # Binder's "open the example": it shows, never writes
+    assert [
+        type(w).__name__ for w in tree if isinstance(w, WRITING) and id(w) not in reads_only
+    ] == []
     for kind in (PageBridge, FileDrop, DownloadButton):
         assert any(isinstance(w, kind) for w in tree), kind
     app.ui.expand.value = True
@@ -294,3 +297,18 @@ def test_the_radar_is_fitted_to_the_room_the_page_measured(folder: Path) -> None
     assert app.radar.spec["width"] > first
     assert app.radar.spec["width"] <= 1000 and app.radar.spec["height"] <= 1080 - 160
     assert "room 1920x1080 column 1000 at 160" in app.radar.spec["description"]
+
+
+def test_on_binder_the_first_screen_asks_for_the_visitors_file(folder: Path) -> None:
+    app = ViewerApp(folder, binder=True)
+    app.ui.bridge.handle({"event": "opened", "search": ""})
+    assert app.session.shown is None and "Open your engagement file" in app.message_text
+    assert "Harbourline" not in page_state(app)  # no client's name before they choose
+    assert app.ui.example.layout.display == "flex"
+    app.ui.example.click()
+    assert app.session.shown is not None and "fictional client" in app.message_text
+    assert "Harbourline Contact Services" in app.ui.header.value
+    assert app.ui.example.layout.display == "none"
+    data = (ENGAGEMENTS / NOVEMBER).read_bytes()
+    app.receive([("mine.json", data)])
+    assert app.message_text == ""  # their own file: no word of the example any more

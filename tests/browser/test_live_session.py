@@ -401,3 +401,43 @@ def test_a_blind_rating_hides_the_panel_until_the_lead_reveals_it(
     tom.locator(".tf-board-card[data-factor='purpose']").get_by_text(
         "agreed by Steering group"
     ).wait_for(timeout=3_000)
+
+
+def test_the_table_follows_the_form_and_acts_on_the_row_pressed(
+    offline: Any, assessment_server: VoilaServer, copy: Path, wait_for_dashboard: Any
+) -> None:
+    page = open_page(
+        offline.context,
+        assessment_server,
+        f"engagement={copy.name}&factor=sponsorship",
+        wait_for_dashboard,
+    )
+    assert page.get_by_label("Show factor").input_value() == "__this__"  # "This factor"
+    page.get_by_label("Factor", exact=True).select_option("purpose")  # as a person picks it
+    rows = page.locator(".tf-findings-table tbody tr")
+    page.wait_for_function(
+        """() => {
+            const cells = [...document.querySelectorAll(
+                '.tf-findings-table tbody td.tf-col-factor_label')];
+            return cells.length > 0 && cells.every(td => td.textContent === 'Shared purpose');
+        }""",
+        timeout=10_000,
+    )
+    page.locator(".tf-count", has_text="· Shared purpose").wait_for()
+    sample = load_engagement(copy)
+    purpose = [f for f in sample.findings if f.factor == "purpose"]
+    assert rows.count() == len(purpose)
+    top = sample.finding(str(rows.first.get_attribute("data-id")))
+    assert top.factor == "purpose"  # the row says so, and it is so
+    rows.first.get_by_role("button", name="Edit").click()
+    page.wait_for_selector("text=Save changes")
+    assert evidence_box(page).input_value() == top.evidence
+    assert page.get_by_label("Factor", exact=True).input_value() == "purpose"
+    page.keyboard.press("Escape")
+    page.wait_for_selector("button:text-is('Add finding')")
+    page.locator("tr.tf-editing").wait_for(state="detached", timeout=10_000)
+    rows.first.get_by_role("button", name="Delete").click()
+    e = saved(page, copy)
+    assert [f.id for f in sample.findings if f.id not in {g.id for g in e.findings}] == [top.id]
+    page.locator(f"tr[data-id='{top.id}']").wait_for(state="detached", timeout=10_000)
+    assert rows.count() == len(purpose) - 1

@@ -281,6 +281,25 @@ def radar_frame(scores: pd.DataFrame, options: RadarOptions | None = None) -> Ra
     )
 
 
+@dataclass(frozen=True)
+class LegendMark:
+    """A legend's line mark for a text size: ``size`` is Vega's symbol area (its length squared)
+    and ``stroke`` its thickness, both in pixels."""
+
+    length: float
+    stroke: float
+
+    @property
+    def size(self) -> float:
+        return self.length**2
+
+
+def legend_mark(font: float) -> LegendMark:
+    """The legend's line mark beside text of ``font`` pixels: 1.6 times as long as the text is
+    high (20 px at 13 px text, 38 px on a projector), and thicker with it."""
+    return LegendMark(length=round(max(20.0, 1.6 * font)), stroke=max(2.5, round(font / 6, 1)))
+
+
 def legend_size(frame: RadarFrame) -> tuple[float, float]:
     """The room, in pixels, that Vega's legends take beside (width) or under (height) the radar.
 
@@ -290,7 +309,10 @@ def legend_size(frame: RadarFrame) -> tuple[float, float]:
     series = [s.name for s in frame.series]
     groups = [*frame.group_names, "Factor group"]
     widths = [
-        LEGEND_PAD + max(text_width(e, frame.small_font) for e in names)
+        LEGEND_PAD
+        + legend_mark(frame.small_font).length
+        - 20
+        + max(text_width(e, frame.small_font) for e in names)
         for names in (series, groups)
     ]
     rows = max(len(series), len(groups))

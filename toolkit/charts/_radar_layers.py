@@ -19,7 +19,7 @@ from typing import Any
 import altair as alt
 
 from toolkit.charts._agreement import RING_MARK, ring_tooltip
-from toolkit.charts._radar_frame import RadarFrame
+from toolkit.charts._radar_frame import RadarFrame, legend_mark
 from toolkit.charts._radar_rows import LAYERS
 from toolkit.charts._style import (
     GRID,
@@ -60,6 +60,9 @@ def radar_layers(f: RadarFrame, data: Callable[[str], Any] = named) -> list[alt.
         return out
 
     small = f.small_font
+    # The legend's line marks grow with its text: as long as 1.6 lines of it and as thick as a
+    # radar's outline, so on a projector they are read as lines, not as dashes beside the words.
+    mark = legend_mark(small)
     names = [s.name for s in f.series]
     colour = alt.Color(
         "series:N",
@@ -69,8 +72,8 @@ def radar_layers(f: RadarFrame, data: Callable[[str], Any] = named) -> list[alt.
             orient=f.legend,
             direction="vertical",
             symbolType="stroke",
-            symbolStrokeWidth=2.5,
-            symbolSize=400,
+            symbolStrokeWidth=mark.stroke,
+            symbolSize=mark.size,
             labelFontSize=small,
             labelLimit=0,
         ),
@@ -78,7 +81,13 @@ def radar_layers(f: RadarFrame, data: Callable[[str], Any] = named) -> list[alt.
     dash = alt.StrokeDash(
         "series:N",
         scale=alt.Scale(domain=names, range=[SERIES_DASHES[s.role] for s in f.series]),
-        legend=alt.Legend(title=None, labelFontSize=small),
+        legend=alt.Legend(
+            title=None,
+            symbolType="stroke",
+            symbolStrokeWidth=mark.stroke,
+            symbolSize=mark.size,
+            labelFontSize=small,
+        ),
     )
     groups = alt.Scale(domain=list(f.group_names), range=list(f.group_colours))
     tip = [
@@ -119,6 +128,8 @@ def radar_layers(f: RadarFrame, data: Callable[[str], Any] = named) -> list[alt.
                             orient=f.legend,
                             direction="vertical",
                             symbolType="stroke",
+                            symbolStrokeWidth=mark.stroke + 1,
+                            symbolSize=mark.size,
                             labelFontSize=small,
                             titleFontSize=small,
                             labelLimit=0,

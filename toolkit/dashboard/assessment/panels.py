@@ -29,6 +29,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from toolkit.charts import RadarOptions
 from toolkit.dashboard.assessment import text
 from toolkit.dashboard.assessment.session import AssessmentSession, unavailable
 from toolkit.dashboard.assessment.state import AssessmentView
@@ -111,7 +112,7 @@ class Header:
 
     def __init__(self) -> None:
         self.header = widgets.HTML(header_html(None, subtitle=SUBTITLE))
-        self.phase_note = widgets.HTML("")
+        self.phase_note = style_widget(widgets.HTML(""), "tf-phase-note")
         self.message = widgets.HTML("")
 
     def render(self, r: Redraw) -> None:
@@ -412,6 +413,8 @@ class RadarColumn:
     ) -> None:
         self.box = style_widget(widgets.VBox(), "tf-radar-box")
         self.pane = RadarPane(self.box, previews=True)
+        # Made now, in the preheated kernel, not while the person opening the page waits.
+        self.pane.prepare(RadarOptions(framework=session.framework))
         self.pane.on_pick = lambda factor: act(lambda: session.select(factor))
         self.present = style_widget(widgets.HTML(""), "tf-present-panel")
         self.summary = widgets.HTML("")

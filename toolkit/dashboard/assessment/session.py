@@ -325,6 +325,8 @@ class AssessmentSession:
         )
         if others:
             self._next(notice=text.changed_elsewhere(others, self.framework, blind=self.blind))
+        elif old.phase != new.phase:
+            self._next(notice="")  # what it said belonged to the phase that ended
         elif polled:
             self._next(
                 notice=text.changed_elsewhere(

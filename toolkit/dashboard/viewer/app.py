@@ -37,7 +37,7 @@ from toolkit.errors import TenfoldError
 from toolkit.framework import Framework
 from toolkit.stores import Store
 
-__all__ = ["BINDER_NOTICE", "DROP_PROMPT", "ViewerApp"]
+__all__ = ["BINDER_NOTICE", "BINDER_WELCOME", "DROP_PROMPT", "EXAMPLE_NOTE", "ViewerApp"]
 
 BINDER_NOTICE = (
     "This is a temporary Binder session: it closes after about ten idle minutes and keeps "
@@ -47,6 +47,16 @@ BINDER_NOTICE = (
 DROP_PROMPT = (
     "Sent an engagement file? Drop it here to see it (one file, or two of the same client to "
     "see what moved). It stays in this page: nothing is saved."
+)
+#: On Binder, a page whose address names no engagement starts here: the visitor's own file
+#: first, the example one click away, and no client's name until they choose.
+BINDER_WELCOME = (
+    "Open your engagement file: drop it below, or choose it. It stays in this page. "
+    "No file at hand? Open the example: a fictional client."
+)
+EXAMPLE_NOTE = (
+    "This is the example engagement: Harbourline Contact Services is a fictional client. "
+    "Drop your own engagement file above to see yours."
 )
 #: The ranked chart's plot width.
 RANKED_WIDTH = 420
@@ -117,7 +127,7 @@ class ViewerApp:
 
         fw = self.framework
         blank = score_engagement(Engagement.new(client="-", lead="-", framework=fw), framework=fw)
-        self.pane.draw(blank, RadarOptions(framework=fw, key=False), room=None)
+        self.pane.prepare(RadarOptions(framework=fw, key=False))
         self.ranked: Any = chart_widget(ranked_chart(blank, framework=fw, width=RANKED_WIDTH))
         self.ui.ranked_box.children = [self.ranked]
 
@@ -144,6 +154,7 @@ class ViewerApp:
         ui.drop.on_files = self.receive
         ui.drop.on_refused = lambda why: act(lambda: s.say(f"Not opened: {why}", "error"))
         ui.expand.observe(lambda ch: act(lambda: s.expand(bool(ch["new"]))), "value")
+        ui.example.on_click(lambda _b: self.open_example())
         self.pane.on_pick = self.pick
         if ui.picker is not None:
             picker = ui.picker
@@ -174,6 +185,10 @@ class ViewerApp:
         s = self.session
         if s.portfolio and self.ui.picker is not None:
             self._fill_picker()
+        if self.binder and not query.get("engagement") and s.shown is None:
+            self.ui.example.layout.display = "flex"  # the visitor's file first
+            s.say(BINDER_WELCOME)
+            return
         try:
             note = s.open_page(query)
         except TenfoldError as exc:
@@ -185,6 +200,12 @@ class ViewerApp:
             )
             return
         s.say(note)
+
+    def open_example(self) -> None:
+        """Show the example engagement (the newest of the store), said to be an example."""
+        if self.open(None):
+            self.ui.example.layout.display = "none"
+            self.say(EXAMPLE_NOTE)
 
     def open(self, name: str | None = None) -> bool:
         """Show the store's engagement ``name`` (default: the newest); errors say why."""
@@ -209,6 +230,10 @@ class ViewerApp:
                 self.session.say(
                     f"Not opened: {exc}. What was shown before is still shown.", "error"
                 )
+                return
+            self.ui.example.layout.display = "none"
+            if self.session.view.message in (BINDER_WELCOME, EXAMPLE_NOTE):
+                self.session.say("")
 
         self.act(receive)
 

@@ -46,6 +46,15 @@ class ViewerLayout:
             chooser = [style_widget(widgets.HBox([self.picker]), "tf-toolbar")]
         self.notice = widgets.HTML("")
         self.drop = style_widget(FileDrop(), "tf-drop-widget")
+        #: On Binder, before a file is opened: the example engagement, one click away.
+        self.example = style_widget(
+            widgets.Button(
+                description="Or open the example engagement (a fictional client)",
+                tooltip="A made-up client, to see what the viewer shows",
+                layout=widgets.Layout(display="none", width="auto"),
+            ),
+            "tf-example",
+        )
         self.message = widgets.HTML("")
         self.withheld = widgets.HTML("")
         self.body = self._build_body()
@@ -60,6 +69,7 @@ class ViewerLayout:
                     *chooser,
                     self.notice,
                     self.drop,
+                    self.example,
                     self.message,
                     self.withheld,
                     self.body,

@@ -141,6 +141,21 @@ class RadarPane:
         spec["description"] = stamp(revision, room, options.highlight)
         self.widget.spec = spec
 
+    def prepare(self, options: RadarOptions) -> None:
+        """Draw an empty radar of ``options``' framework now, before any page asks for one.
+
+        The first chart widget of a kernel costs seconds (Altair loads Vega's offline bundle,
+        and the radar's shape is built and validated); a dashboard calls this while it is built,
+        which Voila does in a preheated kernel before anyone opens the page, so the person
+        opening it does not wait for them.
+        """
+        from toolkit.findings import Engagement
+        from toolkit.scoring import score_engagement
+
+        fw = options.framework
+        blank = score_engagement(Engagement.new(client="-", lead="-", framework=fw), framework=fw)
+        self.draw(blank, options, room=None)
+
     def _picked(self, change: dict[str, Any]) -> None:
         picked = [v.get("factor") for v in change["new"].value if isinstance(v, dict)]
         if picked and picked[0] in self.factors:

@@ -132,7 +132,9 @@ function render({ model, el }) {
 
   function status() {
     const total = rows.size;
-    count.textContent = `${order.length} of ${total} finding${total === 1 ? "" : "s"}`;
+    const which = state.factor === "__this__" ? selectedFactor() : state.factor;
+    const label = which ? (model.get("factors").find((f) => f.id === which) || {}).label : "";
+    count.textContent = `${order.length} of ${total} finding${total === 1 ? "" : "s"}${label ? ` · ${label}` : ""}`;
     empty.textContent = order.length ? "" : total ? "No findings match these filters." : "No findings yet: nothing is assessed.";
     heads.forEach((th, i) => {
       const key = COLUMNS[i].key;
@@ -140,19 +142,20 @@ function render({ model, el }) {
     });
   }
 
-  function options(select, values, first, keep) {
-    const current = select.value;
+  // The options of a filter, keeping the choice the table holds (not what an empty <select>
+  // reports: before its first options it says "", which would read as "All factors").
+  function options(select, values, first, current) {
     select.replaceChildren(...first.map(([v, t]) => h("option", { value: v, text: t })));
     for (const [v, t] of values) select.append(h("option", { value: v, text: t }));
-    select.value = keep && [...select.options].some((o) => o.value === current) ? current : first[0][0];
+    select.value = [...select.options].some((o) => o.value === current) ? current : first[0][0];
   }
 
   function refreshFilters() {
     const factors = model.get("factors");
-    options(factorFilter, factors.map((f) => [f.id, f.label]), [["__this__", "This factor"], ["", "All factors"]], true);
+    options(factorFilter, factors.map((f) => [f.id, f.label]), [["__this__", "This factor"], ["", "All factors"]], state.factor);
     const uniq = (key) => [...new Set([...rows.values()].map((r) => r[key]))].sort();
-    options(raterFilter, uniq("rater").map((v) => [v, v]), [["", "All raters"]], true);
-    options(sourceFilter, uniq("source").map((v) => [v, v]), [["", "All sources"]], true);
+    options(raterFilter, uniq("rater").map((v) => [v, v]), [["", "All raters"]], state.rater);
+    options(sourceFilter, uniq("source").map((v) => [v, v]), [["", "All sources"]], state.source);
     state.factor = factorFilter.value;
     state.rater = raterFilter.value;
     state.source = sourceFilter.value;
@@ -180,6 +183,7 @@ function render({ model, el }) {
   }
   model.on("change:factor", () => {
     if (state.factor === "__this__") redraw();
+    status();
   });
   model.on("change:highlight", () => {
     for (const [id, tr] of trs) tr.classList.toggle("tf-editing", id === model.get("highlight"));
