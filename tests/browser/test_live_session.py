@@ -365,10 +365,21 @@ def test_a_blind_rating_hides_the_panel_until_the_lead_reveals_it(
     sample = load_engagement(copy)
     theirs = [f.evidence for f in sample.findings if f.rater != "Tomás Herrera"]
     own = [f.evidence for f in sample.findings if f.rater == "Tomás Herrera"]
-    tom.wait_for_selector(f"td:text-is({own[0]!r})")
-    text = tom.inner_text("body")
+    # The table held the whole panel before the rating began; it settles on his own rows once
+    # the kernel has sent what he may see now (rows already in the page are not proof).
+    own_ids = [f.id for f in sample.findings if f.rater == "Tomás Herrera"]
+    tom.wait_for_function(
+        """ids => {
+            const rows = [...document.querySelectorAll('.tf-findings-table tbody tr')];
+            return rows.length === ids.length && rows.every(r => ids.includes(r.dataset.id));
+        }""",
+        arg=own_ids,
+        timeout=10_000,
+    )
+    # textContent, not innerText: a row the browser skips drawing still counts
+    text = tom.evaluate("() => document.body.textContent")
     assert [e for e in theirs if e in text] == []  # none of the others' findings
-    assert tom.locator(".tf-findings-table tbody tr").count() == len(own)
+    assert own[0] in text
     # his radar: his own levels, so no consensus of the panel's on any point
     tom.wait_for_function(
         """() => {
