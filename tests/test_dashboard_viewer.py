@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +68,9 @@ def page_state(app: ViewerApp) -> str:
     return "\n".join(json.dumps(w.get_state(), default=str) for w in walk(app.ui.view))
 
 
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+def text(page: str) -> str:
+    """The words of ``page`` as a person reads them: tags gone, entities unescaped."""
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page))).strip()
 
 
 def test_nothing_is_in_the_page_before_a_browser_opens_it(folder: Path) -> None:

@@ -29,6 +29,7 @@ from toolkit.charts._style import (
 )
 from toolkit.errors import require_columns
 from toolkit.framework import MAX_FACTORS, MIN_FACTORS, Framework
+from toolkit.moves import factor_moves
 
 OUTER = 4.0
 #: Pixels between the outer ring and the anchor of a spoke label.
@@ -37,6 +38,7 @@ LABEL_OFFSET = 16.0
 LEGEND_PAD = 48.0
 NOTE_RANGES = "Pale bar: lowest to highest rater level"
 NOTE_UNSCORED = "\u25cb No score: not assessed or not applicable"
+NOTE_MOVES = "\u25b2 Real move since the previous assessment: beyond the raters' disagreement"
 #: Where the legends go: beside the radar, or underneath it (narrow screens).
 LegendPlace = Literal["right", "bottom"]
 
@@ -98,6 +100,9 @@ class RadarFrame:
     disagree: tuple[int, ...] = ()  # spokes whose raters disagree (low_agreement)
     r_wg: tuple[float | None, ...] = ()
     framework: Framework | None = None
+    #: Real moves since the previous series (:func:`toolkit.moves.factor_moves`): spoke,
+    #: previous score, current score.
+    moves: tuple[tuple[int, float, float], ...] = ()
 
     @property
     def n(self) -> int:
@@ -177,6 +182,7 @@ def radar_frame(
     highlight: str | None = None,
     legend: LegendPlace = "right",
     key: bool = True,
+    mark_moves: bool = True,
 ) -> RadarFrame:
     """The frame of a radar (see :func:`~toolkit.charts.radar_chart` for the parameters)."""
     require_columns(scores, ("score",), table="scores")
@@ -252,6 +258,9 @@ def radar_frame(
     disagree = disagreeing(scores)
     if disagree and key:
         notes.append(RING_NOTE)
+    moves = _real_moves(scores, previous) if mark_moves else ()
+    if moves and key:
+        notes.append(NOTE_MOVES)
     bottom = 10 + line_height(small) * len(notes) if notes else 0
     note_w = max((text_width(t, small) for t in notes), default=0.0)
     half_w = max(half_w, note_w / 2 + 8)
@@ -286,6 +295,23 @@ def radar_frame(
         disagree=tuple(ids.index(f) for f in disagree),
         r_wg=tuple(number(v) for v in _column(scores, "r_wg", None)),
         framework=fw,
+        moves=moves,
+    )
+
+
+def _real_moves(
+    scores: pd.DataFrame, previous: pd.DataFrame | pd.Series | None
+) -> tuple[tuple[int, float, float], ...]:
+    """The spokes whose score moved beyond the raters' spread since ``previous``: only a
+    scores table knows its raters' spread, so a Series of levels marks none."""
+    if not isinstance(previous, pd.DataFrame) or "score" not in previous.columns:
+        return ()
+    moved = factor_moves(scores, previous)
+    ids = [str(i) for i in scores.index]
+    return tuple(
+        (ids.index(str(fid)), float(row["previous"]), float(row["current"]))
+        for fid, row in moved.iterrows()
+        if row["moved"]
     )
 
 

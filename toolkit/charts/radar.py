@@ -125,6 +125,7 @@ def radar_chart(
     legend: LegendPlace = "right",
     pickable: bool = False,
     key: bool = True,
+    mark_moves: bool = True,
 ) -> RadarChart:
     """An honest radar of factor scores, with target, previous and benchmark overlays.
 
@@ -168,6 +169,11 @@ def radar_chart(
     key
         Write the key to the rater bars, hollow markers and rings under the radar (a page
         that explains them in its own words turns it off).
+    mark_moves
+        When ``previous`` is a scores table, mark each real move since then (a change beyond
+        both assessments' rater spreads, :func:`toolkit.moves.factor_moves`) with a dark
+        triangle on its spoke, halfway from the previous score to the current one and
+        pointing the way it moved. A Series of levels has no spreads and marks none.
 
     Returns
     -------
@@ -217,6 +223,7 @@ def radar_chart(
         highlight=highlight,
         legend=legend,
         key=key,
+        mark_moves=mark_moves,
     )
     return stamp(_shape(frame, radar_datasets(frame), pickable=pickable), scores)
 
