@@ -149,7 +149,7 @@ def next_cycle(
             f"date: {day.isoformat()} is not after the previous assessment's date, "
             f"{previous.date.isoformat()}; the next cycle comes later"
         )
-    new_lead = (lead or previous.lead).strip()
+    new_lead = (previous.lead if lead is None else lead).strip()
     for field, names in (("lead", [new_lead]), ("team", list(team or ()))):
         for name in names:
             problem = person_problem(name)
