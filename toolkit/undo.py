@@ -52,11 +52,33 @@ def _restore_finding(e: Engagement, data: dict[str, Any]) -> Engagement:
     return e.with_findings(items)
 
 
+def _opening_order(e: Engagement) -> dict[str, int]:
+    """Each action's place in the order actions were opened, read from the change log: those
+    carried by the start of the cycle first, then each added one (several can be added in one
+    second, so their times alone cannot say)."""
+    order: dict[str, int] = {}
+    for entry in e.changes:
+        if entry.kind == "cycle started" and isinstance(entry.after, dict):
+            for aid in entry.after.get("actions") or ():
+                order.setdefault(str(aid), len(order))
+        elif entry.kind == "action added" and entry.subject:
+            order.setdefault(entry.subject, len(order))
+    return order
+
+
 def _restore_action(e: Engagement, data: dict[str, Any]) -> Engagement:
-    """``e`` with the action ``data`` back in the order actions were opened."""
+    """``e`` with the action ``data`` back in the order actions were opened (by the log; by
+    time for an action the log does not know)."""
     found = Action.model_validate(data)
     items = list(e.actions)
-    at = next((i for i, a in enumerate(items) if a.created_at > found.created_at), len(items))
+    order = _opening_order(e)
+
+    def later(a: Action) -> bool:
+        if a.id in order and found.id in order:
+            return order[a.id] > order[found.id]
+        return a.created_at > found.created_at
+
+    at = next((i for i, a in enumerate(items) if later(a)), len(items))
     items.insert(at, found)
     return e.with_actions(items)
 
