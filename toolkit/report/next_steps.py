@@ -207,10 +207,10 @@ def _change_sentence(rows: Sequence[ScoreRow], changes: Mapping[str, Change], si
     if not up and not down:
         return f"Since {since}, none of the {plural(same, 'factor')} scored both times has moved."
     parts = []
-    for group, verb in ((up, "improved"), (down, "declined")):
+    # "scored higher", not "improved": most changes are within the raters' disagreement
+    for group, verb in ((up, "scored higher"), (down, "scored lower")):
         if group:
-            has = "has" if len(group) == 1 else "have"
-            parts.append(f"{plural(len(group), 'factor')} {has} {verb}")
+            parts.append(f"{plural(len(group), 'factor')} {verb}")
     if same:
         parts.append(f"{same} {'is' if same == 1 else 'are'} unchanged")
     real = [f"{r.label} ({signed(c.delta or 0.0)})" for r, c in moved if c.moved]
