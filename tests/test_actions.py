@@ -36,7 +36,7 @@ def _plan(framework: Framework) -> tuple[Engagement, list[str]]:
         {"factor": "sponsorship", "what": None, "remedy": 1, "owner": "Bo Chen", "due": DAY},
         {"factor": "main_metric", "what": "+1 metric", "owner": "Eli Park", "due": "2026-12-31"},
     ):
-        aid, change = changes.add_action(framework=framework, **kwargs)  # type: ignore[arg-type]
+        aid, change = changes.add_action(framework=framework, **kwargs)
         e = change(e)
         ids.append(aid)
     return e, ids
@@ -45,7 +45,8 @@ def _plan(framework: Framework) -> tuple[Engagement, list[str]]:
 def test_actions_are_logged_and_undone_like_findings(framework: Framework) -> None:
     e, (a, b, c) = _plan(framework)
     assert [x.id for x in e.actions] == [a, b, c]
-    assert e.action(b).remedy is not None and e.action(b).what == e.action(b).remedy.text
+    remedy = e.action(b).remedy
+    assert remedy is not None and e.action(b).what == remedy.text
     e = changes.update_action(b, status="in progress", framework=framework)(e)
     e = changes.update_action(b, owner="Cy Dale", framework=framework)(e)
     e = changes.remove_action(a, framework=framework)(e)
@@ -155,3 +156,23 @@ def test_the_workbook_has_the_action_plan_sheet(framework: Framework, tmp_path: 
 def test_the_sample_reads_at_schema_5_and_links_to_may(sample_path: Path) -> None:
     november = load_engagement(sample_path)
     assert november.previous is not None and november.actions == ()
+
+
+@pytest.mark.slow
+def test_the_deck_has_the_action_plan_slide_with_owners(framework: Framework) -> None:
+    from pptx import Presentation
+
+    e, _ = _plan(framework)
+    deck = Presentation(io.BytesIO(report_bytes(e, "pptx", framework=framework)))
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
+    assert "Action plan" in titles and not any(t.startswith("What moved") for t in titles)
+    plan = deck.slides[titles.index("Action plan")]
+    cells = [
+        cell.text
+        for shape in plan.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    ]
+    assert "Dana Reyes" in cells and HOSTILE in cells  # slide text is literal, not a formula
+    assert any("overdue" in c for c in cells)

@@ -7,6 +7,7 @@ rater gave, through the scoring a report uses.
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import pandas as pd
 import pytest
@@ -46,7 +47,7 @@ def _moves(then: list[list[int]] | None, now: list[list[int]] | None) -> pd.Seri
     empty = Engagement.new(client="Acme Care", lead="Ana Lima")
     before = score_engagement(_engagement(then) if then else empty)
     after = score_engagement(_engagement(now) if now else empty)
-    return factor_moves(after, before).loc["purpose"]
+    return cast(pd.Series, factor_moves(after, before).loc["purpose"])
 
 
 @settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -59,7 +59,8 @@ def _opening_order(e: Engagement) -> dict[str, int]:
     order: dict[str, int] = {}
     for entry in e.changes:
         if entry.kind == "cycle started" and isinstance(entry.after, dict):
-            for aid in entry.after.get("actions") or ():
+            carried = entry.after.get("actions")
+            for aid in carried if isinstance(carried, list) else ():
                 order.setdefault(str(aid), len(order))
         elif entry.kind == "action added" and entry.subject:
             order.setdefault(entry.subject, len(order))
