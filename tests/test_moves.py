@@ -12,13 +12,19 @@ from typing import cast
 import pandas as pd
 import pytest
 from examples import examples
+from folders import SAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit import changes
+from toolkit.charts import radar_chart
+from toolkit.charts._radar_frame import NOTE_MOVES, radar_frame
+from toolkit.charts._radar_options import radar_options
+from toolkit.charts._radar_rows import radar_datasets
 from toolkit.findings import Engagement
 from toolkit.moves import MIN_MOVE, MOVE_COLUMNS, VERDICTS, factor_moves
 from toolkit.scoring import score_engagement
+from toolkit.store import load_engagement
 
 RATERS = ("Ana Lima", "Bo Chen", "Cy Dale", "Di Eze", "Ed Fox")
 #: A panel: each rater's levels on one factor (a rater may record several findings).
@@ -135,3 +141,20 @@ def test_a_consensus_without_findings_counts_its_score_as_its_range() -> None:
     then = score_engagement(changes.set_override("purpose", 1, reason="Agreed")(e))
     now = score_engagement(changes.set_override("purpose", 3, reason="Agreed")(e))
     assert factor_moves(now, then).loc["purpose", "verdict"] == "up"
+
+
+def test_the_radar_marks_only_the_real_moves() -> None:
+    november = load_engagement(SAMPLE)
+    may = load_engagement(SAMPLE.with_name("harbourline-2026-05.json"))
+    now, then = score_engagement(november), score_engagement(may)
+    real = set(factor_moves(now, then).query("moved").index)
+    assert real == {"connection", "leader_aptitude"}
+    frame = radar_frame(now, radar_options(previous=then, previous_label="May 2026"))
+    marked = radar_datasets(frame)["moves"]
+    assert {r["factor"] for r in marked} == real
+    assert all(r["current"] > r["previous"] for r in marked)
+    assert NOTE_MOVES in frame.notes
+    radar_chart(now, previous=then)  # the chart draws with the layer
+    # levels alone (no rater ranges) cannot tell a move: nothing is marked
+    levels_only = radar_frame(now, radar_options(previous=then["score"]))
+    assert levels_only.moves == () and NOTE_MOVES not in levels_only.notes

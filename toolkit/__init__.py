@@ -59,6 +59,7 @@ from toolkit.store import load_engagement, save_engagement, update_engagement
 if TYPE_CHECKING:
     from toolkit.action_export import export_actions
     from toolkit.charts import (
+        RadarOptions,
         chart_widget,
         heatmap_chart,
         radar_chart,
@@ -74,6 +75,7 @@ if TYPE_CHECKING:
 _LAZY = {
     **dict.fromkeys(
         (
+            "RadarOptions",
             "chart_widget",
             "heatmap_chart",
             "radar_chart",
@@ -111,6 +113,7 @@ __all__ = [
     "Override",
     "Portfolio",
     "Provenance",
+    "RadarOptions",
     "SchemaVersionError",
     "StoreError",
     "Summary",

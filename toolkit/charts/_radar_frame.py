@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from toolkit.charts._agreement import RING_NOTE, disagreeing
 from toolkit.charts._layout import LabelBox, extent, line_height, place_labels
+from toolkit.charts._radar_options import LegendPlace, Overlay, RadarOptions
 from toolkit.charts._style import (
     FONT_SIZE,
     framework_or_default,
@@ -39,8 +40,6 @@ LEGEND_PAD = 48.0
 NOTE_RANGES = "Pale bar: lowest to highest rater level"
 NOTE_UNSCORED = "\u25cb No score: not assessed or not applicable"
 NOTE_MOVES = "\u25b2 Real move since the previous assessment: beyond the raters' disagreement"
-#: Where the legends go: beside the radar, or underneath it (narrow screens).
-LegendPlace = Literal["right", "bottom"]
 
 
 @dataclass(frozen=True)
@@ -161,32 +160,22 @@ def ring_label_boxes(k: float, level_names: tuple[str, ...], font_size: float) -
     ]
 
 
+def _overlay_levels(values: Overlay | None, index: pd.Index) -> pd.Series | None:
+    """An overlay's levels aligned to ``index`` (NaN where a factor has none)."""
+    if values is None:
+        return None
+    return pd.Series(dict(values), dtype="float64").reindex(index)
+
+
 def _column(scores: pd.DataFrame, name: str, default: Any) -> list[Any]:
     return list(scores[name]) if name in scores.columns else [default] * len(scores)
 
 
-def radar_frame(
-    scores: pd.DataFrame,
-    *,
-    target: bool = True,
-    previous: pd.DataFrame | pd.Series | None = None,
-    previous_label: str = "Previous",
-    benchmark: pd.DataFrame | pd.Series | None = None,
-    benchmark_label: str = "Portfolio median",
-    preview: pd.DataFrame | pd.Series | None = None,
-    preview_label: str = "Preview",
-    framework: Framework | None = None,
-    title: str | None = None,
-    size: float = 420,
-    font_size: float = FONT_SIZE,
-    highlight: str | None = None,
-    legend: LegendPlace = "right",
-    key: bool = True,
-    mark_moves: bool = True,
-) -> RadarFrame:
-    """The frame of a radar (see :func:`~toolkit.charts.radar_chart` for the parameters)."""
+def radar_frame(scores: pd.DataFrame, options: RadarOptions | None = None) -> RadarFrame:
+    """The frame of a radar (see :func:`~toolkit.charts.radar_chart` and :class:`RadarOptions`)."""
+    o = options or RadarOptions()
     require_columns(scores, ("score",), table="scores")
-    fw = framework_or_default(framework)
+    fw = framework_or_default(o.framework)
     ids = tuple(str(i) for i in scores.index)
     n = len(ids)
     if not MIN_FACTORS <= n <= MAX_FACTORS:
@@ -202,14 +191,14 @@ def radar_frame(
     # -- series ---------------------------------------------------------------------------
     current = pd.to_numeric(scores["score"], errors="coerce").astype("float64")
     wanted: list[tuple[str, str, pd.Series | None]] = [("current", "Current", current)]
-    if target and "target" in scores.columns:
+    if o.target and "target" in scores.columns:
         tgt = pd.to_numeric(scores["target"], errors="coerce").astype("float64")
         if tgt.notna().any():
             wanted.append(("target", "Target", tgt))
     wanted += [
-        ("previous", previous_label, series_levels(previous, scores.index)),
-        ("benchmark", benchmark_label, series_levels(benchmark, scores.index)),
-        ("preview", preview_label, series_levels(preview, scores.index)),
+        ("previous", o.previous_label, _overlay_levels(o.previous, scores.index)),
+        ("benchmark", o.benchmark_label, _overlay_levels(o.benchmark, scores.index)),
+        ("preview", o.preview_label, _overlay_levels(o.preview, scores.index)),
     ]
     series = tuple(
         Series(role, name, tuple(number(v) for v in values))
@@ -231,7 +220,7 @@ def radar_frame(
 
     # -- geometry in pixels ---------------------------------------------------------------
     thetas = tuple(2 * math.pi * i / n for i in range(n))
-    radius_px = size * 0.38
+    radius_px = o.size * 0.38
     k = radius_px / OUTER
     unscored = [i for i, v in enumerate(series[0].values) if v is None]
     texts = tuple(
@@ -239,6 +228,7 @@ def radar_frame(
         + (f"\n({basis[i]})" if basis[i] in ("not assessed", "not applicable") else "")
         for i in range(n)
     )
+    font_size = o.font_size
     small = max(FONT_SIZE, font_size - 1)
     level_names = tuple(lv.name for lv in fw.levels)
     rings = ring_label_boxes(k, level_names, small)
@@ -249,6 +239,7 @@ def radar_frame(
     half_w += 8
     half_h += 6
     notes = []
+    key = o.key
     if not key:
         pass  # the page explains the marks in its own words
     elif any(r is not None for r in ranges):
@@ -258,7 +249,7 @@ def radar_frame(
     disagree = disagreeing(scores)
     if disagree and key:
         notes.append(RING_NOTE)
-    moves = _real_moves(scores, previous) if mark_moves else ()
+    moves = _real_moves(scores, o)
     if moves and key:
         notes.append(NOTE_MOVES)
     bottom = 10 + line_height(small) * len(notes) if notes else 0
@@ -289,9 +280,9 @@ def radar_frame(
         group_names=tuple(names_),
         group_colours=tuple(colours),
         group_label=tuple(group_label.items()),
-        title=title,
-        highlight=ids.index(highlight) if highlight in ids else None,
-        legend=legend,
+        title=o.title,
+        highlight=ids.index(o.highlight) if o.highlight in ids else None,
+        legend=o.legend,
         disagree=tuple(ids.index(f) for f in disagree),
         r_wg=tuple(number(v) for v in _column(scores, "r_wg", None)),
         framework=fw,
@@ -299,15 +290,24 @@ def radar_frame(
     )
 
 
-def _real_moves(
-    scores: pd.DataFrame, previous: pd.DataFrame | pd.Series | None
-) -> tuple[tuple[int, float, float], ...]:
-    """The spokes whose score moved beyond the raters' spread since ``previous``: only a
-    scores table knows its raters' spread, so a Series of levels marks none."""
-    if not isinstance(previous, pd.DataFrame) or "score" not in previous.columns:
+def _real_moves(scores: pd.DataFrame, o: RadarOptions) -> tuple[tuple[int, float, float], ...]:
+    """The spokes whose score moved beyond the raters' spread since ``o.previous``: only a
+    previous assessment with its rater ranges can tell, so levels alone mark none."""
+    if not o.mark_moves or o.previous is None or o.previous_ranges is None:
         return ()
-    moved = factor_moves(scores, previous)
+    spread = {fid: (low, high) for fid, low, high in o.previous_ranges}
+    levels = dict(o.previous)
     ids = [str(i) for i in scores.index]
+    nan = float("nan")
+    previous = pd.DataFrame(
+        {
+            "score": [levels.get(f, nan) for f in ids],
+            "min": [spread.get(f, (nan, nan))[0] for f in ids],
+            "max": [spread.get(f, (nan, nan))[1] for f in ids],
+        },
+        index=scores.index,
+    )
+    moved = factor_moves(scores, previous)
     return tuple(
         (ids.index(str(fid)), float(row["previous"]), float(row["current"]))
         for fid, row in moved.iterrows()
