@@ -6,6 +6,7 @@ pieces, a click on the radar) and checked on what the widgets would send to the 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from html import unescape
@@ -18,7 +19,7 @@ from chart_data import records
 from folders import copy_engagements, folder_digest
 from page_state import click_radar
 
-from toolkit import load_engagement, load_framework, save_engagement
+from toolkit import Engagement, load_engagement, load_framework, save_engagement
 from toolkit.dashboard import DownloadButton, ViewerApp
 from toolkit.dashboard.reports import button_text
 from toolkit.dashboard.viewer.app import BINDER_NOTICE
@@ -294,3 +295,25 @@ def test_the_radar_is_fitted_to_the_room_the_page_measured(folder: Path) -> None
     assert app.radar.spec["width"] > first
     assert app.radar.spec["width"] <= 1000 and app.radar.spec["height"] <= 1080 - 160
     assert "room 1920x1080 column 1000 at 160" in app.radar.spec["description"]
+
+
+def test_the_viewer_compares_with_the_linked_cycle_not_a_later_unlinked_one(
+    folder: Path,
+) -> None:
+    # An unlinked assessment of the same client, dated between May and November, lies in the
+    # folder: November names May by id, so May is what the viewer compares with.
+    stray = Engagement.new(
+        client="Harbourline Contact Services", lead="Cy Dale", date=dt.date(2026, 8, 3)
+    )
+    save_engagement(stray, folder / "harbourline-2026-08.json")
+    app = ViewerApp(folder, portfolio=False, binder=False)
+    app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
+    words = text(app.ui.next_steps.value)
+    assert "Since the assessment of 14 May 2026" in words
+    assert "3 August 2026" not in words
+    # a link to an engagement the folder does not hold compares with nothing
+    november = load_engagement(folder / NOVEMBER)
+    save_engagement(november.model_copy(update={"previous": "0123456789ab"}), folder / NOVEMBER)
+    again = ViewerApp(folder, portfolio=False, binder=False)
+    again.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
+    assert "There is no earlier assessment to compare with." in text(again.ui.next_steps.value)
