@@ -317,3 +317,37 @@ def test_the_viewer_compares_with_the_linked_cycle_not_a_later_unlinked_one(
     again = ViewerApp(folder, portfolio=False, binder=False)
     again.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
     assert "There is no earlier assessment to compare with." in text(again.ui.next_steps.value)
+
+
+def test_where_to_act_first_lists_each_prioritys_open_actions_with_owner_and_date(
+    folder: Path,
+) -> None:
+    from toolkit import changes
+    from toolkit.store import update_engagement
+
+    fw = load_framework()
+    path = folder / NOVEMBER
+    _, late = changes.add_action(
+        factor="sponsorship", what="<b>Name a sponsor</b>", owner="Dana Reyes",
+        due="2026-11-20", framework=fw,
+    )  # fmt: skip
+    _, later = changes.add_action(
+        factor="connection", what="Hold one-to-ones", owner="Eli Park", due="2099-01-31",
+        framework=fw,
+    )  # fmt: skip
+    _, done = changes.add_action(
+        factor="connection", what="Old survey", owner="Eli Park", due="2026-11-30",
+        status="done", framework=fw,
+    )  # fmt: skip
+    for change in (late, later, done):
+        update_engagement(path, change)
+    app = ViewerApp(folder, portfolio=False, binder=False)
+    app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
+    page = app.ui.next_steps.value
+    sponsorship = page.split('data-factor="sponsorship"')[1].split("</li>")[0]
+    assert "&lt;b&gt;Name a sponsor&lt;/b&gt;" in sponsorship  # shown as text
+    assert "Dana Reyes, due 20 Nov 2026" in unescape(sponsorship)
+    assert 'class="tf-overdue">overdue' in sponsorship
+    connection = text(page.split('data-factor="connection"')[1].split("</li>")[0])
+    assert "Hold one-to-ones \u2014 Eli Park, due 31 Jan 2099 (planned)" in connection
+    assert "overdue" not in connection and "Old survey" not in connection  # done: not listed
