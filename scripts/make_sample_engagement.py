@@ -379,6 +379,9 @@ def build() -> Engagement:
     return engagement.model_copy(
         update={
             "overrides": overrides,
+            # The May assessment of the sample portfolio (scripts/make_portfolio.py): the
+            # November one follows it, so reports and the viewer compare with exactly that one.
+            "previous": hashlib.sha1(b"harbourline-2026-05").hexdigest()[:12],
             "notes": "Composure not yet assessed: peak-period observation is booked for December. "
             "Service executive scoped out: executive ownership sits with the client brand.",
         }

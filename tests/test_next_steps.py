@@ -89,9 +89,9 @@ def test_headline_names_the_largest_gaps_and_what_moved(
         "and People connection (2.0 against a target of 4)."
     )
     assert steps.sentences[2] == (
-        "Since the assessment of 14 May 2026, 5 factors have improved (most: People "
-        "connection, +1.0), 2 factors have declined (most: Shared purpose, \u22120.2) and 1 is "
-        "unchanged."
+        "Since the assessment of 14 May 2026, 5 factors scored higher, 2 factors scored lower "
+        "and 1 is unchanged; 2 of these changes are beyond the raters' disagreement, real "
+        "moves: Service-minded leaders (+0.8) and People connection (+1.0)."
     )
     alone = build_content(november).next_steps
     assert alone.sentences[2] == "There is no earlier assessment to compare with."
@@ -111,8 +111,14 @@ def test_where_to_act_first_follows_the_priorities_with_first_remedy_and_change(
     assert first.change.mark == "= 0.0"
     metric = next(a for a in steps.actions if a.factor == "main_metric")
     # 1.5 now, 1.25 in May, each shown as it is: the difference shown is the one a reader computes.
-    assert metric.change.mark == "\u25b2 +0.25"
-    assert metric.change.explanation == "0.25 higher than on 14 May 2026 (1.25 then)."
+    # under half a level: a hollow triangle, and the words say it is not a real move
+    assert metric.change.mark == "\u25b3 +0.25"
+    assert metric.change.explanation == (
+        "0.25 higher than on 14 May 2026 (1.25 then): under half a level, not a real move."
+    )
+    connection = next(a for a in steps.actions if a.factor == "connection")
+    assert connection.change.mark == "\u25b2 +1.0"
+    assert "a real move" in connection.change.explanation
 
 
 def test_flags_say_raters_disagree_in_plain_words(november: Engagement) -> None:
@@ -172,7 +178,7 @@ def test_tenfold_report_compare_says_what_moved(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    assert "Since the assessment of 14 May 2026, 5 factors have improved" in text
+    assert "Since the assessment of 14 May 2026, 5 factors scored higher" in text
     radar = attr(one(BeautifulSoup(text, "html.parser"), "figure.radar img"), "src")
     svg = base64.b64decode(radar.split(",", 1)[1]).decode("utf-8")
     assert "Previous (14 May 2026)" in svg  # the radar draws the previous assessment too

@@ -482,9 +482,16 @@ def test_pptx_keeps_engagement_text_literal(hostile_built: Reports) -> None:
 # -- XLSX --------------------------------------------------------------------------------------
 
 
-def test_xlsx_has_four_sheets_with_frozen_headers_and_widths(built: Reports) -> None:
+def test_xlsx_has_its_sheets_with_frozen_headers_and_widths(built: Reports) -> None:
     wb = load_workbook(built["xlsx"])
-    assert wb.sheetnames == ["Where to act first", "Scores", "Findings", "Framework", "About"]
+    assert wb.sheetnames == [
+        "Where to act first",
+        "Action plan",  # always there, its headers only when there is no action yet
+        "Scores",
+        "Findings",
+        "Framework",
+        "About",
+    ]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2"
         assert ws["A1"].font.bold
@@ -541,6 +548,7 @@ def test_report_bytes_match_the_requested_format(sample: Engagement) -> None:
     assert xlsx[:2] == b"PK"
     assert load_workbook(io.BytesIO(xlsx)).sheetnames == [
         "Where to act first",
+        "Action plan",
         "Scores",
         "Findings",
         "Framework",
@@ -593,7 +601,10 @@ def test_cli_report_writes_the_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", str(SAMPLE), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert f"wrote {out}" in result.output
-    assert len(Presentation(str(out)).slides) == 10
+    # the sample links to its May assessment: the deck has a "What moved" slide
+    deck = Presentation(str(out))
+    assert len(deck.slides) == 11
+    assert deck.slides[2].shapes.title.text == "What moved since 14 May 2026"
 
 
 def test_cli_report_defaults_to_an_html_file_named_after_the_client(

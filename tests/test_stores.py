@@ -20,7 +20,7 @@ import pytest
 from folders import SAMPLE
 
 from toolkit import changes, portfolio_scores
-from toolkit.engagement_json import engagement_to_json
+from toolkit.engagement_json import SCHEMA_VERSION, engagement_to_json
 from toolkit.errors import EngagementError, StoreError
 from toolkit.findings import Engagement, Finding, LoggedChange, Override
 from toolkit.stores import Snapshot, Store, open_store
@@ -300,7 +300,7 @@ def test_an_old_file_is_pushed_migrated_with_its_derived_id(store: Store, tmp_pa
 
     assert engagement_id == engagement_from_json(text).id
     pulled = json.loads(store.pull(engagement_id))
-    assert pulled["schema_version"] == 4 and pulled["id"] == engagement_id
+    assert pulled["schema_version"] == SCHEMA_VERSION and pulled["id"] == engagement_id
 
 
 def test_pushing_an_engagement_twice_is_refused_unless_replaced(store: Store, ref: str) -> None:

@@ -6,8 +6,10 @@ pieces, a click on the radar) and checked on what the widgets would send to the 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from chart_data import records
 from folders import copy_engagements, folder_digest
 from page_state import click_radar
 
-from toolkit import load_engagement, load_framework, save_engagement
+from toolkit import Engagement, load_engagement, load_framework, save_engagement
 from toolkit.dashboard import DownloadButton, ViewerApp
 from toolkit.dashboard.reports import button_text
 from toolkit.dashboard.viewer.app import BINDER_NOTICE
@@ -67,8 +69,9 @@ def page_state(app: ViewerApp) -> str:
     return "\n".join(json.dumps(w.get_state(), default=str) for w in walk(app.ui.view))
 
 
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+def text(page: str) -> str:
+    """The words of ``page`` as a person reads them: tags gone, entities unescaped."""
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page))).strip()
 
 
 def test_nothing_is_in_the_page_before_a_browser_opens_it(folder: Path) -> None:
@@ -312,3 +315,59 @@ def test_on_binder_the_first_screen_asks_for_the_visitors_file(folder: Path) -> 
     data = (ENGAGEMENTS / NOVEMBER).read_bytes()
     app.receive([("mine.json", data)])
     assert app.message_text == ""  # their own file: no word of the example any more
+
+
+def test_the_viewer_compares_with_the_linked_cycle_not_a_later_unlinked_one(
+    folder: Path,
+) -> None:
+    # An unlinked assessment of the same client, dated between May and November, lies in the
+    # folder: November names May by id, so May is what the viewer compares with.
+    stray = Engagement.new(
+        client="Harbourline Contact Services", lead="Cy Dale", date=dt.date(2026, 8, 3)
+    )
+    save_engagement(stray, folder / "harbourline-2026-08.json")
+    app = ViewerApp(folder, portfolio=False, binder=False)
+    app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
+    words = text(app.ui.next_steps.value)
+    assert "Since the assessment of 14 May 2026" in words
+    assert "3 August 2026" not in words
+    # a link to an engagement the folder does not hold compares with nothing
+    november = load_engagement(folder / NOVEMBER)
+    save_engagement(november.model_copy(update={"previous": "0123456789ab"}), folder / NOVEMBER)
+    again = ViewerApp(folder, portfolio=False, binder=False)
+    again.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
+    assert "There is no earlier assessment to compare with." in text(again.ui.next_steps.value)
+
+
+def test_where_to_act_first_lists_each_prioritys_open_actions_with_owner_and_date(
+    folder: Path,
+) -> None:
+    from toolkit import changes
+    from toolkit.store import update_engagement
+
+    fw = load_framework()
+    path = folder / NOVEMBER
+    _, late = changes.add_action(
+        factor="sponsorship", what="<b>Name a sponsor</b>", owner="Dana Reyes",
+        due="2026-11-20", framework=fw,
+    )  # fmt: skip
+    _, later = changes.add_action(
+        factor="connection", what="Hold one-to-ones", owner="Eli Park", due="2099-01-31",
+        framework=fw,
+    )  # fmt: skip
+    _, done = changes.add_action(
+        factor="connection", what="Old survey", owner="Eli Park", due="2026-11-30",
+        status="done", framework=fw,
+    )  # fmt: skip
+    for change in (late, later, done):
+        update_engagement(path, change)
+    app = ViewerApp(folder, portfolio=False, binder=False)
+    app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
+    page = app.ui.next_steps.value
+    sponsorship = page.split('data-factor="sponsorship"')[1].split("</li>")[0]
+    assert "&lt;b&gt;Name a sponsor&lt;/b&gt;" in sponsorship  # shown as text
+    assert "Dana Reyes, due 20 Nov 2026" in unescape(sponsorship)
+    assert 'class="tf-overdue">overdue' in sponsorship
+    connection = text(page.split('data-factor="connection"')[1].split("</li>")[0])
+    assert "Hold one-to-ones \u2014 Eli Park, due 31 Jan 2099 (planned)" in connection
+    assert "overdue" not in connection and "Old survey" not in connection  # done: not listed

@@ -8,6 +8,8 @@ The public API, in the order an analyst meets it::
     engagement = tf.load_engagement("engagements/harbourline-2026-11.json")
     scores = tf.score_engagement(engagement)         # one row per factor, pandas in and out
     summary = tf.summarize(scores)
+    later = tf.next_cycle(engagement)                # the next assessment, started from this one
+    tf.factor_moves(tf.score_engagement(later), scores)     # what moved, and what really did
     store = tf.open_store("postgresql+psycopg://ana@db/tenfold")  # or a folder, sqlite:///f.db
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from toolkit.action_plan import ACTION_COLUMNS, ACTION_STATUSES, Action, actions_frame
 from toolkit.agreement import (
     panel_agreement,
     priority_sensitivity,
@@ -23,6 +26,7 @@ from toolkit.agreement import (
     rater_levels,
     rater_profile,
 )
+from toolkit.cycles import History, history, next_cycle, start_next_cycle, team_of
 from toolkit.errors import (
     EngagementError,
     ExportError,
@@ -37,6 +41,7 @@ from toolkit.errors import (
 from toolkit.explain import explain_factor
 from toolkit.findings import FINDING_COLUMNS, SOURCES, Engagement, Finding, Override
 from toolkit.framework import Factor, Framework, load_framework
+from toolkit.moves import MOVE_COLUMNS, factor_moves, trend_table
 from toolkit.portfolio import (
     PORTFOLIO_COLUMNS,
     Portfolio,
@@ -52,6 +57,7 @@ from toolkit.spreadsheets import export_findings, import_findings, read_findings
 from toolkit.store import load_engagement, save_engagement, update_engagement
 
 if TYPE_CHECKING:
+    from toolkit.action_export import export_actions
     from toolkit.charts import (
         RadarOptions,
         chart_widget,
@@ -81,13 +87,18 @@ _LAZY = {
     ),
     **dict.fromkeys(("build_report", "report_bytes", "report_filename"), "toolkit.report"),
     "open_store": "toolkit.stores",
+    "export_actions": "toolkit.action_export",
 }
 
 __all__ = [
+    "ACTION_COLUMNS",
+    "ACTION_STATUSES",
     "FINDING_COLUMNS",
+    "MOVE_COLUMNS",
     "PORTFOLIO_COLUMNS",
     "SCORE_COLUMNS",
     "SOURCES",
+    "Action",
     "Engagement",
     "EngagementError",
     "ExportError",
@@ -96,6 +107,7 @@ __all__ = [
     "FindingsImportError",
     "Framework",
     "FrameworkError",
+    "History",
     "MissingColumnsError",
     "MissingExtraError",
     "Override",
@@ -106,18 +118,23 @@ __all__ = [
     "StoreError",
     "Summary",
     "TenfoldError",
+    "actions_frame",
     "build_report",
     "chart_widget",
     "client_trend",
     "compare_clients",
     "explain_factor",
+    "export_actions",
     "export_findings",
+    "factor_moves",
     "findings_hash",
     "heatmap_chart",
+    "history",
     "import_findings",
     "load_engagement",
     "load_framework",
     "load_portfolio",
+    "next_cycle",
     "open_store",
     "panel_agreement",
     "portfolio_benchmark",
@@ -137,7 +154,10 @@ __all__ = [
     "save_engagement",
     "score_engagement",
     "score_findings",
+    "start_next_cycle",
     "summarize",
+    "team_of",
+    "trend_table",
     "update_engagement",
 ]
 

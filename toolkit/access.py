@@ -23,8 +23,12 @@ During a blind rating (phase ``"independent"``) a reader sees:
 - their own change log entries only, and of those none that holds someone else's finding or a
   consensus (an edit of a colleague's finding made before the rating started, say);
 - no engagement notes, which may quote any rater;
+- no action plan, and none of its log entries: the actions are the lead's plan for the client,
+  drawn from the panel's view of each factor, and would anchor a rater's own (only the lead
+  changes the plan then, see :func:`toolkit.action_plan.plan_author_problem`);
 - the engagement's settings as they are: client, title, lead, date, targets, factors marked
-  not applicable, the phase. They are nobody's rating.
+  not applicable, the team, the link to the previous cycle, the phase. They are nobody's
+  rating.
 
 A stakeholder (``who`` empty, or ``role="stakeholder"``) therefore sees no findings at all
 during a blind rating, and the lead sees their own findings like every rater, unless they ask
@@ -54,6 +58,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+from toolkit.change_log import ACTION_KINDS
 from toolkit.errors import EngagementError
 from toolkit.findings import Engagement, LoggedChange
 
@@ -204,6 +209,7 @@ def seen(engagement: Engagement, reader: Reader) -> Engagement:
             "findings": tuple(f for f in engagement.findings if f.rater == who),
             "overrides": {},
             "notes": "",
+            "actions": (),
             "changes": tuple(_own_entries(engagement.changes, who, raters)),
         }
     )
@@ -250,6 +256,8 @@ def _own_entries(
 
     def own(entry: LoggedChange, depth: int = 0) -> bool:
         if entry.by != who or entry.kind == "consensus" or depth > 50:
+            return False
+        if entry.kind in ACTION_KINDS:
             return False
         for value in (entry.before, entry.after):
             if any(data.get("rater") != who for data in _finding_dicts(value)):

@@ -16,6 +16,7 @@ from toolkit._checks import TEXT_PATTERN, control_character_problem
 from toolkit._model import Moment, Record, new_id, utcnow
 
 __all__ = [
+    "ACTION_KINDS",
     "CHANGE_KINDS",
     "UNDOABLE",
     "ChangeKind",
@@ -33,11 +34,23 @@ ChangeKind = Literal[
     "consensus",
     "findings imported",
     "undo",
+    "action added",
+    "action changed",
+    "action deleted",
+    "cycle started",
 ]
 #: What a change log entry can record.
 CHANGE_KINDS: tuple[str, ...] = get_args(ChangeKind)
-#: The kinds of change undo can take back: a phase, an import and an undo cannot be.
-UNDOABLE: frozenset[str] = frozenset(CHANGE_KINDS) - {"phase", "findings imported", "undo"}
+#: The kinds of change undo can take back: a phase, an import, the start of a cycle and an undo
+#: cannot be.
+UNDOABLE: frozenset[str] = frozenset(CHANGE_KINDS) - {
+    "phase",
+    "findings imported",
+    "cycle started",
+    "undo",
+}
+#: The kinds of change made to the action plan (:mod:`toolkit.action_plan`).
+ACTION_KINDS: frozenset[str] = frozenset({"action added", "action changed", "action deleted"})
 
 
 def _sorted_json(value: Any) -> Any:
@@ -52,7 +65,8 @@ def _sorted_json(value: Any) -> Any:
 class LoggedChange(Record):
     """One entry of an engagement's change log: who changed what, when, from what to what.
 
-    ``subject`` is what changed: a finding id for the finding kinds, a factor id otherwise.
+    ``subject`` is what changed: a finding id for the finding kinds, an action id for the action
+    kinds, the previous engagement's id for the start of a cycle, a factor id otherwise.
     ``before`` and ``after`` are its value either side of the change, as JSON (a finding's
     fields, a level, a flag, a consensus override; ``None`` where there was none). An undo is
     logged too, naming the entry it takes back in ``undoes``.

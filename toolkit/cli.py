@@ -22,8 +22,10 @@ import click
 import pandas as pd
 
 from toolkit import access, changes
+from toolkit import store as files
 from toolkit.cli_context import EXIT_BAD_INPUT, framework_of, read_as, reader_options
 from toolkit.cli_store import change_named, load_named, opened, signed_in, uses_store
+from toolkit.cycles import next_cycle
 from toolkit.errors import TenfoldError
 from toolkit.explain import explain_factor, resolve_factor
 from toolkit.findings import SOURCES, Engagement
@@ -38,6 +40,7 @@ __all__ = ["COMMANDS", "EXIT_BAD_INPUT", "cli", "framework_of", "main"]
 #: A new module of commands (a group such as ``tenfold store``) is one line here; it imports
 #: :mod:`toolkit.cli_context`, never this module.
 COMMANDS: dict[str, str] = {
+    "action": "toolkit.cli_actions:action",
     "chart": "toolkit.cli_outputs:chart",
     "dashboard": "toolkit.cli_outputs:dashboard",
     "report": "toolkit.cli_outputs:report",
@@ -120,38 +123,132 @@ def factors(ctx: click.Context) -> None:
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
-@click.option("--client", required=True, help="The client's name.")
-@click.option("--lead", required=True, help="The engagement lead (default rater of findings).")
-@click.option("--title", default="Service management diagnostic", show_default=True)
+@click.option("--client", default=None, help="The client's name (with --from: theirs).")
+@click.option(
+    "--lead",
+    default=None,
+    help="The engagement lead, default rater of findings (with --from: "
+    "the previous lead unless given).",
+)
+@click.option(
+    "--title",
+    default=None,
+    help="Default: 'Service management diagnostic' (with --from: the previous title).",
+)
 @click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="YYYY-MM-DD")
+@click.option(
+    "--from",
+    "previous",
+    default=None,
+    metavar="PREVIOUS",
+    help="Start the next assessment of a client from their last one (a file, or an id in a "
+    "--store): targets, not-applicable factors, the team and open actions carry over, linked "
+    "to it by id; findings and consensus do not.",
+)
+@click.option(
+    "--team",
+    multiple=True,
+    metavar="NAME",
+    help="With --from: the team of the new cycle, one --team per person (default: the lead, the "
+    "previous team and everyone who rated).",
+)
+@click.option("--by", default=None, help="With --from: who starts the cycle (default: the lead).")
 @click.pass_context
 def new(
     ctx: click.Context,
     file: Path | None,
-    client: str,
-    lead: str,
-    title: str,
+    client: str | None,
+    lead: str | None,
+    title: str | None,
     date: dt.datetime | None,
+    previous: str | None,
+    team: tuple[str, ...],
+    by: str | None,
 ) -> None:
-    """Create a new, empty engagement file (in a --store: FILE is optional; prints the id)."""
+    """Create a new, empty engagement file (in a --store: FILE is optional; prints the id).
+
+    With --from PREVIOUS it is the client's next assessment, started from PREVIOUS.
+    """
     if file is None and not uses_store(ctx):
         raise click.UsageError("give the engagement file to create: tenfold new FILE ...")
     if file is not None and not uses_store(ctx) and file.exists():
         raise TenfoldError(f"{file}: already exists; choose another name")
-    engagement = Engagement.new(
-        client=client,
-        lead=lead,
-        title=title,
-        date=date.date() if date else None,
-        framework=framework_of(ctx),
-    )
+    fw = framework_of(ctx)
+    if previous is not None:
+        engagement = _next_cycle(ctx, previous, client, lead, title, date, team, by, fw)
+    else:
+        if team or by:
+            raise click.UsageError("--team and --by go with --from PREVIOUS")
+        if client is None or lead is None:
+            missing = "--client" if client is None else "--lead"
+            raise click.UsageError(f"Missing option '{missing}' (or start from --from PREVIOUS)")
+        engagement = Engagement.new(
+            client=client,
+            lead=lead,
+            title=title or "Service management diagnostic",
+            date=date.date() if date else None,
+            framework=fw,
+        )
     if uses_store(ctx):
         made = opened(ctx).create(engagement, name=file.name if file else None)
-        click.echo(f"created {made.ref} (id {made.id})")
+        click.echo(f"created {made.ref} (id {made.id}){_carried(engagement)}")
         return
     assert file is not None
     save_engagement(engagement, file, exclusive=True)  # of several at once, one creates it
-    click.echo(f"created {file}")
+    click.echo(f"created {file} (id {engagement.id}){_carried(engagement)}")
+
+
+def _next_cycle(
+    ctx: click.Context,
+    previous: str,
+    client: str | None,
+    lead: str | None,
+    title: str | None,
+    date: dt.datetime | None,
+    team: tuple[str, ...],
+    by: str | None,
+    fw: Framework,
+) -> Engagement:
+    """The next assessment started from ``previous`` (see :func:`toolkit.cycles.next_cycle`)."""
+    try:
+        # Read without checking the framework: next_cycle says plainly when it differs.
+        last = (
+            opened(ctx).load(previous).engagement
+            if uses_store(ctx)
+            else files.load_engagement(previous)
+        )
+    except TenfoldError as exc:
+        raise TenfoldError(f"--from: {exc}") from None
+    if client is not None and " ".join(client.casefold().split()) != " ".join(
+        last.client.casefold().split()
+    ):
+        raise TenfoldError(
+            f"--client: {previous} is an assessment of {last.client}, not {client}; the next "
+            "cycle is of the same client (leave --client out)"
+        )
+    try:
+        return next_cycle(
+            last,
+            framework=fw,
+            date=date.date() if date else None,
+            lead=lead,
+            title=title,
+            team=list(team) if team else None,
+            by=by,
+        )
+    except TenfoldError as exc:
+        raise TenfoldError(f"--from {previous}: {exc}") from None
+
+
+def _carried(e: Engagement) -> str:
+    if not e.previous:
+        return ""
+    open_actions = sum(1 for a in e.actions if a.open)
+    return (
+        f"; next cycle after {e.previous}: {len(e.targets)} targets, "
+        f"{len(e.not_applicable)} not applicable, team {', '.join(e.team)}, "
+        f"{open_actions} open actions carried"
+    )
 
 
 @cli.command()

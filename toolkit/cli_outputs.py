@@ -14,9 +14,13 @@ from typing import Any
 
 import click
 
+from toolkit import access
 from toolkit.cli_context import framework_of, read_as, reader_options
-from toolkit.cli_store import load_named, store_url, uses_store
+from toolkit.cli_store import load_named, store_of, store_url, uses_store
+from toolkit.cycles import History, history
 from toolkit.errors import ExportError, MissingExtraError, TenfoldError
+from toolkit.findings import Engagement
+from toolkit.framework import Framework
 from toolkit.launch import choose_port, working_copy
 from toolkit.report import build_report, report_filename
 from toolkit.report.formats import REPORT_FORMATS
@@ -199,8 +203,12 @@ def dashboard(
     "--compare",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="The client's previous assessment: the report says what moved since.",
+    metavar="PREVIOUS",
+    help="Compare with this assessment (a file, or an id in a --store). Default: the one FILE "
+    "was started from (tenfold new --from), found by its id; for an engagement without that "
+    "link, the latest earlier one of the same client beside it, and the report says so.",
 )
+@click.option("--no-compare", is_flag=True, help="Compare with no earlier assessment.")
 @reader_options
 @click.pass_context
 def report(
@@ -208,20 +216,55 @@ def report(
     file: Path,
     output: Path | None,
     compare: Path | None,
+    no_compare: bool,
     rater: str | None,
     whole_panel: bool,
 ) -> None:
-    """Write the client report of an engagement: HTML, PDF, PPTX deck or XLSX workbook."""
+    """Write the client report of an engagement: HTML, PDF, PPTX deck or XLSX workbook.
+
+    It says what moved since the client's previous assessment (the one FILE was started from,
+    see --compare) and, with three or more cycles, each factor's trend.
+    """
     fw = framework_of(ctx)
     reader: dict[str, Any] = {"rater": rater, "whole_panel": whole_panel}
     reader["whole"] = "the client report"
     engagement = read_as(load_named(ctx, file, fw), file, **reader)
-    previous = None
-    if compare is not None:
-        previous = read_as(load_named(ctx, compare, fw), compare, **reader)
+    if compare is not None and no_compare:
+        raise click.UsageError("--compare and --no-compare: give one")
+    earlier = _earlier(ctx, file, engagement, fw, compare, no_compare, reader)
     out = output or Path(report_filename(engagement, "html"))
-    build_report(engagement, out, framework=fw, previous=previous)
+    build_report(engagement, out, framework=fw, previous=earlier)
     click.echo(f"wrote {out} ({out.stat().st_size / 1024:.0f} KB)")
+    if earlier.note:
+        click.echo(earlier.note)
+
+
+def _earlier(
+    ctx: click.Context,
+    file: Path,
+    engagement: Engagement,
+    fw: Framework,
+    compare: Path | None,
+    no_compare: bool,
+    reader: dict[str, Any],
+) -> History:
+    """What ``engagement`` is compared with: ``compare`` as given, nothing, or its history in
+    its store (the linked previous cycle, else a guess that says so)."""
+    if no_compare:
+        return History()
+    if compare is not None:
+        other = read_as(load_named(ctx, compare, fw), compare, **reader)
+        note = f"{History.given(other).note[:-1]}, named with --compare"
+        if engagement.previous and other.id != engagement.previous:
+            note += f", not the one this assessment was started from ({engagement.previous})"
+        return History((other,), "given", note + ".")
+    who = engagement.lead if reader["whole_panel"] else reader["rater"] or ""
+    return history(
+        store_of(ctx, file),
+        engagement,
+        framework=fw,
+        reader=access.Reader(who, bool(reader["whole_panel"])),
+    )
 
 
 @click.command()
@@ -246,6 +289,13 @@ def report(
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Radar: another engagement file (e.g. the previous assessment) drawn as an overlay.",
+)
+@click.option(
+    "--previous",
+    "with_previous",
+    is_flag=True,
+    help="Radar: draw the assessment FILE was started from (found by its id; without that link, "
+    "the latest earlier one of the client beside it), marking real moves since.",
 )
 @click.option(
     "--by",
@@ -274,6 +324,7 @@ def chart(
     kind: str,
     target: bool,
     compare: Path | None,
+    with_previous: bool,
     by: str,
     value: str,
     title: str | None,
@@ -291,18 +342,37 @@ def chart(
         raise ExportError(
             f"{output}: cannot tell the format; end the name in .png, .svg, .pdf or .html"
         )
-    if kind != "radar" and (target or compare is not None):
-        raise click.UsageError("--target and --compare apply to --kind radar only")
+    if kind != "radar" and (target or compare is not None or with_previous):
+        raise click.UsageError("--target, --compare and --previous apply to --kind radar only")
+    if compare is not None and with_previous:
+        raise click.UsageError("--compare and --previous: give one")
     reader: dict[str, Any] = {"rater": rater, "whole_panel": whole_panel}
     engagement = read_as(load_named(ctx, file, fw), file, **reader)
     scores = score_engagement(engagement, framework=fw)
     heading = title if title is not None else engagement.client
     if kind == "radar":
         previous = previous_label = None
+        other = None
         if compare is not None:
             other = read_as(load_named(ctx, compare, fw), compare, **reader)
+        elif with_previous:
+            who = engagement.lead if whole_panel else rater or ""
+            found = history(
+                store_of(ctx, file),
+                engagement,
+                framework=fw,
+                reader=access.Reader(who, whole_panel),
+            )
+            if found.previous is None:
+                raise TenfoldError(
+                    f"--previous: {file} has no earlier assessment to draw"
+                    + (f" ({found.note})" if found.note else "")
+                )
+            other = found.previous
+            click.echo(found.note)
+        if other is not None:
             previous = score_engagement(other, framework=fw)
-            previous_label = f"{other.date:%b %Y}" if other.date else compare.stem
+            previous_label = f"{other.date:%b %Y}"
         drawing: Any = radar_chart(
             scores,
             target=target,

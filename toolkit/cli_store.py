@@ -35,6 +35,7 @@ __all__ = [
     "load_named",
     "signed_in",
     "store",
+    "store_of",
     "store_url",
     "uses_store",
 ]
@@ -97,6 +98,14 @@ def change_named(
     if not uses_store(ctx):
         return files.update_engagement(name, change, framework=framework)
     return opened(ctx).apply(str(name), change, framework=framework).engagement
+
+
+def store_of(ctx: click.Context, name: str | Path) -> Store:
+    """The store the engagement ``name`` lives in, where its earlier cycles are looked up by id:
+    the command line's store, or the folder of the engagement's file."""
+    if uses_store(ctx):
+        return opened(ctx)
+    return opened(ctx, str(Path(name).parent))
 
 
 def _framework(ctx: click.Context) -> Framework:

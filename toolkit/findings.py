@@ -35,6 +35,7 @@ from toolkit._checks import (
     not_a_number,
 )
 from toolkit._model import CompiledFirst, Moment, Record, new_id, utcnow
+from toolkit.action_plan import Action, PersonName
 from toolkit.change_log import CHANGE_KINDS, ChangeKind, LoggedChange
 from toolkit.errors import EngagementError
 from toolkit.framework import LEVELS, Framework, load_framework
@@ -192,6 +193,10 @@ def _nothing_withheld(value: tuple[str, ...]) -> bool:
     return not value
 
 
+def _nothing(value: Any) -> bool:
+    return not value
+
+
 class FrameworkRef(Record):
     """The framework an engagement was scored against, pinned by id and version."""
 
@@ -227,11 +232,33 @@ class Engagement(Record):
     #: What the sender left out of this copy (``tenfold share``): "rater names" (raters read
     #: "Rater A", "Rater B"...) and "evidence" (levels and counts kept). Not written when empty.
     withheld: tuple[Withheld, ...] = Field(default=(), exclude_if=_nothing_withheld)
+    #: The id of the client's previous assessment this one was started from (``tenfold new
+    #: --from``): every comparison is with exactly that one (:mod:`toolkit.cycles`). Not
+    #: written when there is none.
+    previous: str | None = Field(
+        default=None, min_length=1, pattern=TEXT_PATTERN, exclude_if=_nothing
+    )
+    #: The engagement team as set when the engagement was started (the lead and the raters of
+    #: the previous cycle, or as given); :func:`toolkit.cycles.team_of` adds whoever has rated
+    #: since. Not written when empty.
+    team: tuple[PersonName, ...] = Field(default=(), exclude_if=_nothing)
+    #: The action plan (:class:`~toolkit.action_plan.Action`), in the order actions were
+    #: opened. Not written when empty.
+    actions: tuple[Action, ...] = Field(default=(), exclude_if=_nothing)
 
     @field_validator("client", "title", "lead", "notes", mode="before")
     @classmethod
     def _text(cls, value: Any) -> Any:
         return clean_text(value)
+
+    @field_validator("actions")
+    @classmethod
+    def _unique_actions(cls, value: tuple[Action, ...]) -> tuple[Action, ...]:
+        ids = [a.id for a in value]
+        if len(set(ids)) != len(ids):
+            shared = sorted({i for i in ids if ids.count(i) > 1})
+            raise ValueError(f"two actions share the id {shared[0]!r}; give each its own id")
+        return value
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -279,6 +306,9 @@ class Engagement(Record):
         for i, c in enumerate(self.changes):
             if c.factor is not None and c.factor not in known:
                 out.append(f"changes[{i}] (id {c.id}), factor: unknown factor {c.factor!r}")
+        for i, a in enumerate(self.actions):
+            if a.factor not in known:
+                out.append(f"actions[{i}] (id {a.id}), factor: unknown factor {a.factor!r}")
         for name, ids in (
             ("overrides", self.overrides),
             ("targets", self.targets),
@@ -383,6 +413,21 @@ class Engagement(Record):
     def logged(self, entry: LoggedChange) -> Engagement:
         """A copy with ``entry`` appended to the change log."""
         return self.model_copy(update={"changes": (*self.changes, entry)})
+
+    def with_actions(self, actions: Iterable[Action]) -> Engagement:
+        """A copy whose action plan is ``actions`` (ids must be unique)."""
+        items = tuple(actions)
+        ids = [a.id for a in items]
+        if len(set(ids)) != len(ids):
+            raise EngagementError("actions: two actions share an id")
+        return self.model_copy(update={"actions": items})
+
+    def action(self, action_id: str) -> Action:
+        """The action with id ``action_id``."""
+        for a in self.actions:
+            if a.id == action_id:
+                return a
+        raise EngagementError(f"actions: no action with id {action_id!r}")
 
     def finding(self, finding_id: str) -> Finding:
         """The finding with id ``finding_id``."""

@@ -10,11 +10,14 @@
 - the text of every finding's evidence replaced by :data:`EVIDENCE_REMOVED`, in the findings
   and in the change log; scores, levels, sources and counts stay as they were.
 
-Who is a person: every rater of a finding, the lead, whoever made a change in the log, the
-raters held in the log's copies of findings, and whoever agreed a consensus when that is
-written as a name (two or more words, each capitalised: "Priya Natarajan", not "Steering
-group"). Each is found in every piece of free text (evidence, notes, consensus reasons and who
-agreed them, change log summaries, the names of imported files) in every form
+Who is a person: every rater of a finding, the lead, the engagement team, whoever made a change
+in the log, the raters held in the log's copies of findings, and whoever agreed a consensus
+when that is written as a name (two or more words, each capitalised: "Priya Natarajan", not
+"Steering group"). The owner of an action who is one of them reads their alias; an owner the
+engagement does not otherwise name (someone at the client) is kept as written, as the client
+needs to know who does what, and the text of each action is free text like evidence. Each is
+found in every piece of free text (evidence, notes, consensus reasons and who agreed them,
+actions, change log summaries, the names of imported files) in every form
 :class:`~toolkit.person_names.NameFinder` knows: any case or accent, whole, first or last name
 alone, initials, possessives, joined by hyphens or underscores. A first or last name two people
 share reads :data:`NAME_REMOVED`. Mentions of the lead in free text read :data:`LEAD_ALIAS`.
@@ -69,6 +72,7 @@ _FINDING_KINDS = frozenset(
 #: Fields that hold ids, factors, dates and choices: never free text.
 _STRUCTURAL = frozenset(
     {"id", "factor", "level", "source", "recorded_at", "at", "kind", "undoes", "ids", "date"}
+    | {"due", "status", "aim", "opened_in", "opened_on", "created_at", "number", "previous"}
 )
 
 
@@ -95,6 +99,7 @@ def people(engagement: Engagement) -> list[str]:
     """Every person ``engagement`` names (see the module docstring), in order of appearance."""
     found: list[str] = [f.rater for f in engagement.findings]
     found.append(engagement.lead)
+    found += engagement.team
     found += [o.by for o in engagement.overrides.values() if _named_person(o.by)]
     for change in engagement.changes:
         found.append(change.by)
@@ -169,6 +174,14 @@ class _Anonymiser:
             return self.by_fold[folded]
         return self.text(value)
 
+    def owner(self, name: str) -> str:
+        """An action's owner: a person of the engagement by their alias (the lead in their
+        role), anyone else (someone at the client) as written."""
+        folded = " ".join(fold(name).split())
+        if folded == self.lead_fold:
+            return LEAD_ALIAS
+        return self.by_fold.get(folded, name)
+
     def _alias(self, person: int) -> str:
         if person == SHARED:
             return NAME_REMOVED
@@ -195,6 +208,8 @@ class _Anonymiser:
                 out[key] = self.rater(item)
             elif key == "by" and isinstance(item, str):
                 out[key] = self.agreed_by(item)
+            elif key == "owner" and isinstance(item, str):
+                out[key] = self.owner(item)
             else:
                 out[key] = self.walk(item)
         return out
@@ -207,6 +222,10 @@ class _Anonymiser:
         out["findings"] = [self.walk(f) for f in data["findings"]]
         out["overrides"] = {k: self.walk(o) for k, o in data["overrides"].items()}
         out["changes"] = [self.change(c, data["changes"]) for c in data["changes"]]
+        if data.get("team"):
+            out["team"] = list(dict.fromkeys(self.role(name) for name in data["team"]))
+        if data.get("actions"):
+            out["actions"] = [self.walk(a) for a in data["actions"]]
         return out
 
     def change(self, entry: dict[str, Any], log: list[dict[str, Any]]) -> dict[str, Any]:
@@ -290,6 +309,8 @@ def _free_text(copy: Engagement) -> Iterator[tuple[str, str]]:
     for factor, o in copy.overrides.items():
         yield f"consensus on {factor}, reason", o.reason
         yield f"consensus on {factor}, agreed by", o.by
+    for i, a in enumerate(copy.actions, start=1):
+        yield f"action {i}", a.what
     for i, c in enumerate(copy.changes, start=1):
         # Summaries are the tool's own words; an import names its file in the subject.
         if c.kind == "findings imported":
@@ -304,7 +325,7 @@ def _strings(value: Any) -> Iterator[str]:
         yield value
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key not in _STRUCTURAL and key != "rater":
+            if key not in _STRUCTURAL and key not in ("rater", "owner"):
                 yield from _strings(item)
     elif isinstance(value, list):
         for item in value:

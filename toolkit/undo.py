@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.change_log import UNDOABLE, LoggedChange
+from toolkit.action_plan import Action, action_json, plan_author_problem
+from toolkit.change_log import ACTION_KINDS, UNDOABLE, LoggedChange
 from toolkit.errors import EngagementError
 from toolkit.findings import Change, Engagement, Finding, Override, author, finding_json
 
@@ -51,6 +52,57 @@ def _restore_finding(e: Engagement, data: dict[str, Any]) -> Engagement:
     return e.with_findings(items)
 
 
+def _opening_order(e: Engagement) -> dict[str, int]:
+    """Each action's place in the order actions were opened, read from the change log: those
+    carried by the start of the cycle first, then each added one (several can be added in one
+    second, so their times alone cannot say)."""
+    order: dict[str, int] = {}
+    for entry in e.changes:
+        if entry.kind == "cycle started" and isinstance(entry.after, dict):
+            carried = entry.after.get("actions")
+            for aid in carried if isinstance(carried, list) else ():
+                order.setdefault(str(aid), len(order))
+        elif entry.kind == "action added" and entry.subject:
+            order.setdefault(entry.subject, len(order))
+    return order
+
+
+def _restore_action(e: Engagement, data: dict[str, Any]) -> Engagement:
+    """``e`` with the action ``data`` back in the order actions were opened (by the log; by
+    time for an action the log does not know)."""
+    found = Action.model_validate(data)
+    items = list(e.actions)
+    order = _opening_order(e)
+
+    def later(a: Action) -> bool:
+        if a.id in order and found.id in order:
+            return order[a.id] > order[found.id]
+        return a.created_at > found.created_at
+
+    at = next((i for i, a in enumerate(items) if later(a)), len(items))
+    items.insert(at, found)
+    return e.with_actions(items)
+
+
+def _inverse_action(e: Engagement, entry: LoggedChange, conflict: EngagementError) -> Engagement:
+    """``e`` with an action put back as ``entry`` found it (checked first)."""
+    kind, subject = entry.kind, entry.subject
+    ids = {a.id for a in e.actions}
+    current = action_json(e.action(subject)) if subject in ids else None
+    if kind == "action added":
+        if current is None or current != entry.after:
+            raise conflict
+        return e.with_actions([a for a in e.actions if a.id != subject])
+    if kind == "action deleted":
+        if current is not None or not isinstance(entry.before, dict):
+            raise conflict
+        return _restore_action(e, entry.before)
+    if current is None or current != entry.after or not isinstance(entry.before, dict):
+        raise conflict
+    was = Action.model_validate(entry.before)
+    return e.with_actions([was if a.id == subject else a for a in e.actions])
+
+
 def _inverse(e: Engagement, entry: LoggedChange) -> Engagement:
     """``e`` with ``entry``'s subject put back to its ``before`` value (checked first)."""
     kind, subject = entry.kind, entry.subject
@@ -61,6 +113,8 @@ def _inverse(e: Engagement, entry: LoggedChange) -> Engagement:
             f"cannot undo “{entry.summary}”: {_changed_since(e, entry)} changed it since"
         )
 
+    if kind in ACTION_KINDS:
+        return _inverse_action(e, entry, conflict())
     if kind == "finding added":
         if subject not in ids or finding_json(e.finding(subject)) != entry.after:
             raise conflict()
@@ -110,9 +164,14 @@ def undo(entry_id: str, *, by: str | None = None) -> Change:
             raise EngagementError(f"changes: no change with id {entry_id!r} to undo")
         if entry_id in _undone(e):
             raise EngagementError(f"“{entry.summary}” was already undone")
+        who = author(e, by)
+        if entry.kind in ACTION_KINDS:
+            problem = plan_author_problem(phase=e.phase, lead=e.lead, who=who)
+            if problem:
+                raise EngagementError(problem)
         return _inverse(e, entry).logged(
             LoggedChange(
-                by=author(e, by),
+                by=who,
                 kind="undo",
                 factor=entry.factor,
                 subject=entry.subject,

@@ -10,6 +10,7 @@ columns (:func:`continue_long_text`) or refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from typing import Any
@@ -162,6 +163,8 @@ def _xlsx_value(value: Any, sheet: str, row: int, column: str) -> Any:
         value = value.item()
     if isinstance(value, bool | int | float):
         return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value  # a date cell: sorted and filtered as a date
     text = str(value)
     problem = control_character_problem(text)
     if problem:

@@ -247,6 +247,6 @@ def test_nothing_to_edit_and_the_report_downloads(
     download = info.value
     assert download.suggested_filename == "harbourline-contact-services-2026-11-16.html"
     text = Path(download.path()).read_text(encoding="utf-8")
-    assert re.search(r"Since the assessment of 14 May 2026, 5 factors have improved", text)
+    assert re.search(r"Since the assessment of 14 May 2026, 5 factors scored higher", text)
     assert snapshot(viewer_server.engagements) == before
     assert offline.errors == []

@@ -30,6 +30,7 @@ from toolkit.charts._style import (
 )
 from toolkit.errors import require_columns
 from toolkit.framework import MAX_FACTORS, MIN_FACTORS, Framework
+from toolkit.moves import factor_moves
 
 OUTER = 4.0
 #: Pixels between the outer ring and the anchor of a spoke label.
@@ -38,6 +39,7 @@ LABEL_OFFSET = 16.0
 LEGEND_PAD = 48.0
 NOTE_RANGES = "Pale bar: lowest to highest rater level"
 NOTE_UNSCORED = "\u25cb No score: not assessed or not applicable"
+NOTE_MOVES = "\u25b2 Real move since the previous assessment: beyond the raters' disagreement"
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,9 @@ class RadarFrame:
     disagree: tuple[int, ...] = ()  # spokes whose raters disagree (low_agreement)
     r_wg: tuple[float | None, ...] = ()
     framework: Framework | None = None
+    #: Real moves since the previous series (:func:`toolkit.moves.factor_moves`): spoke,
+    #: previous score, current score.
+    moves: tuple[tuple[int, float, float], ...] = ()
 
     @property
     def n(self) -> int:
@@ -244,6 +249,9 @@ def radar_frame(scores: pd.DataFrame, options: RadarOptions | None = None) -> Ra
     disagree = disagreeing(scores)
     if disagree and key:
         notes.append(RING_NOTE)
+    moves = _real_moves(scores, o)
+    if moves and key:
+        notes.append(NOTE_MOVES)
     bottom = 10 + line_height(small) * len(notes) if notes else 0
     note_w = max((text_width(t, small) for t in notes), default=0.0)
     half_w = max(half_w, note_w / 2 + 8)
@@ -278,6 +286,32 @@ def radar_frame(scores: pd.DataFrame, options: RadarOptions | None = None) -> Ra
         disagree=tuple(ids.index(f) for f in disagree),
         r_wg=tuple(number(v) for v in _column(scores, "r_wg", None)),
         framework=fw,
+        moves=moves,
+    )
+
+
+def _real_moves(scores: pd.DataFrame, o: RadarOptions) -> tuple[tuple[int, float, float], ...]:
+    """The spokes whose score moved beyond the raters' spread since ``o.previous``: only a
+    previous assessment with its rater ranges can tell, so levels alone mark none."""
+    if not o.mark_moves or o.previous is None or o.previous_ranges is None:
+        return ()
+    spread = {fid: (low, high) for fid, low, high in o.previous_ranges}
+    levels = dict(o.previous)
+    ids = [str(i) for i in scores.index]
+    nan = float("nan")
+    previous = pd.DataFrame(
+        {
+            "score": [levels.get(f, nan) for f in ids],
+            "min": [spread.get(f, (nan, nan))[0] for f in ids],
+            "max": [spread.get(f, (nan, nan))[1] for f in ids],
+        },
+        index=scores.index,
+    )
+    moved = factor_moves(scores, previous)
+    return tuple(
+        (ids.index(str(fid)), float(row["previous"]), float(row["current"]))
+        for fid, row in moved.iterrows()
+        if row["moved"]
     )
 
 

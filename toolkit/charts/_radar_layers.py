@@ -6,9 +6,10 @@ so a live dashboard keeps one validated shape and sends new rows.
 
 Drawing order, back to front: rings, spokes, group arcs, ring labels, rater whiskers, the bridges
 across unscored spokes, outlines, overlay points, agreement rings (under the points they ring,
-which stay clickable), current points, preview points, hollow markers of unscored spokes, the
-key, spoke labels. Every layer is always present
-(its rows may be empty), so the shape does not change when, say, a first whisker appears.
+which stay clickable), current points, the triangles of real moves since the previous
+assessment, preview points, hollow markers of unscored spokes, the key, spoke labels. Every
+layer is always present (its rows may be empty), so the shape does not change when, say, a
+first whisker appears.
 """
 
 from __future__ import annotations
@@ -198,6 +199,23 @@ def radar_layers(f: RadarFrame, data: Callable[[str], Any] = named) -> list[alt.
         ),
         "disagreement": lambda c: c.mark_point(**RING_MARK, size=190).encode(
             **enc({"tooltip": ring_tooltip()})
+        ),
+        # A filled triangle halfway along each real move, turned to point the way it went.
+        "moves": lambda c: c.mark_point(
+            shape="triangle-up", filled=True, size=150, fill=INK, stroke="white", strokeWidth=1
+        ).encode(
+            **enc(
+                {
+                    "angle": alt.Angle("angle:Q", scale=None),
+                    "tooltip": [
+                        alt.Tooltip("label:N", title="Factor"),
+                        alt.Tooltip("previous:Q", title="Previous score", format=".2~f"),
+                        alt.Tooltip("current:Q", title="Score now", format=".2~f"),
+                        alt.Tooltip("change:N", title="Change"),
+                        alt.Tooltip("note:N", title="Moved"),
+                    ],
+                }
+            )
         ),
         # On top of the series: a large open diamond where the score would move.
         "preview-points": lambda c: c.mark_point(

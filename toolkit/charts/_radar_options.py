@@ -32,14 +32,18 @@ __all__ = [
     "OverlayInput",
     "RadarChanges",
     "RadarOptions",
+    "Ranges",
     "overlay",
     "radar_options",
+    "rater_ranges",
 ]
 
 #: Where the legends go: beside the radar, or underneath it (narrow screens).
 LegendPlace = Literal["right", "bottom"]
 #: A series of levels by factor, in the order given, without factors that have no level.
 Overlay = tuple[tuple[str, float], ...]
+#: An assessment's rater ranges by factor: ``(factor id, lowest, highest rater level)``.
+Ranges = tuple[tuple[str, float, float], ...]
 #: What an analyst may pass as an overlay: a scores table (its ``score`` column), a Series of
 #: levels indexed by factor id, or a mapping of factor id to level.
 OverlayInput = pd.DataFrame | pd.Series | Mapping[str, float]
@@ -97,6 +101,14 @@ class RadarOptions:
         A click on a factor's point, hollow marker or label picks it (dashboards).
     key
         Write the key to the rater bars, hollow markers and rings under the radar.
+    previous_ranges
+        The previous assessment's rater ranges (:func:`rater_ranges`; set from ``previous``
+        when that is a scores table): what tells a real move from a change within the
+        raters' disagreement (:func:`toolkit.moves.factor_moves`).
+    mark_moves
+        Mark each real move since ``previous`` with a dark triangle on its spoke, halfway
+        from the previous score to the current one and pointing the way it moved. Levels
+        without ranges (a Series, a mapping) mark none.
     """
 
     target: bool = True
@@ -114,6 +126,8 @@ class RadarOptions:
     legend: LegendPlace = "right"
     pickable: bool = False
     key: bool = True
+    previous_ranges: Ranges | None = None
+    mark_moves: bool = True
 
 
 class RadarChanges(TypedDict, total=False):
@@ -135,6 +149,8 @@ class RadarChanges(TypedDict, total=False):
     legend: LegendPlace
     pickable: bool
     key: bool
+    previous_ranges: Ranges | None
+    mark_moves: bool
 
 
 #: The fields of :class:`RadarOptions` that hold an overlay.
@@ -147,7 +163,23 @@ def radar_options(
     """``base`` (default: :class:`RadarOptions`'s defaults) with ``changes``; overlays given as a
     scores table, a Series or a mapping become :data:`Overlay` values."""
     given: dict[str, Any] = dict(changes)
+    if "previous" in given and "previous_ranges" not in given:
+        given["previous_ranges"] = rater_ranges(given["previous"])
     for name in OVERLAYS:
         if name in given:
             given[name] = overlay(given[name])
     return dataclasses.replace(base or RadarOptions(), **given)
+
+
+def rater_ranges(values: OverlayInput | None) -> Ranges | None:
+    """A scores table's rater ranges (its ``min`` and ``max`` columns) as :data:`Ranges`,
+    without the factors that have none; ``None`` for anything else (levels alone)."""
+    if not isinstance(values, pd.DataFrame) or not {"min", "max"} <= set(values.columns):
+        return None
+    low = pd.to_numeric(values["min"], errors="coerce").astype("float64")
+    high = pd.to_numeric(values["max"], errors="coerce").astype("float64")
+    return tuple(
+        (str(factor), float(lo), float(hi))
+        for factor, lo, hi in zip(values.index, low, high, strict=True)
+        if not (math.isnan(float(lo)) or math.isnan(float(hi)))
+    )

@@ -30,6 +30,7 @@ LAYERS: tuple[str, ...] = (
     "overlay-points",
     "disagreement",
     "points",
+    "moves",
     "preview-points",
     "unscored",
     "note",
@@ -203,6 +204,31 @@ def _disagreement(f: RadarFrame) -> Rows:
     return rows
 
 
+def _moves(f: RadarFrame) -> Rows:
+    """A triangle on the spoke of each real move, halfway from the previous score to the
+    current one, pointing the way it moved (outwards for a rise)."""
+    rows: Rows = []
+    for i, then, now in f.moves:
+        x, y = point_at((then + now) / 2, f.thetas[i])
+        degrees = math.degrees(f.thetas[i]) + (0 if now > then else 180)
+        change = now - then
+        sign = "+" if change > 0 else "\u2212"
+        rows.append(
+            {
+                "x": x,
+                "y": y,
+                "angle": round(degrees % 360, 2),
+                "factor": f.ids[i],
+                "label": f.labels[i],
+                "previous": round(then, 4),
+                "current": round(now, 4),
+                "change": f"{sign}{abs(change):.1f}",
+                "note": "every rater's level now is beyond every rater's level then",
+            }
+        )
+    return rows
+
+
 def _unscored(f: RadarFrame) -> Rows:
     rows: Rows = []
     for i in f.unscored:
@@ -273,6 +299,7 @@ def radar_datasets(f: RadarFrame) -> dict[str, Rows]:
         "whiskers": _whiskers(f),
         **_series_rows(f),
         "disagreement": _disagreement(f),
+        "moves": _moves(f),
         "unscored": _unscored(f),
         "note": _note(f),
         "spoke-labels": _spoke_labels(f),

@@ -158,6 +158,11 @@ def radar_chart(
     key
         Write the key to the rater bars, hollow markers and rings under the radar (a page
         that explains them in its own words turns it off).
+    mark_moves
+        When ``previous`` is a scores table, mark each real move since then (a change beyond
+        both assessments' rater spreads, :func:`toolkit.moves.factor_moves`) with a dark
+        triangle on its spoke, halfway from the previous score to the current one and
+        pointing the way it moved. A Series of levels has no spreads and marks none.
 
     Returns
     -------

@@ -76,11 +76,22 @@ def _client(text: str) -> str:
 def previous_assessment(
     store: Store, engagement: Engagement, *, framework: Framework | None = None
 ) -> tuple[EngagementInfo, Engagement] | None:
-    """The latest earlier assessment of the same client in ``store``, if there is one.
+    """The assessment ``engagement`` is compared with in ``store``, if there is one.
 
-    Compared by client name (case and surrounding spaces aside) and date; an entry that cannot
-    be read is passed over.
+    An engagement started from another (``tenfold new --from``) names it by id
+    (``Engagement.previous``, :mod:`toolkit.cycles`): exactly that one, whatever else the store
+    holds, or none when the store does not hold it. Without that link: the latest earlier
+    assessment of the same client, compared by client name (case and surrounding spaces aside)
+    and date; an entry that cannot be read is passed over.
     """
+    if engagement.previous:
+        for info in store.engagements():
+            if info.id == engagement.previous and not info.problem:
+                try:
+                    return info, store.load(info.ref, framework=framework).engagement
+                except TenfoldError:
+                    return None
+        return None
     earlier = sorted(
         (
             info

@@ -24,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolkit._files import resolve, write_atomic
+from toolkit.cycles import History
 from toolkit.errors import ExportError, TenfoldError
 from toolkit.findings import Engagement
 from toolkit.framework import Framework
@@ -57,7 +58,7 @@ def report_bytes(
     format: str,
     *,
     framework: Framework | None = None,
-    previous: Engagement | None = None,
+    previous: Engagement | History | None = None,
 ) -> bytes:
     """The report of ``engagement`` in ``format``, as bytes (for a download button).
 
@@ -70,7 +71,9 @@ def report_bytes(
     framework
         The framework the engagement was made with (default: the bundled one).
     previous
-        The client's previous assessment: the report then says what moved since.
+        The client's earlier assessments (:func:`toolkit.cycles.history`), or the previous
+        one itself: the report then says what moved since, and with three or more cycles each
+        factor's trend.
 
     Raises
     ------
@@ -106,7 +109,7 @@ def build_report(
     *,
     framework: Framework | None = None,
     format: str | None = None,
-    previous: Engagement | None = None,
+    previous: Engagement | History | None = None,
 ) -> Path:
     """Write the report of ``engagement`` to ``path``.
 
@@ -122,7 +125,8 @@ def build_report(
     format
         Force a format whatever the suffix.
     previous
-        The client's previous assessment: the report then says what moved since.
+        The client's earlier assessments (:func:`toolkit.cycles.history`), or the previous
+        one itself: the report then says what moved since.
 
     Returns
     -------

@@ -12,14 +12,18 @@ is the job of each format (HTML and PDF escape it, PPTX and XLSX write it as lit
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
 import pandas as pd
 
+from toolkit._model import utcnow
 from toolkit.agreement import panel_agreement, priority_sensitivity, rank_note
+from toolkit.cycles import History
 from toolkit.findings import Engagement
 from toolkit.framework import Framework, load_framework
+from toolkit.moves import factor_moves, trend_table
 from toolkit.provenance import provenance
 from toolkit.report.model import (
     SCORING_RULE,
@@ -34,6 +38,7 @@ from toolkit.report.model import (
     SummaryView,
 )
 from toolkit.report.next_steps import next_steps
+from toolkit.report.progress import comparison_view, plan_view, trend_view
 from toolkit.report.wording import NOT_APPLICABLE, NOT_ASSESSED, format_score, long_date
 from toolkit.scoring import score_engagement, summarize
 
@@ -75,7 +80,8 @@ def build_content(
     *,
     framework: Framework | None = None,
     scores: pd.DataFrame | None = None,
-    previous: Engagement | None = None,
+    previous: Engagement | History | None = None,
+    today: dt.date | None = None,
 ) -> ReportContent:
     """Lay out the report of ``engagement``.
 
@@ -88,7 +94,11 @@ def build_content(
     scores
         Its scores table, when already computed (default: :func:`toolkit.score_engagement`).
     previous
-        The client's previous assessment, for the change since then (default: none).
+        The client's earlier assessments (:func:`toolkit.cycles.history`: the previous one,
+        how it was found, and the cycles before it for a trend), or the previous assessment
+        itself (compared as given); default: none.
+    today
+        The day actions are judged overdue on (default: today in UTC).
 
     Returns
     -------
@@ -98,6 +108,7 @@ def build_content(
         order.
     """
     fw = framework or load_framework()
+    earlier = previous if isinstance(previous, History) else History.given(previous)
     table = scores if scores is not None else score_engagement(engagement, framework=fw)
     summary = summarize(table, framework=fw)
     rank = {fid: i for i, fid in enumerate(summary.priorities, start=1)}
@@ -189,8 +200,29 @@ def build_content(
         bucket = {NOT_ASSESSED: 2, NOT_APPLICABLE: 3}.get(row.basis, 1)
         return (bucket, position)
 
+    ordered = sorted(rows, key=order_key)
+    prior = earlier.previous
+    previous_scores = None if prior is None else score_engagement(prior, framework=fw)
+    since = "" if prior is None else long_date(prior.date)
+    comparison = (
+        None
+        if previous_scores is None
+        else comparison_view(
+            factor_moves(table, previous_scores), since=since, how=earlier.how, note=earlier.note
+        )
+    )
+    cycles = (*earlier.cycles, engagement)
+    trend = trend_view(trend_table(cycles, framework=fw), [c.date for c in cycles])
+    plan = plan_view(
+        engagement.actions,
+        engagement_id=engagement.id,
+        framework=fw,
+        order=[r.factor for r in ordered],
+        today=today or utcnow().date(),
+    )
+
     sections = []
-    for number, row in enumerate(sorted(rows, key=order_key), start=1):
+    for number, row in enumerate(ordered, start=1):
         factor = fw.factor(row.factor)
         level = fw.level_reached(row.score)
         override = engagement.overrides.get(row.factor)
@@ -234,17 +266,19 @@ def build_content(
                 r_wg=row.r_wg,
                 low_agreement=row.low_agreement,
                 priority_note=row.priority_note,
+                move=comparison.row(row.factor) if comparison is not None else None,
+                trend=trend.row(row.factor) if trend is not None else None,
+                actions=plan.by_factor.get(row.factor, ()),
             )
         )
 
-    previous_scores = None if previous is None else score_engagement(previous, framework=fw)
     steps = next_steps(
         rows,
         priorities=summary.priorities,
         weak=weak_ids,
         framework=fw,
-        previous=previous_scores,
-        since="" if previous is None else long_date(previous.date),
+        comparison=comparison,
+        plan=plan,
     )
     cover = Cover(
         client=engagement.client,
@@ -272,4 +306,7 @@ def build_content(
         provenance=provenance(engagement),
         next_steps=steps,
         previous_scores=previous_scores,
+        comparison=comparison,
+        trend=trend,
+        plan=plan,
     )

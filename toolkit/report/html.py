@@ -21,6 +21,7 @@ except ModuleNotFoundError as exc:
 
 from toolkit.report.content import ReportContent
 from toolkit.report.figures import Figures
+from toolkit.report.model import MOVE_RULE
 from toolkit.report.wording import format_score, plural
 
 __all__ = ["render_html"]
@@ -74,6 +75,10 @@ def render_html(content: ReportContent, figures: Figures | None = None) -> str:
         top_priorities=TOP_PRIORITIES,
         plural=plural,
         next=content.next_steps,
+        comparison=content.comparison,
+        trend=content.trend,
+        plan=content.plan,
+        move_rule=MOVE_RULE,
         toolkit_version=content.provenance.tenfold_version,
         provenance=content.provenance,
     )

@@ -9,7 +9,7 @@ format arranges these on its medium; the words on them come from :mod:`toolkit.r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
@@ -19,21 +19,36 @@ from toolkit.findings import Engagement
 from toolkit.framework import Framework
 from toolkit.provenance import Provenance
 from toolkit.report.next_steps import NextSteps
+from toolkit.report.progress import (
+    Comparison,
+    MoveRow,
+    PlanItem,
+    PlanView,
+    Trend,
+    TrendRow,
+)
 from toolkit.report.score_row import ScoreRow
 from toolkit.report.wording import NOT_APPLICABLE, NOT_ASSESSED, format_score
 from toolkit.scoring import LOW_AGREEMENT, Summary
 
 __all__ = [
+    "MOVE_RULE",
     "SCORING_RULE",
     "Appendix",
+    "Comparison",
     "Cover",
     "EvidenceItem",
     "FactorSection",
+    "MoveRow",
     "OverrideNote",
+    "PlanItem",
+    "PlanView",
     "ReportContent",
     "ScoreRow",
     "Status",
     "SummaryView",
+    "Trend",
+    "TrendRow",
 ]
 
 Status = Literal["priority", "on target", "no target", "not assessed", "not applicable"]
@@ -64,6 +79,16 @@ SCORING_RULE: tuple[str, ...] = (
     "The mean score weights assessed factors by the framework's weights. Priorities are the "
     "factors furthest below their target, then assessed factors without a target, lowest "
     "first; factors at or above their target are not priorities.",
+)
+
+#: When a change since the previous assessment counts as a real move, in the words the
+#: reports print under "What moved" (the README's scoring section says the same).
+MOVE_RULE = (
+    "A change since the previous assessment is a real move (\u25b2 \u25bc) when the score "
+    "moved by at least half a level and the two panels do not overlap: every rater's level now "
+    "is above every rater's level then (or below, for a decline). Any other change (\u25b3 "
+    "\u25bd) is within the raters' own disagreement: another panel could have read it either "
+    "way."
 )
 
 
@@ -185,6 +210,12 @@ class FactorSection:
     #: Why this priority's rank is not settled (see :func:`toolkit.priority_sensitivity`);
     #: ``""`` when it holds.
     priority_note: str = ""
+    #: What moved since the previous assessment, when there is one.
+    move: MoveRow | None = None
+    #: The factor's scores over three or more cycles, when the client has them.
+    trend: TrendRow | None = None
+    #: The factor's actions (open first, soonest due first).
+    actions: tuple[PlanItem, ...] = ()
 
     @property
     def agreement_line(self) -> str:
@@ -250,6 +281,12 @@ class ReportContent:
     next_steps: NextSteps
     #: The previous assessment's scores table, when one was given (the radar draws it).
     previous_scores: pd.DataFrame | None = None
+    #: What moved since the previous assessment, and how that one was found.
+    comparison: Comparison | None = None
+    #: Every factor's scores over the client's cycles, when there are three or more.
+    trend: Trend | None = None
+    #: The action plan on the day the content was built.
+    plan: PlanView = field(default_factory=lambda: PlanView(today=""))
 
     @property
     def priority_sections(self) -> tuple[FactorSection, ...]:

@@ -16,12 +16,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import pandas as pd
-
 from toolkit.agreement import TOP_PRIORITIES
-from toolkit.framework import Framework, score_number
+from toolkit.framework import Framework
+from toolkit.report.progress import Comparison, PlanItem, PlanView
 from toolkit.report.score_row import ScoreRow
-from toolkit.report.wording import STEADY, change_mark, format_score, join_names, plural, signed
+from toolkit.report.wording import STEADY, join_names, plural, signed
 
 __all__ = ["Action", "Change", "Flag", "NextSteps", "next_steps"]
 
@@ -47,11 +46,17 @@ class Flag:
 
 @dataclass(frozen=True)
 class Change:
-    """A factor's change since the previous assessment: ``mark`` ``"▲ +0.5"`` and in words."""
+    """A factor's change since the previous assessment: ``mark`` ``"▲ +0.5"`` and in words.
+
+    ``moved`` says whether it is a real move, beyond the raters' disagreement in both
+    assessments (:func:`toolkit.moves.factor_moves`); a change that is not has a hollow arrow
+    (``"△ +0.3"``).
+    """
 
     delta: float | None
     mark: str
     explanation: str
+    moved: bool = False
 
 
 NO_CHANGE = Change(None, "", "")
@@ -72,6 +77,8 @@ class Action:
     change: Change
     first_step: str
     flags: tuple[Flag, ...]
+    #: The factor's open actions (owner, due date, overdue or not), soonest due first.
+    planned: tuple[PlanItem, ...] = ()
 
     @property
     def standing(self) -> str:
@@ -136,29 +143,17 @@ def _flags(row: ScoreRow) -> tuple[Flag, ...]:
     return tuple(out)
 
 
-def _changes(
-    rows: Sequence[ScoreRow], previous: pd.DataFrame | None, since: str
-) -> dict[str, Change]:
-    if previous is None:
+def _changes(rows: Sequence[ScoreRow], comparison: Comparison | None) -> dict[str, Change]:
+    if comparison is None:
         return {r.factor: NO_CHANGE for r in rows}
     out = {}
     for r in rows:
-        then = previous["score"].get(r.factor) if r.factor in previous.index else None
-        then = None if then is None or pd.isna(then) else float(then)
-        if r.score is None:
+        m = comparison.row(r.factor)
+        if m is None or r.score is None or not m.mark:
             out[r.factor] = NO_CHANGE
-        elif then is None:
-            out[r.factor] = Change(None, "new", f"Not scored on {since}.")
         else:
             # The difference of the scores as printed, so that what a reader sees adds up.
-            delta = round(score_number(r.score) - score_number(then), 2)
-            was = format_score(then)
-            if abs(delta) < STEADY:
-                words = f"Unchanged since {since} ({was} then)."
-            else:
-                more = "higher" if delta > 0 else "lower"
-                words = f"{signed(abs(delta)).lstrip('+')} {more} than on {since} ({was} then)."
-            out[r.factor] = Change(delta, change_mark(delta), words)
+            out[r.factor] = Change(m.change, m.mark, m.words, m.moved)
     return out
 
 
@@ -209,27 +204,40 @@ def _gap_sentence(rows: Sequence[ScoreRow]) -> str:
 def _change_sentence(rows: Sequence[ScoreRow], changes: Mapping[str, Change], since: str) -> str:
     if not since:
         return "There is no earlier assessment to compare with."
-    moved = [(r, changes[r.factor].delta) for r in rows if changes[r.factor].delta is not None]
+    moved = [(r, changes[r.factor]) for r in rows if changes[r.factor].delta is not None]
     if not moved:
         return f"No factor was scored both now and on {since}, so nothing can be compared."
-    up = sorted((m for m in moved if (m[1] or 0) >= STEADY), key=lambda m: -(m[1] or 0))
-    down = sorted((m for m in moved if (m[1] or 0) <= -STEADY), key=lambda m: m[1] or 0)
+    up = [m for m in moved if (m[1].delta or 0) >= STEADY]
+    down = [m for m in moved if (m[1].delta or 0) <= -STEADY]
     same = len(moved) - len(up) - len(down)
     if not up and not down:
         return f"Since {since}, none of the {plural(same, 'factor')} scored both times has moved."
     parts = []
-    for group, verb in ((up, "improved"), (down, "declined")):
+    # "scored higher", not "improved": most changes are within the raters' disagreement
+    for group, verb in ((up, "scored higher"), (down, "scored lower")):
         if group:
-            first, delta = group[0]
-            most = "most: " if len(group) > 1 else ""
-            has = "has" if len(group) == 1 else "have"
-            parts.append(
-                f"{plural(len(group), 'factor')} {has} {verb} "
-                f"({most}{first.label}, {signed(delta or 0.0)})"
-            )
+            parts.append(f"{plural(len(group), 'factor')} {verb}")
     if same:
         parts.append(f"{same} {'is' if same == 1 else 'are'} unchanged")
-    return f"Since the assessment of {since}, {join_names(parts)}."
+    real = [f"{r.label} ({signed(c.delta or 0.0)})" for r, c in moved if c.moved]
+    changed = len(up) + len(down)
+    if not real:
+        verdict = (
+            "this change is within the raters' own disagreement, so it is not a real move yet"
+            if changed == 1
+            else "none of these changes is beyond the raters' own disagreement, so none is a "
+            "real move yet"
+        )
+    elif changed == 1:
+        verdict = "it is beyond the raters' disagreement, a real move"
+    elif len(real) == 1:
+        verdict = f"1 of these changes is beyond the raters' disagreement, a real move: {real[0]}"
+    else:
+        verdict = (
+            f"{len(real)} of these changes are beyond the raters' disagreement, real moves: "
+            f"{join_names(real)}"
+        )
+    return f"Since the assessment of {since}, {join_names(parts)}; {verdict}."
 
 
 def next_steps(
@@ -238,8 +246,8 @@ def next_steps(
     priorities: Sequence[str],
     weak: Sequence[str],
     framework: Framework,
-    previous: pd.DataFrame | None = None,
-    since: str = "",
+    comparison: Comparison | None = None,
+    plan: PlanView | None = None,
 ) -> NextSteps:
     """The headline sentences and "Where to act first" of a scored engagement.
 
@@ -253,9 +261,11 @@ def next_steps(
         The factors that are ad hoc or worse (level reached 1 or 0), framework order.
     framework
         For each factor's first remedy.
-    previous, since
-        The previous assessment's scores table and its date in words (``"14 May 2026"``), or
-        ``None`` and ``""``.
+    comparison
+        What moved since the previous assessment (:mod:`toolkit.report.progress`), or
+        ``None``.
+    plan
+        The action plan: each priority lists its factor's open actions.
 
     Returns
     -------
@@ -263,7 +273,9 @@ def next_steps(
         Sentences: the factors ad hoc or worse, the largest gaps to target, what moved since
         the previous assessment. Actions: one per priority, most urgent first.
     """
-    changes = _changes(rows, previous, since)
+    since = comparison.since if comparison is not None else ""
+    changes = _changes(rows, comparison)
+    planned = plan.by_factor if plan is not None else {}
     flags = {r.factor: _flags(r) for r in rows}
     by_id = {r.factor: r for r in rows}
     actions = []
@@ -283,6 +295,7 @@ def next_steps(
                 change=changes[fid],
                 first_step=remedies[0] if remedies else "",
                 flags=flags[fid],
+                planned=tuple(i for i in planned.get(fid, ()) if i.open),
             )
         )
     sentences = [

@@ -1,7 +1,9 @@
 """The report as a 16:9 slide deck (python-pptx, default template).
 
-Slides: a title slide, what to do next (the headline sentences and "Where to act first"), a
-summary, the radar, the ranked chart, then one slide per priority factor (the top five). Charts
+Slides: a title slide, what to do next (the headline sentences and "Where to act first", with
+each priority's first open action), what moved since the previous assessment (when there is
+one), the action plan (when there are actions), a summary, the radar, the ranked chart, then
+one slide per priority factor (the top five). Charts
 are PNG at scale 2. Every piece of engagement text is plain slide text.
 Long lists are cut to what fits, with a line such as "and 3 more findings", so nothing runs off
 a slide.
@@ -27,7 +29,7 @@ except ModuleNotFoundError as exc:
 
 from toolkit.report.content import FactorSection, ReportContent
 from toolkit.report.figures import Figures
-from toolkit.report.model import EvidenceItem
+from toolkit.report.model import MOVE_RULE, EvidenceItem
 from toolkit.report.wording import format_score, plural
 
 __all__ = ["CONTINUES", "MAX_PRIORITY_SLIDES", "evidence_pages", "render_pptx"]
@@ -36,6 +38,10 @@ __all__ = ["CONTINUES", "MAX_PRIORITY_SLIDES", "evidence_pages", "render_pptx"]
 MAX_PRIORITY_SLIDES = TOP_PRIORITIES
 _MAX_EVIDENCE = 4
 _MAX_REMEDIES = 3
+_MAX_ACTIONS = 2
+#: Rows of the action plan on its slide; the rest are in the workbook.
+_MAX_PLAN_ROWS = 10
+_WARN = RGBColor(0xA6, 0x47, 0x0B)  # type: ignore[no-untyped-call]
 _MAX_CHARS = 170
 #: Characters of evidence that fit at 13 pt beside a factor's score (the right column, under
 #: its heading and above the remedies), and on a full-width continuation slide. A paragraph
@@ -198,6 +204,16 @@ def _next_steps_slide(prs: Any, content: ReportContent) -> None:
     for a in steps.actions[:MAX_PRIORITY_SLIDES]:
         _para(frame, _clip(a.line, 150), size=15, bold=True, space_before=8)
         _para(frame, _clip(f"First step: {a.first_step}", 150), size=13, space_before=1)
+        if a.planned:
+            first = a.planned[0]
+            others = f" (and {len(a.planned) - 1} more)" if len(a.planned) > 1 else ""
+            _para(
+                frame,
+                _clip(f"Action: {first.line}{others}", 150),
+                size=13,
+                color=_WARN if first.overdue else _INK,
+                space_before=1,
+            )
     more = len(steps.actions) - MAX_PRIORITY_SLIDES
     if more > 0:
         _para(frame, f"and {more} more in the full report", size=12, color=_MUTED)
@@ -255,6 +271,84 @@ def _summary_slide(prs: Any, content: ReportContent) -> None:
                     run.font.size = Pt(size)
 
 
+def _table(slide: Any, rows: Sequence[tuple[str, ...]], widths: tuple[float, ...], top: int) -> Any:
+    """A table of ``rows`` (the first is the header) across the slide; returns it."""
+    width = _WIDTH - 2 * _MARGIN
+    row_height = min(Inches(0.42), int((_HEIGHT - top - Inches(0.9)) / len(rows)))
+    shape = slide.shapes.add_table(
+        len(rows), len(widths), _MARGIN, top, width, row_height * len(rows)
+    )
+    table = shape.table
+    for i, share in enumerate(widths):
+        table.columns[i].width = int(width * share)
+    size = 12 if len(rows) <= 12 else 10
+    for i, cells in enumerate(rows):
+        table.rows[i].height = row_height
+        for j, text in enumerate(cells):
+            cell = table.cell(i, j)
+            cell.text = _clip(text, 90)
+            for p in cell.text_frame.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(size)
+    return table
+
+
+def _moved_slide(prs: Any, content: ReportContent) -> None:
+    c = content.comparison
+    assert c is not None
+    slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY_LAYOUT])
+    _title(slide, f"What moved since {c.since}")
+    trend = content.trend
+    head: tuple[str, ...] = ("Factor", "Then", "Now", "Change", "Raters then", "Raters now")
+    widths: tuple[float, ...] = (0.3, 0.1, 0.1, 0.18, 0.16, 0.16)
+    if trend is not None:
+        head, widths = (*head, "Trend"), (0.24, 0.08, 0.08, 0.15, 0.12, 0.12, 0.21)
+    rows: list[tuple[str, ...]] = [head]
+    for m in c.rows:
+        mark = m.mark + (" real move" if m.moved else "")
+        cells: tuple[str, ...] = (
+            m.label,
+            m.previous_text,
+            m.current_text,
+            mark,
+            m.raters_then,
+            m.raters_now,
+        )
+        if trend is not None:
+            t = trend.row(m.factor)
+            cells = (*cells, t.line if t else "")
+        rows.append(cells)
+    _table(slide, rows, widths, Inches(1.3))
+    frame = _textbox(slide, _MARGIN, Inches(6.55), _WIDTH - 2 * _MARGIN, Inches(0.8))
+    _para(frame, _clip(c.note, 200), size=11, color=_MUTED, first=True)
+    _para(frame, _clip(MOVE_RULE, 300), size=10, color=_MUTED, space_before=2)
+
+
+def _plan_slide(prs: Any, content: ReportContent) -> None:
+    plan = content.plan
+    slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY_LAYOUT])
+    _title(slide, "Action plan")
+    items = plan.open or plan.items
+    rows = [("Factor", "Action", "Owner", "Due", "Status")]
+    for i in items[:_MAX_PLAN_ROWS]:
+        due = f"{i.due}, overdue" if i.overdue else i.due
+        rows.append((i.label, i.what, i.owner, due, i.status))
+    table = _table(slide, rows, (0.2, 0.42, 0.16, 0.12, 0.1), Inches(1.3))
+    for n, i in enumerate(items[:_MAX_PLAN_ROWS], start=1):
+        if i.overdue:
+            for p in table.cell(n, 3).text_frame.paragraphs:
+                for run in p.runs:
+                    run.font.color.rgb = _WARN
+                    run.font.bold = True
+    frame = _textbox(slide, _MARGIN, Inches(6.75), _WIDTH - 2 * _MARGIN, Inches(0.5))
+    more = len(items) - _MAX_PLAN_ROWS
+    shown = "open actions" if plan.open else "actions"
+    tail = f"; {more} more {shown} in the workbook" if more > 0 else ""
+    _para(
+        frame, f"{plan.summary_line} (as of {plan.today}){tail}.", size=12, color=_MUTED, first=True
+    )
+
+
 def _chart_slide(prs: Any, title: str, png: bytes, caption: str) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY_LAYOUT])
     _title(slide, title)
@@ -308,18 +402,27 @@ def _factor_slide(prs: Any, s: FactorSection) -> None:
     more_remedies = len(s.remedies) - _MAX_REMEDIES
     if more_remedies > 0:
         _para(frame, f"and {more_remedies} more in the full report", size=12, color=_MUTED)
+    planned = [i for i in s.actions if i.open]
+    if planned:
+        _para(frame, "Actions", size=14, bold=True, color=_MUTED, space_before=12)
+        for i in planned[:_MAX_ACTIONS]:
+            _para(frame, _clip(f"\u2022 {i.line}"), size=13, color=_WARN if i.overdue else _INK)
+        more_actions = len(planned) - _MAX_ACTIONS
+        if more_actions > 0:
+            _para(frame, f"and {more_actions} more in the action plan", size=12, color=_MUTED)
     for n, page in enumerate(pages[1:], start=2):
         slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY_LAYOUT])
         _title(slide, f"{s.heading}: evidence, continued")
         frame = _textbox(slide, _MARGIN, Inches(1.3), _WIDTH - 2 * _MARGIN, Inches(5.8))
-        for i, line in enumerate(page):
-            _para(frame, line, size=13, first=i == 0)
+        for k, line in enumerate(page):
+            _para(frame, line, size=13, first=k == 0)
         if more > 0 and n == len(pages):
             _para(frame, f"and {plural(more, 'more finding')}", size=12, color=_MUTED)
 
 
 def render_pptx(content: ReportContent, figures: Figures | None = None) -> bytes:
-    """The report as PPTX bytes: 5 slides plus one per priority factor (at most five)."""
+    """The report as PPTX bytes: 5 slides (and "What moved" with a previous assessment,
+    "Action plan" with actions) plus one per priority factor (at most five)."""
     figs = figures or Figures(content)
     prs = Presentation()
     prs.slide_width, prs.slide_height = _WIDTH, _HEIGHT
@@ -329,6 +432,10 @@ def render_pptx(content: ReportContent, figures: Figures | None = None) -> bytes
     prs.core_properties.comments = content.provenance.text
     _title_slide(prs, content)
     _next_steps_slide(prs, content)
+    if content.comparison is not None:
+        _moved_slide(prs, content)
+    if content.plan.items:
+        _plan_slide(prs, content)
     _summary_slide(prs, content)
     _chart_slide(
         prs,

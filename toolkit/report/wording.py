@@ -59,13 +59,19 @@ def signed(delta: float) -> str:
     return f"+{_hundredths(delta)}" if delta > 0 else f"\u2212{_hundredths(abs(delta))}"
 
 
-def change_mark(delta: float | None) -> str:
-    """An arrow and the difference: ``"▲ +0.5"``, ``"▼ \u22121.0"``, ``"= 0.0"``; or ``""``."""
+def change_mark(delta: float | None, *, real: bool = True) -> str:
+    """An arrow and the difference: ``"▲ +0.5"``, ``"▼ \u22121.0"``, ``"= 0.0"``; or ``""``.
+
+    A change that is not a real move (within the raters' disagreement, see
+    :func:`toolkit.moves.factor_moves`) gets a hollow arrow: ``"\u25b3 +0.3"``,
+    ``"\u25bd \u22120.2"``.
+    """
     if delta is None or math.isnan(delta):
         return ""
     if abs(delta) < STEADY:
         return "= 0.0"
-    return f"\u25b2 {signed(delta)}" if delta > 0 else f"\u25bc {signed(delta)}"
+    up, down = ("\u25b2", "\u25bc") if real else ("\u25b3", "\u25bd")
+    return f"{up if delta > 0 else down} {signed(delta)}"
 
 
 def long_date(day: dt.date) -> str:

@@ -1,5 +1,6 @@
-"""The report as an Excel workbook: sheets Where to act first, Scores, Findings, Framework and
-About (which opens with the headline sentences).
+"""The report as an Excel workbook: sheets Where to act first, Action plan, What moved (with a
+previous assessment), Trend (with three or more cycles), Scores, Findings, Framework and About
+(which opens with the headline sentences).
 
 Each sheet has a bold, frozen header row and fitted column widths; every text cell is written as
 literal text, and text that Excel would run as a formula (``=``, ``+``, ``-``, ``@``...) is
@@ -16,12 +17,40 @@ import pandas as pd
 
 from toolkit.framework import score_number
 from toolkit.report.content import ReportContent
+from toolkit.report.progress import PlanView
 from toolkit.workbook import continue_long_text, xlsx_bytes
 
-__all__ = ["SHEETS", "render_xlsx", "report_sheets"]
+__all__ = ["PLAN_COLUMNS", "SHEETS", "plan_sheet", "render_xlsx", "report_sheets"]
 
-#: The workbook's sheets, in order.
-SHEETS: tuple[str, ...] = ("Where to act first", "Scores", "Findings", "Framework", "About")
+#: The workbook's sheets, in order; What moved and Trend only where there is something to show.
+SHEETS: tuple[str, ...] = (
+    "Where to act first",
+    "Action plan",
+    "What moved",
+    "Trend",
+    "Scores",
+    "Findings",
+    "Framework",
+    "About",
+)
+#: The columns of the Action plan sheet.
+PLAN_COLUMNS: tuple[str, ...] = (
+    "id",
+    "factor",
+    "label",
+    "what",
+    "owner",
+    "due",
+    "status",
+    "overdue",
+    "aim",
+    "aim_level",
+    "from_remedy",
+    "remedy",
+    "opened_on",
+    "opened_in",
+    "carried",
+)
 
 
 def _blank(value: float | None) -> float | None:
@@ -31,6 +60,35 @@ def _blank(value: float | None) -> float | None:
 def _score(value: float | None) -> float | None:
     """A score as a number cell: the number every surface shows (:func:`score_number`)."""
     return None if value is None or math.isnan(value) else score_number(value)
+
+
+def plan_sheet(plan: PlanView) -> pd.DataFrame:
+    """The action plan as the Action plan sheet holds it (:data:`PLAN_COLUMNS`): due and
+    opened dates as date cells, overdue judged on the plan's day."""
+    return pd.DataFrame(
+        [
+            {
+                "id": i.id,
+                "factor": i.factor,
+                "label": i.label,
+                "what": i.what,
+                "owner": i.owner,
+                "due": pd.Timestamp(i.due).date(),
+                "status": i.status,
+                "overdue": "yes" if i.overdue else "no",
+                "aim": i.aim,
+                "aim_level": i.aim_name,
+                "from_remedy": i.remedy_number,
+                "remedy": i.remedy,
+                "opened_on": pd.Timestamp(i.opened_on).date(),
+                "opened_in": i.opened_in,
+                "carried": "yes" if i.carried else "no",
+            }
+            for i in plan.items
+        ],
+        columns=list(PLAN_COLUMNS),
+        dtype=object,
+    )
 
 
 def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
@@ -48,7 +106,14 @@ def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
                 "target_level": a.target_name,
                 "change": a.change.mark,
                 "change_since": steps.since if a.change.mark else "",
+                "real_move": ("yes" if a.change.moved else "no")
+                if a.change.delta is not None
+                else "",
                 "first_step": a.first_step,
+                "open_actions": "; ".join(
+                    f"{i.what} ({i.owner}, due {i.due}{', overdue' if i.overdue else ''})"
+                    for i in a.planned
+                ),
                 "flags": "; ".join(f.text for f in a.flags),
             }
             for a in steps.actions
@@ -63,11 +128,50 @@ def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
             "target_level",
             "change",
             "change_since",
+            "real_move",
             "first_step",
+            "open_actions",
             "flags",
         ],
         dtype=object,
     )
+    sheets: dict[str, pd.DataFrame] = {
+        "Where to act first": actions,
+        "Action plan": plan_sheet(content.plan),
+    }
+    compared = content.comparison
+    if compared is not None:
+        sheets["What moved"] = pd.DataFrame(
+            [
+                {
+                    "factor": m.factor,
+                    "label": m.label,
+                    "previous": _score(m.previous),
+                    "current": _score(m.current),
+                    "change": m.change,
+                    "mark": m.mark,
+                    "raters_then": m.raters_then,
+                    "raters_now": m.raters_now,
+                    "real_move": "yes" if m.moved else "no",
+                    "verdict": m.verdict,
+                    "explanation": m.words,
+                    "since": compared.since,
+                    "compared_with": compared.how,
+                }
+                for m in compared.rows
+            ],
+            dtype=object,
+        )
+    trend = content.trend
+    if trend is not None:
+        sheets["Trend"] = pd.DataFrame(
+            [
+                {"factor": r.factor, "label": r.label}
+                | {day: _score(v) for day, v in zip(trend.days, r.values, strict=True)}
+                for r in trend.rows
+            ],
+            dtype=object,
+        )
     scores = pd.DataFrame(
         [
             {
@@ -136,11 +240,13 @@ def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
             ("scoring_rule", p.rule_version),
             ("data_hash", p.data_hash),
             ("panel_alpha", content.summary.panel_alpha_text or "not defined"),
+            ("compared_with", content.comparison.note if content.comparison else "none"),
+            ("action_plan", f"{content.plan.summary_line} (as of {content.plan.today})"),
         ],
         columns=["item", "value"],
     )
     return {
-        "Where to act first": actions,
+        **sheets,
         "Scores": scores,
         "Findings": findings,
         "Framework": framework,

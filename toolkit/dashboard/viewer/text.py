@@ -14,6 +14,7 @@ from toolkit.findings import Engagement
 from toolkit.report import ReportContent
 from toolkit.report.content import FactorSection
 from toolkit.report.next_steps import Action, Flag
+from toolkit.report.progress import PlanItem
 from toolkit.report.wording import join_names, plural
 from toolkit.share import EVIDENCE_REMOVED
 
@@ -62,8 +63,17 @@ def _action(content: ReportContent, a: Action) -> str:
         f'<li class="tf-act" data-factor="{esc(a.factor)}">'
         f'<div class="tf-act-head"><a class="tf-act-label" href="#tf-factor-{esc(a.factor)}">'
         f"{esc(a.label)}</a> <span>{' · '.join(parts)}</span> {_flags(a.flags)}</div>"
-        f'<div class="tf-act-step">First step: {esc(a.first_step)}</div></li>'
+        f'<div class="tf-act-step">First step: {esc(a.first_step)}</div>'
+        f"{''.join(_planned(item) for item in a.planned)}</li>"
     )
+
+
+def _planned(item: PlanItem) -> str:
+    """One open action of the plan under its priority: what, owner, due date; overdue marked."""
+    late = ' <span class="tf-overdue">overdue</span>' if item.overdue else ""
+    cls = "tf-act-plan tf-act-late" if item.overdue else "tf-act-plan"
+    words = f"{item.what} \u2014 {item.owner}, due {item.due_text} ({item.status})"
+    return f'<div class="{cls}" data-action="{esc(item.id)}">Action: {esc(words)}{late}</div>'
 
 
 def next_steps_html(content: ReportContent) -> str:
