@@ -91,7 +91,7 @@ def test_headline_names_the_largest_gaps_and_what_moved(
     assert steps.sentences[2] == (
         "Since the assessment of 14 May 2026, 5 factors scored higher, 2 factors scored lower "
         "and 1 is unchanged; 2 of these changes are beyond the raters' disagreement, real "
-        "moves: Service-minded leaders (+0.8) and People connection (+1.0)."
+        "moves: Service-minded leaders (+0.83) and People connection (+1.0)."
     )
     alone = build_content(november).next_steps
     assert alone.sentences[2] == "There is no earlier assessment to compare with."
