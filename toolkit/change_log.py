@@ -33,11 +33,18 @@ ChangeKind = Literal[
     "consensus",
     "findings imported",
     "undo",
+    "survey",
 ]
 #: What a change log entry can record.
 CHANGE_KINDS: tuple[str, ...] = get_args(ChangeKind)
-#: The kinds of change undo can take back: a phase, an import and an undo cannot be.
-UNDOABLE: frozenset[str] = frozenset(CHANGE_KINDS) - {"phase", "findings imported", "undo"}
+#: The kinds of change undo can take back: a phase, an import, an undo and a staff survey
+#: (imported, counted or removed) cannot be.
+UNDOABLE: frozenset[str] = frozenset(CHANGE_KINDS) - {
+    "phase",
+    "findings imported",
+    "undo",
+    "survey",
+}
 
 
 def _sorted_json(value: Any) -> Any:

@@ -38,8 +38,9 @@ _ID = attrgetter("id")
 #: The schema this version writes. Schema 1 kept targets and not-applicable flags in a
 #: per-factor ``factors`` table; schema 2 splits them into ``targets`` and ``not_applicable``;
 #: schema 3 adds the change log, ``changes`` (empty for an older file), and the ``phase`` of a
-#: blind rating ("open" for an older file); schema 4 adds the engagement's ``id``.
-SCHEMA_VERSION = 4
+#: blind rating ("open" for an older file); schema 4 adds the engagement's ``id``; schema 5 adds
+#: the staff survey's aggregates, ``survey`` (none for an older file).
+SCHEMA_VERSION = 5
 
 #: How many hexadecimal digits of a content hash make the id of a file that has none.
 _DERIVED_ID_DIGITS = 12
@@ -90,11 +91,17 @@ def _migrate_3_to_4(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _migrate_4_to_5(data: dict[str, Any]) -> dict[str, Any]:
+    data.setdefault("survey", None)
+    return data
+
+
 #: from-version -> function turning that schema's dict into the next version's.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
+    4: _migrate_4_to_5,
 }
 
 

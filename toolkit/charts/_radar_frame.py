@@ -37,6 +37,8 @@ LABEL_OFFSET = 16.0
 LEGEND_PAD = 48.0
 NOTE_RANGES = "Pale bar: lowest to highest rater level"
 NOTE_UNSCORED = "\u25cb No score: not assessed or not applicable"
+NOTE_STAFF = "Sky-blue bar: the staff survey's 95% interval"
+NOTE_GAP = "\u25b2 Consultants and staff more than a level apart"
 #: Where the legends go: beside the radar, or underneath it (narrow screens).
 LegendPlace = Literal["right", "bottom"]
 
@@ -63,6 +65,40 @@ def series_levels(values: pd.DataFrame | pd.Series | None, index: pd.Index) -> p
         values = values["score"]
     levels = pd.to_numeric(values, errors="coerce").astype("float64")
     return levels.reindex(index)
+
+
+@dataclass(frozen=True)
+class StaffSpoke:
+    """The staff survey on one spoke: respondents, % favourable, interval and gap flag."""
+
+    n: int
+    favourable: float
+    low: float
+    high: float
+    flag: str
+    explanation: str
+
+
+def _staff_spokes(staff: pd.DataFrame | None, index: pd.Index) -> tuple[StaffSpoke | None, ...]:
+    if staff is None:
+        return ()
+    table = staff.reindex(index)
+    out: list[StaffSpoke | None] = []
+    for _, r in table.iterrows():
+        if pd.isna(r.get("staff")):
+            out.append(None)
+            continue
+        out.append(
+            StaffSpoke(
+                n=int(r["n"]),
+                favourable=float(r["favourable"]),
+                low=float(r["low"]),
+                high=float(r["high"]),
+                flag=str(r.get("flag") or ""),
+                explanation=str(r.get("explanation") or ""),
+            )
+        )
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -98,6 +134,9 @@ class RadarFrame:
     disagree: tuple[int, ...] = ()  # spokes whose raters disagree (low_agreement)
     r_wg: tuple[float | None, ...] = ()
     framework: Framework | None = None
+    #: Per spoke, the staff survey's figures (n, favourable, low, high, flag, explanation), or
+    #: None where the factor has no staff figure (see :func:`toolkit.survey.staff_view`).
+    staff: tuple[StaffSpoke | None, ...] = ()
 
     @property
     def n(self) -> int:
@@ -170,6 +209,8 @@ def radar_frame(
     benchmark_label: str = "Portfolio median",
     preview: pd.DataFrame | pd.Series | None = None,
     preview_label: str = "Preview",
+    staff: pd.DataFrame | None = None,
+    staff_label: str = "Staff survey",
     framework: Framework | None = None,
     title: str | None = None,
     size: float = 420,
@@ -204,6 +245,15 @@ def radar_frame(
         ("previous", previous_label, series_levels(previous, scores.index)),
         ("benchmark", benchmark_label, series_levels(benchmark, scores.index)),
         ("preview", preview_label, series_levels(preview, scores.index)),
+        (
+            "staff",
+            staff_label,
+            None
+            if staff is None
+            else pd.to_numeric(staff["staff"], errors="coerce")
+            .astype("float64")
+            .reindex(scores.index),
+        ),
     ]
     series = tuple(
         Series(role, name, tuple(number(v) for v in values))
@@ -252,6 +302,11 @@ def radar_frame(
     disagree = disagreeing(scores)
     if disagree and key:
         notes.append(RING_NOTE)
+    staff_spokes = _staff_spokes(staff, scores.index)
+    if key and any(s is not None for s in staff_spokes):
+        notes.append(NOTE_STAFF)
+    if key and any(s is not None and s.flag for s in staff_spokes):
+        notes.append(NOTE_GAP)
     bottom = 10 + line_height(small) * len(notes) if notes else 0
     note_w = max((text_width(t, small) for t in notes), default=0.0)
     half_w = max(half_w, note_w / 2 + 8)
@@ -286,6 +341,7 @@ def radar_frame(
         disagree=tuple(ids.index(f) for f in disagree),
         r_wg=tuple(number(v) for v in _column(scores, "r_wg", None)),
         framework=fw,
+        staff=staff_spokes,
     )
 
 

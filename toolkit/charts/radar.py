@@ -117,6 +117,8 @@ def radar_chart(
     benchmark_label: str = "Portfolio median",
     preview: pd.DataFrame | pd.Series | None = None,
     preview_label: str = "Preview",
+    staff: pd.DataFrame | None = None,
+    staff_label: str = "Staff survey",
     framework: Framework | None = None,
     title: str | None = None,
     size: float = 420,
@@ -144,6 +146,13 @@ def radar_chart(
         drawn as an open vermillion diamond.
     previous_label, benchmark_label, preview_label
         Their names in the legend.
+    staff, staff_label
+        The staff survey beside the consultants' scores: the table of
+        :func:`toolkit.survey.staff_view` (its ``staff`` column is drawn as a series of its
+        own, sky blue with long dashes, its 95% interval as a pale bar on each spoke, and a
+        black triangle where consultants and staff are more than a level apart), and the
+        series' name (``toolkit.survey.staff_label``: "Staff survey, n=42"). Never blended
+        into the scores.
     framework
         Supplies failure modes for tooltips and the level and group names (default: bundled).
     title
@@ -210,6 +219,8 @@ def radar_chart(
         benchmark_label=benchmark_label,
         preview=preview,
         preview_label=preview_label,
+        staff=staff,
+        staff_label=staff_label,
         framework=framework,
         title=title,
         size=size,
