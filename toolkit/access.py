@@ -21,6 +21,7 @@ During a blind rating (phase ``"independent"``) a reader sees:
 - their own change log entries only, and of those none that holds someone else's finding or a
   consensus (an edit of a colleague's finding made before the rating started, say);
 - no engagement notes, which may quote any rater;
+- no staff survey: the staff's view would anchor a rater's own judgement, as the panel's would;
 - the engagement's settings as they are: client, title, lead, date, targets, factors marked
   not applicable, the phase. They are nobody's rating.
 
@@ -98,6 +99,7 @@ def seen(engagement: Engagement, reader: Reader) -> Engagement:
             "findings": tuple(f for f in engagement.findings if f.rater == who),
             "overrides": {},
             "notes": "",
+            "survey": None,
             "changes": tuple(_own_entries(engagement.changes, who, raters)),
         }
     )

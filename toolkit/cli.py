@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "report": "toolkit.cli_outputs:report",
     "share": "toolkit.cli_outputs:share",
     "store": "toolkit.cli_store:store",
+    "survey": "toolkit.cli_survey:survey",
 }
 
 

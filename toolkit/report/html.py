@@ -72,6 +72,7 @@ def render_html(content: ReportContent, figures: Figures | None = None) -> str:
         fmt=format_score,
         plural=plural,
         next=content.next_steps,
+        staff=content.staff,
         toolkit_version=content.provenance.tenfold_version,
         provenance=content.provenance,
     )

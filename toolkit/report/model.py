@@ -19,6 +19,7 @@ from toolkit.framework import Framework
 from toolkit.provenance import Provenance
 from toolkit.report.next_steps import NextSteps
 from toolkit.report.score_row import ScoreRow
+from toolkit.report.staff import StaffSurveyView
 from toolkit.report.wording import NOT_APPLICABLE, NOT_ASSESSED, format_score
 from toolkit.scoring import LOW_AGREEMENT, Summary
 
@@ -247,6 +248,8 @@ class ReportContent:
     next_steps: NextSteps
     #: The previous assessment's scores table, when one was given (the radar draws it).
     previous_scores: pd.DataFrame | None = None
+    #: The staff survey beside the scores (:mod:`toolkit.report.staff`), when there is one.
+    staff: StaffSurveyView | None = None
 
     @property
     def priority_sections(self) -> tuple[FactorSection, ...]:

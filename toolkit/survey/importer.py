@@ -87,13 +87,19 @@ def _kept_rows(export: Export) -> np.ndarray:
     return keep
 
 
+_WORD = re.compile(r"\w+(?:[.'@-]\w+)*")
+
+
 def _clean(text: str, identifying: set[str]) -> str:
-    """A comment with control characters, email addresses and identifying values taken out."""
+    """A comment with control characters, email addresses and identifying values (any word of
+    a name, an address, a token the export's identifying columns hold) taken out."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL_RE.sub(" ", text)
     text = _EMAIL.sub(REMOVED, text)
-    for value in sorted(identifying, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", REMOVED, text, flags=re.IGNORECASE)
+    if identifying:
+        text = _WORD.sub(
+            lambda m: REMOVED if m.group().casefold() in identifying else m.group(), text
+        )
     text = text.strip()
     return text if len(text) <= MAX_COMMENT else text[: MAX_COMMENT - 1].rstrip() + "\u2026"
 
@@ -101,21 +107,30 @@ def _clean(text: str, identifying: set[str]) -> str:
 def _identifying_values(export: Export, columns: Sequence[Column]) -> set[str]:
     values: set[str] = set()
     for column in columns:
-        for value in export.table[column.index].astype(str):
-            value = value.strip()
-            if len(value) >= 3 and not value.isdigit():
-                values.add(value)
-                values.update(part for part in value.split() if len(part) >= 3)
+        for value in set(export.table[column.index].astype(str)):
+            for word in _WORD.findall(value):
+                if len(word) >= 3 and not word.isdigit():
+                    values.add(word.casefold())
     return values
+
+
+def _names(column: Column) -> set[str]:
+    """The ways a segment column may be named: its header, its question text (Qualtrics), and
+    LimeSurvey's code and text apart (``TEAM. Which team?``)."""
+    out = set()
+    for whole in (column.name, column.text):
+        key = " ".join(whole.casefold().split())
+        if key:
+            out.add(key)
+            code, dot, rest = key.partition(". ")
+            if dot and re.fullmatch(r"[a-z][a-z0-9_]*(\[[^\]]*\])*", code):
+                out.update({code, rest})
+    return out
 
 
 def _find_segment(export: Export, name: str, taken: set[int]) -> Column:
     key = " ".join(name.casefold().split())
-    found = [
-        c
-        for c in export.columns
-        if key in (" ".join(c.name.casefold().split()), " ".join(c.text.casefold().split()))
-    ]
+    found = [c for c in export.columns if key in _names(c)]
     if not found:
         others = [
             c.where for c in export.columns if c.index not in taken and export.kind(c) == "answers"
@@ -239,9 +254,12 @@ def survey_from_export(
         else:
             ignored.append(column)
     if not matched and not problems:
+        seen = ", ".join(c.where for c in ignored[:6]) or "none"
         problems.append(
-            "row 1: no column matches a statement of the framework; was the questionnaire made "
-            "with `tenfold survey questionnaire` from the same framework?"
+            "row 1: no column matches a statement of the framework (the columns read as other "
+            f"questions: {seen}); was the questionnaire made with `tenfold survey "
+            "questionnaire` from the same framework? Columns headed by codes, or answers "
+            "exported as codes, need a mapping file (--mapping)"
         )
     keep = _kept_rows(export)
     previews = int((~keep).sum())

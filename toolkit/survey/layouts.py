@@ -178,7 +178,7 @@ LAYOUTS: tuple[Layout, ...] = (
 )
 
 #: LimeSurvey's timing columns (``interviewtime``, ``groupTime123``, ``Q1Time``).
-_LIMESURVEY_TIMING = re.compile(r"^(grouptime\d+|.+time)$")
+_LIMESURVEY_TIMING = re.compile(r"^(interviewtime|grouptime\d+|[a-z][a-z0-9_]*time)$")
 #: Qualtrics' own columns beyond the first (``Q_RecaptchaScore``, display orders ``Q1_DO``).
 _QUALTRICS_OWN = re.compile(r"^(q_[a-z].*|.*_do(_\d+)?|.*_click|.*_count|.*_submit)$")
 
@@ -305,6 +305,28 @@ def _delimiter(first_line: str) -> str:
 _ROW_IN_MESSAGE = re.compile(r"(?:line|row) (\d+)")
 
 
+def _parse_problem(text: str, delimiter: str, message: str) -> str:
+    """Where a CSV breaks, in a person's words: the standard library's reader finds the row
+    where a quote opens and never closes, which the fast parser reports rows later."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number = 0
+    while True:
+        number += 1
+        start = reader.line_num
+        try:
+            next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            return (
+                f"row {number} (line {start + 1}): a quote opened here is never closed; close "
+                'it, or double it ("") to keep it'
+            )
+    found = _ROW_IN_MESSAGE.search(message)
+    where = f"line {found.group(1)}: " if found else ""
+    return f"{where}{message.strip()}; check the quotes and separators there"
+
+
 def _csv_frame(data: bytes, source: str) -> pd.DataFrame:
     text = _decode(data, source)
     if not text.strip():
@@ -322,13 +344,7 @@ def _csv_frame(data: bytes, source: str) -> pd.DataFrame:
             engine="c",
         )
     except pd.errors.ParserError as exc:
-        found = _ROW_IN_MESSAGE.search(str(exc))
-        where = f"row {found.group(1)}: " if found else ""
-        if "EOF inside string" in str(exc) or "EOF" in str(exc):
-            problem = f"{where}a quote opened here is never closed; close it, or double it"
-        else:
-            problem = f"{where}{str(exc).strip()}; check the quotes and separators in this row"
-        raise _fail(source, problem) from None
+        raise _fail(source, _parse_problem(text, _delimiter(first_line), str(exc))) from None
     except pd.errors.EmptyDataError:
         raise _fail(source, "the file is empty; expected a header row and responses") from None
     return frame
