@@ -126,11 +126,9 @@ def limesurvey() -> list[list[Any]]:
     rows: list[list[Any]] = [header]
     for i, r in enumerate(RESPONDENTS, start=1):
         answers = [("No answer" if a == DK else a) for a in _answers(r)]
-        rows.append(
-            [i, "2026-11-20 09:07:45", 3, "en", 123456 + i, "2026-11-20 09:01:02"]
-            + ["2026-11-20 09:07:45", "203.0.113.7", "tok3n-0042", r[2], *answers, r[7]]
-            + [402.5, 120.3, 60.1]
-        )
+        meta_values = [i, "2026-11-20 09:07:45", 3, "en", 123456 + i, "2026-11-20 09:01:02"]
+        meta_values += ["2026-11-20 09:07:45", "203.0.113.7", "tok3n-0042"]
+        rows.append([*meta_values, r[2], *answers, r[7], 402.5, 120.3, 60.1])
     return rows
 
 
@@ -181,8 +179,10 @@ def as_csv(rows: list[list[Any]], tool: str) -> bytes:
     """The rows as the tool writes CSV: LimeSurvey a BOM and every field quoted, Qualtrics and
     Microsoft Forms (saved from Excel as CSV UTF-8) a BOM, Google Forms neither."""
     buf = io.StringIO()
-    quoting = csv.QUOTE_ALL if tool == "LimeSurvey" else csv.QUOTE_MINIMAL
-    writer = csv.writer(buf, quoting=quoting, lineterminator="\r\n")
+    if tool == "LimeSurvey":
+        writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    else:
+        writer = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerows(rows)
     bom = "" if tool == "Google Forms" else "\ufeff"
     return (bom + buf.getvalue()).encode("utf-8")

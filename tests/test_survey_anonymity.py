@@ -356,7 +356,7 @@ def test_no_small_or_derivable_group_in_the_deck_or_the_pdf(survey: StaffSurvey)
                 else:
                     hidden.add((factor, None))
                     assert cells[2].startswith("not shown")
-    everyone, everyone_hidden = _from_survey(survey)
+    everyone, _ = _from_survey(survey)
     assert shown == {key: n for key, n in everyone.items() if key[1] is None}
     assert_nothing_derivable(shown, hidden, survey.k)
 
@@ -364,7 +364,7 @@ def test_no_small_or_derivable_group_in_the_deck_or_the_pdf(survey: StaffSurvey)
     lines = _text_lines(page.extract_text() for page in pdf.pages)
     # The section's heading, not its line in the contents on the cover.
     start = max(i for i, line in enumerate(lines) if line.strip() == "The staff's view")
-    end = next(i for i, line in enumerate(lines) if line.strip() == "Factor by factor" and i > start)
+    end = next(i for i in range(start, len(lines)) if lines[i].strip() == "Factor by factor")
     section = lines[start:end]
     for line in section:
         if "not shown" in line:

@@ -267,7 +267,7 @@ def test_mapping_file_names_codes_and_answer_codes() -> None:
             "A3 = 3",
             "A4 = 4",
             "A5 = 5",
-            "A6 = \"don't know\"",
+            'A6 = "don\'t know"',
         ]
     )
     found = survey_from_bytes(
@@ -317,11 +317,8 @@ def test_cli_imports_shows_and_opts_in(tmp_path: Path) -> None:
     data, name = export("Qualtrics", "xlsx")
     (tmp_path / name).write_bytes(data)
     runner = CliRunner()
-    result = runner.invoke(
-        cli,
-        ["survey", "import", str(path), str(tmp_path / name), "--segment", "Q1", "--expected", "20"],
-        catch_exceptions=False,
-    )
+    args = ["survey", "import", str(path), str(tmp_path / name), "--segment", "Q1"]
+    result = runner.invoke(cli, [*args, "--expected", "20"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "Qualtrics, 10 responses, 4 statements matched" in result.output
     assert "left out 1 preview, test or spam responses" in result.output

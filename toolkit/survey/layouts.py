@@ -443,7 +443,7 @@ def read_export(data: bytes, source: str) -> Export:
             f"row {rows + 1}: no responses below the header row"
             + (f"s (rows 1-{rows})" if rows > 1 else ""),
         )
-    body.columns = range(len(header))
+    body.columns = pd.RangeIndex(len(header))
     columns = tuple(
         Column(index=i, name=name.replace("\ufeff", "").strip(), text=texts[i].strip())
         for i, name in enumerate(header)

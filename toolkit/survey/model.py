@@ -222,11 +222,11 @@ class StaffSurvey(Record):
                 raise ValueError(f"factor {factor!r}: segments without a group for everyone")
             return
         if not parent.shown:
-            shown = [g.segment for g in children if g.shown]
-            if shown:
+            visible = [g.segment for g in children if g.shown]
+            if visible:
                 raise ValueError(
-                    f"factor {factor!r}: everyone is suppressed, so segment {shown[0]!r} must be "
-                    "too"
+                    f"factor {factor!r}: everyone is suppressed, so segment {visible[0]!r} must "
+                    "be too"
                 )
             return
         if not children:
