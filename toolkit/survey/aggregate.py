@@ -138,7 +138,7 @@ def aggregate(
         The framework's factor order, for the groups' order.
     """
     rows = values.shape[0]
-    texts = [list(c) for c in comments] if comments else [[] for _ in range(rows)]
+    texts: list[Sequence[str]] = list(comments) if comments else [()] * rows
     answered_any = (~np.isnan(values)).any(axis=1) if values.size else np.zeros(rows, bool)
     keep = answered_any | np.array([bool(t) for t in texts], dtype=bool)
     values = values[keep]
@@ -220,7 +220,7 @@ def aggregate(
 
 
 def _comments(
-    texts: list[list[str]],
+    texts: list[Sequence[str]],
     seg_of: list[str] | None,
     groups: list[SurveyGroup],
     respondents: int,

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from toolkit._checks import _CONTROL_RE
 from toolkit.change_log import LoggedChange, plain_label
@@ -32,7 +33,7 @@ from toolkit.survey.layouts import IDENTIFYING_PATTERN, Column, Export, read_exp
 from toolkit.survey.matching import (
     COMMENT_QUESTION,
     Mapping,
-    answer_points,
+    answer_cells,
     first_bad,
     framework_statements,
     looks_like_answers,
@@ -105,13 +106,15 @@ def _clean(text: str, identifying: set[str]) -> str:
 
 
 def _identifying_values(export: Export, columns: Sequence[Column]) -> set[str]:
-    values: set[str] = set()
-    for column in columns:
-        for value in set(export.table[column.index].astype(str)):
-            for word in _WORD.findall(value):
-                if len(word) >= 3 and not word.isdigit():
-                    values.add(word.casefold())
-    return values
+    # Every distinct value of every column on a line of its own, read by one pass of the
+    # pattern: a word never runs across a line break.
+    distinct = {
+        str(v)
+        for column in columns
+        for v in np.asarray(export.table[column.index].unique(), dtype=object).tolist()
+    }
+    words = set(_WORD.findall("\n".join(distinct).casefold()))
+    return {w for w in words if len(w) >= 3 and not w.isdigit()}
 
 
 def _names(column: Column) -> set[str]:
@@ -268,7 +271,7 @@ def survey_from_export(
     dropped = 0
     for j, code in enumerate(order):
         column = matched[code]
-        points = answer_points(table[column.index], mapping.answers)
+        points, blank = answer_cells(table[column.index], mapping.answers)
         bad = [i for i in first_bad(points) if keep[i]]
         if bad:
             first = bad[0]
@@ -279,26 +282,32 @@ def survey_from_export(
                 f"answer on the agreement scale ({scale_words()}){more}"
             )
             continue
-        blank = table[column.index].astype(str).str.strip() == ""
-        dropped += int((np.isnan(points) & keep & ~blank.to_numpy()).sum())
+        dropped += int((np.isnan(points) & keep & ~blank).sum())
         if statements[code].reverse:
             points = 6.0 - points
         values[:, j] = points - 1.0
     if problems:
         raise SurveyImportError(source, problems)
-    secret = _identifying_values(export, identifying)
-    comments = [
-        [
-            _clean(str(table.iat[i, c.index]), secret)
-            for c in comment_columns
-            if str(table.iat[i, c.index]).strip()
-        ]
-        for i in range(len(table))
-    ]
-    comments = [[t for t in row if t] for row in comments]
-    segments = [str(v) for v in table[segment_column.index]] if segment_column is not None else None
-    if segments is not None:
-        segments = [" ".join(_CONTROL_RE.sub(" ", s).split())[:120] for s in segments]
+    no_comment: tuple[str, ...] = ()
+    comments: list[Sequence[str]] = [no_comment] * len(table)  # a list only where one is written
+    # Per comment column: each row's code, and the distinct texts (each cleaned once).
+    written: list[tuple[list[int], list[str]]] = []
+    for c in comment_columns:
+        found, distinct = pd.factorize(table[c.index].astype(str), sort=False)
+        texts = [str(t) for t in distinct]
+        if any(t.strip() for t in texts):
+            written.append((found.tolist(), texts))
+    secret = _identifying_values(export, identifying) if written else set()
+    for row_codes, texts in written:
+        cleaned = [_clean(t, secret) if t.strip() else "" for t in texts]
+        for i, at in enumerate(row_codes):
+            if at >= 0 and cleaned[at]:
+                comments[i] = [*comments[i], cleaned[at]]
+    segments: list[str] | None = None
+    if segment_column is not None:
+        codes, names = pd.factorize(table[segment_column.index].astype(str), sort=False)
+        plain = [" ".join(_CONTROL_RE.sub(" ", str(s)).split())[:120] for s in names]
+        segments = [plain[c] for c in codes.tolist()]
     kept_idx = np.flatnonzero(keep)
     responses = int(
         (

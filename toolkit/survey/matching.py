@@ -34,6 +34,7 @@ __all__ = [
     "SCALE",
     "Mapping",
     "StatementRef",
+    "answer_cells",
     "answer_points",
     "framework_statements",
     "match_column",
@@ -280,6 +281,20 @@ def answer_points(column: pd.Series, answers: dict[str, int | None]) -> np.ndarr
     lookup = np.array([_point(str(u), answers) for u in uniques] + [np.nan], dtype=np.float64)
     out: np.ndarray = lookup[codes]
     return out
+
+
+def answer_cells(
+    column: pd.Series, answers: dict[str, int | None]
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`answer_points` of ``column``, and which of its cells are blank (left empty, as
+    against answered "don't know"), each distinct value read once."""
+    codes, uniques = pd.factorize(column, sort=False)
+    texts = [str(u) for u in uniques]
+    lookup = np.array([_point(t, answers) for t in texts] + [np.nan], dtype=np.float64)
+    empty = np.array([not t.strip() for t in texts] + [True], dtype=bool)
+    points: np.ndarray = lookup[codes]
+    blank: np.ndarray = empty[codes]
+    return points, blank
 
 
 def looks_like_answers(column: pd.Series, answers: dict[str, int | None]) -> bool:
