@@ -34,6 +34,7 @@ __all__ = [
     "staff_label",
     "staff_levels",
     "staff_view",
+    "survey_frame",
 ]
 
 #: Consultants and staff differ when they are more than this many levels apart.
@@ -105,6 +106,54 @@ def staff_levels(survey: StaffSurvey | None) -> pd.Series | None:
         },
         dtype="float64",
     )
+
+
+#: The columns of :func:`survey_frame`, in order.
+SURVEY_FRAME_COLUMNS: tuple[str, ...] = (
+    "factor",
+    "segment",
+    "n",
+    "mean",
+    "favourable",
+    "sd",
+    "low",
+    "high",
+    "suppressed",
+)
+
+
+def survey_frame(engagement: Engagement | StaffSurvey | None) -> pd.DataFrame:
+    """Every group the survey keeps, one row each: the analyst's way out.
+
+    The columns of :data:`SURVEY_FRAME_COLUMNS`: the factor id, the segment (None for
+    everyone), respondents, the mean on the 0-4 scale, percentage favourable, standard
+    deviation, the 95% interval, and why a group is suppressed ("" when it is shown). A
+    suppressed group's figures are NaN: the table holds nothing the engagement does not, so no
+    group under k and no group derivable from the others can be read from it. An engagement
+    without a survey gives an empty table with the same columns.
+    """
+    survey = engagement.survey if isinstance(engagement, Engagement) else engagement
+    rows = (
+        [
+            {
+                "factor": g.factor,
+                "segment": g.segment,
+                "n": g.n,
+                "mean": g.mean,
+                "favourable": g.favourable,
+                "sd": g.sd,
+                "low": g.low,
+                "high": g.high,
+                "suppressed": g.suppressed,
+            }
+            for g in survey.groups
+        ]
+        if survey is not None
+        else []
+    )
+    frame = pd.DataFrame(rows, columns=list(SURVEY_FRAME_COLUMNS))
+    numbers = ["n", "mean", "favourable", "sd", "low", "high"]
+    return frame.astype({c: "float64" for c in numbers} | {"n": "Int64"})
 
 
 def staff_view(

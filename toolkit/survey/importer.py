@@ -29,10 +29,11 @@ from toolkit.errors import SurveyImportError
 from toolkit.findings import Change, Engagement, author
 from toolkit.framework import Framework, load_framework, statement_key
 from toolkit.survey.aggregate import aggregate
-from toolkit.survey.layouts import IDENTIFYING_PATTERN, Column, Export, read_export
+from toolkit.survey.layouts import IDENTIFYING_PATTERN, Column, Export, Layout, read_export
 from toolkit.survey.matching import (
     COMMENT_QUESTION,
     Mapping,
+    _header_key,
     answer_cells,
     first_bad,
     framework_statements,
@@ -43,7 +44,13 @@ from toolkit.survey.matching import (
 )
 from toolkit.survey.model import DEFAULT_COMMENT_K, DEFAULT_K, MIN_K, StaffSurvey
 
-__all__ = ["SurveyImport", "import_survey", "survey_from_bytes", "survey_from_export"]
+__all__ = [
+    "SurveyImport",
+    "import_survey",
+    "survey_from_bytes",
+    "survey_from_export",
+    "survey_from_frame",
+]
 
 #: The longest comment kept; a longer one is cut with an ellipsis.
 MAX_COMMENT = 2000
@@ -378,6 +385,83 @@ def survey_from_bytes(
         segment=segment,
         mapping=parsed,
     )
+
+
+#: A table an analyst built or read: no header rows of its own, no columns of a tool's own.
+FRAME_LAYOUT = Layout(
+    tool="a table", starts=(), identifying=frozenset(), metadata=frozenset(), header_rows=0
+)
+
+
+def survey_from_frame(
+    responses: pd.DataFrame,
+    *,
+    framework: Framework | None = None,
+    k: int = DEFAULT_K,
+    comment_k: int = DEFAULT_COMMENT_K,
+    expected: int | None = None,
+    segment: str | None = None,
+    mapping: str | None = None,
+    source: str = "the table",
+) -> SurveyImport:
+    """The aggregates of a table of responses, one row per respondent: the analyst's way in.
+
+    The columns are statements, headed by their text or their code (``composure.1``, as
+    :func:`~toolkit.survey.questionnaire.questionnaire` numbers them); the answers the words of
+    the agreement scale or the numbers 1-5 (NaN, empty or "don't know": no answer). A column
+    named by ``segment`` gives each respondent's team or site; a column headed by the
+    questionnaire's comment question, the comments. Identifying columns (Email, Name, ...) are
+    read only to take their values out of the comments, as in an export. The same rules as an
+    import apply: a problem raises :class:`~toolkit.errors.SurveyImportError` naming the row
+    (its position in the table, from 0) and the column (by its spreadsheet letter and header).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.survey import survey_from_frame
+    >>> answers = pd.DataFrame({"composure.1": [4, 5, 3, 4, 2], "composure.2": [2, 1, 3, 2, 4]})
+    >>> survey_from_frame(answers).survey.group("composure").n
+    5
+    """
+    fw = framework or load_framework()
+    if not isinstance(responses, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame of responses, got {type(responses).__name__}")
+    parsed = read_mapping(mapping, "mapping", fw) if mapping is not None else Mapping()
+    by_code = {_header_key(s.code): s.code for s in framework_statements(fw)}
+    parsed = Mapping(columns={**by_code, **parsed.columns}, answers=parsed.answers)
+    table = pd.DataFrame(
+        {
+            i: [
+                "" if v is None or (isinstance(v, float) and np.isnan(v)) else _frame_text(v)
+                for v in responses.iloc[:, i].tolist()
+            ]
+            for i in range(responses.shape[1])
+        },
+        index=pd.RangeIndex(len(responses)),
+        columns=pd.RangeIndex(responses.shape[1]),
+        dtype=object,
+    )
+    if table.empty:
+        raise SurveyImportError(source, ["no responses: the table has no rows or no columns"])
+    columns = tuple(Column(index=i, name=str(c).strip()) for i, c in enumerate(responses.columns))
+    export = Export(source=source, layout=FRAME_LAYOUT, columns=columns, table=table, first_row=0)
+    return survey_from_export(
+        export,
+        framework=fw,
+        k=k,
+        comment_k=comment_k,
+        expected=expected,
+        segment=segment,
+        mapping=parsed,
+    )
+
+
+def _frame_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if value is pd.NA or value is pd.NaT:
+        return ""
+    return str(value)
 
 
 def import_survey(
