@@ -4,6 +4,7 @@ identifying columns that never reach the engagement, and bad input named by file
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -291,16 +292,59 @@ def test_unquoted_quote_is_named() -> None:
         survey_from_bytes(broken.encode("utf-8"), "google.csv")
 
 
-def test_not_utf8_is_named() -> None:
-    data = as_csv(google_forms(), "Google Forms").replace(b"Too many", b"Too m\xe9ny")
-    with pytest.raises(SurveyImportError, match=r"row \d+: not UTF-8 text"):
+def _excel_csv(rows: list[list[object]], *, hint: bool = False) -> bytes:
+    """The rows as Excel on a German or French Windows saves "CSV (Comma delimited)":
+    Windows-1252, semicolons, no BOM, curly apostrophes; with ``hint``, a ``sep=;`` line first."""
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(rows)
+    text = ("sep=;\r\n" if hint else "") + buf.getvalue().replace("'", "\u2019")
+    return text.encode("cp1252")
+
+
+@pytest.mark.parametrize("hint", [False, True])
+def test_excel_csv_in_windows_1252_with_semicolons_reads(hint: bool) -> None:
+    rows = microsoft_forms()
+    rows[3][4] = "Zoë Müller"  # a name Windows-1252 writes as single bytes
+    data = _excel_csv(rows, hint=hint)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    found = survey_from_bytes(data, "forms.csv", segment=TEAM_QUESTION)
+    assert found.tool == "Microsoft Forms" and found.responses == 10
+    assert found.dropped == 1  # "Don\u2019t know" with Excel's curly apostrophe
+    group = found.survey.group("composure")
+    assert group is not None and group.mean == pytest.approx(2.0)
+    # A bad value is named by the row a spreadsheet shows, the hint line counted.
+    rows[5][7] = "Sometimes"
+    with pytest.raises(SurveyImportError) as caught:
+        survey_from_bytes(_excel_csv(rows, hint=hint), "forms.csv")
+    assert f"forms.csv: row {6 + hint}, column H (" in str(caught.value)
+
+
+def test_neither_utf8_nor_windows_1252_is_named() -> None:
+    data = as_csv(google_forms(), "Google Forms").replace(b"Too many", b"Too m\x81ny")
+    with pytest.raises(SurveyImportError, match=r"row \d+: neither UTF-8 nor Windows-1252 text"):
         survey_from_bytes(data, "google.csv")
+
+
+def test_headers_broken_over_lines_are_matched() -> None:
+    """A statement's heading typed with a line break in the form (quoted over two lines in the
+    CSV), and a grid question with a description on a second line."""
+    rows = google_forms()
+    rows[0][3] = rows[0][3].replace(" about how", "\nabout how").replace(" [", "\n[", 1)
+    words = COMPOSURE[1].split(" ")
+    half = len(words) // 2
+    rows[0][4] = rows[0][4].replace(COMPOSURE[1], " ".join(words[:half]) + "\n" + " ".join(
+        words[half:]))  # fmt: skip
+    data = as_csv(rows, "Google Forms")
+    assert data.count(b"\n") > len(rows)
+    found = survey_from_bytes(data, "google.csv", segment=TEAM_QUESTION)
+    assert set(found.matched) == {"composure.1", "composure.2", "composure.3", "authority.1"}
+    group = found.survey.group("composure")
+    assert group is not None and group.mean == pytest.approx(2.0)
 
 
 def test_semicolon_separated_limesurvey_export_reads() -> None:
     buf = io.StringIO()
-    import csv
-
     csv.writer(buf, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(
         limesurvey()
     )

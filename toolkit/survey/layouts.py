@@ -18,8 +18,10 @@ Qualtrics          three header rows: the names (``StartDate, EndDate, Status, I
                    ``Question - Statement``), and the import ids (``{"ImportId":"QID1_1"}``)
 =================  ======================================================================
 
-:func:`read_export` reads a CSV (UTF-8, with or without a byte-order mark, or UTF-16 as
-Qualtrics writes its tab-separated files) or an XLSX workbook within the import limits of
+:func:`read_export` reads a CSV (UTF-8, with or without a byte-order mark, UTF-16 as
+Qualtrics writes its tab-separated files, or Windows-1252 as Excel saves "CSV (Comma
+delimited)"; ``,`` ``;`` or tab between fields, or what Excel's ``sep=;`` first line names) or
+an XLSX workbook within the import limits of
 :mod:`toolkit.limits`, recognises the layout and returns an :class:`Export`: the columns with
 their header text, and the answers as a table of text. Every problem is a
 :class:`~toolkit.errors.SurveyImportError` naming the file, and the row and column where
@@ -282,10 +284,14 @@ def _decode(data: bytes, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+    try:
+        # What Excel on Windows writes as "CSV (Comma delimited)": Windows-1252.
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
         raise _fail(
             source,
-            f"row {line}: not UTF-8 text; export the file again, or save it from Excel as "
-            "'CSV UTF-8'",
+            f"row {line}: neither UTF-8 nor Windows-1252 text; export the file again, or save "
+            "it from Excel as 'CSV UTF-8'",
         ) from None
 
 
@@ -327,15 +333,28 @@ def _parse_problem(text: str, delimiter: str, message: str) -> str:
     return f"{where}{message.strip()}; check the quotes and separators there"
 
 
-def _csv_frame(data: bytes, source: str) -> pd.DataFrame:
+#: Excel's hint on a CSV's first line naming the separator (``sep=;``), kept by some exports.
+_SEP_HINT = re.compile(r"^sep=(.)\s*$")
+
+
+def _csv_frame(data: bytes, source: str) -> tuple[pd.DataFrame, int]:
+    """The file's cells as text, and how many lines before its header were skipped."""
     text = _decode(data, source)
     if not text.strip():
         raise _fail(source, "the file is empty; expected a header row and responses")
     first_line = next((line for line in text.splitlines() if line.strip()), "")
+    skipped = 0
+    hint = _SEP_HINT.match(first_line.strip('"'))
+    if hint:
+        delimiter = hint.group(1)
+        text = text[text.index(first_line) + len(first_line) :].lstrip("\r\n")
+        skipped = 1
+    else:
+        delimiter = _delimiter(first_line)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
-            sep=_delimiter(first_line),
+            sep=delimiter,
             header=None,
             dtype=str,
             keep_default_na=False,
@@ -344,10 +363,10 @@ def _csv_frame(data: bytes, source: str) -> pd.DataFrame:
             engine="c",
         )
     except pd.errors.ParserError as exc:
-        raise _fail(source, _parse_problem(text, _delimiter(first_line), str(exc))) from None
+        raise _fail(source, _parse_problem(text, delimiter, str(exc))) from None
     except pd.errors.EmptyDataError:
         raise _fail(source, "the file is empty; expected a header row and responses") from None
-    return frame
+    return frame, skipped
 
 
 def _xlsx_frame(data: bytes, source: str) -> pd.DataFrame:
@@ -423,7 +442,9 @@ def read_export(data: bytes, source: str) -> Export:
         )
     if not data.strip():
         raise _fail(source, "the file is empty; expected a header row and responses")
-    frame = _xlsx_frame(data, source) if suffix == "xlsx" else _csv_frame(data, source)
+    frame, skipped = (
+        (_xlsx_frame(data, source), 0) if suffix == "xlsx" else _csv_frame(data, source)
+    )
     header = [str(v) for v in frame.iloc[0]]
     layout = recognise(header, source)
     rows = layout.header_rows
@@ -448,4 +469,6 @@ def read_export(data: bytes, source: str) -> Export:
         Column(index=i, name=name.replace("\ufeff", "").strip(), text=texts[i].strip())
         for i, name in enumerate(header)
     )
-    return Export(source=source, layout=layout, columns=columns, table=body, first_row=rows + 1)
+    return Export(
+        source=source, layout=layout, columns=columns, table=body, first_row=skipped + rows + 1
+    )
