@@ -4,8 +4,8 @@ could reveal, can be read from anything Tenfold makes of a staff survey.
 A reader (:func:`readable_groups`, :func:`assert_nothing_derivable`) takes what a surface
 shows (each group's factor, segment and respondents, and the groups it says are hidden) and
 tries every subtraction a curious reader could: everyone minus the segments shown. The
-property tests feed it random surveys through the engagement file, a shared copy, the HTML
-report, the workbook, the deck and the PDF.
+property tests feed it random surveys through the engagement file, a shared copy, the
+analyst's DataFrame, the CSV export, the HTML report, the workbook, the deck and the PDF.
 """
 
 from __future__ import annotations
@@ -18,14 +18,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from click.testing import CliRunner
 from examples import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from survey_exports import TEAM_QUESTION, export
 
 from toolkit import Engagement, load_engagement, save_engagement
+from toolkit.cli import cli
 from toolkit.framework import load_framework
 from toolkit.report import report_bytes
 from toolkit.share import shared_copy
@@ -37,6 +41,8 @@ from toolkit.survey.aggregate import (
     aggregate,
     suppressed_segments,
 )
+from toolkit.survey.compare import survey_frame
+from toolkit.survey.importer import survey_from_bytes
 from toolkit.survey.model import StaffSurvey, SurveyComment, SurveyGroup
 
 FW = load_framework()
@@ -261,6 +267,85 @@ def test_no_small_or_derivable_group_in_the_file_or_a_share(
     assert len(copy.survey.comments) == len(survey.comments)
     bare = shared_copy(load_engagement(path), without_evidence=True)
     assert bare.survey is not None and bare.survey.comments == ()
+
+
+@settings(
+    max_examples=examples(30),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(survey=surveys())
+def test_no_small_or_derivable_group_in_the_table_or_the_csv(
+    survey: StaffSurvey, tmp_path: Path
+) -> None:
+    """The analyst's DataFrame and ``tenfold survey export ... .csv`` show what the survey
+    keeps and nothing more: a hidden group's figures are empty."""
+    table = survey_frame(survey)
+    shown: Shown = {}
+    hidden: set[tuple[str, str | None]] = set()
+    for row in table.to_dict("records"):
+        key = (str(row["factor"]), None if pd.isna(row["segment"]) else str(row["segment"]))
+        if row["suppressed"]:
+            hidden.add(key)
+            assert all(pd.isna(row[c]) for c in ("n", "mean", "favourable", "sd", "low", "high"))
+        else:
+            shown[key] = int(row["n"])
+    _check_against(shown, hidden, survey)
+    path, out = tmp_path / "acme.json", tmp_path / "staff.csv"
+    save_engagement(_engagement(survey), path)
+    result = CliRunner().invoke(cli, ["survey", "export", str(path), str(out)])
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(out, dtype=str, keep_default_na=False)
+    shown, hidden = {}, set()
+    for cell in written.to_dict("records"):
+        key = (cell["factor"], None if cell["segment"] == "everyone" else cell["segment"])
+        if cell["suppressed"]:
+            hidden.add(key)
+            assert cell["n"] == cell["mean"] == cell["favourable"] == cell["low"] == ""
+        else:
+            shown[key] = int(cell["n"])
+    _check_against(shown, hidden, survey)
+
+
+def test_a_rater_in_a_blind_rating_cannot_read_the_survey(tmp_path: Path) -> None:
+    """During a blind rating the staff's view is not seen by a rater, whichever command asks."""
+    data, name = export("Google Forms", "csv")
+    survey = survey_from_bytes(data, name, segment=TEAM_QUESTION).survey
+    path = tmp_path / "acme.json"
+    blind = _engagement(survey).model_copy(update={"phase": "independent"})
+    save_engagement(blind, path)
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["survey", "show", str(path), "--rater", "Ana Lima"])
+    assert shown.exit_code == 0 and "no staff survey" in shown.output
+    assert "composure" not in shown.output.casefold()
+    out = tmp_path / "staff.csv"
+    written = runner.invoke(cli, ["survey", "export", str(path), str(out), "--rater", "Ana Lima"])
+    assert written.exit_code == 2 and "no staff survey" in written.output
+    assert not out.exists()
+    nobody = runner.invoke(cli, ["survey", "show", str(path)])
+    assert nobody.exit_code == 2 and "blind rating" in nobody.output
+    lead = runner.invoke(cli, ["survey", "show", str(path), "--whole-panel"])
+    assert lead.exit_code == 0 and "n=10" in lead.output
+
+
+def test_csv_export_guards_segment_names_against_formulas(tmp_path: Path) -> None:
+    values = np.full((12, 2), 3.0)
+    survey = aggregate(
+        values,
+        ["composure", "composure"],
+        tool="Google Forms",
+        segments=['=HYPERLINK("http://x")'] * 6 + ["+Claims"] * 6,
+        segment_column="Team",
+        k=5,
+        comment_k=10,
+        factor_order=FW.factor_ids,
+    )
+    path, out = tmp_path / "acme.json", tmp_path / "staff.csv"
+    save_engagement(_engagement(survey), path)
+    result = CliRunner().invoke(cli, ["survey", "export", str(path), str(out)])
+    assert result.exit_code == 0, result.output
+    segments = set(pd.read_csv(out, dtype=str, keep_default_na=False)["segment"])
+    assert segments == {"everyone", '\'=HYPERLINK("http://x")', "'+Claims"}
 
 
 # -- the reports --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
     tenfold survey questionnaire -o survey/            # questionnaire.txt, .csv, intro.txt
     tenfold survey import acme.json responses.xlsx --segment Team --expected 120
     tenfold survey show acme.json                       # what the engagement keeps
+    tenfold survey export acme.json staff.csv           # the groups kept (.csv or .xlsx)
     tenfold survey count-as-rater acme.json --on        # the survey joins the scoring rule
     tenfold survey remove acme.json
 
@@ -18,9 +19,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from toolkit._files import write_atomic
-from toolkit.cli_context import framework_of
+from toolkit.cli_context import framework_of, read_as, reader_options
 from toolkit.cli_store import change_named, load_named
 from toolkit.errors import SurveyImportError, TenfoldError
 from toolkit.survey.importer import (
@@ -170,17 +172,69 @@ def _read(path: Path) -> bytes:
         raise SurveyImportError(str(path), [f"cannot read the file ({exc.strerror})"]) from None
 
 
+def _survey_of(
+    ctx: click.Context, engagement: Path, rater: str | None, whole_panel: bool
+) -> StaffSurvey | None:
+    """The engagement's survey as the person running the command may see it (none to a rater
+    during a blind rating: :mod:`toolkit.access`)."""
+    e = load_named(ctx, engagement, framework_of(ctx))
+    return read_as(e, engagement, rater=rater, whole_panel=whole_panel).survey
+
+
 @survey.command()
 @click.argument("engagement", type=click.Path(dir_okay=False, path_type=Path))
+@reader_options
 @click.pass_context
-def show(ctx: click.Context, engagement: Path) -> None:
+def show(ctx: click.Context, engagement: Path, rater: str | None, whole_panel: bool) -> None:
     """Print what ENGAGEMENT keeps of its staff survey."""
     fw = framework_of(ctx)
-    e = load_named(ctx, engagement, fw)
-    if e.survey is None:
+    s = _survey_of(ctx, engagement, rater, whole_panel)
+    if s is None:
         click.echo(f"{engagement}: no staff survey")
         return
-    click.echo(_describe(e.survey, {f.id: f.label for f in fw.factors}))
+    click.echo(_describe(s, {f.id: f.label for f in fw.factors}))
+
+
+@survey.command(name="export")
+@click.argument("engagement", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@reader_options
+@click.pass_context
+def export_(
+    ctx: click.Context, engagement: Path, out: Path, rater: str | None, whole_panel: bool
+) -> None:
+    """Write the staff survey's groups to OUT.csv, or groups and comments to OUT.xlsx.
+
+    Only what the engagement keeps: a suppressed group's figures are empty, with the reason.
+    """
+    from toolkit.survey.compare import survey_frame
+    from toolkit.workbook import neutralize, xlsx_bytes
+
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise TenfoldError(f"{out}: unsupported file type {suffix!r}; use .csv or .xlsx")
+    fw = framework_of(ctx)
+    s = _survey_of(ctx, engagement, rater, whole_panel)
+    if s is None:
+        raise TenfoldError(f"{engagement}: no staff survey to export")
+    table = survey_frame(s)
+    labels = {f.id: f.label for f in fw.factors}
+    table.insert(1, "label", [labels.get(f, f) for f in table["factor"]])
+    table["segment"] = table["segment"].fillna("everyone")
+    if suffix == ".csv":
+        for column in ("label", "segment", "suppressed"):
+            table[column] = table[column].map(neutralize)
+        data = table.to_csv(index=False, lineterminator="\n", float_format="%.3f").encode()
+    else:
+        comments = pd.DataFrame(
+            {
+                "segment": [c.segment or "everyone" for c in s.comments],
+                "comment": [c.text for c in s.comments],
+            }
+        )
+        data = xlsx_bytes({"Staff survey": table, "Comments": comments})
+    write_atomic(out, data)
+    click.echo(f"wrote {len(table)} groups of the staff survey to {out}")
 
 
 def _describe(s: StaffSurvey, labels: dict[str, str]) -> str:

@@ -125,7 +125,7 @@ SURVEY_FRAME_COLUMNS: tuple[str, ...] = (
 def survey_frame(engagement: Engagement | StaffSurvey | None) -> pd.DataFrame:
     """Every group the survey keeps, one row each: the analyst's way out.
 
-    The columns of :data:`SURVEY_FRAME_COLUMNS`: the factor id, the segment (None for
+    The columns of :data:`SURVEY_FRAME_COLUMNS`: the factor id, the segment (missing for
     everyone), respondents, the mean on the 0-4 scale, percentage favourable, standard
     deviation, the 95% interval, and why a group is suppressed ("" when it is shown). A
     suppressed group's figures are NaN: the table holds nothing the engagement does not, so no
