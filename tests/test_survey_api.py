@@ -118,3 +118,27 @@ def test_the_groups_out_as_a_frame() -> None:
 def test_not_a_frame_is_refused() -> None:
     with pytest.raises(TypeError, match="pandas DataFrame"):
         survey_from_frame([[1, 2]])
+
+
+def test_counting_the_survey_as_a_rater_only_when_the_engagement_opts_in() -> None:
+    from toolkit import Engagement, score_engagement
+
+    data, name = export("Google Forms", "csv")
+    survey = survey_from_bytes(data, name, segment=TEAM_QUESTION).survey
+    e = Engagement.new(client="Acme", lead="Morgan Blake")
+    e = e.add_finding(factor="composure", level=4, evidence="Calm under pressure")
+    e = e.add_finding(factor="purpose", level=2, evidence="Goals unclear")
+    beside = score_engagement(e.model_copy(update={"survey": survey}))
+    assert beside.loc["composure", "score"] == 4.0 and beside.loc["composure", "n_raters"] == 1
+    counted = score_engagement(
+        e.model_copy(update={"survey": survey.model_copy(update={"count_as_rater": True})})
+    )
+    # The consultant's 4 and the staff's 2.0: median 3.0 of two raters, still one finding.
+    assert counted.loc["composure", "score"] == pytest.approx(3.0)
+    assert counted.loc["composure", "n_raters"] == 2
+    assert counted.loc["composure", "n_findings"] == 1
+    assert counted.loc["purpose", "score"] == 2.0  # not in the survey: unchanged
+    # Authority's staff group is under k: it counts for nothing, and with no findings the
+    # factor stays not assessed.
+    assert counted.loc["authority", "basis"] == "not assessed"
+    assert counted["score"].isna()["authority"]
