@@ -365,7 +365,8 @@ def test_cli_imports_shows_and_opts_in(tmp_path: Path) -> None:
     result = runner.invoke(cli, [*args, "--expected", "20"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "Qualtrics, 10 responses, 4 statements matched" in result.output
-    assert "left out 1 preview, test or spam responses" in result.output
+    assert "left out as previews, tests or spam: 1 response\n" in result.output
+    assert "not counted as \u201cdon't know\u201d or N/A: 1 answer\n" in result.output
     assert 'not kept (they identify people): column D ("IPAddress")' in result.output
     shown = runner.invoke(cli, ["survey", "show", str(path)], catch_exceptions=False)
     assert "10 respondents, response rate 50%" in shown.output

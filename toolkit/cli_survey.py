@@ -149,9 +149,11 @@ def import_(
         f"groups shown (k={s.k})"
     )
     if found.previews:
-        click.echo(f"  left out {found.previews} preview, test or spam responses")
+        click.echo(f"  left out as previews, tests or spam: {_count(found.previews, 'response')}")
     if found.dropped:
-        click.echo(f"  {found.dropped} answers were \u201cdon't know\u201d or N/A, not counted")
+        click.echo(
+            f"  not counted as \u201cdon't know\u201d or N/A: {_count(found.dropped, 'answer')}"
+        )
     if found.not_asked:
         click.echo(f"  statements the export does not ask: {', '.join(found.not_asked)}")
     if found.identifying:
@@ -159,6 +161,10 @@ def import_(
     if found.ignored:
         click.echo(f"  ignored (not statements): {', '.join(found.ignored)}")
     click.echo(f"  comments kept: {len(s.comments)}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _read(path: Path) -> bytes:
