@@ -191,6 +191,28 @@ def test_value_outside_the_scale_is_named_by_row_and_column() -> None:
     assert "(and 1 more rows)" in message
 
 
+def test_qualtrics_tab_separated_utf16_with_question_text_over_lines() -> None:
+    """Qualtrics' "TSV" download: UTF-16 with a byte-order mark, tabs, and the question text
+    row as typed in the survey, a line break in the grid question's text."""
+    rows = qualtrics()
+    rows[1] = [t.replace(" about how", "\nabout how") for t in rows[1]]
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    data = buf.getvalue().encode("utf-16")
+    assert data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    found = survey_from_bytes(data, "qualtrics.tsv", segment="Q1")
+    assert found.tool == "Qualtrics" and found.responses == 10 and found.previews == 1
+    assert set(found.matched) == {"composure.1", "composure.2", "composure.3", "authority.1"}
+    group = found.survey.group("composure", "Billing")
+    assert group is not None and group.mean == pytest.approx(2.6)
+    # Rows are still counted as a spreadsheet shows them: three header rows, then responses.
+    rows[5][19] = "Often"
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    with pytest.raises(SurveyImportError, match=r"qualtrics\.tsv: row 6, column T"):
+        survey_from_bytes(buf.getvalue().encode("utf-16"), "qualtrics.tsv")
+
+
 def test_qualtrics_rows_are_counted_after_its_three_header_rows() -> None:
     rows = qualtrics()
     rows[5][19] = "Often"  # the second response below the preview (row 6 of the sheet)
