@@ -121,7 +121,7 @@ def test_a_schema_2_file_is_migrated_with_an_empty_log(tmp_path: Path, sample_pa
     old.write_text(json.dumps(data))
     migrated = load_engagement(old)
     assert migrated.changes == ()
-    assert json.loads(engagement_to_json(migrated))["schema_version"] == SCHEMA_VERSION == 4
+    assert json.loads(engagement_to_json(migrated))["schema_version"] == SCHEMA_VERSION == 5
 
 
 def test_update_snapshot_reads_the_file_again_only_when_someone_else_wrote_it(

@@ -41,7 +41,7 @@ def test_the_derived_id_is_kept_by_the_first_save(sample_path: Path, tmp_path: P
     saved = update_engagement(old, lambda e: e.set_target("purpose", 2))
     assert saved.id == derived
     data = json.loads(old.read_text(encoding="utf-8"))
-    assert data["schema_version"] == SCHEMA_VERSION == 4
+    assert data["schema_version"] == SCHEMA_VERSION == 5
     assert data["id"] == derived
     # from now on it is written down: a change to the content no longer moves it
     assert update_engagement(old, lambda e: e.set_target("purpose", 4)).id == derived

@@ -24,6 +24,7 @@ from toolkit import (
 )
 from toolkit import changes as log
 from toolkit.cli import cli
+from toolkit.engagement_json import SCHEMA_VERSION
 from toolkit.person_names import PARTICLES
 from toolkit.share import (
     EVIDENCE_REMOVED,
@@ -322,7 +323,7 @@ def test_tenfold_share_writes_a_valid_file_that_says_what_was_withheld(
     assert source.read_bytes() == before
     shared = load_engagement(out)  # as `tenfold validate` reads it
     assert shared.withheld == ("evidence", "rater names")
-    assert json.loads(out.read_text(encoding="utf-8"))["schema_version"] == 4
+    assert json.loads(out.read_text(encoding="utf-8"))["schema_version"] == SCHEMA_VERSION
     validate = CliRunner().invoke(cli, ["validate", str(out)])
     assert validate.exit_code == 0 and "ok (Acme Care, 3 findings" in validate.output
 
