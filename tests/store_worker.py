@@ -10,6 +10,7 @@ python tests/store_worker.py hang URL REF INSIDE
 from __future__ import annotations
 
 import os
+import random
 import sys
 import time
 from pathlib import Path
@@ -30,6 +31,11 @@ def add(url: str, ref: str, count: int, rater: str, ready: Path, go: Path) -> No
                 factor="purpose", level=i % 5, evidence=f"{rater} note {i}", rater=rater
             )
             store.apply(ref, change)
+            # A moment between saves, as between two people's: with none, a program that has
+            # just saved takes the lock back before a waiting one wakes (file locks and SQLite
+            # poll), and on a loaded machine the waiting one can pass the 10 s lock timeout,
+            # which refuses its save with nothing written rather than losing it.
+            time.sleep(random.uniform(0.0, 0.02))
 
 
 def hang(url: str, ref: str, inside: Path) -> None:
