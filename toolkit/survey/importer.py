@@ -121,6 +121,14 @@ def _identifying_values(export: Export, columns: Sequence[Column]) -> set[str]:
         for v in np.asarray(export.table[column.index].unique(), dtype=object).tolist()
     }
     words = set(_WORD.findall("\n".join(distinct).casefold()))
+    # An address's local part often spells a name (tom.reyes@, ana_lima@): its parts too.
+    words |= {
+        part
+        for w in words
+        if "@" in w
+        for part in re.split(r"[._+\-\d]+", w.split("@", 1)[0])
+        if part.isalpha()
+    }
     return {w for w in words if len(w) >= 3 and not w.isdigit()}
 
 
