@@ -33,7 +33,8 @@ from typing import Any
 import nbformat
 
 from toolkit import Engagement, changes, load_engagement, load_framework, save_engagement
-from toolkit.dashboard.serve import VoilaServer, dashboard_path
+from toolkit.dashboard.serve import dashboard_path
+from toolkit.testing import VoilaServer
 
 ROOT = Path(__file__).resolve().parents[1]
 ARGS = [

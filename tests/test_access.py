@@ -19,8 +19,8 @@ from blind import ALICE, ALICE_LEVEL, ALICE_WORD, BOB, BOB_WORD, LEAD, blind_eng
 from toolkit import access, load_engagement, load_framework, save_engagement, score_engagement
 from toolkit.access import STAKEHOLDER, BlindRatingError, Reader
 from toolkit.dashboard import AssessmentApp
-from toolkit.dashboard.download import DownloadButton
-from toolkit.dashboard.session import AssessmentSession, Draft
+from toolkit.dashboard.assessment.session import AssessmentSession, Draft
+from toolkit.dashboard.widgets.download import DownloadButton
 from toolkit.errors import EngagementError, TenfoldError
 
 NAME = "larchmont-2026-11.json"

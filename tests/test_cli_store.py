@@ -101,9 +101,16 @@ def test_a_folder_store_names_engagements_by_file_or_id(
     assert code == 0 and pulled.read_bytes() == SAMPLE.read_bytes()
 
 
-def test_the_dashboard_says_it_reads_a_folder(run: Run, sqlite_url: str) -> None:
-    code, out, err = run("--store", sqlite_url, "dashboard", "--no-browser")
-    assert code == 2 and "pull it first" in err and out == ""
+def test_the_dashboard_serves_a_database_and_checks_the_engagement_first(
+    run: Run, sqlite_url: str, tmp_path: Path
+) -> None:
+    code, out, err = run("--store", sqlite_url, "dashboard", "--engagement", "nope", "--no-browser")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "--engagement nope: no such engagement in" in err and "tenfold store list" in err
+    code, _, err = run(
+        "--store", sqlite_url, "dashboard", "--engagements", str(tmp_path), "--no-browser"
+    )
+    assert code == 2 and "not both" in err
 
 
 # -- faults: one line, the server named, never the password, exit 2 ----------------------------

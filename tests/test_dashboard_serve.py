@@ -23,7 +23,6 @@ from toolkit.cli import cli
 from toolkit.dashboard import DownloadButton
 from toolkit.dashboard.serve import (
     CONFIG_DIR,
-    BackgroundServer,
     Dashboard,
     dashboard_path,
     dashboards_dir,
@@ -59,6 +58,15 @@ def test_environment_points_voila_at_the_settings_and_the_folder(tmp_path: Path)
     env = voila_env(tmp_path / "x" / "..", base={"JUPYTER_CONFIG_PATH": "/elsewhere"})
     assert env["JUPYTER_CONFIG_PATH"].split(":") == [str(CONFIG_DIR), "/elsewhere"]
     assert env["TENFOLD_ENGAGEMENTS"] == str(tmp_path.resolve())
+
+
+def test_the_kernels_open_only_the_store_the_server_was_started_for(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://ana:pw@db.example/tenfold"
+    inherited = {"TENFOLD_STORE": "sqlite:///other.db", "TENFOLD_ENGAGEMENTS": "/elsewhere"}
+    env = voila_env(url, base=inherited)
+    assert env["TENFOLD_STORE"] == url and "TENFOLD_ENGAGEMENTS" not in env
+    env = voila_env(tmp_path, base=inherited)
+    assert env["TENFOLD_ENGAGEMENTS"] == str(tmp_path.resolve()) and "TENFOLD_STORE" not in env
 
 
 def test_command_binds_to_localhost_on_the_given_port() -> None:
@@ -241,29 +249,3 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def test_a_background_server_answers_then_stops_with_what_it_started(tmp_path: Path) -> None:
-    port = free_port()
-    # A server that started a process of its own, as Voila starts kernels.
-    script = f"sleep 60 & echo child $!; exec {sys.executable} -m http.server -b 127.0.0.1 {port}"
-    server = BackgroundServer.start(
-        ["sh", "-c", script], url=f"http://127.0.0.1:{port}", log=tmp_path / "s.log", cwd=tmp_path
-    )
-    with server:
-        assert server.url == f"http://127.0.0.1:{port}/" and server.answers()
-        child = int(server.log.read_text().split()[1])
-        assert _alive(child)
-    assert server.process.returncode is not None and not server.answers()
-    deadline = time.monotonic() + 5
-    while _alive(child) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(child)
-    server.stop()  # stopping again does nothing
-
-
-def test_a_background_server_that_exits_says_why_from_its_log(tmp_path: Path) -> None:
-    command = [sys.executable, "-c", "print('no such notebook: x.ipynb'); raise SystemExit(3)"]
-    with pytest.raises(RuntimeError, match=r"status 3(.|\n)*no such notebook: x\.ipynb"):
-        BackgroundServer.start(command, url="http://127.0.0.1:9/", log=tmp_path / "s.log")
-    assert "no such notebook" in (tmp_path / "s.log").read_text()

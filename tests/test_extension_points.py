@@ -1,8 +1,8 @@
 """Where the next format, command or extra plugs in: one table each, read by every entry point.
 
 - a report format: one line in ``toolkit.report.formats.REPORT_FORMATS`` (name -> media type and
-  renderer); ``report_bytes``, ``build_report``, ``report_filename`` and the download buttons'
-  media types all read it;
+  renderer); ``report_bytes``, ``build_report``, ``report_filename`` and the dashboards' download
+  buttons all read it;
 - a command module: one line in ``toolkit.cli.COMMANDS`` (name -> ``"module:attribute"``);
 - a missing extra: a :class:`toolkit.MissingExtraError` naming it, one line from ``tenfold``.
 """
@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -23,7 +24,7 @@ import toolkit.report
 from toolkit.cli import COMMANDS, cli, registered_command
 from toolkit.cli_context import framework_of
 from toolkit.errors import TenfoldError
-from toolkit.report import MEDIA_TYPES, REPORT_FORMATS, ReportWriter, report_bytes
+from toolkit.report import REPORT_FORMATS, ReportWriter, report_bytes
 from toolkit.report.content import ReportContent
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +41,6 @@ def test_the_table_lists_the_four_formats_with_their_media_types() -> None:
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
-    assert dict(MEDIA_TYPES) == {name: w.media_type for name, w in REPORT_FORMATS.items()}
     media, render = REPORT_FORMATS["html"]  # (media type, renderer), as a tuple too
     assert media == "text/html" and callable(render)
 
@@ -168,3 +168,22 @@ def test_every_extra_a_message_names_is_declared() -> None:
     assert named == {"charts", "dashboard", "lab", "report"}
     assert named <= set(declared)
     assert issubclass(tf.MissingExtraError, TenfoldError)
+
+
+def test_importing_the_dashboards_without_their_extra_says_what_to_install() -> None:
+    """A fresh interpreter where ipywidgets is missing: the import itself names the extra."""
+    probe = (
+        "import sys\n"
+        "sys.modules['ipywidgets'] = None  # as if the dashboard extra were not installed\n"
+        "try:\n"
+        "    import toolkit.dashboard\n"
+        "except ImportError as exc:\n"
+        "    print(type(exc).__name__, exc, sep=': ')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout == (
+        "MissingExtraError: the dashboards (toolkit.dashboard) needs ipywidgets, which is not "
+        "installed: pip install 'tenfold[dashboard]'\n"
+    )

@@ -175,7 +175,7 @@ def test_an_empty_engagement_exports_to_xlsx_and_csv_and_says_so_on_import(
 def test_every_download_of_both_dashboards_works_with_no_findings(
     empty_file: Path,
 ) -> None:
-    from toolkit.dashboard.download import DownloadButton
+    from toolkit.dashboard.widgets.download import DownloadButton
 
     assessment = AssessmentApp(empty_file.parent, open=empty_file.name)
     viewer = ViewerApp(empty_file.parent, open=empty_file.name)

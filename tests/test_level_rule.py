@@ -150,7 +150,7 @@ def xlsx_scores_sheet(case: Case) -> dict[str, str]:
 
 def assessment_factor_panels(case: Case) -> dict[str, str]:
     """The assessment's "This factor" title and present mode's panel, for each scored factor."""
-    from toolkit.dashboard.panels import factor_title_html, present_html
+    from toolkit.dashboard.assessment.text import factor_title_html, present_html
 
     fw = case.framework
     names = [lv.name for lv in fw.levels]
@@ -168,7 +168,7 @@ def assessment_factor_panels(case: Case) -> dict[str, str]:
 def viewer_panels(case: Case) -> dict[str, str]:
     from bs4 import BeautifulSoup
 
-    from toolkit.dashboard.viewer_html import panel_html
+    from toolkit.dashboard.viewer.text import panel_html
 
     out = {}
     for section in case.content.sections:
@@ -185,7 +185,7 @@ def viewer_panels(case: Case) -> dict[str, str]:
 def viewer_where_to_act_first(case: Case) -> dict[str, str]:
     from bs4 import BeautifulSoup
 
-    from toolkit.dashboard.viewer_html import next_steps_html
+    from toolkit.dashboard.viewer.text import next_steps_html
 
     soup = BeautifulSoup(next_steps_html(case.content), "html.parser")
     return {str(li["data-factor"]): text_of(li, ".tf-term") for li in soup.select("li.tf-act")}

@@ -1,8 +1,11 @@
-"""The radar as a live dashboard draws it: rows recomputed, the shape built and checked once."""
+"""The radar as a live dashboard draws it: rows recomputed, the shape built and checked once,
+from one typed :class:`~toolkit.charts.RadarOptions` value."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import typing
 from typing import Any
 
 import altair as alt
@@ -10,8 +13,9 @@ import pandas as pd
 import pytest
 
 from toolkit import Engagement, Framework, score_engagement
-from toolkit.charts import LiveRadar, fit_radar, radar_chart
+from toolkit.charts import LiveRadar, RadarOptions, fit_radar, overlay, radar_chart
 from toolkit.charts._radar_frame import legend_size, radar_frame, ring_label_boxes
+from toolkit.charts._radar_options import RadarChanges, radar_options
 from toolkit.charts._radar_rows import LAYERS
 
 
@@ -47,8 +51,10 @@ def shape(spec: dict[str, Any]) -> list[dict[str, Any]]:
 def test_live_spec_draws_exactly_what_radar_chart_draws(
     scores: pd.DataFrame, options: dict[str, Any]
 ) -> None:
-    live = LiveRadar().spec(scores, previous=scores["score"] - 0.5, **options)
+    given = radar_options(previous=scores["score"] - 0.5, **options)
+    live = LiveRadar().spec(scores, given)
     chart = radar_chart(scores, previous=scores["score"] - 0.5, **options).to_dict()
+    assert radar_chart(scores, given).to_dict() == chart  # the value and the keywords agree
     assert drawn(live) == drawn(chart)
     assert shape(live) == shape(chart)
     assert (live["width"], live["height"]) == (chart["width"], chart["height"])
@@ -71,8 +77,8 @@ def test_a_change_of_scores_reuses_the_validated_shape(scores: pd.DataFrame) -> 
     assert shape(first) == shape(second)
     point = next(p for p in drawn(second)["points"] if p["factor"] == "purpose")
     assert math.hypot(point["x"], point["y"]) == pytest.approx(3.5, abs=1e-3)
-    live.spec(scores, preview=pd.Series({"purpose": 2.0}))  # a new series: a new shape
-    live.spec(moved, preview=pd.Series({"purpose": 1.0}))  # ...kept for the next preview
+    live.spec(scores, RadarOptions(preview=(("purpose", 2.0),)))  # a new series: a new shape
+    live.spec(moved, RadarOptions(preview=(("purpose", 1.0),)))  # ...kept for the next preview
     assert live.built == 2
 
 
@@ -80,23 +86,25 @@ def test_a_change_of_scores_reuses_the_validated_shape(scores: pd.DataFrame) -> 
 def test_fit_radar_size_fills_the_box_without_overflowing(
     scores: pd.DataFrame, width: int, height: int
 ) -> None:
-    fit = fit_radar(scores, width=width, height=height, font_size=13)
-    frame = radar_frame(scores, font_size=13, **fit)
+    fit = fit_radar(scores, RadarOptions(font_size=13), width=width, height=height)
+    assert fit.font_size == 13  # the rest of the options as given
+    frame = radar_frame(scores, fit)
     extra_w, extra_h = legend_size(frame)
     assert frame.width + extra_w <= width and frame.height + extra_h <= height
-    bigger = radar_frame(scores, font_size=13, **{**fit, "size": fit["size"] * 1.05})
+    bigger = radar_frame(scores, dataclasses.replace(fit, size=fit.size * 1.05))
     extra_w, extra_h = legend_size(bigger)
     assert bigger.width + extra_w > width or bigger.height + extra_h > height
 
 
 def test_a_narrow_box_puts_the_legends_under_the_radar(scores: pd.DataFrame) -> None:
-    assert fit_radar(scores, width=560, height=620, font_size=13)["legend"] == "bottom"
-    assert fit_radar(scores, width=900, height=560, font_size=13)["legend"] == "right"
+    options = RadarOptions(font_size=13)
+    assert fit_radar(scores, options, width=560, height=620).legend == "bottom"
+    assert fit_radar(scores, options, width=900, height=560).legend == "right"
 
 
 def test_a_bigger_box_gives_a_bigger_radar(scores: pd.DataFrame) -> None:
-    small = fit_radar(scores, width=640, height=520)["size"]
-    large = fit_radar(scores, width=1800, height=1000)["size"]
+    small = fit_radar(scores, width=640, height=520).size
+    large = fit_radar(scores, width=1800, height=1000).size
     assert large > 1.5 * small
 
 
@@ -105,7 +113,9 @@ def test_a_bigger_box_gives_a_bigger_radar(scores: pd.DataFrame) -> None:
 def test_no_ring_label_touches_a_spoke_label(framework: Framework, n: int, size: int) -> None:
     from test_charts import scores_for
 
-    frame = radar_frame(scores_for(framework, n, [2.0] * n), framework=framework, size=size)
+    frame = radar_frame(
+        scores_for(framework, n, [2.0] * n), RadarOptions(framework=framework, size=size)
+    )
     rings = ring_label_boxes(frame.k, frame.level_names, frame.small_font)
     for ring in rings:
         for label in frame.boxes:
@@ -113,3 +123,24 @@ def test_no_ring_label_touches_a_spoke_label(framework: Framework, n: int, size:
     for i, a in enumerate(frame.boxes):  # nor any two spoke labels each other
         for b in frame.boxes[i + 1 :]:
             assert a.overlap(b) == 0, (a.text, b.text)
+
+
+def test_the_keywords_are_the_options_fields(scores: pd.DataFrame) -> None:
+    # radar_chart(scores, previous=...) and RadarOptions(previous=...) name the same things.
+    fields = [f.name for f in dataclasses.fields(RadarOptions)]
+    assert list(typing.get_type_hints(RadarChanges)) == fields
+    with pytest.raises(TypeError):
+        radar_options(colour="red")  # type: ignore[call-arg]
+
+
+def test_an_overlay_keeps_the_levels_a_factor_has_and_compares_by_value(
+    scores: pd.DataFrame,
+) -> None:
+    may = overlay(scores)
+    assert may is not None and dict(may) == scores["score"].dropna().to_dict()
+    assert "composure" not in dict(may)  # not assessed: no level, never a zero
+    assert overlay(scores.copy()) == may  # two tables of the same levels: one overlay
+    assert RadarOptions(previous=may) == RadarOptions(previous=overlay(scores))
+    assert hash(RadarOptions(previous=may)) == hash(RadarOptions(previous=overlay(scores)))
+    assert overlay({"purpose": 2.0}) == (("purpose", 2.0),)
+    assert overlay(pd.Series(dtype="float64")) == ()  # a series drawn in the legend, no point

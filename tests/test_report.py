@@ -40,7 +40,7 @@ from toolkit import (
 )
 from toolkit.cli import cli
 from toolkit.provenance import provenance as tf_provenance
-from toolkit.report import ReportFormat, build_content, report_filename
+from toolkit.report import build_content, report_filename
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
@@ -97,7 +97,7 @@ class Reports:
         self.engagement, self.folder, self.stem = engagement, folder, stem
         self._built: dict[str, Path] = {}
 
-    def __getitem__(self, fmt: ReportFormat) -> Path:
+    def __getitem__(self, fmt: str) -> Path:
         if fmt not in self._built:
             self._built[fmt] = build_report(self.engagement, self.folder / f"{self.stem}.{fmt}")
         return self._built[fmt]

@@ -23,7 +23,7 @@ from soup import one, text_of
 
 from toolkit import Engagement, load_engagement
 from toolkit.dashboard import ViewerApp
-from toolkit.report import ReportFormat, build_content, report_bytes
+from toolkit.report import build_content, report_bytes
 from toolkit.report.content import ReportContent
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +58,7 @@ class Surfaces:
         for e, name in ((engagement, "now.json"), (previous, "before.json")):
             save_engagement(e, folder / name)
 
-    def _bytes(self, fmt: ReportFormat) -> bytes:
+    def _bytes(self, fmt: str) -> bytes:
         return report_bytes(self.engagement, fmt, previous=self.previous)
 
     @cached_property

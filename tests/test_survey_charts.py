@@ -11,6 +11,7 @@ from toolkit import Engagement, score_engagement
 from toolkit.charts import radar_chart
 from toolkit.charts._layout import point_at
 from toolkit.charts._radar_frame import radar_frame
+from toolkit.charts._radar_options import radar_options
 from toolkit.charts._radar_rows import radar_datasets
 from toolkit.survey.compare import LEADERS_HIGHER, staff_label, staff_view
 from toolkit.survey.importer import survey_from_bytes
@@ -41,7 +42,7 @@ def test_staff_series_only_where_the_survey_shows_a_figure() -> None:
     assert str(view.loc["composure", "flag"]).casefold() == LEADERS_HIGHER
     assert str(view.loc["authority", "note"]).startswith("fewer than 5")
     assert view.loc["purpose", "note"] == "not in the survey"
-    frame = radar_frame(scores, staff=view, staff_label=staff_label(survey))
+    frame = radar_frame(scores, radar_options(staff=view, staff_label=staff_label(survey)))
     data = radar_datasets(frame)
     staff_points = data["staff-points"]
     assert [r["factor"] for r in staff_points] == ["composure"]
@@ -70,7 +71,9 @@ def test_every_factor_suppressed_draws_no_staff_series() -> None:
     scores = score_engagement(e)
     view = staff_view(e, scores)
     assert view["staff"].isna().all()
-    data = radar_datasets(radar_frame(scores, staff=view, staff_label=staff_label(hidden)))
+    data = radar_datasets(
+        radar_frame(scores, radar_options(staff=view, staff_label=staff_label(hidden)))
+    )
     assert data["staff-points"] == [] and data["staff-intervals"] == []
     assert data["gap-flags"] == []
 

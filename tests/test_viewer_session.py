@@ -13,8 +13,8 @@ import pytest
 from folders import folder_digest
 
 from toolkit import EngagementError, load_framework
-from toolkit.dashboard.upload import CHUNK_BYTES, FileDrop
-from toolkit.dashboard.viewer_session import OPEN_AT_FIRST, ViewerSession
+from toolkit.dashboard.viewer.session import OPEN_AT_FIRST, ViewerSession
+from toolkit.dashboard.widgets.upload import CHUNK_BYTES, FileDrop
 from toolkit.share import shared_copy
 from toolkit.store import engagement_to_json, load_engagement
 
@@ -48,8 +48,8 @@ def test_without_a_name_the_newest_is_shown_with_its_previous_assessment(folder:
     ("name", "why"),
     [
         ("nobody-2026-01.json", "there is no engagement of that name here"),
-        ("../pyproject.toml", "not an engagement file in this folder"),
-        ("/etc/passwd", "not an engagement file in this folder"),
+        ("../pyproject.toml", "not an engagement file in this store"),
+        ("/etc/passwd", "not an engagement file in this store"),
     ],
 )
 def test_an_engagement_that_cannot_be_shown_is_never_replaced_by_another(

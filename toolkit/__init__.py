@@ -53,6 +53,7 @@ from toolkit.store import load_engagement, save_engagement, update_engagement
 
 if TYPE_CHECKING:
     from toolkit.charts import (
+        RadarOptions,
         chart_widget,
         heatmap_chart,
         radar_chart,
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
 _LAZY = {
     **dict.fromkeys(
         (
+            "RadarOptions",
             "chart_widget",
             "heatmap_chart",
             "radar_chart",
@@ -99,6 +101,7 @@ __all__ = [
     "Override",
     "Portfolio",
     "Provenance",
+    "RadarOptions",
     "SchemaVersionError",
     "StoreError",
     "Summary",

@@ -15,13 +15,14 @@ from typing import Any
 import click
 
 from toolkit.cli_context import framework_of, read_as, reader_options
-from toolkit.cli_store import load_named, refuse_store, uses_store
+from toolkit.cli_store import load_named, store_url, uses_store
 from toolkit.errors import ExportError, MissingExtraError, TenfoldError
 from toolkit.report import build_report, report_filename
 from toolkit.report.formats import REPORT_FORMATS
 from toolkit.scoring import score_engagement
 from toolkit.share import names_left, shared_copy
 from toolkit.store import save_engagement
+from toolkit.stores import DEFAULT_FOLDER
 
 __all__ = ["chart", "dashboard", "report", "share"]
 
@@ -90,36 +91,51 @@ def share(
 @click.option(
     "--engagements",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("engagements"),
-    show_default=True,
-    help="The folder of engagement files the dashboard opens and saves.",
+    default=None,
+    help="The folder of engagement files the dashboard opens and saves (default: the --store, "
+    "else ./engagements).",
 )
 @click.option("--viewer", is_flag=True, help="Serve the stakeholders' read-only viewer instead.")
 @click.option(
     "--engagement",
     default=None,
-    help="The engagement file to open (in --engagements); the viewer shows it and no other.",
+    help="The engagement to open (a file of the folder, an id of the database); the viewer "
+    "shows it and no other.",
 )
 @click.option(
     "--portfolio",
     is_flag=True,
-    help="Viewer: list every engagement of the folder, clients side by side (internal teams).",
+    help="Viewer: list every engagement of the store, clients side by side (internal teams).",
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Default: 8866 or free.")
+@click.option(
+    "--ip",
+    "host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to serve on: 0.0.0.0 lets colleagues on the network open it.",
+)
 @click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
 @click.pass_context
 def dashboard(
     ctx: click.Context,
-    engagements: Path,
+    engagements: Path | None,
     viewer: bool,
     engagement: str | None,
     portfolio: bool,
     port: int | None,
+    host: str,
     no_browser: bool,
 ) -> None:
-    """Serve the assessment dashboard (or --viewer) with Voila on 127.0.0.1 and print its URL."""
+    """Serve the assessment dashboard (or --viewer) with Voila and print its URL.
+
+    The engagements come from --store (a database the team shares: each colleague's save shows
+    on every dashboard of it, on any server) or a folder; --ip 0.0.0.0 serves the network.
+    """
     try:  # the dashboard extra: its message, not a traceback, when it is not installed
         from toolkit.dashboard.serve import serve
+    except MissingExtraError as exc:
+        raise MissingExtraError("dashboard", "tenfold dashboard", exc.name) from None
     except ModuleNotFoundError as exc:
         if exc.name is None or exc.name.startswith("toolkit"):
             raise
@@ -129,12 +145,15 @@ def dashboard(
 
     if portfolio and not viewer:
         raise click.UsageError("--portfolio applies to --viewer only")
-    refuse_store(ctx, "the dashboard")
+    url = store_url(ctx)
+    if engagements is not None and url is not None:
+        raise click.UsageError("give --store or --engagements, not both")
     status = serve(
-        engagements,
+        engagements if engagements is not None else url or DEFAULT_FOLDER,
         which="viewer" if viewer else "assessment",
         framework=ctx.find_root().params.get("framework_path"),
         port=port,
+        host=host,
         open_browser=not no_browser,
         echo=click.echo,
         engagement=engagement,

@@ -19,7 +19,7 @@ import click
 
 from toolkit import store as files
 from toolkit._files import write_atomic
-from toolkit.errors import EngagementError, StoreError, TenfoldError
+from toolkit.errors import EngagementError, StoreError
 from toolkit.findings import Change, Engagement
 from toolkit.framework import Framework
 from toolkit.stores import DEFAULT_FOLDER, Store, is_database, open_store
@@ -151,14 +151,4 @@ def list_(ctx: click.Context) -> None:
         click.echo(
             f"{info.ref}  {info.date}  {info.client} — {info.title}  (lead {info.lead}, "
             f"{info.phase})"
-        )
-
-
-def refuse_store(ctx: click.Context, what: str) -> None:
-    """Say that ``what`` does not read a database store yet (exit 2, nothing done)."""
-    url = store_url(ctx)
-    if url is not None and is_database(url):
-        raise TenfoldError(
-            f"{what} reads a folder of engagement files; to use an engagement of the database, "
-            "pull it first: tenfold store pull ID -o FILE"
         )

@@ -10,7 +10,7 @@
   errors.
 - ``start_voila``: start a Voila server for a notebook on a free port (several servers run on one
   machine at once), with the environment ``tenfold dashboard`` sets; stopped afterwards with its
-  kernels. The servers are :class:`toolkit.dashboard.serve.VoilaServer`, as in the
+  kernels. The servers are :class:`toolkit.testing.VoilaServer`, as in the
   benchmarks; their logs stay in the test's temporary folder.
 - ``engagements_copy``, ``assessment_server``, ``viewer_server``: the two dashboards served on a
   scratch copy of ``engagements/``.
@@ -27,7 +27,8 @@ from typing import Any
 
 import pytest
 
-from toolkit.dashboard.serve import Dashboard, VoilaServer, dashboard_path
+from toolkit.dashboard.serve import Dashboard, dashboard_path
+from toolkit.testing import VoilaServer
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Debian's Chromium; ``TENFOLD_CHROMIUM`` names another build (or a missing one, to see the skip).
@@ -172,7 +173,7 @@ def offline_at(browser: Any) -> Iterator[Callable[[int, int], Offline]]:
         state.context.close()
 
 
-def _serve(notebook: Path, folder: Path, log: Path) -> VoilaServer:
+def _serve(notebook: Path, folder: str | Path, log: Path) -> VoilaServer:
     try:
         return VoilaServer.launch(notebook, folder, log=log, timeout=START_TIMEOUT)
     except RuntimeError as exc:
@@ -181,11 +182,12 @@ def _serve(notebook: Path, folder: Path, log: Path) -> VoilaServer:
 
 @pytest.fixture
 def start_voila(browser: Any, tmp_path: Path) -> Iterator[Callable[..., VoilaServer]]:
-    """A factory: ``start_voila(notebook, folder)`` -> a running server, stopped after the test."""
+    """A factory: ``start_voila(notebook, store)`` -> a running server on a folder or a database
+    URL (default: the test's folder), stopped after the test."""
     servers: list[VoilaServer] = []
 
     def start(notebook: str | Path, folder: str | Path | None = None) -> VoilaServer:
-        data = Path(folder) if folder is not None else tmp_path
+        data = folder if folder is not None else tmp_path
         server = _serve(Path(notebook), data, tmp_path / f"voila-{len(servers)}.log")
         servers.append(server)
         return server

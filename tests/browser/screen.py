@@ -62,9 +62,19 @@ def shoot(page: Any, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
+#: Whether the radar on the screen was drawn for the room the page last measured: the page
+#: writes that room on <html> (data-tf-room, none while a new measure is pending) and the
+#: kernel stamps each drawing with the room it was fitted to (the chart's description, which
+#: Vega puts on the chart's element as its aria-label).
+FITTED = """() => {
+    const root = document.documentElement;
+    const chart = document.querySelector('.tf-radar-box .vega-embed');
+    if (chart === null || chart.querySelector('svg') === null) return false;
+    if (root.dataset.tfMeasuring || !root.dataset.tfRoom) return false;
+    return (chart.getAttribute('aria-label') || '').includes('room ' + root.dataset.tfRoom + ';');
+}"""
+
+
 def settle(page: Any) -> None:
     """Wait until the radar has been redrawn for the room the page measured."""
-    page.wait_for_function(
-        "() => document.querySelector('.tf-radar-box svg text') !== null", timeout=60_000
-    )
-    page.wait_for_timeout(1500)
+    page.wait_for_function(FITTED, timeout=60_000)

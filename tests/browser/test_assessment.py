@@ -12,7 +12,8 @@ import pytest
 from frames import number
 
 from toolkit import load_engagement, load_framework, score_engagement
-from toolkit.dashboard.serve import VoilaServer, dashboard_path
+from toolkit.dashboard.serve import dashboard_path
+from toolkit.testing import VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

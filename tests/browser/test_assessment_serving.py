@@ -9,7 +9,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from toolkit.dashboard.serve import VoilaServer
+from toolkit.testing import VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

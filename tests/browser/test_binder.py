@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from toolkit.dashboard.serve import BackgroundServer, free_port
+from toolkit.testing import BackgroundServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BINDER = ROOT / "binder"

@@ -14,7 +14,7 @@ import pytest
 from blind import ALICE, ALICE_WORD, BOB_WORD, blind_engagement
 
 from toolkit import access, load_engagement, save_engagement, score_engagement
-from toolkit.dashboard.serve import VoilaServer
+from toolkit.testing import VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

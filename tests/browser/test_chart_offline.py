@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from toolkit.dashboard.serve import BackgroundServer, VoilaServer, free_port
+from toolkit.testing import BackgroundServer, VoilaServer, free_port
 
 NOTEBOOK = Path(__file__).parent / "notebooks" / "charts_offline.ipynb"
 

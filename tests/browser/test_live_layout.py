@@ -15,7 +15,7 @@ import pytest
 from browser.screen import CHART_TEXT, SCROLLBAR, SIDEWAYS, overlapping, settle, shoot
 
 from toolkit import load_framework
-from toolkit.dashboard.serve import VoilaServer
+from toolkit.testing import VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

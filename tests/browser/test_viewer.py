@@ -19,8 +19,8 @@ from click.testing import CliRunner
 
 from toolkit import load_engagement
 from toolkit.cli import cli
-from toolkit.dashboard.serve import VoilaServer
 from toolkit.store import engagement_to_json
+from toolkit.testing import VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from browser.screen import CHART_TEXT, SCROLLBAR, SIDEWAYS, overlapping, settle, shoot
 
-from toolkit.dashboard.serve import VoilaServer
+from toolkit.testing import VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,7 +29,6 @@ def test_the_viewer_fits_the_screen(
     page.goto(f"{viewer_server.url}?engagement=harbourline-2026-11.json", timeout=90_000)
     wait_for_dashboard(page)
     page.wait_for_selector(".tf-acts li", timeout=60_000)
-    page.wait_for_selector(".tf-radar-box.tf-fitted svg", timeout=60_000)
     settle(page)
     shoot(page, f"viewer-{width}x{height}")
     assert page.evaluate(SCROLLBAR) > 0  # the page scrolls, with a real scrollbar
@@ -51,7 +50,6 @@ def test_at_1280x720_the_first_screen_shows_the_headline_and_three_items(
     page.goto(f"{viewer_server.url}?engagement=harbourline-2026-11.json", timeout=90_000)
     wait_for_dashboard(page)
     page.wait_for_selector(".tf-acts li", timeout=60_000)
-    page.wait_for_selector(".tf-radar-box.tf-fitted svg", timeout=60_000)
     settle(page)
     first_screen = [page.locator(".tf-headline").bounding_box()]
     first_screen += [page.locator(".tf-acts li").nth(i).bounding_box() for i in range(3)]

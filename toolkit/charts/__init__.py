@@ -8,6 +8,7 @@ PNG, SVG, PDF or self-contained HTML.
 
 from __future__ import annotations
 
+from toolkit.charts._radar_options import RadarOptions, overlay
 from toolkit.charts.companions import heatmap_chart, ranked_chart
 from toolkit.charts.export import FORMATS, chart_widget, render_chart, save_chart
 from toolkit.charts.radar import LiveRadar, fit_radar, radar_chart, series_levels
@@ -15,9 +16,11 @@ from toolkit.charts.radar import LiveRadar, fit_radar, radar_chart, series_level
 __all__ = [
     "FORMATS",
     "LiveRadar",
+    "RadarOptions",
     "chart_widget",
     "fit_radar",
     "heatmap_chart",
+    "overlay",
     "radar_chart",
     "ranked_chart",
     "render_chart",

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from toolkit.charts._agreement import RING_NOTE, disagreeing
 from toolkit.charts._layout import LabelBox, extent, line_height, place_labels
+from toolkit.charts._radar_options import LegendPlace, Overlay, RadarOptions, StaffSpoke
 from toolkit.charts._style import (
     FONT_SIZE,
     framework_or_default,
@@ -39,8 +40,6 @@ NOTE_RANGES = "Pale bar: lowest to highest rater level"
 NOTE_UNSCORED = "\u25cb No score: not assessed or not applicable"
 NOTE_STAFF = "Sky-blue bar: the staff survey's 95% interval"
 NOTE_GAP = "\u25b2 Consultants and staff more than a level apart"
-#: Where the legends go: beside the radar, or underneath it (narrow screens).
-LegendPlace = Literal["right", "bottom"]
 
 
 @dataclass(frozen=True)
@@ -65,40 +64,6 @@ def series_levels(values: pd.DataFrame | pd.Series | None, index: pd.Index) -> p
         values = values["score"]
     levels = pd.to_numeric(values, errors="coerce").astype("float64")
     return levels.reindex(index)
-
-
-@dataclass(frozen=True)
-class StaffSpoke:
-    """The staff survey on one spoke: respondents, % favourable, interval and gap flag."""
-
-    n: int
-    favourable: float
-    low: float
-    high: float
-    flag: str
-    explanation: str
-
-
-def _staff_spokes(staff: pd.DataFrame | None, index: pd.Index) -> tuple[StaffSpoke | None, ...]:
-    if staff is None:
-        return ()
-    table = staff.reindex(index)
-    out: list[StaffSpoke | None] = []
-    for _, r in table.iterrows():
-        if pd.isna(r.get("staff")):
-            out.append(None)
-            continue
-        out.append(
-            StaffSpoke(
-                n=int(r["n"]),
-                favourable=float(r["favourable"]),
-                low=float(r["low"]),
-                high=float(r["high"]),
-                flag=str(r.get("flag") or ""),
-                explanation=str(r.get("explanation") or ""),
-            )
-        )
-    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -134,8 +99,8 @@ class RadarFrame:
     disagree: tuple[int, ...] = ()  # spokes whose raters disagree (low_agreement)
     r_wg: tuple[float | None, ...] = ()
     framework: Framework | None = None
-    #: Per spoke, the staff survey's figures (n, favourable, low, high, flag, explanation), or
-    #: None where the factor has no staff figure (see :func:`toolkit.survey.staff_view`).
+    #: Per spoke, the staff survey's figures, or None where the factor has no staff figure
+    #: (not asked, or its group suppressed: see :func:`toolkit.survey.staff_view`).
     staff: tuple[StaffSpoke | None, ...] = ()
 
     @property
@@ -195,33 +160,22 @@ def ring_label_boxes(k: float, level_names: tuple[str, ...], font_size: float) -
     ]
 
 
+def _overlay_levels(values: Overlay | None, index: pd.Index) -> pd.Series | None:
+    """An overlay's levels aligned to ``index`` (NaN where a factor has none)."""
+    if values is None:
+        return None
+    return pd.Series(dict(values), dtype="float64").reindex(index)
+
+
 def _column(scores: pd.DataFrame, name: str, default: Any) -> list[Any]:
     return list(scores[name]) if name in scores.columns else [default] * len(scores)
 
 
-def radar_frame(
-    scores: pd.DataFrame,
-    *,
-    target: bool = True,
-    previous: pd.DataFrame | pd.Series | None = None,
-    previous_label: str = "Previous",
-    benchmark: pd.DataFrame | pd.Series | None = None,
-    benchmark_label: str = "Portfolio median",
-    preview: pd.DataFrame | pd.Series | None = None,
-    preview_label: str = "Preview",
-    staff: pd.DataFrame | None = None,
-    staff_label: str = "Staff survey",
-    framework: Framework | None = None,
-    title: str | None = None,
-    size: float = 420,
-    font_size: float = FONT_SIZE,
-    highlight: str | None = None,
-    legend: LegendPlace = "right",
-    key: bool = True,
-) -> RadarFrame:
-    """The frame of a radar (see :func:`~toolkit.charts.radar_chart` for the parameters)."""
+def radar_frame(scores: pd.DataFrame, options: RadarOptions | None = None) -> RadarFrame:
+    """The frame of a radar (see :func:`~toolkit.charts.radar_chart` and :class:`RadarOptions`)."""
+    o = options or RadarOptions()
     require_columns(scores, ("score",), table="scores")
-    fw = framework_or_default(framework)
+    fw = framework_or_default(o.framework)
     ids = tuple(str(i) for i in scores.index)
     n = len(ids)
     if not MIN_FACTORS <= n <= MAX_FACTORS:
@@ -237,22 +191,20 @@ def radar_frame(
     # -- series ---------------------------------------------------------------------------
     current = pd.to_numeric(scores["score"], errors="coerce").astype("float64")
     wanted: list[tuple[str, str, pd.Series | None]] = [("current", "Current", current)]
-    if target and "target" in scores.columns:
+    if o.target and "target" in scores.columns:
         tgt = pd.to_numeric(scores["target"], errors="coerce").astype("float64")
         if tgt.notna().any():
             wanted.append(("target", "Target", tgt))
     wanted += [
-        ("previous", previous_label, series_levels(previous, scores.index)),
-        ("benchmark", benchmark_label, series_levels(benchmark, scores.index)),
-        ("preview", preview_label, series_levels(preview, scores.index)),
+        ("previous", o.previous_label, _overlay_levels(o.previous, scores.index)),
+        ("benchmark", o.benchmark_label, _overlay_levels(o.benchmark, scores.index)),
+        ("preview", o.preview_label, _overlay_levels(o.preview, scores.index)),
         (
             "staff",
-            staff_label,
+            o.staff_label,
             None
-            if staff is None
-            else pd.to_numeric(staff["staff"], errors="coerce")
-            .astype("float64")
-            .reindex(scores.index),
+            if o.staff is None
+            else _overlay_levels(tuple((f, s.level) for f, s in o.staff), scores.index),
         ),
     ]
     series = tuple(
@@ -275,7 +227,7 @@ def radar_frame(
 
     # -- geometry in pixels ---------------------------------------------------------------
     thetas = tuple(2 * math.pi * i / n for i in range(n))
-    radius_px = size * 0.38
+    radius_px = o.size * 0.38
     k = radius_px / OUTER
     unscored = [i for i, v in enumerate(series[0].values) if v is None]
     texts = tuple(
@@ -283,6 +235,7 @@ def radar_frame(
         + (f"\n({basis[i]})" if basis[i] in ("not assessed", "not applicable") else "")
         for i in range(n)
     )
+    font_size = o.font_size
     small = max(FONT_SIZE, font_size - 1)
     level_names = tuple(lv.name for lv in fw.levels)
     rings = ring_label_boxes(k, level_names, small)
@@ -293,6 +246,7 @@ def radar_frame(
     half_w += 8
     half_h += 6
     notes = []
+    key = o.key
     if not key:
         pass  # the page explains the marks in its own words
     elif any(r is not None for r in ranges):
@@ -302,7 +256,8 @@ def radar_frame(
     disagree = disagreeing(scores)
     if disagree and key:
         notes.append(RING_NOTE)
-    staff_spokes = _staff_spokes(staff, scores.index)
+    by_factor = dict(o.staff or ())
+    staff_spokes = tuple(by_factor.get(i) for i in ids) if o.staff is not None else ()
     if key and any(s is not None for s in staff_spokes):
         notes.append(NOTE_STAFF)
     if key and any(s is not None and s.flag for s in staff_spokes):
@@ -335,9 +290,9 @@ def radar_frame(
         group_names=tuple(names_),
         group_colours=tuple(colours),
         group_label=tuple(group_label.items()),
-        title=title,
-        highlight=ids.index(highlight) if highlight in ids else None,
-        legend=legend,
+        title=o.title,
+        highlight=ids.index(o.highlight) if o.highlight in ids else None,
+        legend=o.legend,
         disagree=tuple(ids.index(f) for f in disagree),
         r_wg=tuple(number(v) for v in _column(scores, "r_wg", None)),
         framework=fw,

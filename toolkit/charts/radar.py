@@ -14,8 +14,9 @@ change by computing rows only.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 import altair as alt
 import jsonschema
@@ -23,19 +24,21 @@ import pandas as pd
 from altair.utils.schemapi import SchemaValidationError, debug_mode
 
 from toolkit.charts._agreement import stamp
-from toolkit.charts._radar_frame import (
-    LegendPlace,
-    RadarFrame,
-    legend_size,
-    radar_frame,
-    series_levels,
-)
+from toolkit.charts._radar_frame import RadarFrame, legend_size, radar_frame, series_levels
 from toolkit.charts._radar_layers import radar_layers
+from toolkit.charts._radar_options import RadarChanges, RadarOptions, radar_options
 from toolkit.charts._radar_rows import LAYERS, radar_datasets
-from toolkit.charts._style import FONT_SIZE, INK, inline
-from toolkit.framework import Framework
+from toolkit.charts._style import INK, inline
 
-__all__ = ["PICKS", "LiveRadar", "RadarChart", "fit_radar", "radar_chart", "series_levels"]
+__all__ = [
+    "PICKS",
+    "LiveRadar",
+    "RadarChart",
+    "RadarOptions",
+    "fit_radar",
+    "radar_chart",
+    "series_levels",
+]
 
 #: Vega's padding around a chart, in pixels, on each side.
 PADDING = 5
@@ -108,25 +111,7 @@ def _shape(
 
 
 def radar_chart(
-    scores: pd.DataFrame,
-    *,
-    target: bool = True,
-    previous: pd.DataFrame | pd.Series | None = None,
-    previous_label: str = "Previous",
-    benchmark: pd.DataFrame | pd.Series | None = None,
-    benchmark_label: str = "Portfolio median",
-    preview: pd.DataFrame | pd.Series | None = None,
-    preview_label: str = "Preview",
-    staff: pd.DataFrame | None = None,
-    staff_label: str = "Staff survey",
-    framework: Framework | None = None,
-    title: str | None = None,
-    size: float = 420,
-    font_size: float = FONT_SIZE,
-    highlight: str | None = None,
-    legend: LegendPlace = "right",
-    pickable: bool = False,
-    key: bool = True,
+    scores: pd.DataFrame, options: RadarOptions | None = None, /, **changes: Unpack[RadarChanges]
 ) -> RadarChart:
     """An honest radar of factor scores, with target, previous and benchmark overlays.
 
@@ -135,6 +120,9 @@ def radar_chart(
     scores
         A scores table as returned by :func:`~toolkit.score_engagement`. The spokes follow its
         index (factor ids), starting at 12 o'clock and going clockwise; 3 to 20 factors.
+    options
+        Everything drawn besides the scores, as one :class:`RadarOptions` value (what a
+        dashboard passes on); the keywords below change it (or the defaults) for this chart.
     target
         Draw ``scores["target"]`` as a series (when any factor has a target).
     previous, benchmark
@@ -151,8 +139,9 @@ def radar_chart(
         :func:`toolkit.survey.staff_view` (its ``staff`` column is drawn as a series of its
         own, sky blue with long dashes, its 95% interval as a pale bar on each spoke, and a
         black triangle where consultants and staff are more than a level apart), and the
-        series' name (``toolkit.survey.staff_label``: "Staff survey, n=42"). Never blended
-        into the scores.
+        series' name (``toolkit.survey.staff_label``: "Staff survey, n=42"). A factor with
+        no staff figure (not asked, or its group suppressed) has no staff point, never a zero.
+        Never blended into the scores.
     framework
         Supplies failure modes for tooltips and the level and group names (default: bundled).
     title
@@ -160,7 +149,7 @@ def radar_chart(
     size
         Sets the scale: the outer ring's diameter is 0.76 x ``size`` pixels. Spoke labels (long
         ones on two lines), the key underneath and the legend are added outside the ring, so
-        the chart is wider than ``size`` and nothing is clipped. :func:`fit_radar_size` finds
+        the chart is wider than ``size`` and nothing is clipped. :func:`fit_radar` finds
         the size that fills a given box.
     font_size
         Spoke labels in pixels (12 at the least); ring labels, the key and legends are one
@@ -210,33 +199,16 @@ def radar_chart(
       reached (the level at or below the score), its basis, the number of findings and the
       confidence.
     """
-    frame = radar_frame(
-        scores,
-        target=target,
-        previous=previous,
-        previous_label=previous_label,
-        benchmark=benchmark,
-        benchmark_label=benchmark_label,
-        preview=preview,
-        preview_label=preview_label,
-        staff=staff,
-        staff_label=staff_label,
-        framework=framework,
-        title=title,
-        size=size,
-        font_size=font_size,
-        highlight=highlight,
-        legend=legend,
-        key=key,
-    )
-    return stamp(_shape(frame, radar_datasets(frame), pickable=pickable), scores)
+    o = radar_options(options, **changes)
+    frame = radar_frame(scores, o)
+    return stamp(_shape(frame, radar_datasets(frame), pickable=o.pickable), scores)
 
 
 class LiveRadar:
     """Radar specs for a live dashboard: each shape built and validated once, then only rows.
 
-    ``LiveRadar().spec(scores, **options)`` takes :func:`radar_chart`'s arguments and returns a
-    Vega-Lite spec that draws exactly what ``radar_chart(scores, **options)`` draws, with each
+    ``LiveRadar().spec(scores, options)`` returns a Vega-Lite spec that draws exactly what
+    ``radar_chart(scores, options)`` draws, with each
     layer's rows in the top-level dataset of the layer's name. The shape (marks, scales,
     legends) depends only on the chart's size, fonts, series and groups, which rarely change
     during a session; it is validated once when built, and the rows are recomputed on every
@@ -248,16 +220,15 @@ class LiveRadar:
         self._shapes: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self.built = 0  # how many shapes were built and validated
 
-    def spec(
-        self, scores: pd.DataFrame, *, pickable: bool = False, **options: Any
-    ) -> dict[str, Any]:
+    def spec(self, scores: pd.DataFrame, options: RadarOptions | None = None) -> dict[str, Any]:
         """The radar's Vega-Lite spec (see the class docstring)."""
-        frame = radar_frame(scores, **options)
+        o = options or RadarOptions()
+        frame = radar_frame(scores, o)
         datasets = radar_datasets(frame)
-        key = (*frame.shape_key, pickable)
+        key = (*frame.shape_key, o.pickable)
         shape = self._shapes.get(key)
         if shape is None:
-            shape = _shape(frame, None, pickable=pickable).to_dict()
+            shape = _shape(frame, None, pickable=o.pickable).to_dict()
             self.built += 1
             self._shapes[key] = shape
             while len(self._shapes) > self._keep:
@@ -267,13 +238,11 @@ class LiveRadar:
         return {**shape, "datasets": datasets}
 
 
-def _fit_size(
-    scores: pd.DataFrame, width: float, height: float, legend: LegendPlace, options: dict[str, Any]
-) -> float:
+def _fit_size(scores: pd.DataFrame, width: float, height: float, options: RadarOptions) -> float:
     """The largest size (at least 160) whose radar, with legends, fits ``width`` x ``height``."""
 
     def fits(size: float) -> bool:
-        frame = radar_frame(scores, size=size, legend=legend, **options)
+        frame = radar_frame(scores, dataclasses.replace(options, size=size))
         extra_w, extra_h = legend_size(frame)
         w, h = frame.width + extra_w + 2 * PADDING, frame.height + extra_h + 2 * PADDING
         return w <= width and h <= height
@@ -288,17 +257,19 @@ def _fit_size(
 
 
 def fit_radar(
-    scores: pd.DataFrame, *, width: float, height: float, **options: Any
-) -> dict[str, Any]:
-    """The ``size`` and ``legend`` place that make the radar fill ``width`` x ``height`` pixels.
+    scores: pd.DataFrame, options: RadarOptions | None = None, *, width: float, height: float
+) -> RadarOptions:
+    """``options`` with the ``size`` and ``legend`` place that make the radar fill ``width`` x
+    ``height`` pixels.
 
-    ``options`` are :func:`radar_chart`'s other arguments (fonts, series and labels change the
-    room the radar needs). The legends go beside the radar unless putting them underneath
-    gives a radar at least 15% larger, as in a narrow column. Returns
-    ``{"size": ..., "legend": ...}``, to pass on to :func:`radar_chart` or :class:`LiveRadar`.
+    Fonts, series and labels change the room the radar needs, so the rest of ``options`` is
+    taken as given. The legends go beside the radar unless putting them underneath gives a
+    radar at least 15% larger, as in a narrow column. Pass the result on to
+    :func:`radar_chart` or :class:`LiveRadar`.
     """
-    beside = _fit_size(scores, width, height, "right", options)
-    under = _fit_size(scores, width, height, "bottom", options)
+    o = options or RadarOptions()
+    beside = _fit_size(scores, width, height, dataclasses.replace(o, legend="right"))
+    under = _fit_size(scores, width, height, dataclasses.replace(o, legend="bottom"))
     if under >= 1.15 * beside:
-        return {"size": under, "legend": "bottom"}
-    return {"size": beside, "legend": "right"}
+        return dataclasses.replace(o, size=under, legend="bottom")
+    return dataclasses.replace(o, size=beside, legend="right")

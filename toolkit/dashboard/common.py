@@ -1,4 +1,4 @@
-"""Pieces both dashboards share: the page style, the header, messages, text as HTML.
+"""Pieces both dashboards share: the header, the message line, the summary, text as HTML.
 
 Every piece of user text (client names, evidence, reasons) reaches the page through
 :func:`esc`, so text containing HTML or a script is shown as text.
@@ -9,9 +9,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import ipywidgets as widgets
 import pandas as pd
@@ -20,12 +18,9 @@ from toolkit.findings import Engagement
 from toolkit.framework import Framework
 
 __all__ = [
-    "CSS",
     "Tone",
-    "close_all",
     "esc",
     "findings_table_html",
-    "guard",
     "header_html",
     "message_html",
     "plain_text",
@@ -35,27 +30,6 @@ __all__ = [
 ]
 
 Tone = Literal["info", "ok", "error"]
-
-#: The dashboards' stylesheet (``static/dashboard.css``), as a ``<style>`` element.
-CSS = (
-    "<style>\n"
-    + (Path(__file__).parent / "static" / "dashboard.css").read_text("utf-8")
-    + "</style>\n"
-)
-
-
-STATIC = Path(__file__).parent / "static"
-
-
-def ignore(*_args: Any) -> None:
-    """The handler a widget calls until its dashboard wires its own."""
-    return None
-
-
-def widget_module(name: str) -> str:
-    """A widget's ES module: the shared helpers (``static/common.js``), then ``static/<name>``."""
-    parts = (STATIC / "common.js", STATIC / name)
-    return "\n".join(part.read_text(encoding="utf-8") for part in parts)
 
 
 def esc(text: object) -> str:
@@ -68,56 +42,11 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def close_all(widget: widgets.Widget) -> None:
-    """Close ``widget`` and every widget inside it (frees them in the kernel and the browser)."""
-    for child in getattr(widget, "children", ()):
-        close_all(child)
-    widget.close()
-
-
 def style_widget(widget: widgets.Widget, *classes: str) -> widgets.Widget:
     """Add CSS classes to ``widget`` (returns it, for building layouts inline)."""
     for cls in classes:
         widget.add_class(cls)
     return widget
-
-
-def guard(handler: Callable[..., Any], say: Callable[[str, Tone], Any]) -> Callable[..., None]:
-    """``handler``, with any failure passed to ``say(text, "error")``: never a traceback."""
-    from toolkit.errors import TenfoldError
-
-    def run(*args: Any) -> None:
-        try:
-            handler(*args)
-        except TenfoldError as exc:
-            say(str(exc), "error")
-        except Exception as exc:
-            say(f"Something went wrong ({type(exc).__name__}: {exc}).", "error")
-
-    return run
-
-
-class Messages:
-    """A dashboard's message line: :meth:`say` shows one, and every handler wired through
-    :meth:`_guard` turns a failure into one, never a traceback on the page.
-
-    The dashboard sets ``self.ui``, whose ``message`` is an HTML widget.
-    """
-
-    ui: Any
-
-    def _guard(self, handler: Callable[..., Any]) -> Callable[..., None]:
-        """``handler``, with any failure shown as a message."""
-        return guard(handler, self.say)
-
-    def say(self, text: str, tone: Tone = "info") -> None:
-        """Show a message above the dashboard (empty text clears it)."""
-        self.ui.message.value = message_html(text, tone)
-
-    @property
-    def message_text(self) -> str:
-        """The message shown now, as plain text (for tests and logs)."""
-        return plain_text(self.ui.message.value)
 
 
 def plain_text(markup: str) -> str:

@@ -10,15 +10,14 @@ as on Binder) and ``voila.py`` loads that same file for standalone Voila (what
 - a notebook stalling while it renders ends with a message after 120 s
   (``VoilaExecutor.timeout``);
 - one preheated kernel per dashboard: the notebook has run before anyone asks for the page, so
-  the page opens in about a second instead of ten; when it opens, the apps read the folder
-  again (:class:`~toolkit.dashboard.opened.PageOpened`), so what a person sees is never stale.
+  the page opens in about a second instead of ten; when it opens, the apps read the store
+  again (the page bridge's ``opened`` event), so what a person sees is never stale.
 
 The dashboard notebooks live in the repository's ``dashboards/`` folder (the same files Binder
 shows and nbval runs); ``TENFOLD_DASHBOARDS`` points elsewhere for an installed package.
 
-:class:`VoilaServer` runs a dashboard in the background on a free port (and
-:class:`BackgroundServer` any Jupyter server), its output kept in a log file, and stops it with
-its kernels: what the browser tests and the benchmarks serve the dashboards with.
+Running a dashboard in the background for tests and benchmarks is :mod:`toolkit.testing`'s
+job, outside the path a served dashboard runs.
 """
 
 from __future__ import annotations
@@ -31,25 +30,20 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 import webbrowser
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any, Literal, Self
+from typing import IO, Any, Literal
 
 from toolkit.errors import TenfoldError
 
 __all__ = [
     "CONFIG_DIR",
-    "BackgroundServer",
     "Dashboard",
-    "VoilaServer",
     "dashboard_path",
     "dashboards_dir",
     "engagement_in",
+    "engagement_of",
     "free_port",
     "serve",
     "voila_command",
@@ -99,25 +93,28 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def voila_env(
-    engagements: str | Path,
+    store: str | Path,
     *,
     framework: str | Path | None = None,
     engagement: str | None = None,
     portfolio: bool = False,
     base: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """The environment Voila runs in: the shared settings, the engagements folder, the framework.
+    """The environment Voila runs in: the shared settings, the store, the framework.
 
     ``JUPYTER_CONFIG_PATH`` gets :data:`CONFIG_DIR` in front. Kernels inherit the environment,
-    so the dashboards read ``TENFOLD_ENGAGEMENTS`` (made absolute here) and, for a custom
-    framework, ``TENFOLD_FRAMEWORK``; ``TENFOLD_ENGAGEMENT`` names the engagement to open (the
-    viewer then serves that one only), and ``TENFOLD_PORTFOLIO=1`` lets the viewer list every
-    engagement in the folder. Neither is inherited from the caller's environment: only the
-    arguments set them.
+    so the dashboards read their store from it: ``TENFOLD_STORE`` for a database URL,
+    ``TENFOLD_ENGAGEMENTS`` (made absolute here) for a folder, and, for a custom framework,
+    ``TENFOLD_FRAMEWORK``; ``TENFOLD_ENGAGEMENT`` names the engagement to open (the viewer then
+    serves that one only), and ``TENFOLD_PORTFOLIO=1`` lets the viewer list every engagement of
+    the store. None of these is inherited from the caller's environment: only the arguments set
+    them, so a dashboard never opens a store other than the one it was started for.
     """
+    from toolkit.stores import is_database
+
     env = dict(os.environ if base is None else base)
-    env.pop("TENFOLD_ENGAGEMENT", None)
-    env.pop("TENFOLD_PORTFOLIO", None)
+    for name in ("TENFOLD_ENGAGEMENT", "TENFOLD_PORTFOLIO", "TENFOLD_STORE", "TENFOLD_ENGAGEMENTS"):
+        env.pop(name, None)
     if engagement is not None:
         env["TENFOLD_ENGAGEMENT"] = engagement
     if portfolio:
@@ -126,10 +123,36 @@ def voila_env(
     if env.get("JUPYTER_CONFIG_PATH"):
         paths.append(env["JUPYTER_CONFIG_PATH"])
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
-    env["TENFOLD_ENGAGEMENTS"] = str(Path(engagements).resolve())
+    if is_database(store):
+        env["TENFOLD_STORE"] = os.fspath(store)
+    else:
+        env["TENFOLD_ENGAGEMENTS"] = str(Path(store).resolve())
     if framework is not None:
         env["TENFOLD_FRAMEWORK"] = str(Path(framework).resolve())
     return env
+
+
+def engagement_of(store: str | Path, engagement: str | Path) -> str:
+    """The store's name for ``engagement``: a file of the folder (by name or path), or an
+    engagement id (or ref) of the database, checked before Voila starts.
+
+    Raises
+    ------
+    TenfoldError
+        The store has no such engagement, or cannot be reached; the message says what to pass.
+    """
+    from toolkit.stores import is_database, open_store
+
+    if not is_database(store):
+        return engagement_in(Path(store), engagement)
+    with open_store(store) as opened:
+        known = {r for info in opened.engagements() for r in (info.ref, info.id)}
+        if str(engagement) not in known:
+            raise TenfoldError(
+                f"--engagement {engagement}: no such engagement in {opened.location}; "
+                "tenfold store list shows the ids"
+            )
+    return str(engagement)
 
 
 def engagement_in(folder: Path, engagement: str | Path) -> str:
@@ -178,47 +201,67 @@ def _port_open(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
+def _store_named(store: str | Path) -> str:
+    """``store`` as the one line says where the dashboard's engagements are: a folder's full
+    path, a database's address without its password. The store is reached here, so a wrong
+    address is said before Voila starts."""
+    from toolkit.stores import is_database, open_store
+
+    if not is_database(store):
+        folder = Path(store)
+        if not folder.is_dir():
+            raise TenfoldError(
+                f"{folder}: no such engagements folder; create it or pass --engagements DIR"
+            )
+        return str(folder.resolve())
+    with open_store(store) as opened:
+        return opened.location
+
+
 def serve(
-    engagements: str | Path,
+    store: str | Path,
     *,
     which: Dashboard = "assessment",
     framework: str | Path | None = None,
     port: int | None = None,
+    host: str = "127.0.0.1",
     open_browser: bool = True,
     echo: Callable[[str], None] = print,
     ready_timeout: float = 60.0,
     engagement: str | Path | None = None,
     portfolio: bool = False,
 ) -> int:
-    """Run Voila with one dashboard on 127.0.0.1 until interrupted; returns Voila's exit status.
+    """Run Voila with one dashboard until interrupted; returns Voila's exit status.
 
-    Prints the dashboard's URL once the server answers. ``framework`` is a custom framework
-    TOML file for the dashboards (default: the bundled one). ``port`` defaults to 8866, or a
-    free port when 8866 is taken. ``engagement`` (a file in the folder) is the one to open;
-    the viewer then shows that engagement only. ``portfolio`` lets the viewer list every
-    engagement of the folder (an internal team's choice: clients' names side by side).
+    ``store`` is where the engagements are: a folder of engagement files or a database URL
+    (:func:`toolkit.stores.open_store`); every kernel of the server opens the same store, so
+    colleagues on the same server, or on another server of the same database, see each other's
+    changes as they are saved. Prints the dashboard's URL once the server answers. ``framework``
+    is a custom framework TOML file (default: the bundled one). ``host`` is the address served
+    on (default: this machine only; ``0.0.0.0`` for every network it is on). ``port`` defaults
+    to 8866, or a free port when 8866 is taken. ``engagement`` (a file of the folder, an id of
+    the database) is the one to open; the viewer then shows that engagement only.
+    ``portfolio`` lets the viewer list every engagement of the store (an internal team's
+    choice: clients' names side by side).
 
     Raises
     ------
     TenfoldError
-        The engagements folder, the engagement or the dashboard notebooks are missing, or the
+        The store cannot be read, the engagement or the dashboard notebooks are missing, or the
         port is taken.
     """
-    host = "127.0.0.1"
-    folder = Path(engagements)
-    if not folder.is_dir():
-        raise TenfoldError(
-            f"{folder}: no such engagements folder; create it or pass --engagements DIR"
-        )
-    name = None if engagement is None else engagement_in(folder, engagement)
+    where = _store_named(store)
+    name = None if engagement is None else engagement_of(store, engagement)
     notebook = dashboard_path(which)
+    probe = "127.0.0.1" if host in ("0.0.0.0", "") else host
     if port is None:
-        port = 8866 if not _port_open(host, 8866) else free_port(host)
-    elif _port_open(host, port):
+        port = 8866 if not _port_open(probe, 8866) else free_port(probe)
+    elif _port_open(probe, port):
         raise TenfoldError(f"port {port} on {host} is in use; choose another with --port")
     command = voila_command(notebook, port=port, host=host)
-    env = voila_env(folder, framework=framework, engagement=name, portfolio=portfolio)
-    url = f"http://{host}:{port}/"
+    env = voila_env(store, framework=framework, engagement=name, portfolio=portfolio)
+    shown_host = socket.gethostname() if host in ("0.0.0.0", "") else host
+    url = f"http://{shown_host}:{port}/"
 
     def stop(_signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt
@@ -246,15 +289,20 @@ def serve(
         log = threading.Thread(target=_pass_on, args=(process.stdout, stopping), daemon=True)
         log.start()
         deadline = time.monotonic() + ready_timeout
-        while process.poll() is None and not _port_open(host, port):
+        while process.poll() is None and not _port_open(probe, port):
             if time.monotonic() > deadline:
                 break
             time.sleep(0.2)
         if process.poll() is not None:
             return process.returncode or 1
-        echo(f"Tenfold {which} dashboard for {folder.resolve()}: {url}  (Ctrl+C stops it)")
+        echo(f"Tenfold {which} dashboard for {where}: {url}  (Ctrl+C stops it)")
+        if not (host.startswith("127.") or host == "localhost"):
+            echo(
+                f"Served on {host or 'every address'}: anyone who can reach this machine on port "
+                f"{port} can open the dashboard."
+            )
         if open_browser and _has_display():
-            webbrowser.open(url)
+            webbrowser.open(f"http://{probe}:{port}/")
         return process.wait()
     except KeyboardInterrupt:
         return 0
@@ -298,173 +346,3 @@ def _stop(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-
-
-@dataclass
-class BackgroundServer:
-    """A server running in the background, in its own process group, its output in ``log``.
-
-    :meth:`start` runs any command that serves HTTP at ``url`` (JupyterLab, for instance) and
-    returns once it answers; :class:`VoilaServer` serves a dashboard notebook. :meth:`stop` ends
-    the whole process group, so the kernels the server started stop with it; the log stays for
-    whoever wants to read what went wrong. A ``with`` block stops it too.
-    """
-
-    #: Where the server answers, ending in ``/``.
-    url: str
-    process: subprocess.Popen[bytes]
-    #: The server's standard output and error.
-    log: Path
-    #: ``time.perf_counter()`` just before the process was started (for start-up timings).
-    started: float
-
-    @classmethod
-    def start(
-        cls,
-        command: Sequence[str],
-        *,
-        url: str,
-        log: str | Path,
-        env: Mapping[str, str] | None = None,
-        cwd: str | Path | None = None,
-        timeout: float = 90.0,
-    ) -> BackgroundServer:
-        """Run ``command`` in a new process group and wait until ``url`` answers.
-
-        Raises
-        ------
-        RuntimeError
-            The server exited, or did not answer within ``timeout`` seconds (it is stopped
-            then); the message ends with the last lines of its log.
-        """
-        log = Path(log)
-        started = time.perf_counter()
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                list(command),
-                env=None if env is None else dict(env),
-                cwd=cwd,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: its kernels stop with it
-            )
-        server = BackgroundServer(url if url.endswith("/") else url + "/", process, log, started)
-        server.wait_until_up(timeout)
-        return server
-
-    def answers(self) -> bool:
-        """Whether the server answers HTTP now (any status counts: it is up)."""
-        try:
-            with urllib.request.urlopen(self.url + "api/status", timeout=2):
-                return True
-        except urllib.error.HTTPError:
-            return True
-        except (urllib.error.URLError, OSError):
-            return False
-
-    def wait_until_up(self, timeout: float = 90.0) -> None:
-        """Wait until the server answers.
-
-        Raises
-        ------
-        RuntimeError
-            It exited, or did not answer within ``timeout`` seconds (it is stopped then).
-        """
-        deadline = time.monotonic() + timeout
-        while not self.answers():
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"{self.process.args!r} exited with status {self.process.returncode}; "
-                    f"its log ({self.log}) ends:\n{self.log_tail()}"
-                )
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(
-                    f"{self.url} did not answer within {timeout:.0f} s; "
-                    f"its log ({self.log}) ends:\n{self.log_tail()}"
-                )
-            time.sleep(0.1)
-
-    def stop(self, sig: int = signal.SIGTERM, *, timeout: float = 15.0) -> None:
-        """Stop the server and every process it started with ``sig`` (SIGKILL after
-        ``timeout`` seconds). Stopping a stopped server does nothing."""
-        if self.process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, sig)
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=timeout)
-
-    def log_tail(self, lines: int = 40) -> str:
-        """The last ``lines`` lines of the server's log."""
-        try:
-            text = self.log.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-
-@dataclass
-class VoilaServer(BackgroundServer):
-    """A dashboard notebook served by Voila in the background, as ``tenfold dashboard`` serves it.
-
-    Examples
-    --------
-    >>> with VoilaServer.launch(
-    ...     dashboard_path("viewer"), "engagements", log="voila.log"
-    ... ) as server:  # doctest: +SKIP
-    ...     print(server.url)
-    http://127.0.0.1:40123/
-    """
-
-    #: The engagements folder the dashboard reads and writes.
-    engagements: Path
-
-    @classmethod
-    def launch(
-        cls,
-        notebook: str | Path,
-        engagements: str | Path,
-        *,
-        log: str | Path,
-        timeout: float = 90.0,
-        env: Mapping[str, str] | None = None,
-    ) -> VoilaServer:
-        """Serve ``notebook`` with Voila on a free port of 127.0.0.1, on ``engagements``.
-
-        The environment is :func:`voila_env` of ``engagements`` on top of ``env`` (default: this
-        process's environment), with the shared settings; the notebook's folder is the working
-        directory.
-
-        Raises
-        ------
-        RuntimeError
-            Voila exited, or did not answer within ``timeout`` seconds; the message ends with
-            the last lines of its log.
-        """
-        notebook = Path(notebook).resolve()
-        port = free_port()
-        server = BackgroundServer.start(
-            voila_command(notebook, port=port),
-            url=f"http://127.0.0.1:{port}/",
-            log=log,
-            env=voila_env(engagements, base=env),
-            cwd=notebook.parent,
-            timeout=timeout,
-        )
-        return cls(server.url, server.process, server.log, server.started, Path(engagements))

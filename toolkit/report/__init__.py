@@ -21,9 +21,7 @@ a score reads "not assessed" or "not applicable", never 0.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
 
 from toolkit._files import resolve, write_atomic
 from toolkit.errors import ExportError, TenfoldError
@@ -31,13 +29,11 @@ from toolkit.findings import Engagement
 from toolkit.framework import Framework
 from toolkit.naming import slug
 from toolkit.report.content import ReportContent, build_content
-from toolkit.report.formats import REPORT_FORMATS, ReportFormat, ReportWriter
+from toolkit.report.formats import REPORT_FORMATS, ReportWriter
 
 __all__ = [
-    "MEDIA_TYPES",
     "REPORT_FORMATS",
     "ReportContent",
-    "ReportFormat",
     "ReportWriter",
     "build_content",
     "build_report",
@@ -45,13 +41,8 @@ __all__ = [
     "report_filename",
 ]
 
-#: Each format's media type, read from :data:`REPORT_FORMATS` (for a download button).
-MEDIA_TYPES: Mapping[ReportFormat, str] = MappingProxyType(
-    {name: writer.media_type for name, writer in REPORT_FORMATS.items()}
-)
 
-
-def _check_format(fmt: str, where: str) -> ReportFormat:
+def _check_format(fmt: str, where: str) -> str:
     name = fmt.lower().lstrip(".")
     if name not in REPORT_FORMATS:
         raise ExportError(
@@ -63,7 +54,7 @@ def _check_format(fmt: str, where: str) -> ReportFormat:
 
 def report_bytes(
     engagement: Engagement,
-    format: ReportFormat,
+    format: str,
     *,
     framework: Framework | None = None,
     previous: Engagement | None = None,
@@ -99,7 +90,7 @@ def report_bytes(
         ) from exc
 
 
-def report_filename(engagement: Engagement, format: ReportFormat) -> str:
+def report_filename(engagement: Engagement, format: str) -> str:
     """A safe ASCII file name for the report, e.g. ``harbourline-contact-services-2026-11-16.pdf``.
 
     Accents are dropped (``Café`` gives ``cafe``), other characters become hyphens; a client
@@ -114,7 +105,7 @@ def build_report(
     path: str | Path,
     *,
     framework: Framework | None = None,
-    format: ReportFormat | None = None,
+    format: str | None = None,
     previous: Engagement | None = None,
 ) -> Path:
     """Write the report of ``engagement`` to ``path``.

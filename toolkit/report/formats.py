@@ -19,10 +19,8 @@ from typing import NamedTuple, TypeAlias
 
 from toolkit.report.content import ReportContent
 
-__all__ = ["REPORT_FORMATS", "Renderer", "ReportFormat", "ReportWriter"]
+__all__ = ["REPORT_FORMATS", "Renderer", "ReportWriter"]
 
-#: The name of a report format, a key of :data:`REPORT_FORMATS` (``"pdf"``), also its file suffix.
-ReportFormat: TypeAlias = str
 #: Renders a report's content as the bytes of one file.
 Renderer: TypeAlias = Callable[[ReportContent], bytes]
 
@@ -58,8 +56,9 @@ def _xlsx(content: ReportContent) -> bytes:
     return render_xlsx(content)
 
 
-#: Every report format by name, in the order a person is offered them.
-REPORT_FORMATS: Mapping[ReportFormat, ReportWriter] = MappingProxyType(
+#: Every report format by its name (also its file suffix: ``"pdf"``), in the order a person is
+#: offered them.
+REPORT_FORMATS: Mapping[str, ReportWriter] = MappingProxyType(
     {
         "html": ReportWriter("text/html", _html),
         "pdf": ReportWriter("application/pdf", _pdf),

@@ -6,6 +6,13 @@ when the browser draws it, it sends the URL's query string (``?engagement=FILE&f
 and the room the page has; the app opens what the URL names and keeps the URL in step with what
 is shown (:meth:`PageBridge.set_query`), so a reload or a second tab reopens the same engagement
 and factor. In present mode it also passes on the arrow keys that step through the factors.
+When the page goes away (a closed tab, a reload), it says so, so the app stops what it runs for
+that page (:class:`Ticker`, a store's watch).
+
+The room the page last reported is also written on the page itself
+(``document.documentElement.dataset.tfRoom``, in the words of :func:`room_key`), and
+``dataset.tfMeasuring`` is set while a new measure is on its way: with the radar's stamp, a page
+can tell whether the radar on the screen was drawn for the room it has.
 """
 
 from __future__ import annotations
@@ -18,9 +25,9 @@ from urllib.parse import parse_qsl, urlencode
 import anywidget
 import traitlets
 
-from toolkit.dashboard.common import ignore, widget_module
+from toolkit.dashboard.widgets.assets import ignore, widget_module
 
-__all__ = ["PageBridge", "PageSize", "parse_query"]
+__all__ = ["PageBridge", "PageSize", "Ticker", "every", "parse_query", "room_key"]
 
 
 def parse_query(search: str) -> dict[str, str]:
@@ -38,19 +45,25 @@ class PageSize:
     column_top: int
 
 
+def room_key(room: PageSize) -> str:
+    """``"1280x720 column 600 at 120"``: a room as the page writes it (see the module)."""
+    return f"{room.width}x{room.height} column {room.column_width} at {room.column_top}"
+
+
 class PageBridge(anywidget.AnyWidget):
     """An invisible widget between the page and the app. Its handler attributes receive:
 
     ``on_open(query)`` when a browser draws the page (the URL's query string, parsed);
     ``on_size(size)`` with the room the page has (the element matching ``measure`` and the
     window); ``on_step(delta)`` for the arrow keys and ``on_present(False)`` for Esc while
-    ``present`` is set.
+    ``present`` is set; ``on_close()`` when the page goes away.
     """
 
     on_open: Callable[[dict[str, str]], Any] = ignore
     on_size: Callable[[PageSize], Any] = ignore
     on_step: Callable[[int], Any] = ignore
     on_present: Callable[[bool], Any] = ignore
+    on_close: Callable[[], Any] = ignore
 
     _esm = widget_module("bridge.js")
     measure = traitlets.Unicode(".tf-radar-col").tag(sync=True)
@@ -60,6 +73,7 @@ class PageBridge(anywidget.AnyWidget):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.opened = 0  # how many times a browser has drawn the page
+        self.closed = 0  # how many times a page has gone away
         self.on_msg(lambda _w, content, _b: self.handle(content))
 
     def handle(self, content: Any) -> None:
@@ -77,6 +91,9 @@ class PageBridge(anywidget.AnyWidget):
             self.on_step(int(content.get("delta", 1)))
         elif event == "present":
             self.on_present(bool(content.get("value")))
+        elif event == "closed":
+            self.closed += 1
+            self.on_close()
 
     def _size(self, content: Mapping[str, Any]) -> None:
         if not content.get("column_width"):
@@ -104,22 +121,47 @@ class PageBridge(anywidget.AnyWidget):
         self.send({"op": "scroll", "selector": selector})
 
 
-def every(seconds: float, tick: Callable[[], Any]) -> bool:
-    """Call ``tick`` every ``seconds`` on the kernel's running event loop, between messages.
+class Ticker:
+    """Something that runs again and again until :meth:`stop` is called (see :func:`every`)."""
 
-    ``False`` (and nothing scheduled) where no loop runs: a script or a test calls ``tick``
-    itself.
+    def __init__(self) -> None:
+        self._handle: Any = None
+        self.stopped = False
+        self.ticks = 0
+
+    @property
+    def running(self) -> bool:
+        return self._handle is not None and not self.stopped
+
+    def stop(self) -> None:
+        """Stop ticking (a tick under way finishes); stopping twice does nothing."""
+        self.stopped = True
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+
+def every(seconds: float, tick: Callable[[], Any]) -> Ticker:
+    """Call ``tick`` every ``seconds`` on the kernel's running event loop, between messages,
+    until the returned :class:`Ticker` is stopped.
+
+    Where no loop runs (a script, a test), nothing is scheduled and the ticker is not
+    ``running``: the caller calls ``tick`` itself.
     """
     import asyncio
 
+    ticker = Ticker()
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
-        return False
+        return ticker
 
     def run() -> None:
-        loop.call_later(seconds, run)  # first: a tick that fails does not end the ticking
+        if ticker.stopped:
+            return
+        ticker._handle = loop.call_later(seconds, run)  # first: a failing tick keeps ticking
+        ticker.ticks += 1
         tick()
 
-    loop.call_later(seconds, run)
-    return True
+    ticker._handle = loop.call_later(seconds, run)
+    return ticker

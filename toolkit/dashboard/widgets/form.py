@@ -1,9 +1,10 @@
 """The finding form: a widget whose fields live in the browser (see ``static/form.js``).
 
 What is typed stays in the page until the consultant saves it; a save arrives here as one
-message carrying every field as the person saw it (:class:`~toolkit.dashboard.session.Draft`),
-and the form is answered with :meth:`FindingForm.saved` or :meth:`FindingForm.rejected`. The
-page clears only what a save consumed, so input typed while a finding saves is never lost.
+message carrying every field as the person saw it
+(:class:`~toolkit.dashboard.assessment.updates.Draft`), and the form is answered with
+:meth:`FindingForm.saved` or :meth:`FindingForm.rejected`. The page clears only what a save
+consumed, so input typed while a finding saves is never lost.
 
 Keys, from wherever the focus is: Ctrl/Cmd+Enter saves (from the evidence, the rater or the
 source); 0-4 choose the level when the focus is not in a text box; Esc leaves edit mode, or
@@ -18,8 +19,8 @@ from typing import Any
 import anywidget
 import traitlets
 
-from toolkit.dashboard.common import ignore, widget_module
-from toolkit.dashboard.session import Draft
+from toolkit.dashboard.assessment.session import Draft
+from toolkit.dashboard.widgets.assets import ignore, widget_module
 from toolkit.findings import SOURCES, Finding
 from toolkit.framework import Framework
 
@@ -95,14 +96,17 @@ class FindingForm(anywidget.AnyWidget):
     def saved(self, seq: int, finding_id: str) -> None:
         self.send({"op": "saved", "seq": seq, "id": finding_id})
 
-    def rejected(self, seq: int, message: str) -> None:
-        self.send({"op": "rejected", "seq": seq, "message": message})
+    def rejected(self, seq: int, message: str, *, retry: bool = False) -> None:
+        """Say why the finding ``seq`` was not saved; ``retry`` when trying again later may work
+        (the store could not be reached): the page then offers a Retry beside the message."""
+        self.send({"op": "rejected", "seq": seq, "message": message, "retry": retry})
 
     def edit(self, finding: Finding) -> None:
         """Load ``finding`` into the form (its rater stays on it; the Rater box is untouched)."""
         self.send({"op": "edit", "finding": finding.model_dump(mode="json")})
 
     def choose_factor(self, factor: str) -> None:
+        """Show ``factor`` in the form (nothing happens when it shows it already)."""
         self.send({"op": "factor", "factor": factor})
 
     def cancel_edit(self, finding_id: str) -> None:

@@ -4,6 +4,11 @@
 // a second tab reopens the engagement and factor named there; the kernel answers with the
 // query string to show (history.replaceState, no reload). The size of the radar's column and of
 // the window is sent on opening and whenever it changes, so the radar fills the room it has.
+// The room last sent is written on the page (data-tf-room on <html>, in the words of the radar's
+// stamp), and data-tf-measuring is set while a new measure waits to be sent. When the page goes
+// away the kernel is told, so it stops what it runs for this page.
+
+const roomKey = (s) => `${s.width}x${s.height} column ${s.column_width} at ${s.column_top}`;
 
 function render({ model, el }) {
   const send = sender(model);
@@ -30,19 +35,27 @@ function render({ model, el }) {
   };
   let last = "";
   let timer = null;
+  const root = document.documentElement;
+  const sent = (size) => {
+    last = JSON.stringify(size);
+    root.dataset.tfRoom = roomKey(size);
+  };
+  // Something moved: measure again once the layout has settled (120 ms), and send what changed.
   const report = () => {
     clearTimeout(timer);
+    root.dataset.tfMeasuring = "1";
     timer = setTimeout(() => {
+      timer = null;
       const size = measure();
       const key = JSON.stringify(size);
-      if (key !== last && size.column_width > 0) {
-        last = key;
-        send({ event: "size", ...size });
-      }
+      if (key !== last && size.column_width > 0 && send({ event: "size", ...size })) sent(size);
+      delete root.dataset.tfMeasuring;
     }, 120);
   };
   const observer = new ResizeObserver(report);
   let watched = null;
+  // Twice a second: the column may be new (an engagement opened) or have moved down the page
+  // (a line appeared above it), which no resize event reports.
   const watch = () => {
     const column = document.querySelector(model.get("measure"));
     if (column && column !== watched) {
@@ -50,7 +63,8 @@ function render({ model, el }) {
       observer.observe(column);
       watched = column;
     }
-    report();
+    const size = measure();
+    if (timer === null && size.column_width > 0 && JSON.stringify(size) !== last) report();
   };
   const poll = setInterval(watch, 500);
   window.addEventListener("resize", report);
@@ -90,12 +104,23 @@ function render({ model, el }) {
   };
   document.addEventListener("keydown", onKey, true);
 
-  send({ event: "opened", search: window.location.search, ...measure() });
+  let gone = false;
+  const closed = () => {
+    if (!gone) gone = send({ event: "closed" });
+  };
+  window.addEventListener("pagehide", closed);
+
+  const first = measure();
+  if (send({ event: "opened", search: window.location.search, ...first }) && first.column_width > 0) {
+    sent(first);
+  }
   return () => {
+    closed();
     clearInterval(poll);
     clearTimeout(timer);
     observer.disconnect();
     window.removeEventListener("resize", report);
+    window.removeEventListener("pagehide", closed);
     document.removeEventListener("keydown", onKey, true);
   };
 }

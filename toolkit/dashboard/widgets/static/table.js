@@ -2,7 +2,8 @@
 //
 // Rows arrive once when the page draws the table ("reset") and then one by one ("upsert",
 // "remove"): a change touches one row of the page, never the whole table, so the cost of a
-// change does not grow with the engagement. Edit and Delete are sent to the kernel.
+// change does not grow with the engagement. Edit and Delete are sent to the kernel. Once a
+// message's rows are in, the table carries the revision they came from (data-rev).
 
 const COLUMNS = [
   { key: "factor_label", title: "Factor" },
@@ -189,6 +190,7 @@ function render({ model, el }) {
       for (const r of msg.rows) rows.set(r.id, r);
       refreshFilters();
       redraw();
+      el.dataset.rev = String(msg.rev);
       return;
     }
     if (msg.op === "upsert") {
@@ -207,6 +209,7 @@ function render({ model, el }) {
       }
     }
     status();
+    el.dataset.rev = String(msg.rev);
   });
   send({ op: "ready" });
 }

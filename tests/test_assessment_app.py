@@ -19,7 +19,7 @@ from page_state import click_radar, css_classes
 
 from toolkit import load_engagement
 from toolkit.dashboard import AssessmentApp
-from toolkit.dashboard.assessment_layout import NO_LEVEL
+from toolkit.dashboard.assessment.panels import NO_LEVEL
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
@@ -105,7 +105,7 @@ def test_a_saved_finding_is_answered_saved_and_redraws_once(
     assert page.last("table", "upsert")["rows"][0]["evidence"] == "Calm through the Monday peak."
     assert len(specs) == 1  # one redraw per change, the preview gone with it
     assert radar_levels(app)["Composure"] == 3 and radar_levels(app, "Preview") == {}
-    assert "saved" in app.ui.saved.value
+    assert "saved" in app.toolbar.saved.value
 
 
 def test_a_refused_save_is_answered_with_the_reason(app: AssessmentApp, folder: Path) -> None:
@@ -132,7 +132,7 @@ def test_the_factor_chosen_follows_everywhere_and_into_the_url(app: AssessmentAp
     page = Page(app)
     app.ui.form.handle({"op": "draft", "factor": "purpose", "level": None})
     assert app.ui.table.factor == "purpose"
-    assert "Shared purpose" in app.ui.prompts.value
+    assert "Shared purpose" in app.entry.prompts.value
     assert "factor=purpose" in page.last("bridge", "url")["search"]
     label = next(r for r in records(app.radar.spec) if r.get("factor") == "purpose" and "x2" in r)
     assert label["factor"] == "purpose"  # the highlighted spoke
@@ -149,7 +149,7 @@ def test_edit_and_delete_come_from_the_table(app: AssessmentApp, folder: Path) -
     assert page.last("form", "cancel_edit")["id"] == victim.id
     assert page.last("table", "remove")["ids"] == [victim.id]
     assert victim.id not in {f.id for f in load_engagement(folder / SAMPLE.name).findings}
-    app.ui.undo_button.click()
+    app.toolbar.undo.click()
     assert victim.id in {f.id for f in load_engagement(folder / SAMPLE.name).findings}
     assert "Undone" in app.message_text
 
@@ -157,13 +157,13 @@ def test_edit_and_delete_come_from_the_table(app: AssessmentApp, folder: Path) -
 def test_target_and_not_applicable_are_saved_at_once(app: AssessmentApp, folder: Path) -> None:
     path = folder / SAMPLE.name
     app.ui.form.handle({"op": "draft", "factor": "purpose", "level": None})
-    app.ui.target.value = 4
+    app.settings.target.value = 4
     assert load_engagement(path).targets["purpose"] == 4
     assert radar_levels(app, "Target")["Shared purpose"] == 4
-    app.ui.not_applicable.value = True
+    app.settings.not_applicable.value = True
     assert "purpose" in load_engagement(path).not_applicable
     assert "Shared purpose" not in radar_levels(app)
-    app.ui.target.value = NO_LEVEL
+    app.settings.target.value = NO_LEVEL
     assert "purpose" not in load_engagement(path).targets
 
 
@@ -181,7 +181,7 @@ def test_the_page_url_opens_its_engagement_and_factor(folder: Path) -> None:
     app.ui.bridge.handle(
         {"event": "opened", "search": "?engagement=older-copy.json&factor=composure"}
     )
-    assert app.session.path == folder / "older-copy.json" and app.factor == "composure"
+    assert app.session.ref == "older-copy.json" and app.factor == "composure"
     app.ui.bridge.handle({"event": "opened", "search": "?engagement=../../etc/passwd"})
     assert "not an engagement file" in app.message_text
     assert app.session.engagement is None  # no other engagement shown instead
@@ -191,30 +191,31 @@ def test_a_page_without_a_name_opens_the_newest_and_the_url_says_which(folder: P
     app = AssessmentApp(folder)
     page = Page(app)
     app.ui.bridge.handle({"event": "opened", "search": ""})
-    assert app.session.path == folder / SAMPLE.name  # November 2026, the newest
+    assert app.session.ref == SAMPLE.name  # November 2026, the newest
     assert page.last("bridge", "url")["search"] == f"?engagement={SAMPLE.name}&factor=sponsorship"
 
 
 def test_other_clients_are_named_only_behind_switch_engagement(app: AssessmentApp) -> None:
     def shown() -> str:
-        return " ".join(str(o) for o in app.ui.picker.options) + str(app.ui.header.value)
+        return " ".join(str(o) for o in app.switcher.picker.options) + str(app.ui.header.value)
 
     assert "Northgate" not in shown() and "Quayside" not in shown()
-    app.ui.switch_button.value = True
+    app.toolbar.switch.value = True
     assert "Northgate" in shown() and "Quayside" in shown()
-    app.ui.switch_button.value = False
+    app.toolbar.switch.value = False
     assert "Northgate" not in shown()
 
 
 def test_new_engagement_is_created_and_opened(app: AssessmentApp, folder: Path) -> None:
-    app.ui.switch_button.value = True
-    app.ui.new_client.value = "Café Nord"
-    app.ui.create_button.click()
+    app.toolbar.switch.value = True
+    app.switcher.client.value = "Café Nord"
+    app.switcher.create.click()
     assert "lead" in app.message_text
-    app.ui.new_lead.value = "Ana Lima"
-    app.ui.create_button.click()
-    path = app.session.path
-    assert path is not None and path.name.startswith("cafe-nord-")
+    app.switcher.lead.value = "Ana Lima"
+    app.switcher.create.click()
+    ref = app.session.ref
+    assert ref is not None and ref.startswith("cafe-nord-")
+    path = folder / ref
     assert load_engagement(path).client == "Café Nord"
     submit(app, "purpose", 2, "Purpose on the wall, not in the huddles")
     assert len(load_engagement(path).findings) == 1
@@ -228,7 +229,7 @@ def test_present_mode_steps_through_factors(app: AssessmentApp) -> None:
     assert app.factor == "cx_executive"
     app.ui.bridge.handle({"event": "step", "delta": -2})
     assert app.factor == "accountability"  # wraps round
-    assert "Owning failures" in app.ui.present_panel.value
+    assert "Owning failures" in app.radar_column.present.value
     app.ui.bridge.handle({"event": "present", "value": False})
     assert not app.present and "present" not in page.last("bridge", "url")["search"]
 
@@ -249,7 +250,7 @@ def test_a_colleagues_change_appears_with_a_notice(app: AssessmentApp, folder: P
     update_engagement(folder / SAMPLE.name, add)
     assert app.poll()
     assert page.last("table", "upsert")["rows"][0]["evidence"] == "Theirs"
-    assert "Tom Reyes added a finding to People connection" in app.ui.notice.value
+    assert "Tom Reyes added a finding to People connection" in app.toolbar.notice.value
     assert not app.poll()
 
 
@@ -259,7 +260,9 @@ def test_a_notice_shows_a_colleagues_name_as_text(app: AssessmentApp, folder: Pa
     _, add = changes.add_finding(factor="connection", level=1, evidence="x", by="<img src=x>")
     update_engagement(folder / SAMPLE.name, add)
     app.poll()
-    assert "<img" not in app.ui.notice.value and "&lt;img src=x&gt;" in app.ui.notice.value
+    assert (
+        "<img" not in app.toolbar.notice.value and "&lt;img src=x&gt;" in app.toolbar.notice.value
+    )
 
 
 @pytest.mark.slow
@@ -299,16 +302,16 @@ def test_a_click_on_a_radar_label_selects_that_factor(app: AssessmentApp) -> Non
 def test_blind_rating_hides_exports_and_the_board_records_in_place(
     app: AssessmentApp, folder: Path
 ) -> None:
-    app.ui.phase_button.click()  # the lead (no rater named) starts the blind rating
+    app.toolbar.phase.click()  # the lead (no rater named) starts the blind rating
     assert load_engagement(folder / SAMPLE.name).phase == "independent"
     assert all(b.disabled for b in app.ui.downloads)
     assert "tf-blind" in css_classes(app.ui.view)
-    assert app.ui.phase_button.description == "Reveal the panel"
+    assert app.toolbar.phase.description == "Reveal the panel"
     app.ui.form.handle({"op": "rater", "rater": "Priya Nair"})
-    assert app.ui.phase_button.disabled  # not the lead
+    assert app.toolbar.phase.disabled  # not the lead
     assert radar_levels(app, "Previous (May 2026)") == {}
     app.ui.form.handle({"op": "rater", "rater": ""})
-    app.ui.phase_button.click()
+    app.toolbar.phase.click()
     assert "tf-consensus" in css_classes(app.ui.view) and len(app.ui.board.rows) == 10
     app.ui.board.handle(
         {"op": "record", "factor": "purpose", "level": 2, "reason": "", "agreed_by": "Board"}

@@ -5,7 +5,12 @@
 // factor, source and rater stay), so the next finding can be typed while the last one is
 // saving and two findings' text is never joined. If the kernel refuses a save, the finding
 // comes back into the form when the form is still empty; otherwise it is kept in a "not
-// saved" box with its own Retry, so nothing typed is lost.
+// saved" box with its own Retry, so nothing typed is lost. When the kernel says a retry may work
+// (the store's server is away), the form offers a Retry beside the message too.
+//
+// The form's element carries what the kernel has answered (data-saved: findings confirmed
+// saved, data-rejected: refused, data-pending: still waiting), so a page can tell that a save
+// it sent has landed.
 
 const LOST = "the page has lost its connection to the dashboard. Copy your text, then reload the page.";
 
@@ -29,6 +34,13 @@ function render({ model, el }) {
 
   el.classList.add("tf-form");
   el.tabIndex = -1;
+  const answered = { saved: 0, rejected: 0 };
+  const count = () => {
+    el.dataset.saved = String(answered.saved);
+    el.dataset.rejected = String(answered.rejected);
+    el.dataset.pending = String(state.pending.size);
+  };
+  count();
   const factorSelect = h("select", { class: "tf-input", "aria-label": "Factor", id: "tf-factor" });
   for (const f of factors) {
     factorSelect.append(h("option", { value: f.id, text: `${f.label} — ${f.failure_mode}` }));
@@ -67,6 +79,7 @@ function render({ model, el }) {
   const addButton = h("button", { type: "button", class: "tf-primary", text: "Add finding" });
   const cancelButton = h("button", { type: "button", class: "tf-secondary", text: "Cancel edit", hidden: true });
   const status = h("div", { class: "tf-form-status", role: "status", "aria-live": "polite" });
+  const retryButton = h("button", { type: "button", class: "tf-secondary tf-retry", text: "Retry", hidden: true });
   const failed = h("div", { class: "tf-failed" });
   const keys = h("div", {
     class: "tf-keys",
@@ -82,15 +95,16 @@ function render({ model, el }) {
     editNote,
     row("Evidence", evidence),
     h("div", { class: "tf-pair" }, row("Source", source), row("Rater", rater)),
-    h("div", { class: "tf-actions" }, addButton, cancelButton, status),
+    h("div", { class: "tf-actions" }, addButton, cancelButton, status, retryButton),
     failed,
     keys,
   );
 
   // -- showing state -------------------------------------------------------------------------
-  function say(text, tone = "info") {
+  function say(text, tone = "info", retry = false) {
     status.textContent = text;
     status.dataset.tone = tone;
+    retryButton.hidden = !retry;
   }
 
   function showAnchor() {
@@ -177,6 +191,7 @@ function render({ model, el }) {
       return;
     }
     state.pending.set(d.seq, d);
+    count();
     if (fresh) {
       evidence.value = "";
       setLevel(null);
@@ -212,15 +227,20 @@ function render({ model, el }) {
   model.on("msg:custom", (msg) => {
     if (msg.op === "saved") {
       state.pending.delete(msg.seq);
+      answered.saved += 1;
+      count();
       if (!state.pending.size) say(`✔ saved ${clock()}`, "ok");
     } else if (msg.op === "rejected") {
       const d = state.pending.get(msg.seq);
       state.pending.delete(msg.seq);
+      answered.rejected += 1;
+      count();
       if (!d) return;
       const untouched = !evidence.value.trim() && state.level === null && state.editing === null;
       if (untouched) {
         restore(d);
-        say(`Not saved: ${msg.message} Your finding is back in the form.`, "error");
+        const next = msg.retry ? "press Retry once it is back" : "";
+        say(`Not saved: ${msg.message} Your finding is back in the form${next ? ": " + next : ""}.`, "error", msg.retry);
       } else {
         keepFailed(d, msg.message);
         say(`Not saved: ${msg.message}`, "error");
@@ -235,8 +255,10 @@ function render({ model, el }) {
       sendDraft();
       evidence.focus();
     } else if (msg.op === "factor") {
-      setFactor(msg.factor);
-      sendDraft();
+      if (msg.factor !== state.factor) {
+        setFactor(msg.factor);
+        sendDraft();
+      }
     } else if (msg.op === "cancel_edit") {
       if (state.editing !== null && state.editing === msg.id) leaveEdit();
     }
@@ -254,6 +276,10 @@ function render({ model, el }) {
     }),
   );
   addButton.addEventListener("click", () => submit());
+  retryButton.addEventListener("click", () => {
+    retryButton.hidden = true;
+    submit();
+  });
   cancelButton.addEventListener("click", () => leaveEdit());
 
   const stored = window.sessionStorage.getItem("tenfold.rater") || "";

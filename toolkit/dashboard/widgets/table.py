@@ -14,7 +14,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from toolkit.dashboard.common import ignore, widget_module
+from toolkit.dashboard.widgets.assets import ignore, widget_module
 from toolkit.framework import Framework
 
 __all__ = ["FindingsTable"]
@@ -41,6 +41,9 @@ class FindingsTable(anywidget.AnyWidget):
         super().__init__(
             factors=[{"id": f.id, "label": f.label} for f in framework.factors], **kwargs
         )
+        #: The revision of the view the rows sent next come from; the page stamps the table with
+        #: it once they are in (``data-rev``).
+        self.revision = 0
         self.on_msg(lambda _w, content, _b: self.handle(content))
 
     def handle(self, content: Any) -> None:
@@ -57,13 +60,13 @@ class FindingsTable(anywidget.AnyWidget):
 
     def reset(self) -> None:
         """Send every row again (an engagement was opened)."""
-        self.send({"op": "reset", "rows": self.rows()})
+        self.send({"op": "reset", "rows": self.rows(), "rev": self.revision})
 
     def upsert(self, rows: list[dict[str, Any]]) -> None:
         if rows:
-            self.send({"op": "upsert", "rows": rows})
+            self.send({"op": "upsert", "rows": rows, "rev": self.revision})
 
     def remove(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         if ids:
-            self.send({"op": "remove", "ids": ids})
+            self.send({"op": "remove", "ids": ids, "rev": self.revision})

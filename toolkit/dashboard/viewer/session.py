@@ -1,12 +1,15 @@
 """The stakeholders' view, apart from any widget: which engagement is shown, and from where.
 
-:class:`ViewerSession` shows exactly one engagement: the one the page's URL names
-(``?engagement=FILE``), else the one the server was started for (``TENFOLD_ENGAGEMENT``, set by
-``tenfold dashboard --viewer --engagement FILE``; the viewer then serves that one only), else
-the newest in the folder. It never falls back to another file when the one named cannot be
-opened, and it lists the folder's engagements only for a portfolio viewer
-(``TENFOLD_PORTFOLIO=1``, ``tenfold dashboard --viewer --portfolio``): otherwise no other
-client's name is ever in the page.
+:class:`ViewerSession` shows exactly one engagement of its store (a folder of files or a
+database, read through :class:`~toolkit.stores.Store` only): the one the page's URL names
+(``?engagement=REF``: a file name in a folder, an id in a database), else the one the server was
+started for (``TENFOLD_ENGAGEMENT``, set by ``tenfold dashboard --viewer --engagement REF``; the
+viewer then serves that one only), else the newest in the store. It never falls back to another
+engagement when the one named cannot be opened, and it lists the store's engagements only for a
+portfolio viewer (``TENFOLD_PORTFOLIO=1``, ``tenfold dashboard --viewer --portfolio``):
+otherwise no other client's name is ever in the page. What the page shows is the session's
+:attr:`~ViewerSession.view` (:class:`~toolkit.dashboard.viewer.state.ViewerView`), replaced by
+every event.
 
 An engagement file chosen or dropped on the page (:meth:`ViewerSession.receive`) is checked
 exactly as ``tenfold validate`` checks a file and kept in memory only: nothing is written to
@@ -21,22 +24,20 @@ nor its reports made, until the lead reveals the panel (:func:`toolkit.access.wh
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit import access
-from toolkit.dashboard.files import (
-    EngagementFile,
-    list_engagements,
-    previous_assessment,
-    resolve_engagement,
-)
+from toolkit.dashboard.common import Tone
+from toolkit.dashboard.engagements import page_ref, previous_assessment, store_of
+from toolkit.dashboard.viewer.state import Shown, ViewerView
+from toolkit.dashboard.widgets.bridge import PageSize
 from toolkit.errors import EngagementError
 from toolkit.findings import Engagement
 from toolkit.framework import Framework
 from toolkit.limits import describe_bytes
-from toolkit.report import ReportContent, build_content
+from toolkit.report import build_content
 from toolkit.store import engagement_from_bytes
+from toolkit.stores import Store
 
 __all__ = ["OPEN_AT_FIRST", "Shown", "ViewerSession"]
 
@@ -44,20 +45,6 @@ __all__ = ["OPEN_AT_FIRST", "Shown", "ViewerSession"]
 OPEN_AT_FIRST = 3
 
 
-@dataclass(frozen=True)
-class Shown:
-    """The engagement shown: where it came from, its previous assessment, its content."""
-
-    engagement: Engagement
-    previous: Engagement | None
-    content: ReportContent
-    #: Its file name in the folder, or ``None`` for a file chosen on the page.
-    name: str | None
-    #: The name of the file chosen on the page (``""`` for one from the folder).
-    uploaded: str = ""
-
-
-@dataclass
 class ViewerSession:
     """One page's view (see the module docstring).
 
@@ -65,40 +52,69 @@ class ViewerSession:
     ----------
     framework
         The framework the engagements are scored against.
-    folder
-        The engagements folder.
+    store
+        Where the engagements are: a :class:`~toolkit.stores.Store`, a folder or a database URL.
     portfolio
-        List every engagement of the folder (an internal team's viewer).
+        List every engagement of the store (an internal team's viewer).
     pinned
-        The only engagement this viewer shows from the folder (a file name), if any.
+        The only engagement this viewer shows from the store (its ref), if any.
     """
 
-    framework: Framework
-    folder: Path
-    portfolio: bool = False
-    pinned: str | None = None
-    shown: Shown | None = None
-    #: The factors whose panels are open.
-    open_panels: set[str] = field(default_factory=set)
     #: Who reads this page (:mod:`toolkit.access`): a stakeholder.
     reader: access.Reader = access.STAKEHOLDER
 
+    def __init__(
+        self,
+        framework: Framework,
+        store: Store | str | os.PathLike[str] | None = None,
+        *,
+        portfolio: bool = False,
+        pinned: str | None = None,
+    ) -> None:
+        self.framework = framework
+        self.store = store_of(store)
+        self.portfolio = portfolio
+        self.pinned = pinned
+        self.view = ViewerView()
+
     @classmethod
-    def from_environment(cls, framework: Framework, folder: Path) -> ViewerSession:
+    def from_environment(
+        cls, framework: Framework, store: Store | str | os.PathLike[str] | None = None
+    ) -> ViewerSession:
         """A session set up as ``tenfold dashboard --viewer`` asked (see the module docstring)."""
         return cls(
             framework,
-            folder,
+            store,
             portfolio=os.environ.get("TENFOLD_PORTFOLIO") == "1",
             pinned=os.environ.get("TENFOLD_ENGAGEMENT") or None,
         )
 
+    @property
+    def shown(self) -> Shown | None:
+        return self.view.shown
+
+    @property
+    def open_panels(self) -> frozenset[str]:
+        return self.view.open_panels
+
+    def _next(self, **changes: object) -> ViewerView:
+        self.view = self.view.but(**changes)
+        return self.view
+
+    def say(self, message: str, tone: Tone = "info") -> None:
+        self._next(message=message, tone=tone)
+
+    def measure(self, room: PageSize) -> None:
+        """The page reported the room the radar has."""
+        if room != self.view.room:
+            self._next(room=room)
+
     # -- what can be opened ---------------------------------------------------------------------
     def choices(self) -> list[tuple[str, str]]:
-        """(label, file name) of every engagement in the folder; empty unless a portfolio."""
+        """(label, ref) of every engagement in the store; empty unless a portfolio."""
         if not self.portfolio:
             return []
-        return [(f.label, f.path.name) for f in list_engagements(self.folder, self.framework)]
+        return [(i.label, i.ref) for i in self.store.engagements()]
 
     def open_page(self, query: dict[str, str]) -> str:
         """Show what the page's URL names; returns a note for the page (``""`` when none).
@@ -115,24 +131,26 @@ class ViewerSession:
         return note
 
     def open(self, name: str | None = None) -> Shown:
-        """Show the engagement file ``name`` of the folder (default: the newest)."""
-        files = list_engagements(self.folder, self.framework)
+        """Show the store's engagement ``name`` (default: the newest)."""
+        shown = self.view.shown
+        if name is not None and shown is not None and shown.name == name:
+            return shown  # what the page asks for is shown already
         if name is None:
-            readable = [f for f in files if f.engagement is not None]
+            readable = [i for i in self.store.engagements() if not i.problem]
             if not readable:
                 raise EngagementError("there is no engagement to show here yet")
-            entry = readable[0]
-        else:
-            path = resolve_engagement(self.folder, name)
-            found = next((f for f in files if f.path == path), None)
-            if found is None:
-                raise EngagementError(f"{name}: there is no engagement of that name here")
-            if found.engagement is None:
-                raise EngagementError(found.problem)
-            entry = found
-        assert entry.engagement is not None
-        previous = previous_assessment(entry, files)
-        return self._show(entry.engagement, _engagement(previous), name=entry.path.name)
+            name = readable[0].ref
+        name = page_ref(name)  # never a path: an engagement of this store only
+        try:
+            snapshot = self.store.load(name, framework=self.framework)
+        except EngagementError:
+            known = {r for i in self.store.engagements() for r in (i.ref, i.id)}
+            if name not in known:
+                raise EngagementError(f"{name}: there is no engagement of that name here") from None
+            raise
+        engagement = snapshot.engagement
+        found = previous_assessment(self.store, engagement, framework=self.framework)
+        return self._show(engagement, None if found is None else found[1], name=snapshot.ref)
 
     def receive(self, files: list[tuple[str, bytes]]) -> Shown:
         """Show engagement files chosen on the page: one, or two of the same client (the
@@ -163,21 +181,26 @@ class ViewerSession:
                     f"{name} and {other_name} are assessments of the same day; choose one"
                 )
             previous = other
-        return self._show(engagement, previous, name=None, uploaded=name)
+        names = ", ".join(n for n, _ in files)
+        compared = " and compared with the earlier one" if previous is not None else ""
+        shown = self._show(engagement, previous, name=None, uploaded=name)
+        self._next(dropped=f"Showing {names}{compared}: kept in this page only.")
+        return shown
 
     def close(self) -> None:
-        self.shown = None
-        self.open_panels = set()
+        self._next(shown=None, open_panels=frozenset(), expanded=False)
 
     def report_engagement(self) -> Engagement | None:
         """The engagement a report is made from (``None`` when nothing is shown)."""
-        if self.shown is None:
+        shown = self.view.shown
+        if shown is None:
             return None
-        return access.whole(self.shown.engagement, self.reader, what="the client report")
+        return access.whole(shown.engagement, self.reader, what="the client report")
 
     def report_previous(self) -> Engagement | None:
         """The previous assessment a report compares with (``None`` when there is none)."""
-        return self.shown.previous if self.shown is not None else None
+        shown = self.view.shown
+        return shown.previous if shown is not None else None
 
     def _show(
         self, engagement: Engagement, previous: Engagement | None, *, name: str | None, **kw: str
@@ -186,37 +209,37 @@ class ViewerSession:
         if previous is not None and access.blind(previous, self.reader):
             previous = None  # an earlier assessment still in a blind rating is not compared
         content = build_content(engagement, framework=self.framework, previous=previous)
-        self.shown = Shown(engagement, previous, content, name, **kw)
-        self.open_panels = {a.factor for a in content.next_steps.actions[:OPEN_AT_FIRST]}
-        return self.shown
+        shown = Shown(engagement, previous, content, name, **kw)
+        top = frozenset(a.factor for a in content.next_steps.actions[:OPEN_AT_FIRST])
+        self._next(shown=shown, open_panels=top, expanded=False, message="", dropped="")
+        return shown
 
     # -- the page -----------------------------------------------------------------------------
     def query(self) -> dict[str, str | None]:
-        """What the page's URL says: the folder file shown (none for a file chosen on the page)."""
-        name = self.shown.name if self.shown is not None else None
-        return {"engagement": name}
+        """What the page's URL says: the engagement shown (none for a file chosen on the page)."""
+        shown = self.view.shown
+        return {"engagement": shown.name if shown is not None else None}
 
-    def expand(self, everything: bool) -> set[str]:
+    def expand(self, everything: bool) -> frozenset[str]:
         """Open every factor's panel, or only the top priorities'; returns the open ones."""
-        if self.shown is None:
-            return set()
-        content = self.shown.content
+        shown = self.view.shown
+        if shown is None or everything == self.view.expanded:
+            return self.view.open_panels
+        content = shown.content
         if everything:
-            self.open_panels = {s.factor for s in content.sections}
+            panels = frozenset(s.factor for s in content.sections)
         else:
-            self.open_panels = {a.factor for a in content.next_steps.actions[:OPEN_AT_FIRST]}
-        return self.open_panels
+            panels = frozenset(a.factor for a in content.next_steps.actions[:OPEN_AT_FIRST])
+        self._next(open_panels=panels, expanded=everything)
+        return panels
 
     def pick(self, factor: str) -> bool:
         """Open ``factor``'s panel (a click on the radar); ``False`` for an unknown factor."""
-        if self.shown is None or factor not in self.framework.factor_ids:
+        if self.view.shown is None or factor not in self.framework.factor_ids:
             return False
-        self.open_panels.add(factor)
+        revision = self.view.revision + 1
+        self._next(open_panels=self.view.open_panels | {factor}, focus=factor, focused_at=revision)
         return True
-
-
-def _engagement(entry: EngagementFile | None) -> Engagement | None:
-    return None if entry is None else entry.engagement
 
 
 def _client_key(e: Engagement) -> str:

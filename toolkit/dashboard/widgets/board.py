@@ -9,7 +9,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from toolkit.dashboard.common import ignore, widget_module
+from toolkit.dashboard.widgets.assets import ignore, widget_module
 from toolkit.framework import Framework
 
 __all__ = ["ConsensusBoard"]

@@ -25,7 +25,7 @@ import anywidget
 import traitlets
 
 from toolkit import limits
-from toolkit.dashboard.common import ignore, widget_module
+from toolkit.dashboard.widgets.assets import ignore, widget_module
 
 __all__ = ["CHUNK_BYTES", "FileDrop"]
 

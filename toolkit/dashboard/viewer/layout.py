@@ -4,7 +4,7 @@
 notices, the drop zone for an engagement file, and the body: the headline sentences and "Where
 to act first" beside the radar, the ranked chart under the radar, then each factor's panel in
 priority order. The body is a fluid grid (two columns from 1100 pixels wide, nothing of fixed
-width). :class:`~toolkit.dashboard.viewer.ViewerApp` wires the handlers in one place.
+width). :class:`~toolkit.dashboard.viewer.app.ViewerApp` wires the handlers in one place.
 
 The engagement picker exists only in a portfolio viewer: otherwise no other engagement's name
 is ever sent to the page.
@@ -16,9 +16,10 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
-from toolkit.dashboard.bridge import PageBridge
-from toolkit.dashboard.common import CSS, header_html, style_widget
-from toolkit.dashboard.upload import FileDrop
+from toolkit.dashboard.common import header_html, style_widget
+from toolkit.dashboard.widgets.assets import CSS
+from toolkit.dashboard.widgets.bridge import PageBridge
+from toolkit.dashboard.widgets.upload import FileDrop
 
 __all__ = ["ViewerLayout"]
 

@@ -15,14 +15,14 @@ import ipywidgets as widgets
 import pytest
 from chart_data import records
 from folders import copy_engagements, folder_digest
-from page_state import click_radar, css_classes
+from page_state import click_radar
 
 from toolkit import load_engagement, load_framework, save_engagement
 from toolkit.dashboard import DownloadButton, ViewerApp
-from toolkit.dashboard.bridge import PageBridge
-from toolkit.dashboard.reports import REPORT_BUTTONS
-from toolkit.dashboard.upload import FileDrop
-from toolkit.dashboard.viewer import BINDER_NOTICE
+from toolkit.dashboard.reports import button_text
+from toolkit.dashboard.viewer.app import BINDER_NOTICE
+from toolkit.dashboard.widgets.bridge import PageBridge
+from toolkit.dashboard.widgets.upload import FileDrop
 from toolkit.share import shared_copy
 from toolkit.store import engagement_to_json
 
@@ -38,7 +38,7 @@ CLIENTS = {
 }
 #: Downloads that render a whole document (seconds each): clicked in the full run
 #: (``documents``), the others in the quick one too (``files``).
-RENDERED = tuple(text for fmt, text, _tip in REPORT_BUTTONS if fmt in ("pdf", "pptx"))
+RENDERED = tuple(button_text(fmt)[0] for fmt in ("pdf", "pptx"))
 DOWNLOADS = pytest.mark.parametrize(
     "documents", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["files", "documents"]
 )
@@ -286,9 +286,9 @@ def test_the_radar_is_fitted_to_the_room_the_page_measured(folder: Path) -> None
     app = ViewerApp(folder)
     app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
     first = app.radar.spec["width"]
-    assert first <= 540 and "tf-fitted" not in css_classes(app.ui.radar_box)
+    assert first <= 540 and "room first" in app.radar.spec["description"]
     size = {"width": 1920, "height": 1080, "column_width": 1000, "column_top": 160}
     app.ui.bridge.handle({"event": "size", **size})
     assert app.radar.spec["width"] > first
     assert app.radar.spec["width"] <= 1000 and app.radar.spec["height"] <= 1080 - 160
-    assert "tf-fitted" in css_classes(app.ui.radar_box)
+    assert "room 1920x1080 column 1000 at 160" in app.radar.spec["description"]

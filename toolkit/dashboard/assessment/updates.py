@@ -49,11 +49,18 @@ class Update:
     others: tuple[LoggedChange, ...] = ()
     settings: bool = False  # targets, not-applicable flags or overrides changed
     phase: bool = False  # the phase changed (what each person sees changes with it)
+    opened: bool = False  # an engagement was opened: everything shown is new
 
     @property
     def empty(self) -> bool:
         return not (
-            self.added or self.changed or self.removed or self.others or self.settings or self.phase
+            self.added
+            or self.changed
+            or self.removed
+            or self.others
+            or self.settings
+            or self.phase
+            or self.opened
         )
 
 

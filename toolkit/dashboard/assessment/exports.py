@@ -2,8 +2,8 @@
 
 Each is built in memory when its button is clicked and handed to the browser; nothing is
 written on the server. Each reads what the person at the page may see
-(:attr:`~toolkit.dashboard.session.AssessmentSession.seen` and its scores), whatever the page's
-buttons say: during a blind rating, a rater's own findings and radar only.
+(:attr:`~toolkit.dashboard.assessment.session.AssessmentSession.seen` and its scores),
+whatever the page's buttons say: during a blind rating, a rater's own findings and radar only.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.dashboard.download import DownloadButton
-from toolkit.dashboard.session import AssessmentSession
+from toolkit.dashboard.assessment.session import AssessmentSession
+from toolkit.dashboard.widgets.download import DownloadButton
 from toolkit.errors import TenfoldError
 from toolkit.naming import slug
 

@@ -1,0 +1,76 @@
+"""Two offices of one team: two dashboard servers on one PostgreSQL store.
+
+Each consultant's browser talks to a server of their own (``tenfold dashboard --store URL`` on
+two machines); both servers read and write the same database, whose LISTEN/NOTIFY tells each
+server's kernels at once that the engagement changed. A save on one shows on the other without
+a click, with the line naming who saved it; the database holds both.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from toolkit import load_engagement
+from toolkit.dashboard.serve import dashboard_path
+from toolkit.stores import open_store
+from toolkit.stores.throwaway import Cluster
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
+#: Resolves once the form's saves are all answered and the saved line is stamped after ``since``.
+ANSWERED = """since => {
+    const form = document.querySelector('.tf-form');
+    const stamp = document.querySelector('.tf-saved');
+    return form !== null && form.dataset.pending === '0'
+        && stamp !== null && Number(stamp.dataset.rev) > since;
+}"""
+
+
+def record(page: Any, rater: str, level: int, evidence: str) -> None:
+    """Record a finding as a person does: name oneself, a digit for the level, the evidence
+    typed, Ctrl+Enter; then wait for the page's own "saved"."""
+    page.get_by_label("Rater", exact=True).fill(rater)
+    page.keyboard.press("Escape")  # leave the text box, so the digit chooses the level
+    page.keyboard.press(str(level))
+    page.keyboard.type(evidence, delay=8)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(ANSWERED, arg=-1, timeout=20_000)
+
+
+def test_a_colleagues_save_on_another_server_shows_live(
+    postgres: Cluster, start_voila: Any, offline_at: Any, wait_for_dashboard: Any
+) -> None:
+    url = postgres.create_database(f"t_{uuid.uuid4().hex[:16]}", template="tenfold_template")
+    with open_store(url) as store:
+        ref = store.create(load_engagement(SAMPLE)).ref
+    office_a = start_voila(dashboard_path("assessment"), url)
+    office_b = start_voila(dashboard_path("assessment"), url)
+    pages = []
+    for server, (width, height) in ((office_a, (1366, 768)), (office_b, (1280, 720))):
+        page = offline_at(width, height).new_page()
+        page.goto(f"{server.url}?engagement={ref}&factor=connection", timeout=90_000)
+        wait_for_dashboard(page)
+        page.wait_for_selector(".tf-form textarea", timeout=60_000)
+        pages.append(page)
+    mine, theirs = pages
+
+    record(theirs, "Ines Duarte", 1, "Colleague: nobody asked the agents")
+    mine.wait_for_selector("td:text-is('Colleague: nobody asked the agents')", timeout=10_000)
+    mine.wait_for_selector("text=Ines Duarte added a finding to People connection")
+    record(mine, "Tom Reyes", 3, "Mine: the huddle names the purpose")
+    theirs.wait_for_selector("td:text-is('Mine: the huddle names the purpose')", timeout=10_000)
+    theirs.wait_for_selector("text=Tom Reyes added a finding to People connection")
+
+    with open_store(url) as store:
+        saved = store.load(ref).engagement
+    assert [(f.evidence, f.rater) for f in saved.findings[-2:]] == [
+        ("Colleague: nobody asked the agents", "Ines Duarte"),
+        ("Mine: the huddle names the purpose", "Tom Reyes"),
+    ]
+    assert "harbourline" not in "".join(p.url for p in pages)  # an id, never a file name
