@@ -292,3 +292,18 @@ def test_the_radar_is_fitted_to_the_room_the_page_measured(folder: Path) -> None
     assert app.radar.spec["width"] > first
     assert app.radar.spec["width"] <= 1000 and app.radar.spec["height"] <= 1080 - 160
     assert "room 1920x1080 column 1000 at 160" in app.radar.spec["description"]
+
+
+def test_the_viewer_shows_the_staff_survey_beside_the_scores(folder: Path) -> None:
+    """A stakeholder sees the staff's view as its own series, where a factor has one."""
+    from survey_exports import TEAM_QUESTION, export
+
+    from toolkit.store import update_engagement
+    from toolkit.survey.importer import import_survey, survey_from_bytes
+
+    data, name = export("Google Forms", "csv")
+    survey = survey_from_bytes(data, name, segment=TEAM_QUESTION).survey
+    update_engagement(folder / NOVEMBER, import_survey(survey, source=name))
+    app = ViewerApp(folder, open=NOVEMBER)
+    rows = [r for r in records(app.radar.spec) if r.get("series") == "Staff survey, n=10"]
+    assert rows and {r["factor"] for r in rows} == {"composure"}  # authority's group: under k
