@@ -13,6 +13,7 @@ from benchmarks import (
     bench_scoring,
     bench_sql_store,
     bench_store,
+    bench_survey,
 )
 
 
@@ -25,6 +26,8 @@ def main() -> None:
     bench_portfolio.main()
     print("\n== the SQL store (PostgreSQL) ==")
     bench_sql_store.main()
+    print("\n== staff survey import ==")
+    bench_survey.main()
     print("\n== charts ==")
     bench_charts.main([])
     print("\n== dashboards ==")

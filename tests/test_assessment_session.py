@@ -6,11 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from survey_exports import TEAM_QUESTION, export
 
 from toolkit import EngagementError, load_engagement, update_engagement
 from toolkit import changes as ch
 from toolkit.dashboard.assessment.session import AssessmentSession, Draft
 from toolkit.framework import Framework
+from toolkit.survey.importer import import_survey, survey_from_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
@@ -270,3 +272,23 @@ def test_a_blind_ratings_notice_goes_when_the_panel_is_revealed(
     assert "kept from you" not in tom.view.notice and "Maya Okafor" in tom.view.notice
     lead.set_phase("open")  # the board closes
     assert lead.view.notice == ""
+
+
+def test_the_live_radar_draws_the_staff_survey_but_not_in_a_blind_rating(
+    session: AssessmentSession, folder: Path
+) -> None:
+    data, name = export("Google Forms", "csv")
+    survey = survey_from_bytes(data, name, segment=TEAM_QUESTION).survey
+    update_engagement(folder / SAMPLE.name, import_survey(survey, source=name))
+    session.open(SAMPLE.name)
+    options = session.radar_options()
+    assert options.staff_label == "Staff survey, n=10"
+    assert options.staff is not None
+    # Composure is shown (n=10); authority's group is under k and is left out, never a zero.
+    assert [factor for factor, _ in options.staff] == ["composure"]
+    assert dict(options.staff)["composure"].level == 2.0
+    update_engagement(folder / SAMPLE.name, lambda e: e.model_copy(update={"phase": "independent"}))
+    session.set_rater("Ines Duarte")
+    session.open(SAMPLE.name)
+    assert session.seen is not None and session.scores is not None
+    assert session.radar_options().staff is None

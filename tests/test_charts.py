@@ -88,7 +88,9 @@ def scores_for(framework: Framework, n: int, levels: list[float | None]) -> pd.D
     factors = []
     for i in range(n):
         f = base[i % len(base)]
-        factors.append(f.model_copy(update={"id": f"{f.id}_{i}", "label": f"{f.label[:18]} {i}"}))
+        # A copy asks no survey statements: each statement's words belong to one factor.
+        copy = {"id": f"{f.id}_{i}", "label": f"{f.label[:18]} {i}", "statements": ()}
+        factors.append(f.model_copy(update=copy))
     fw = framework.derive(factors=[f.model_dump() for f in factors])
     ids = list(fw.factor_ids)
     frame = pd.DataFrame(

@@ -82,7 +82,16 @@ def test_a_report_whose_library_is_missing_names_the_extra(
 
 
 def test_every_registered_command_loads_under_its_name() -> None:
-    assert set(COMMANDS) == {"access", "action", "chart", "dashboard", "report", "share", "store"}
+    assert set(COMMANDS) == {
+        "access",
+        "action",
+        "chart",
+        "dashboard",
+        "report",
+        "share",
+        "store",
+        "survey",
+    }
     for name in COMMANDS:
         command = registered_command(name)
         assert command.name == name

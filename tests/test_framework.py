@@ -122,7 +122,7 @@ def test_not_toml_and_missing_file_say_so(tmp_path: Path) -> None:
 
 def test_derive_can_add_a_factor(framework: Framework) -> None:
     extra = framework.factor("purpose").model_copy(
-        update={"id": "tooling", "label": "Fit-for-purpose tools"}
+        update={"id": "tooling", "label": "Fit-for-purpose tools", "statements": ()}
     )
     bigger = framework.derive(factors=[*framework.factors, extra])
     assert len(bigger) == 11 and bigger.factor_ids[-1] == "tooling"

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from folders import SAMPLE
@@ -23,7 +24,10 @@ from toolkit import changes, portfolio_scores
 from toolkit.engagement_json import SCHEMA_VERSION, engagement_to_json
 from toolkit.errors import EngagementError, StoreError
 from toolkit.findings import Engagement, Finding, LoggedChange, Override
+from toolkit.framework import load_framework
 from toolkit.stores import Snapshot, Store, open_store
+from toolkit.survey.aggregate import aggregate
+from toolkit.survey.model import StaffSurvey
 
 WORKER = Path(__file__).with_name("store_worker.py")
 
@@ -228,6 +232,7 @@ def _rich_engagement() -> Engagement:
     e = e.model_copy(
         update={
             "notes": "Two\nlines",
+            "survey": _survey(),
             "phase": "consensus",
             "withheld": ("evidence",),
             "overrides": {
@@ -271,6 +276,25 @@ def _rich_engagement() -> Engagement:
         }
     )
     return e
+
+
+def _survey(*, count_as_rater: bool = False) -> StaffSurvey:
+    """A staff survey of twelve in two teams (one of them under k, so both are hidden), with a
+    comment in unusual text."""
+    values = np.array([[float(i % 5), float((i + 2) % 5)] for i in range(12)])
+    survey = aggregate(
+        values,
+        ["purpose", "authority"],
+        tool="Qualtrics",
+        segments=["Zürich «Nord»"] * 9 + ["Back office"] * 3,
+        segment_column="Team",
+        comments=[["Line\nbreak, «quotes» 🚀"]] + [[]] * 11,
+        k=5,
+        comment_k=10,
+        expected=15,
+        factor_order=load_framework().factor_ids,
+    )
+    return survey.model_copy(update={"count_as_rater": count_as_rater})
 
 
 def test_push_then_pull_gives_the_file_back_byte_for_byte(store: Store) -> None:
@@ -349,6 +373,26 @@ def test_the_portfolio_is_scored_as_from_the_engagements(store: Store, ref: str)
         "gap",
     ]
     pd.testing.assert_frame_equal(table[columns], expected[columns])
+
+
+def test_the_portfolio_counts_a_survey_only_where_the_engagement_opts_in(
+    store: Store, ref: str
+) -> None:
+    e = Engagement.new(client="Acme Care", lead="Ana Lima")
+    e = e.add_finding(factor="purpose", level=4, evidence="Clear goals", rater="Ana Lima")
+    e = e.add_finding(factor="authority", level=0, evidence="Bypassed", rater="Ana Lima")
+    store.create(e.model_copy(update={"survey": _survey(count_as_rater=True)}))
+    other = Engagement.new(client="Bay Care", lead="Ana Lima")
+    other = other.add_finding(factor="purpose", level=4, evidence="Clear goals", rater="Ana")
+    store.create(other.model_copy(update={"survey": _survey()}))
+    table = store.portfolio_scores()
+    expected = portfolio_scores([store.load(i.ref).engagement for i in store.engagements()])
+    columns = ["client", "factor", "score", "basis", "n_findings", "n_raters", "spread"]
+    pd.testing.assert_frame_equal(table[columns], expected[columns])
+    acme = table[(table["client"] == "Acme Care") & (table["factor"] == "purpose")].iloc[0]
+    bay = table[(table["client"] == "Bay Care") & (table["factor"] == "purpose")].iloc[0]
+    assert acme["n_raters"] == 2 and acme["score"] < 4  # the staff joined the consultant
+    assert bay["n_raters"] == 1 and bay["score"] == 4  # not opted in: the survey changes nothing
 
 
 # -- live ---------------------------------------------------------------------------------------

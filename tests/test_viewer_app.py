@@ -371,3 +371,18 @@ def test_where_to_act_first_lists_each_prioritys_open_actions_with_owner_and_dat
     connection = text(page.split('data-factor="connection"')[1].split("</li>")[0])
     assert "Hold one-to-ones \u2014 Eli Park, due 31 Jan 2099 (planned)" in connection
     assert "overdue" not in connection and "Old survey" not in connection  # done: not listed
+
+
+def test_the_viewer_shows_the_staff_survey_beside_the_scores(folder: Path) -> None:
+    """A stakeholder sees the staff's view as its own series, where a factor has one."""
+    from survey_exports import TEAM_QUESTION, export
+
+    from toolkit.store import update_engagement
+    from toolkit.survey.importer import import_survey, survey_from_bytes
+
+    data, name = export("Google Forms", "csv")
+    survey = survey_from_bytes(data, name, segment=TEAM_QUESTION).survey
+    update_engagement(folder / NOVEMBER, import_survey(survey, source=name))
+    app = ViewerApp(folder, open=NOVEMBER)
+    rows = [r for r in records(app.radar.spec) if r.get("series") == "Staff survey, n=10"]
+    assert rows and {r["factor"] for r in rows} == {"composure"}  # authority's group: under k

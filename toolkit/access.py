@@ -23,6 +23,7 @@ During a blind rating (phase ``"independent"``) a reader sees:
 - their own change log entries only, and of those none that holds someone else's finding or a
   consensus (an edit of a colleague's finding made before the rating started, say);
 - no engagement notes, which may quote any rater;
+- no staff survey: the staff's view would anchor a rater's own judgement, as the panel's would;
 - no action plan, and none of its log entries: the actions are the lead's plan for the client,
   drawn from the panel's view of each factor, and would anchor a rater's own (only the lead
   changes the plan then, see :func:`toolkit.action_plan.plan_author_problem`);
@@ -209,6 +210,7 @@ def seen(engagement: Engagement, reader: Reader) -> Engagement:
             "findings": tuple(f for f in engagement.findings if f.rater == who),
             "overrides": {},
             "notes": "",
+            "survey": None,
             "actions": (),
             "changes": tuple(_own_entries(engagement.changes, who, raters)),
         }

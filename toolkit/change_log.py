@@ -34,6 +34,7 @@ ChangeKind = Literal[
     "consensus",
     "findings imported",
     "undo",
+    "survey",
     "action added",
     "action changed",
     "action deleted",
@@ -41,11 +42,12 @@ ChangeKind = Literal[
 ]
 #: What a change log entry can record.
 CHANGE_KINDS: tuple[str, ...] = get_args(ChangeKind)
-#: The kinds of change undo can take back: a phase, an import, the start of a cycle and an undo
-#: cannot be.
+#: The kinds of change undo can take back: a phase, an import, a staff survey (imported, counted
+#: or removed), the start of a cycle and an undo cannot be.
 UNDOABLE: frozenset[str] = frozenset(CHANGE_KINDS) - {
     "phase",
     "findings imported",
+    "survey",
     "cycle started",
     "undo",
 }

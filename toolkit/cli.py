@@ -47,6 +47,7 @@ COMMANDS: dict[str, str] = {
     "share": "toolkit.cli_outputs:share",
     "store": "toolkit.cli_store:store",
     "access": "toolkit.cli_access:access",
+    "survey": "toolkit.cli_survey:survey",
 }
 
 

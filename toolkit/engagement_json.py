@@ -39,8 +39,8 @@ _ID = attrgetter("id")
 #: per-factor ``factors`` table; schema 2 splits them into ``targets`` and ``not_applicable``;
 #: schema 3 adds the change log, ``changes`` (empty for an older file), and the ``phase`` of a
 #: blind rating ("open" for an older file); schema 4 adds the engagement's ``id``; schema 5 adds
-#: the link to the previous cycle, ``previous``, the ``team`` and the action plan, ``actions``
-#: (none for an older file).
+#: the staff survey's aggregates, ``survey``, the link to the previous cycle, ``previous``, the
+#: ``team`` and the action plan, ``actions`` (none for an older file).
 SCHEMA_VERSION = 5
 
 #: How many hexadecimal digits of a content hash make the id of a file that has none.
@@ -93,7 +93,8 @@ def _migrate_3_to_4(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _migrate_4_to_5(data: dict[str, Any]) -> dict[str, Any]:
-    # Each new field's default: no previous cycle, no team set, no actions.
+    # Each new field's default: no staff survey, no previous cycle, no team set, no actions.
+    data.setdefault("survey", None)
     data.setdefault("previous", None)
     data.setdefault("team", [])
     data.setdefault("actions", [])

@@ -8,6 +8,8 @@ do about it. Catch :class:`TenfoldError` to handle them all::
     ├── EngagementError         an engagement file or object is invalid
     │   └── SchemaVersionError  the file was written with a schema this version cannot read
     ├── FindingsImportError     a CSV/XLSX import has bad rows (all listed; nothing imported)
+    ├── SurveyImportError       a survey tool's export cannot be read or matched (file, row,
+    │                           column named; nothing stored)
     ├── MissingColumnsError     a table (DataFrame) lacks columns a function needs; also a
     │                           ValueError, as pandas' own complaints about a table are
     ├── StoreError              an engagement could not be saved (lock timeout, disk error,
@@ -39,6 +41,7 @@ __all__ = [
     "StoreError",
     "StoreSchemaError",
     "StoreUnavailableError",
+    "SurveyImportError",
     "TenfoldError",
     "require_columns",
 ]
@@ -152,3 +155,26 @@ MAX_LINE = 300
 
 def _cut(line: str) -> str:
     return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "\u2026"
+
+
+class SurveyImportError(TenfoldError):
+    """A staff survey's export could not be read or matched to the framework; nothing stored.
+
+    ``problems`` lists what was wrong, each naming the row and column where there is one
+    (``"row 7, column F (\"My manager stays calm...\"): 'Sometimes' is not an answer on the
+    agreement scale"``); rows are counted as a spreadsheet shows them.
+    """
+
+    def __init__(self, source: str, problems: Sequence[str]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        if len(self.problems) == 1:
+            super().__init__(f"{source}: {self.problems[0]}; nothing was imported")
+            return
+        shown = self.problems[:20]
+        more = len(self.problems) - len(shown)
+        lines = [f"{source}: {len(self.problems)} problem(s), nothing was imported:"]
+        lines += [f"  {_cut(p)}" for p in shown]
+        if more:
+            lines.append(f"  ... and {more} more")
+        super().__init__("\n".join(lines))

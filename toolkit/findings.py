@@ -39,6 +39,7 @@ from toolkit.action_plan import Action, PersonName
 from toolkit.change_log import CHANGE_KINDS, ChangeKind, LoggedChange
 from toolkit.errors import EngagementError
 from toolkit.framework import LEVELS, Framework, load_framework
+from toolkit.survey.model import StaffSurvey
 
 __all__ = [
     "CHANGE_KINDS",
@@ -193,6 +194,10 @@ def _nothing_withheld(value: tuple[str, ...]) -> bool:
     return not value
 
 
+def _no_survey(value: StaffSurvey | None) -> bool:
+    return value is None
+
+
 def _nothing(value: Any) -> bool:
     return not value
 
@@ -232,6 +237,9 @@ class Engagement(Record):
     #: What the sender left out of this copy (``tenfold share``): "rater names" (raters read
     #: "Rater A", "Rater B"...) and "evidence" (levels and counts kept). Not written when empty.
     withheld: tuple[Withheld, ...] = Field(default=(), exclude_if=_nothing_withheld)
+    #: The staff survey's aggregates (:mod:`toolkit.survey`), shown beside the consultants'
+    #: scores; never a response. Not written when there is none.
+    survey: StaffSurvey | None = Field(default=None, exclude_if=_no_survey)
     #: The id of the client's previous assessment this one was started from (``tenfold new
     #: --from``): every comparison is with exactly that one (:mod:`toolkit.cycles`). Not
     #: written when there is none.
@@ -306,6 +314,10 @@ class Engagement(Record):
         for i, c in enumerate(self.changes):
             if c.factor is not None and c.factor not in known:
                 out.append(f"changes[{i}] (id {c.id}), factor: unknown factor {c.factor!r}")
+        if self.survey is not None:
+            out += [
+                f"survey: unknown factor {fid!r}" for fid in self.survey.factors if fid not in known
+            ]
         for i, a in enumerate(self.actions):
             if a.factor not in known:
                 out.append(f"actions[{i}] (id {a.id}), factor: unknown factor {a.factor!r}")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import tomllib
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
@@ -31,10 +33,12 @@ __all__ = [
     "Framework",
     "Group",
     "ScaleLevel",
+    "Statement",
     "format_score",
     "level_reached",
     "load_framework",
     "score_number",
+    "statement_key",
 ]
 
 #: The scale is health: higher is healthier, so a bigger radar is better.
@@ -47,6 +51,9 @@ MAX_LABEL = 22
 #: a real shortfall this small would take a million findings from one rater.
 LEVEL_TOLERANCE = 1e-6
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+#: How many survey statements a surveyed factor has (a factor may have none: not surveyed).
+MIN_STATEMENTS = 2
+MAX_STATEMENTS = 4
 
 
 def level_reached(score: float | None) -> int | None:
@@ -148,6 +155,27 @@ class Group(_Frozen):
     description: str = ""
 
 
+class Statement(_Frozen):
+    """One sentence of the staff survey, answered on a 5-point agreement scale.
+
+    ``reverse`` marks a sentence worded against the healthy practice ("When money gets tight,
+    service is cut first"): agreeing with it is a bad sign, so its answers are turned round
+    before they are counted.
+    """
+
+    text: str = Field(min_length=1, max_length=300)
+    reverse: bool = False
+
+
+def statement_key(text: str) -> str:
+    """``text`` as survey statements are compared: case, punctuation, apostrophes and spacing
+    left out, compatible characters made plain (NFKC), so ``"It's  clear, who decides."`` and
+    ``"its clear who decides"`` are one."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = folded.replace("\u2019", "").replace("'", "")
+    return " ".join(re.sub(r"[^\w\s]|_", " ", folded).split())
+
+
 class Factor(_Frozen):
     """One factor of the framework, with the text a consultant uses in the room."""
 
@@ -161,6 +189,18 @@ class Factor(_Frozen):
     questions: tuple[str, ...] = Field(min_length=1)
     evidence: tuple[str, ...] = ()
     remedies: tuple[str, ...] = Field(min_length=1)
+    #: What the staff survey asks about this factor: none (not surveyed), or two to four.
+    statements: tuple[Statement, ...] = ()
+
+    @field_validator("statements")
+    @classmethod
+    def _statement_count(cls, value: tuple[Statement, ...]) -> tuple[Statement, ...]:
+        if value and not MIN_STATEMENTS <= len(value) <= MAX_STATEMENTS:
+            raise ValueError(
+                f"needs {MIN_STATEMENTS} to {MAX_STATEMENTS} survey statements (or none, for a "
+                f"factor the staff survey leaves out), got {len(value)}"
+            )
+        return value
 
     @field_validator("anchors")
     @classmethod
@@ -198,6 +238,17 @@ class Framework(_Frozen):
         labels = [f.label.casefold() for f in self.factors]
         if len(set(labels)) != len(labels):
             raise ValueError("factor labels must be unique (case-insensitive)")
+        seen: dict[str, str] = {}
+        for f in self.factors:
+            for i, statement in enumerate(f.statements, start=1):
+                key = statement_key(statement.text)
+                if key in seen:
+                    raise ValueError(
+                        f"factor {f.id!r}, field 'statements.{i}': the same text as a statement "
+                        f"of {seen[key]!r}; every survey statement needs words of its own, since "
+                        "an export is matched to the framework by them"
+                    )
+                seen[key] = f.id
         groups = {g.id for g in self.groups}
         for f in self.factors:
             if f.group not in groups:
@@ -323,7 +374,10 @@ def _describe_location(loc: tuple[int | str, ...], data: Any) -> str:
         ):
             fid = factors[loc[1]].get("id")
         who = f"factor {fid!r}" if fid else f"factor #{loc[1] + 1}"
-        rest = ".".join(str(p) for p in loc[2:])
+        parts = list(loc[2:])
+        if len(parts) >= 2 and parts[0] == "statements" and isinstance(parts[1], int):
+            parts[1] += 1  # statements are counted from 1, as a person counts them
+        rest = ".".join(str(p) for p in parts)
         return f"{who}, field {rest!r}" if rest else who
     return "field " + repr(".".join(str(p) for p in loc)) if loc else "framework"
 

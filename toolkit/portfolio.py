@@ -39,6 +39,7 @@ from toolkit.errors import EngagementError
 from toolkit.findings import SOURCES, Engagement
 from toolkit.framework import Framework, load_framework
 from toolkit.portfolio_views import client_trend, compare_clients, portfolio_benchmark
+from toolkit.scoring import survey_levels
 from toolkit.scoring_rule import score_cells
 from toolkit.store import load_engagement
 
@@ -314,11 +315,16 @@ def _score_all(engagements: list[Engagement], fw: Framework) -> dict[str, np.nda
     target_cells: list[int] = []
     target_levels: list[int] = []
     na_cells: list[int] = []
+    survey_cells: list[int] = []
+    survey_levels_: list[float] = []
     for i, e in enumerate(engagements):
         base = i * n_f
         try:
             if e.framework.id != fw.id:
                 raise KeyError(e.framework.id)
+            for fid, level in survey_levels(e).items():
+                survey_cells.append(base + position[fid])
+                survey_levels_.append(level)
             for fid, o in e.overrides.items():
                 override_cells.append(base + position[fid])
                 override_levels.append(o.level)
@@ -353,6 +359,10 @@ def _score_all(engagements: list[Engagement], fw: Framework) -> dict[str, np.nda
     target[target_cells] = target_levels
     na = np.zeros(n_cells, dtype=bool)
     na[na_cells] = True
+    survey = None
+    if survey_cells:  # engagements that count their staff survey as one more rater
+        survey = np.full(n_cells, np.nan)
+        survey[survey_cells] = survey_levels_
     return score_cells(
         cells,
         n_cells,
@@ -363,6 +373,7 @@ def _score_all(engagements: list[Engagement], fw: Framework) -> dict[str, np.nda
         override=override,
         not_applicable=na,
         target=target,
+        survey=survey,
     )
 
 

@@ -47,8 +47,9 @@ def findings_hash(engagement: Engagement) -> str:
     Parameters
     ----------
     engagement
-        The engagement; its findings, overrides, not-applicable factors and targets are hashed,
-        its client, title, notes and dates are not.
+        The engagement; its findings, overrides, not-applicable factors and targets are hashed
+        (and its staff survey's levels, when it counts the survey as a rater), its client,
+        title, notes and dates are not.
 
     Returns
     -------
@@ -59,11 +60,14 @@ def findings_hash(engagement: Engagement) -> str:
         order.
     """
     digests = sorted(_finding_digest(f) for f in engagement.findings)
-    rest = {
+    rest: dict[str, object] = {
         "overrides": {k: o.model_dump(mode="json") for k, o in engagement.overrides.items()},
         "not_applicable": sorted(engagement.not_applicable),
         "targets": engagement.targets,
     }
+    survey = engagement.survey
+    if survey is not None and survey.count_as_rater:  # only then does it move a score
+        rest["survey"] = {f: survey.rater_level(f) for f in survey.factors}
     text = json.dumps(rest, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(b"".join(digests) + text.encode("utf-8")).hexdigest()[:HASH_LENGTH]
 

@@ -46,6 +46,7 @@ __all__ = [
     "score_engagement",
     "score_findings",
     "summarize",
+    "survey_levels",
 ]
 
 Basis = Literal["findings", "consensus", "not assessed", "not applicable"]
@@ -165,6 +166,7 @@ def score_findings(
     overrides: Mapping[str, int] | None = None,
     not_applicable: Collection[str] = (),
     targets: Mapping[str, int] | None = None,
+    survey: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Score a findings table by the Tenfold rule.
 
@@ -177,6 +179,9 @@ def score_findings(
         The framework to score against (default: the bundled one).
     overrides, not_applicable, targets
         Consensus levels, not-applicable factor ids and target levels, by factor id.
+    survey
+        A staff survey's level (0-4) by factor id, counted as one more rater of each factor
+        that has findings: only for an engagement that opts in (see :func:`score_engagement`).
 
     Returns
     -------
@@ -220,6 +225,9 @@ def score_findings(
         override=np.array([overrides.get(i, np.nan) for i in ids], dtype=np.float64),
         not_applicable=np.isin(np.array(ids), list(not_applicable)),
         target=np.array([targets.get(i, np.nan) for i in ids], dtype=np.float64),
+        survey=None
+        if not survey
+        else np.array([survey.get(i, np.nan) for i in ids], dtype=np.float64),
     )
     columns: dict[str, Any] = {
         "label": [f.label for f in fw.factors],
@@ -229,8 +237,26 @@ def score_findings(
     return pd.DataFrame({c: columns[c] for c in SCORE_COLUMNS}, index=pd.Index(ids, name="factor"))
 
 
+def survey_levels(engagement: Engagement) -> dict[str, float]:
+    """The staff survey's level of each factor, by factor id, when the engagement counts its
+    survey as one more rater (``survey.count_as_rater``); empty otherwise.
+
+    The level is everyone's mean on the 0-4 scale, for the factors whose group for everyone is
+    shown (a suppressed group counts for nothing).
+    """
+    survey = engagement.survey
+    if survey is None or not survey.count_as_rater:
+        return {}
+    return survey.rater_levels()
+
+
 def score_engagement(engagement: Engagement, *, framework: Framework | None = None) -> pd.DataFrame:
     """Score an engagement: its findings, consensus overrides, not-applicable factors, targets.
+
+    When the engagement opts in (``engagement.survey.count_as_rater``), its staff survey is one
+    more rater of each factor that has findings, at the level of everyone's mean: it moves the
+    median, ``n_raters``, the rater range and r_wg, never ``n_findings``, and a factor without
+    findings stays not assessed. Otherwise the survey changes no score.
 
     Returns the table described in :func:`score_findings`, with the engagement's provenance
     (:func:`toolkit.provenance`, as a dict) in ``scores.attrs["provenance"]``: charts drawn
@@ -245,6 +271,7 @@ def score_engagement(engagement: Engagement, *, framework: Framework | None = No
         overrides={fid: o.level for fid, o in engagement.overrides.items()},
         not_applicable=engagement.not_applicable,
         targets=engagement.targets,
+        survey=survey_levels(engagement),
     )
     scores.attrs["provenance"] = provenance(engagement).as_dict()
     return scores

@@ -73,6 +73,7 @@ def score_cells(
     override: np.ndarray,
     not_applicable: np.ndarray,
     target: np.ndarray,
+    survey: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """The scoring rule over integer-coded findings, for many cells at once.
 
@@ -84,9 +85,19 @@ def score_cells(
 
     Each cell's rater levels are sorted before they are reduced, so a cell's figures do not
     depend on how raters were numbered or on which other cells were scored with it.
+
+    ``survey`` (one entry per cell, NaN where none) is the level a staff survey gives a cell,
+    for an engagement that counts its survey as one more rater: it joins the raters of a cell
+    that has findings (a rater with no findings of its own), never a cell without any.
     """
     # Each rater's level in each cell: the mean of their findings there.
     rater_mean, pair_findings, pair_cell = _rater_histogram(cells, n_cells, rcodes, n_r, levels)
+    if survey is not None:
+        assessed = np.bincount(pair_cell, minlength=n_cells) > 0
+        joins = np.flatnonzero(assessed & ~np.isnan(survey))
+        rater_mean = np.concatenate([rater_mean, survey[joins]])
+        pair_findings = np.concatenate([pair_findings, np.zeros(len(joins), pair_findings.dtype)])
+        pair_cell = np.concatenate([pair_cell, joins])
     n_findings = np.bincount(pair_cell, weights=pair_findings, minlength=n_cells).astype(np.int64)
     order = np.lexsort((rater_mean, pair_cell))
     values, pair_cell = rater_mean[order], pair_cell[order]

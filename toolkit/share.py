@@ -8,7 +8,13 @@
   agreed, the changes only a lead makes), by :data:`LEAD_ALIAS`, so the lead's own findings
   cannot be told from any other rater's;
 - the text of every finding's evidence replaced by :data:`EVIDENCE_REMOVED`, in the findings
-  and in the change log; scores, levels, sources and counts stay as they were.
+  and in the change log, and the staff survey's comments left out; scores, levels, sources,
+  counts and the survey's aggregates stay as they were.
+
+The staff survey's aggregates are kept as they are: they are anonymous by construction (the
+survey model refuses any group under its threshold or derivable from others, and comments of
+groups under the comment threshold), and a copy is validated by the same model. Names of the
+engagement's people in staff comments are replaced like anywhere else.
 
 Who is a person: every rater of a finding, the lead, the engagement team, whoever made a change
 in the log, the raters held in the log's copies of findings, and whoever agreed a consensus
@@ -222,6 +228,12 @@ class _Anonymiser:
         out["findings"] = [self.walk(f) for f in data["findings"]]
         out["overrides"] = {k: self.walk(o) for k, o in data["overrides"].items()}
         out["changes"] = [self.change(c, data["changes"]) for c in data["changes"]]
+        if data.get("survey"):  # staff comments may name a rater or the lead
+            survey = dict(data["survey"])
+            survey["comments"] = [
+                {**c, "text": self.text(c["text"])} for c in survey.get("comments", [])
+            ]
+            out["survey"] = survey
         if data.get("team"):
             out["team"] = list(dict.fromkeys(self.role(name) for name in data["team"]))
         if data.get("actions"):
@@ -286,6 +298,8 @@ def shared_copy(
     if without_evidence:
         data["findings"] = _drop_evidence(data["findings"])
         data["changes"] = _drop_evidence(data["changes"])
+        if data.get("survey"):  # staff comments are verbatim evidence too
+            data["survey"] = {**data["survey"], "comments": []}
         withheld.append("evidence")
     if anonymise_raters:
         data = _Anonymiser(engagement, rng).engagement(data)
@@ -309,11 +323,14 @@ def _free_text(copy: Engagement) -> Iterator[tuple[str, str]]:
     for factor, o in copy.overrides.items():
         yield f"consensus on {factor}, reason", o.reason
         yield f"consensus on {factor}, agreed by", o.by
+    if copy.survey is not None:
+        for i, comment in enumerate(copy.survey.comments, start=1):
+            yield f"staff comment {i}", comment.text
     for i, a in enumerate(copy.actions, start=1):
         yield f"action {i}", a.what
     for i, c in enumerate(copy.changes, start=1):
         # Summaries are the tool's own words; an import names its file in the subject.
-        if c.kind == "findings imported":
+        if c.kind in ("findings imported", "survey"):
             yield f"change {i} file name", c.subject
         for side, value in (("before", c.before), ("after", c.after)):
             for text in _strings(value):

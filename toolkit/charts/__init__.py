@@ -8,7 +8,7 @@ PNG, SVG, PDF or self-contained HTML.
 
 from __future__ import annotations
 
-from toolkit.charts._radar_options import RadarOptions, overlay
+from toolkit.charts._radar_options import RadarOptions, overlay, staff_overlay
 from toolkit.charts.companions import heatmap_chart, ranked_chart
 from toolkit.charts.export import FORMATS, chart_widget, render_chart, save_chart
 from toolkit.charts.radar import LiveRadar, fit_radar, radar_chart, series_levels
@@ -26,4 +26,5 @@ __all__ = [
     "render_chart",
     "save_chart",
     "series_levels",
+    "staff_overlay",
 ]

@@ -19,7 +19,7 @@ import pandas as pd
 
 from toolkit.charts._agreement import RING_NOTE, disagreeing
 from toolkit.charts._layout import LabelBox, extent, line_height, place_labels
-from toolkit.charts._radar_options import LegendPlace, Overlay, RadarOptions
+from toolkit.charts._radar_options import LegendPlace, Overlay, RadarOptions, StaffSpoke
 from toolkit.charts._style import (
     FONT_SIZE,
     framework_or_default,
@@ -40,6 +40,8 @@ LEGEND_PAD = 48.0
 NOTE_RANGES = "Pale bar: lowest to highest rater level"
 NOTE_UNSCORED = "\u25cb No score: not assessed or not applicable"
 NOTE_MOVES = "\u25b2 Real move since the previous assessment: beyond the raters' disagreement"
+NOTE_STAFF = "Sky-blue bar: the staff survey's 95% interval"
+NOTE_GAP = "\u25b2 Consultants and staff more than a level apart"
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,9 @@ class RadarFrame:
     #: Real moves since the previous series (:func:`toolkit.moves.factor_moves`): spoke,
     #: previous score, current score.
     moves: tuple[tuple[int, float, float], ...] = ()
+    #: Per spoke, the staff survey's figures, or None where the factor has no staff figure
+    #: (not asked, or its group suppressed: see :func:`toolkit.survey.staff_view`).
+    staff: tuple[StaffSpoke | None, ...] = ()
 
     @property
     def n(self) -> int:
@@ -199,6 +204,13 @@ def radar_frame(scores: pd.DataFrame, options: RadarOptions | None = None) -> Ra
         ("previous", o.previous_label, _overlay_levels(o.previous, scores.index)),
         ("benchmark", o.benchmark_label, _overlay_levels(o.benchmark, scores.index)),
         ("preview", o.preview_label, _overlay_levels(o.preview, scores.index)),
+        (
+            "staff",
+            o.staff_label,
+            None
+            if o.staff is None
+            else _overlay_levels(tuple((f, s.level) for f, s in o.staff), scores.index),
+        ),
     ]
     series = tuple(
         Series(role, name, tuple(number(v) for v in values))
@@ -252,6 +264,12 @@ def radar_frame(scores: pd.DataFrame, options: RadarOptions | None = None) -> Ra
     moves = _real_moves(scores, o)
     if moves and key:
         notes.append(NOTE_MOVES)
+    by_factor = dict(o.staff or ())
+    staff_spokes = tuple(by_factor.get(i) for i in ids) if o.staff is not None else ()
+    if key and any(s is not None for s in staff_spokes):
+        notes.append(NOTE_STAFF)
+    if key and any(s is not None and s.flag for s in staff_spokes):
+        notes.append(NOTE_GAP)
     bottom = 10 + line_height(small) * len(notes) if notes else 0
     note_w = max((text_width(t, small) for t in notes), default=0.0)
     half_w = max(half_w, note_w / 2 + 8)
@@ -287,6 +305,7 @@ def radar_frame(scores: pd.DataFrame, options: RadarOptions | None = None) -> Ra
         r_wg=tuple(number(v) for v in _column(scores, "r_wg", None)),
         framework=fw,
         moves=moves,
+        staff=staff_spokes,
     )
 
 

@@ -23,6 +23,7 @@ from toolkit.charts._agreement import RING_MARK, ring_tooltip
 from toolkit.charts._radar_frame import RadarFrame, legend_mark
 from toolkit.charts._radar_rows import LAYERS
 from toolkit.charts._style import (
+    GAP_COLOUR,
     GRID,
     INK,
     MUTED,
@@ -160,6 +161,54 @@ def radar_layers(f: RadarFrame, data: Callable[[str], Any] = named) -> list[alt.
                         alt.Tooltip("max_text:N", title="Highest rater level"),
                         alt.Tooltip("raters:Q", title="Raters"),
                     ],
+                }
+            )
+        ),
+        "staff-intervals": lambda c: c.mark_rule(
+            stroke=SERIES_COLOURS["staff"], strokeWidth=4, opacity=0.35
+        ).encode(
+            **enc(
+                {
+                    "x2": alt.X2("x2:Q"),
+                    "y2": alt.Y2("y2:Q"),
+                    "tooltip": [
+                        alt.Tooltip("label:N", title="Factor"),
+                        alt.Tooltip("low:Q", title="Staff, 95% interval from", format=".2f"),
+                        alt.Tooltip("high:Q", title="to", format=".2f"),
+                        alt.Tooltip("n:Q", title="Respondents"),
+                    ],
+                }
+            )
+        ),
+        "staff-points": lambda c: c.mark_point(
+            shape="square", filled=True, size=40, opacity=1
+        ).encode(
+            **enc(
+                {
+                    "color": colour,
+                    "tooltip": [
+                        *tip,
+                        alt.Tooltip("series:N", title="Series"),
+                        alt.Tooltip("level:Q", title="Staff mean", format=".2f"),
+                        alt.Tooltip("level_name:N", title="Level reached"),
+                        alt.Tooltip("n:Q", title="Respondents"),
+                        alt.Tooltip("favourable:Q", title="% favourable", format=".0f"),
+                        alt.Tooltip("interval:N", title="95% interval"),
+                        alt.Tooltip("flag:N", title="Gap"),
+                    ],
+                }
+            )
+        ),
+        "gap-flags": lambda c: c.mark_point(
+            shape="triangle-up", filled=True, size=90, color=GAP_COLOUR, opacity=1
+        ).encode(
+            **enc(
+                {
+                    "tooltip": [
+                        alt.Tooltip("label:N", title="Factor"),
+                        alt.Tooltip("flag:N", title="Gap"),
+                        alt.Tooltip("explanation:N", title="In short"),
+                    ]
                 }
             )
         ),

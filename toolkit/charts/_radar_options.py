@@ -33,9 +33,12 @@ __all__ = [
     "RadarChanges",
     "RadarOptions",
     "Ranges",
+    "StaffOverlay",
+    "StaffSpoke",
     "overlay",
     "radar_options",
     "rater_ranges",
+    "staff_overlay",
 ]
 
 #: Where the legends go: beside the radar, or underneath it (narrow screens).
@@ -72,6 +75,51 @@ def overlay(values: OverlayInput | None) -> Overlay | None:
 
 
 @dataclass(frozen=True)
+class StaffSpoke:
+    """The staff survey on one spoke: its mean, respondents, % favourable, interval, gap flag."""
+
+    level: float
+    n: int
+    favourable: float
+    low: float
+    high: float
+    flag: str = ""
+    explanation: str = ""
+
+
+#: The staff survey's figures by factor id, for the factors whose group for everyone is shown.
+StaffOverlay = tuple[tuple[str, StaffSpoke], ...]
+
+
+def staff_overlay(table: pd.DataFrame | StaffOverlay | None) -> StaffOverlay | None:
+    """The table of :func:`toolkit.survey.staff_view` as a :data:`StaffOverlay`: a factor
+    without a staff figure (not asked, or its group suppressed) is left out, never a zero."""
+    if table is None or isinstance(table, tuple):
+        return table
+    require_columns(table, ("staff", "n", "favourable", "low", "high"), table="staff view")
+    out: list[tuple[str, StaffSpoke]] = []
+    for factor, r in table.iterrows():
+        staff = pd.to_numeric(r["staff"], errors="coerce")
+        if pd.isna(staff):
+            continue
+        out.append(
+            (
+                str(factor),
+                StaffSpoke(
+                    level=float(staff),
+                    n=int(r["n"]),
+                    favourable=float(r["favourable"]),
+                    low=float(r["low"]),
+                    high=float(r["high"]),
+                    flag=str(r.get("flag") or ""),
+                    explanation=str(r.get("explanation") or ""),
+                ),
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class RadarOptions:
     """Everything a radar draws besides the scores (see :func:`~toolkit.charts.radar_chart`).
 
@@ -85,6 +133,9 @@ class RadarOptions:
         Where scores would move with a change not yet made (an open diamond).
     previous_label, benchmark_label, preview_label
         Their names in the legend.
+    staff, staff_label
+        The staff survey beside the scores (:data:`StaffOverlay`, from the table of
+        :func:`toolkit.survey.staff_view`), and its series' name ("Staff survey, n=42").
     framework
         Failure modes for tooltips, level and group names (default: the bundled framework).
     title
@@ -118,6 +169,8 @@ class RadarOptions:
     benchmark_label: str = "Portfolio median"
     preview: Overlay | None = None
     preview_label: str = "Preview"
+    staff: StaffOverlay | None = None
+    staff_label: str = "Staff survey"
     framework: Framework | None = None
     title: str | None = None
     size: float = 420.0
@@ -141,6 +194,8 @@ class RadarChanges(TypedDict, total=False):
     benchmark_label: str
     preview: OverlayInput | None
     preview_label: str
+    staff: pd.DataFrame | StaffOverlay | None
+    staff_label: str
     framework: Framework | None
     title: str | None
     size: float
@@ -168,6 +223,8 @@ def radar_options(
     for name in OVERLAYS:
         if name in given:
             given[name] = overlay(given[name])
+    if "staff" in given:
+        given["staff"] = staff_overlay(given["staff"])
     return dataclasses.replace(base or RadarOptions(), **given)
 
 

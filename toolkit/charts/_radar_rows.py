@@ -25,11 +25,14 @@ LAYERS: tuple[str, ...] = (
     "ring-label-halo",
     "ring-labels",
     "whiskers",
+    "staff-intervals",
     "gap-bridges",
     "outlines",
     "overlay-points",
+    "staff-points",
     "disagreement",
     "points",
+    "gap-flags",
     "moves",
     "preview-points",
     "unscored",
@@ -125,7 +128,12 @@ def _series_rows(f: RadarFrame) -> dict[str, Rows]:
     """Outlines broken at unscored spokes, the bridges across them, and every series' points."""
     outlines: Rows = []
     bridges: Rows = []
-    points: dict[str, Rows] = {"points": [], "overlay-points": [], "preview-points": []}
+    points: dict[str, Rows] = {
+        "points": [],
+        "overlay-points": [],
+        "preview-points": [],
+        "staff-points": [],
+    }
     for rank, one in enumerate(f.series):
         vals = one.values
         present = [v is not None for v in vals]
@@ -154,7 +162,9 @@ def _series_rows(f: RadarFrame) -> dict[str, Rows]:
                 for seq, i in enumerate((run[-1], nxt[0])):
                     x, y = point_at(vals[i] or 0.0, f.thetas[i])
                     bridges.append({"gap": g, "seq": seq, "x": x, "y": y})
-        kind = {"current": "points", "preview": "preview-points"}.get(one.role, "overlay-points")
+        kind = {"current": "points", "preview": "preview-points", "staff": "staff-points"}.get(
+            one.role, "overlay-points"
+        )
         for i, v in enumerate(vals):
             if v is None:
                 continue
@@ -173,10 +183,71 @@ def _series_rows(f: RadarFrame) -> dict[str, Rows]:
             }
             if one.role == "current":
                 row.update(basis=f.basis[i], findings=f.findings[i], confidence=f.confidence[i])
+            if one.role == "staff" and i < len(f.staff) and f.staff[i] is not None:
+                spoke = f.staff[i]
+                assert spoke is not None
+                row.update(
+                    n=spoke.n,
+                    favourable=spoke.favourable,
+                    interval=f"{spoke.low:.1f} to {spoke.high:.1f}",
+                    flag=spoke.flag,
+                )
             points[kind].append(row)
     # Later series first, so the current outline is drawn on top.
     outlines.sort(key=lambda r: (-r["rank"], r["segment"], r["seq"]))
     return {"outlines": outlines, "gap-bridges": bridges, **points}
+
+
+def _staff_intervals(f: RadarFrame) -> Rows:
+    """The staff survey's 95% interval of each factor: a bar along its spoke."""
+    rows: Rows = []
+    for i, spoke in enumerate(f.staff):
+        if spoke is None:
+            continue
+        x, y = point_at(spoke.low, f.thetas[i])
+        x2, y2 = point_at(spoke.high, f.thetas[i])
+        rows.append(
+            {
+                "factor": f.ids[i],
+                "label": f.labels[i],
+                "x": x,
+                "y": y,
+                "x2": x2,
+                "y2": y2,
+                "low": spoke.low,
+                "high": spoke.high,
+                "n": spoke.n,
+            }
+        )
+    return rows
+
+
+def _gap_flags(f: RadarFrame) -> Rows:
+    """A triangle half-way between the consultants' point and the staff's, where they are
+    more than a level apart; its tooltip says who sees it better, in an executive's words."""
+    current = f.series[0].values
+    staff = next((s.values for s in f.series if s.role == "staff"), None)
+    rows: Rows = []
+    if staff is None:
+        return rows
+    for i, spoke in enumerate(f.staff):
+        score, level = current[i], staff[i]
+        if spoke is None or not spoke.flag or score is None or level is None:
+            continue
+        x, y = point_at((score + level) / 2, f.thetas[i])
+        rows.append(
+            {
+                "x": x,
+                "y": y,
+                "factor": f.ids[i],
+                "label": f.labels[i],
+                "flag": spoke.flag,
+                "explanation": spoke.explanation,
+                "score": score,
+                "staff": level,
+            }
+        )
+    return rows
 
 
 def _disagreement(f: RadarFrame) -> Rows:
@@ -297,7 +368,9 @@ def radar_datasets(f: RadarFrame) -> dict[str, Rows]:
         "ring-label-halo": rings,
         "ring-labels": rings,
         "whiskers": _whiskers(f),
+        "staff-intervals": _staff_intervals(f),
         **_series_rows(f),
+        "gap-flags": _gap_flags(f),
         "disagreement": _disagreement(f),
         "moves": _moves(f),
         "unscored": _unscored(f),

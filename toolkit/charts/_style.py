@@ -23,6 +23,7 @@ SERIES_COLOURS: dict[str, str] = {
     "previous": "#E69F00",  # orange
     "benchmark": "#CC79A7",  # reddish purple
     "preview": "#D55E00",  # vermillion
+    "staff": "#56B4E9",  # sky blue: the staff survey, beside the consultants' scores
 }
 #: Dash pattern by series role (an empty list is a solid line).
 SERIES_DASHES: dict[str, list[int]] = {
@@ -31,7 +32,10 @@ SERIES_DASHES: dict[str, list[int]] = {
     "previous": [2, 3],
     "benchmark": [9, 3, 2, 3],
     "preview": [3, 2],
+    "staff": [10, 3],
 }
+#: The mark of a factor where the consultants and the staff are more than a level apart.
+GAP_COLOUR = "#000000"
 #: Group colours, in the framework's group order (dark slate, ochre), then further fallbacks.
 GROUP_COLOURS: tuple[str, ...] = ("#4D5D6C", "#A6611A", "#7B3294", "#1B7837", "#762A83")
 MUTED = "#8C8C8C"

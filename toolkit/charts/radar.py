@@ -134,6 +134,14 @@ def radar_chart(
         drawn as an open vermillion diamond.
     previous_label, benchmark_label, preview_label
         Their names in the legend.
+    staff, staff_label
+        The staff survey beside the consultants' scores: the table of
+        :func:`toolkit.survey.staff_view` (its ``staff`` column is drawn as a series of its
+        own, sky blue with long dashes, its 95% interval as a pale bar on each spoke, and a
+        black triangle where consultants and staff are more than a level apart), and the
+        series' name (``toolkit.survey.staff_label``: "Staff survey, n=42"). A factor with
+        no staff figure (not asked, or its group suppressed) has no staff point, never a zero.
+        Never blended into the scores.
     framework
         Supplies failure modes for tooltips and the level and group names (default: bundled).
     title

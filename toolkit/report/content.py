@@ -39,6 +39,7 @@ from toolkit.report.model import (
 )
 from toolkit.report.next_steps import next_steps
 from toolkit.report.progress import comparison_view, plan_view, trend_view
+from toolkit.report.staff import staff_content
 from toolkit.report.wording import NOT_APPLICABLE, NOT_ASSESSED, format_score, long_date
 from toolkit.scoring import score_engagement, summarize
 
@@ -306,6 +307,7 @@ def build_content(
         provenance=provenance(engagement),
         next_steps=steps,
         previous_scores=previous_scores,
+        staff=staff_content(engagement, table, fw),
         comparison=comparison,
         trend=trend,
         plan=plan,

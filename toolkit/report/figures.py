@@ -55,6 +55,8 @@ class Figures:
                     target=True,
                     previous=c.previous_scores,
                     previous_label=f"Previous ({c.next_steps.since})",
+                    staff=c.staff.table if c.staff is not None else None,
+                    staff_label=c.staff.series_label if c.staff is not None else "Staff survey",
                     framework=c.framework,
                 )
             else:

@@ -75,6 +75,7 @@ def render_html(content: ReportContent, figures: Figures | None = None) -> str:
         top_priorities=TOP_PRIORITIES,
         plural=plural,
         next=content.next_steps,
+        staff=content.staff,
         comparison=content.comparison,
         trend=content.trend,
         plan=content.plan,

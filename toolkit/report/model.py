@@ -28,6 +28,7 @@ from toolkit.report.progress import (
     TrendRow,
 )
 from toolkit.report.score_row import ScoreRow
+from toolkit.report.staff import StaffSurveyView
 from toolkit.report.wording import NOT_APPLICABLE, NOT_ASSESSED, format_score
 from toolkit.scoring import LOW_AGREEMENT, Summary
 
@@ -281,6 +282,8 @@ class ReportContent:
     next_steps: NextSteps
     #: The previous assessment's scores table, when one was given (the radar draws it).
     previous_scores: pd.DataFrame | None = None
+    #: The staff survey beside the scores (:mod:`toolkit.report.staff`), when there is one.
+    staff: StaffSurveyView | None = None
     #: What moved since the previous assessment, and how that one was found.
     comparison: Comparison | None = None
     #: Every factor's scores over the client's cycles, when there are three or more.

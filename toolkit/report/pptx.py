@@ -271,6 +271,49 @@ def _summary_slide(prs: Any, content: ReportContent) -> None:
                     run.font.size = Pt(size)
 
 
+def _staff_slide(prs: Any, content: ReportContent) -> None:
+    """The staff's view beside the assessment: a table of the factors surveyed, the gaps."""
+    staff = content.staff
+    assert staff is not None
+    slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY_LAYOUT])
+    _title(slide, "The staff's view beside the assessment")
+    frame = _textbox(slide, _MARGIN, Inches(1.25), _WIDTH - 2 * _MARGIN, Inches(1.0))
+    _para(frame, _clip(" ".join(staff.sentences[:2]), 300), size=12, color=_MUTED, first=True)
+    for gap in staff.gaps[:3]:
+        _para(frame, _clip(gap, 160), size=13, bold=True)
+    rows = staff.rows
+    top = Inches(2.35) + Inches(0.25) * min(len(staff.gaps), 3)
+    width = _WIDTH - 2 * _MARGIN
+    row_height = min(Inches(0.38), int((_HEIGHT - top - Inches(0.3)) / (len(rows) + 1)))
+    size = 12 if len(rows) <= 12 else 9
+    heads = ("Factor", "Assessment", "Staff", "Respondents", "Favourable", "Gap")
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(heads), _MARGIN, top, width, row_height * (len(rows) + 1)
+    )
+    table = shape.table
+    for i, share in enumerate((0.26, 0.13, 0.13, 0.13, 0.12, 0.23)):
+        table.columns[i].width = int(width * share)
+    for i, head in enumerate(heads):
+        table.cell(0, i).text = head
+    for i, r in enumerate(rows, start=1):
+        cells = (
+            r.label,
+            r.score_text,
+            r.staff_text if r.n is not None else f"not shown: {r.note}",
+            "" if r.n is None else str(r.n),
+            r.favourable_text,
+            r.flag,
+        )
+        for j, text in enumerate(cells):
+            table.cell(i, j).text = _clip(text, 80)
+    for i in range(len(rows) + 1):
+        table.rows[i].height = row_height
+        for j in range(len(heads)):
+            for p in table.cell(i, j).text_frame.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(size)
+
+
 def _table(slide: Any, rows: Sequence[tuple[str, ...]], widths: tuple[float, ...], top: int) -> Any:
     """A table of ``rows`` (the first is the header) across the slide; returns it."""
     width = _WIDTH - 2 * _MARGIN
@@ -421,8 +464,9 @@ def _factor_slide(prs: Any, s: FactorSection) -> None:
 
 
 def render_pptx(content: ReportContent, figures: Figures | None = None) -> bytes:
-    """The report as PPTX bytes: 5 slides (and "What moved" with a previous assessment,
-    "Action plan" with actions) plus one per priority factor (at most five)."""
+    """The report as PPTX bytes: 5 slides (and "The staff's view" with a staff survey, "What
+    moved" with a previous assessment, "Action plan" with actions) plus one per priority factor
+    (at most five)."""
     figs = figures or Figures(content)
     prs = Presentation()
     prs.slide_width, prs.slide_height = _WIDTH, _HEIGHT
@@ -450,6 +494,8 @@ def render_pptx(content: ReportContent, figures: Figures | None = None) -> bytes
         figs.png("ranked"),
         "Dot: score. Bar: range between raters. Tick: target.",
     )
+    if content.staff is not None:
+        _staff_slide(prs, content)
     for section in content.priority_sections[:MAX_PRIORITY_SLIDES]:
         _factor_slide(prs, section)
     buf = io.BytesIO()

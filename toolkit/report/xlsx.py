@@ -20,7 +20,59 @@ from toolkit.report.content import ReportContent
 from toolkit.report.progress import PlanView
 from toolkit.workbook import continue_long_text, xlsx_bytes
 
-__all__ = ["PLAN_COLUMNS", "SHEETS", "plan_sheet", "render_xlsx", "report_sheets"]
+#: The sheets an engagement with a staff survey adds, after Scores.
+STAFF_SHEETS: tuple[str, ...] = ("Staff survey", "Staff comments")
+
+
+def _staff_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
+    """The staff survey beside the scores (a row per factor, then per segment), and the
+    comments it keeps; nothing without a survey."""
+    staff = content.staff
+    if staff is None:
+        return {}
+    columns = ["factor", "label", "group", "assessment", "staff", "respondents"]
+    columns += ["favourable", "interval_95", "gap", "note"]
+    rows = [
+        {
+            "factor": r.factor,
+            "label": r.label,
+            "group": "everyone",
+            "assessment": r.score_text,
+            "staff": r.staff_text,
+            "respondents": r.n,
+            "favourable": r.favourable_text,
+            "interval_95": r.interval_text,
+            "gap": r.explanation or r.flag,
+            "note": r.note,
+        }
+        for r in staff.rows
+    ]
+    rows += [
+        {
+            "factor": g.factor,
+            "label": g.label,
+            "group": g.segment,
+            "assessment": "",
+            "staff": g.mean_text,
+            "respondents": g.n,
+            "favourable": g.favourable_text,
+            "interval_95": g.interval_text,
+            "gap": "",
+            "note": g.note,
+        }
+        for g in staff.groups
+    ]
+    comments = pd.DataFrame(
+        [{"group": c.segment or "everyone", "comment": c.text} for c in staff.comments],
+        columns=["group", "comment"],
+    )
+    return {
+        "Staff survey": pd.DataFrame(rows, columns=columns, dtype=object),
+        "Staff comments": comments,
+    }
+
+
+__all__ = ["PLAN_COLUMNS", "SHEETS", "STAFF_SHEETS", "plan_sheet", "render_xlsx", "report_sheets"]
 
 #: The workbook's sheets, in order; What moved and Trend only where there is something to show.
 SHEETS: tuple[str, ...] = (
@@ -92,7 +144,8 @@ def plan_sheet(plan: PlanView) -> pd.DataFrame:
 
 
 def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
-    """The tables of the workbook, by sheet name (see :data:`SHEETS`)."""
+    """The tables of the workbook, by sheet name (see :data:`SHEETS`; with a staff survey,
+    :data:`STAFF_SHEETS` too, after Scores)."""
     steps = content.next_steps
     actions = pd.DataFrame(
         [
@@ -248,6 +301,7 @@ def report_sheets(content: ReportContent) -> dict[str, pd.DataFrame]:
     return {
         **sheets,
         "Scores": scores,
+        **_staff_sheets(content),
         "Findings": findings,
         "Framework": framework,
         "About": about,

@@ -23,6 +23,7 @@ from toolkit.framework import Framework, load_framework
 from toolkit.portfolio import scores_table
 from toolkit.scoring_rule import score_cells
 from toolkit.stores.schema import DOCUMENTS, EngagementRow, FindingRow
+from toolkit.survey.model import StaffSurvey
 
 __all__ = ["portfolio_scores"]
 
@@ -54,6 +55,7 @@ def portfolio_scores(
     override = np.full(n_cells, np.nan)
     target = np.full(n_cells, np.nan)
     na = np.zeros(n_cells, dtype=bool)
+    survey = np.full(n_cells, np.nan)
     for i, row in enumerate(found):
         if row.framework_id != fw.id:
             raise _misfit(
@@ -71,6 +73,10 @@ def portfolio_scores(
                 target[base + position[fid]] = level
             for fid in doc.get("not_applicable") or ():
                 na[base + position[fid]] = True
+            kept = doc.get("survey")
+            if kept and kept.get("count_as_rater"):  # the engagement counts it as a rater
+                for fid, level in StaffSurvey.model_validate(kept).rater_levels().items():
+                    survey[base + position[fid]] = level
         except KeyError as exc:
             raise _misfit(row, location, f"unknown factor {exc.args[0]!r}") from None
     f = FindingRow
@@ -103,6 +109,7 @@ def portfolio_scores(
             override=override,
             not_applicable=na,
             target=target,
+            survey=survey if not np.isnan(survey).all() else None,
         )
         if found
         else {}

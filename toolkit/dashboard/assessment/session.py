@@ -29,7 +29,7 @@ import pandas as pd
 from toolkit import access, changes
 from toolkit.access import Reader
 from toolkit.charts import RadarOptions
-from toolkit.charts._radar_options import overlay
+from toolkit.charts._radar_options import StaffOverlay, overlay, staff_overlay
 from toolkit.dashboard.assessment import text
 from toolkit.dashboard.assessment.consensus import board_rows
 from toolkit.dashboard.assessment.state import AssessmentView
@@ -518,6 +518,7 @@ class AssessmentSession:
         discussion would move with the level chosen, and that factor picked out."""
         view, previous = self.view, self.previous
         moved = self.preview(view.factor, view.preview)
+        staff, staff_name = self._staff()
         return RadarOptions(
             previous=None if self.blind else overlay(self.previous_scores),
             previous_label=(
@@ -526,9 +527,22 @@ class AssessmentSession:
                 else "Previous"
             ),
             preview=None if moved is None else ((view.factor, moved),),
+            staff=staff,
+            staff_label=staff_name,
             framework=self.framework,
             highlight=view.factor,
         )
+
+    def _staff(self) -> tuple[StaffOverlay | None, str]:
+        """The staff survey's series beside the scores, as this reader may see it (none in a
+        blind rating: :func:`toolkit.access.seen`), and its name."""
+        seen, scores = self.seen, self.scores
+        if seen is None or seen.survey is None or scores is None:
+            return None, "Staff survey"
+        from toolkit.survey.compare import staff_label, staff_view
+
+        table = staff_view(seen, scores, framework=self.framework)
+        return staff_overlay(table), staff_label(seen.survey)
 
     # -- rows for the findings table ----------------------------------------------------------
     def rows(self, ids: Iterable[str] | None = None) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from toolkit.charts import RadarOptions, overlay
+from toolkit.charts import RadarOptions, overlay, staff_overlay
 from toolkit.dashboard.common import Tone, header_html, message_html, plain_text
 from toolkit.dashboard.engagements import default_framework
 from toolkit.dashboard.reports import report_buttons
@@ -321,6 +321,8 @@ class ViewerApp:
             framework=self.framework,
             previous=overlay(content.previous_scores),
             previous_label=f"Previous ({content.next_steps.since})",
+            staff=None if content.staff is None else staff_overlay(content.staff.table),
+            staff_label="Staff survey" if content.staff is None else content.staff.series_label,
             key=False,  # explained in words under the radar
         )
         self.ranked.chart = ranked_chart(
