@@ -245,12 +245,19 @@ def test_viewer_renders_the_radar_at_the_binder_url(
         page.route("**/*", only_localhost)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(binder_server + VIEWER_PATH, timeout=90_000)
+        # The first screen asks for the visitor's own file and names no client.
+        page.get_by_text("Open your engagement file").wait_for(timeout=120_000)
+        first = page.inner_text("body")
+        example = page.get_by_role("button", name="Or open the example engagement")
+        example.click()  # the sample, one click away and said to be an example
+        page.get_by_text("is a fictional client").wait_for(timeout=60_000)
         radar = page.locator(".vega-embed .marks").first
         radar.wait_for(state="visible", timeout=120_000)
         page.screenshot(path=str(tmp_path / "binder-viewer.png"), full_page=True)
         box, body = radar.bounding_box(), page.inner_text("body")
     finally:
         page.close()
+    assert "Harbourline" not in first
     assert box is not None and box["width"] > 200 and box["height"] > 200
     assert "Harbourline Contact Services" in body
     assert "temporary" in body.lower(), "the viewer does not say the session is temporary"
@@ -281,7 +288,7 @@ def test_a_stakeholder_opens_their_own_file_and_sees_its_radar(
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     try:
         page.goto(binder_server + VIEWER_PATH, timeout=90_000)
-        page.locator(".tf-acts li").first.wait_for(timeout=120_000)
+        page.get_by_text("Open your engagement file").wait_for(timeout=120_000)
         page.locator("input.tf-drop-input").set_input_files(str(mine))
         page.locator(".tf-header .tf-client", has_text="Brightwater Care").wait_for(timeout=60_000)
         # Its radar: seven spokes without a score, marked "not assessed", three with one.
