@@ -41,7 +41,8 @@ NOTE_RANGES = "Pale bar: lowest to highest rater level"
 NOTE_UNSCORED = "\u25cb No score: not assessed or not applicable"
 NOTE_MOVES = "\u25b2 Real move since the previous assessment: beyond the raters' disagreement"
 NOTE_STAFF = "Sky-blue bar: the staff survey's 95% interval"
-NOTE_GAP = "\u25b2 Consultants and staff more than a level apart"
+#: A diamond, not a triangle: a triangle marks a real move since the previous assessment.
+NOTE_GAP = "\u25c6 Consultants and staff more than a level apart"
 
 
 @dataclass(frozen=True)

@@ -200,7 +200,7 @@ def radar_layers(f: RadarFrame, data: Callable[[str], Any] = named) -> list[alt.
             )
         ),
         "gap-flags": lambda c: c.mark_point(
-            shape="triangle-up", filled=True, size=90, color=GAP_COLOUR, opacity=1
+            shape="diamond", filled=True, size=110, color=GAP_COLOUR, opacity=1
         ).encode(
             **enc(
                 {

@@ -223,7 +223,7 @@ def _staff_intervals(f: RadarFrame) -> Rows:
 
 
 def _gap_flags(f: RadarFrame) -> Rows:
-    """A triangle half-way between the consultants' point and the staff's, where they are
+    """A diamond half-way between the consultants' point and the staff's, where they are
     more than a level apart; its tooltip says who sees it better, in an executive's words."""
     current = f.series[0].values
     staff = next((s.values for s in f.series if s.role == "staff"), None)
