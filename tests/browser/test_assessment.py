@@ -13,6 +13,7 @@ from frames import number
 
 from toolkit import load_engagement, load_framework, score_engagement
 from toolkit.dashboard.serve import dashboard_path
+from toolkit.framework import format_score
 from toolkit.testing import VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -29,7 +30,7 @@ def open_dashboard(offline: Any, server: VoilaServer, wait: Any) -> Any:
 
 def choose_factor(page: Any, factor_id: str) -> None:
     f = load_framework().factor(factor_id)
-    page.get_by_label("Factor", exact=True).select_option(label=f"{f.label} — {f.failure_mode}")
+    page.get_by_label("Factor", exact=True).select_option(label=f.label)
 
 
 def add_finding(page: Any, factor_id: str, level: int, evidence: str) -> None:
@@ -62,7 +63,7 @@ def test_loads_offline_with_no_errors_and_shows_the_radar(
     assert "Harbourline Contact Services" in text
     assert "Record a finding" in text
     assert "Traceback" not in text
-    radar_point(page, "Current", "Executive sponsorship", "Score: 1;")
+    radar_point(page, "Current", "Executive sponsorship", "Score: 1.0;")
     assert offline.errors == []
     assert offline.unexpected_blocked == []
 
@@ -73,14 +74,14 @@ def test_a_finding_added_in_the_page_is_drawn_saved_and_there_after_reload(
     page = open_dashboard(offline, assessment_server, wait_for_dashboard)
     add_finding(page, "composure", 3, "Team leaders stayed calm through the outage on 12 Nov.")
     page.wait_for_selector("text=saved", timeout=30_000)
-    radar_point(page, "Current", "Composure", "Score: 3;")
+    radar_point(page, "Current", "Composure", "Score: 3.0;")
     on_disk = load_engagement(assessment_server.engagements / SAMPLE)
     assert [f.evidence for f in on_disk.findings if f.factor == "composure"] == [
         "Team leaders stayed calm through the outage on 12 Nov."
     ]
     page.reload()
     wait_for_dashboard(page)
-    radar_point(page, "Current", "Composure", "Score: 3;")
+    radar_point(page, "Current", "Composure", "Score: 3.0;")
     choose_factor(page, "composure")
     page.wait_for_selector("text=Team leaders stayed calm through the outage on 12 Nov.")
     assert offline.errors == []
@@ -172,7 +173,7 @@ def test_choosing_a_level_previews_the_score_before_anything_is_saved(
     for level in (0, 4):
         pending = engagement.add_finding(factor="leader_aptitude", level=level, evidence="x")
         score = number(score_engagement(pending), "leader_aptitude", "score")
-        shown = f"{score:.2f}".rstrip("0").rstrip(".")  # as the tooltip prints it
+        shown = format_score(score)  # as the tooltip prints it
         name = load_framework().level_name(level)
         page.get_by_role("button", name=f"{level} {name}", exact=True).click()
         radar_point(page, "Preview", label, f"Score: {shown};")

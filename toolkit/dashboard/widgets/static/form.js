@@ -42,8 +42,10 @@ function render({ model, el }) {
   };
   count();
   const factorSelect = h("select", { class: "tf-input", "aria-label": "Factor", id: "tf-factor" });
+  // The factor's name alone, so the closed list never cuts it at any width; how the factor fails
+  // is the option's hover text and is shown under the form ("Fails as: ...").
   for (const f of factors) {
-    factorSelect.append(h("option", { value: f.id, text: `${f.label} — ${f.failure_mode}` }));
+    factorSelect.append(h("option", { value: f.id, text: f.label, title: `Fails as: ${f.failure_mode}` }));
   }
   const levelButtons = levels.map((lv) =>
     h(
