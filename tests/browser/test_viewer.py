@@ -239,6 +239,7 @@ def test_nothing_to_edit_and_the_report_downloads(
             'textarea, input:not([type=hidden]):not(.tf-drop-input), [contenteditable=true],'
             + ' button:not(.tf-download)'))
             .filter(e => e.textContent.trim() !== 'Expand all')
+            .filter(e => e.getClientRects().length > 0)  // shown: Binder's example is not here
             .map(e => e.outerHTML.slice(0, 80))"""
     )
     assert editable == []
