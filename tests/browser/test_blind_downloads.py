@@ -51,6 +51,7 @@ def test_a_rater_who_re_enables_the_greyed_downloads_gets_only_her_own(
     rater.click()
     page.keyboard.type(ALICE, delay=25)
     page.wait_for_selector(f"text=you see only your own findings, as {ALICE}", timeout=10_000)
+    page.get_by_label("Show factor").select_option(label="All factors")  # her whole share
     page.wait_for_function(
         "n => document.querySelectorAll('.tf-findings-table tbody tr').length === n", arg=3
     )
