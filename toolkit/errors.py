@@ -137,16 +137,7 @@ class FindingsImportError(TenfoldError):
     def __init__(self, source: str, problems: Sequence[str]) -> None:
         self.source = source
         self.problems = list(problems)
-        if len(self.problems) == 1:
-            super().__init__(f"{source}: {_cut(self.problems[0])}; nothing was imported")
-            return
-        shown = self.problems[:20]
-        more = len(self.problems) - len(shown)
-        lines = [f"{source}: {len(self.problems)} problem(s), nothing was imported:"]
-        lines += [f"  {_cut(p)}" for p in shown]
-        if more:
-            lines.append(f"  ... and {more} more")
-        super().__init__("\n".join(lines))
+        super().__init__(_nothing_imported(source, self.problems, cut_one=True))
 
 
 #: The longest line a message shows; a longer one (a whole row of text) is cut with an ellipsis.
@@ -155,6 +146,20 @@ MAX_LINE = 300
 
 def _cut(line: str) -> str:
     return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "\u2026"
+
+
+def _nothing_imported(source: str, problems: list[str], *, cut_one: bool) -> str:
+    """An import's refusal: one problem on one line (cut to :data:`MAX_LINE` if ``cut_one``),
+    or several listed one per line, the first 20 shown, each cut."""
+    if len(problems) == 1:
+        one = _cut(problems[0]) if cut_one else problems[0]
+        return f"{source}: {one}; nothing was imported"
+    shown = problems[:20]
+    lines = [f"{source}: {len(problems)} problem(s), nothing was imported:"]
+    lines += [f"  {_cut(p)}" for p in shown]
+    if len(problems) > len(shown):
+        lines.append(f"  ... and {len(problems) - len(shown)} more")
+    return "\n".join(lines)
 
 
 class SurveyImportError(TenfoldError):
@@ -168,13 +173,4 @@ class SurveyImportError(TenfoldError):
     def __init__(self, source: str, problems: Sequence[str]) -> None:
         self.source = source
         self.problems = list(problems)
-        if len(self.problems) == 1:
-            super().__init__(f"{source}: {self.problems[0]}; nothing was imported")
-            return
-        shown = self.problems[:20]
-        more = len(self.problems) - len(shown)
-        lines = [f"{source}: {len(self.problems)} problem(s), nothing was imported:"]
-        lines += [f"  {_cut(p)}" for p in shown]
-        if more:
-            lines.append(f"  ... and {more} more")
-        super().__init__("\n".join(lines))
+        super().__init__(_nothing_imported(source, self.problems, cut_one=False))
