@@ -193,7 +193,7 @@ def priority_sensitivity(
         One row per assessed factor (index ``factor``), priorities first in rank order, then
         the others in framework order. Columns: ``label``; ``rule`` and ``mean``, the ranks
         under the rule and under the plain mean; one ``without <rater>`` column per rater
-        (alphabetical); ``consensus``, True where the team agreed the level; ``stable``, False
+        (alphabetical; none when only one rater has findings, whose readings are all there is); ``consensus``, True where the team agreed the level; ``stable``, False
         only for a factor without consensus that some ``without`` reading puts on the other
         side of the top ``top`` from the rule. Ranks are nullable integers: <NA> where the
         factor is not a priority in that reading (it meets its target, or has no findings
@@ -207,7 +207,10 @@ def priority_sensitivity(
         "rule": _priority_ranks(findings, engagement, fw),
         "mean": _priority_ranks(findings.assign(rater="all findings"), engagement, fw),
     }
-    for rater in _raters(findings):
+    raters = _raters(findings)
+    # With one rater every factor rests on that rater: leaving them out leaves nothing to rank,
+    # and a flag on every priority would tell the reader nothing the coverage line does not.
+    for rater in raters if len(raters) > 1 else []:
         rest = findings[findings["rater"] != rater]
         readings[f"without {rater}"] = _priority_ranks(rest, engagement, fw)
 
