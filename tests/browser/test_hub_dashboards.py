@@ -182,7 +182,7 @@ def test_signed_in_people_see_and_change_what_their_role_allows(team: Team, tmp_
     row = ben.locator("tr", has=ben.locator(f"td:text-is('{evidence}')"))
     row.wait_for(timeout=2_000)
     print(f"ana's finding in ben's page {time.monotonic() - saved:.2f} s after her save")
-    assert row.locator(".tf-col-rater").inner_text() == "ana"
+    assert row.locator(".tf-col-rater").text_content() == "ana"
     ben.wait_for_selector("text=ana added a finding", timeout=2_000)
 
     # Cy holds no role: an empty switcher, and X's address says so in words.
