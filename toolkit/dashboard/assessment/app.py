@@ -25,8 +25,10 @@ import os
 from typing import Any
 
 from toolkit.access import BlindRatingError
+from toolkit.dashboard.assessment.actions_panel import ActionsPanel
 from toolkit.dashboard.assessment.exports import Exports
 from toolkit.dashboard.assessment.layout import AssessmentLayout
+from toolkit.dashboard.assessment.next_cycle import NextCycle
 from toolkit.dashboard.assessment.panels import (
     Board,
     FactorSettings,
@@ -104,6 +106,8 @@ class AssessmentApp:
         self.board = Board(s, act)
         self.radar_column = RadarColumn(s, act, downloads)
         self.findings = Findings(s, act)
+        self.next_cycle = NextCycle(s, act)
+        self.actions = ActionsPanel(s, act)
         self.panels = (
             self.header,
             self.toolbar,
@@ -113,6 +117,8 @@ class AssessmentApp:
             self.board,
             self.radar_column,
             self.findings,
+            self.next_cycle,
+            self.actions,
         )
         self.ui = AssessmentLayout(*self.panels)
         self._watch: Watch | None = None

@@ -18,6 +18,7 @@ see it, or from :meth:`AssessmentSession.whole` for what needs every rater's fin
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import os
@@ -323,6 +324,8 @@ class AssessmentSession:
         update = Update(
             tuple(added), tuple(changed), tuple(removed), others, settings, old.phase != new.phase
         )
+        if old.actions != new.actions:
+            update = dataclasses.replace(update, actions=True)
         if others:
             self._next(notice=text.changed_elsewhere(others, self.framework, blind=self.blind))
         elif old.phase != new.phase:
