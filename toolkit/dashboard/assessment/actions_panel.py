@@ -14,6 +14,7 @@ anything is written; the page only shows the answer.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from toolkit import access, changes
@@ -141,7 +142,7 @@ class ActionsPanel:
         self.form = ActionForm(session.framework)
         self.view = self.form
 
-        def answered(seq: int, work: Any) -> Update:
+        def answered(seq: int, work: Callable[[], tuple[str, Update]]) -> Update:
             try:
                 aid, update = work()
             except Exception as exc:  # the page hears why; never a traceback
@@ -154,7 +155,7 @@ class ActionsPanel:
                 session.say(f"Action not saved: {why}.", "error")
                 return Update()
             self.form.saved(seq, aid)
-            return update  # type: ignore[no-any-return]
+            return update
 
         def save(seq: int, draft: ActionDraft) -> None:
             act(lambda: answered(seq, lambda: save_action(session, draft)))
