@@ -207,7 +207,7 @@ def panel_html(content: ReportContent, section: FactorSection, *, open: bool, no
     )
     trend = trend_html(content, section)
     if trend:
-        head.append(_spark(section))
+        head[-1] += " " + _spark(section)  # beside the last item, not after a separator
     remedies = "".join(f"<li>{esc(r)}</li>" for r in section.remedies)
     body = (
         f'<div class="tf-muted">Fails as: {esc(section.failure_mode)} · confidence '
