@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,7 +127,11 @@ def test_an_edit_changes_owner_and_date_and_keeps_the_remedy(
     ],
 )
 def test_bad_input_is_refused_naming_the_field_and_nothing_written(
-    session: AssessmentSession, folder: Path, framework: Framework, change: dict, field: str
+    session: AssessmentSession,
+    folder: Path,
+    framework: Framework,
+    change: dict[str, str],
+    field: str,
 ) -> None:
     before = (folder / SAMPLE.name).read_bytes()
     fields = {**_from_remedy(framework).__dict__, "remedy": None, **change}
@@ -179,8 +184,8 @@ def test_the_page_form_saves_through_the_kernel_and_answers(
     folder: Path, framework: Framework
 ) -> None:
     app = AssessmentApp(folder, framework=framework, open=SAMPLE.name)
-    sent: list[dict] = []
-    app.actions.form.send = sent.append  # type: ignore[method-assign]
+    sent: list[Any] = []
+    app.actions.form.send = sent.append
     app.act(lambda: app.session.select("purpose"))
     form = app.actions.form
     assert form.factor == "purpose" and form.remedies == list(framework.factor("purpose").remedies)
