@@ -348,6 +348,12 @@ def _attempt(store: SqlStore, ref: str, action: str, me: str, own: str) -> Calla
         "replace": lambda: store.push(SAMPLE.read_text(encoding="utf-8"), replace=True),
         "roles": lambda: store.members(ref),
         "whole panel": lambda: None,  # a read: tried in the blind rating test above
+        "plan": lambda: store.apply(
+            ref,
+            changes.add_action(
+                factor="purpose", what="Write the purpose down", owner=me, due="2099-01-01", by=me
+            )[1],
+        ),
     }
     return attempts[action]
 

@@ -76,6 +76,7 @@ __all__ = [
     "blind",
     "check",
     "may",
+    "plan_refusal",
     "read_only",
     "seen",
     "undo_action",
@@ -97,6 +98,7 @@ Action = Literal[
     "replace",  # push the engagement again from a file
     "roles",  # grant, change, revoke and list roles
     "whole panel",  # read every rater's findings during a blind rating
+    "plan",  # add, change or delete actions of the client's action plan
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 
@@ -178,11 +180,14 @@ def read_only(reader: Reader) -> bool:
 
 def undo_action(kind: str) -> Action:
     """What undoing a change log entry of the kind ``kind`` changes, for :func:`check`: a
-    finding's for the finding kinds, a consensus for a consensus, the lead's otherwise."""
+    finding's for the finding kinds, a consensus for a consensus, the plan for an action, the
+    lead's otherwise."""
     if kind in ("finding added", "finding changed", "finding deleted"):
         return "change own finding"
     if kind == "consensus":
         return "consensus"
+    if kind in ACTION_KINDS:
+        return "plan"
     return "settings"
 
 
@@ -213,7 +218,29 @@ _WORDS: Mapping[Action, str] = {
     "replace": "replace the engagement",
     "roles": "grant, revoke or list roles",
     "whole panel": "read every rater's findings during a blind rating",
+    "plan": "change the action plan",
 }
+
+
+def plan_refusal(engagement: Engagement, reader: Reader) -> str | None:
+    """Why ``reader`` may not change ``engagement``'s action plan now, or ``None`` when they may.
+
+    The plan is the lead's where people sign in (:data:`WRITES`: a rater writes their own
+    findings only, a stakeholder nothing); during a blind rating only the engagement's lead
+    changes it, as raters do not see it (:func:`seen`). Every surface that edits the plan asks
+    here first, and says the answer in words.
+    """
+    if not may(reader, "plan"):
+        who = reader.who or "you"
+        if reader.role == "stakeholder":
+            return f"{who} may not change the action plan: a stakeholder reads and changes nothing"
+        return f"{who} may not change the action plan: it is the lead's (a rater records findings)"
+    if engagement.phase == "independent" and not reader.is_lead(engagement):
+        return (
+            f"during a blind rating the action plan is the lead's: only {engagement.lead} can "
+            f"change it{f' (you are {reader.who})' if reader.who else ''}"
+        )
+    return None
 
 
 def seen(engagement: Engagement, reader: Reader) -> Engagement:

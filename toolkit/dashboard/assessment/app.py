@@ -26,8 +26,10 @@ from typing import Any
 
 from toolkit.access import BlindRatingError
 from toolkit.dashboard.assessment.access_panel import AccessPanel
+from toolkit.dashboard.assessment.actions_panel import ActionsPanel
 from toolkit.dashboard.assessment.exports import Exports
 from toolkit.dashboard.assessment.layout import AssessmentLayout
+from toolkit.dashboard.assessment.next_cycle import NextCycle
 from toolkit.dashboard.assessment.panels import (
     Board,
     FactorSettings,
@@ -105,6 +107,8 @@ class AssessmentApp:
         self.board = Board(s, act)
         self.radar_column = RadarColumn(s, act, downloads)
         self.findings = Findings(s, act)
+        self.next_cycle = NextCycle(s, act)
+        self.actions = ActionsPanel(s, act)
         self.access = AccessPanel(s, act)
         self.panels = (
             self.header,
@@ -115,9 +119,16 @@ class AssessmentApp:
             self.board,
             self.radar_column,
             self.findings,
+            self.next_cycle,
+            self.actions,
             self.access,
         )
-        self.ui = AssessmentLayout(*self.panels[:-1], team=self.access.view)
+        self.ui = AssessmentLayout(
+            *self.panels[:-3],
+            next_cycle=self.next_cycle,
+            actions=self.actions,
+            team=self.access.view,
+        )
         self._watch: Watch | None = None
         self._ticker: Ticker | None = None
         self._wire()

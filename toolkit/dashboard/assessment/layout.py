@@ -8,6 +8,8 @@ of fixed width; in present mode the radar and the summary take the screen
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ipywidgets as widgets
 
 from toolkit.dashboard.assessment.panels import (
@@ -23,6 +25,10 @@ from toolkit.dashboard.assessment.panels import (
 from toolkit.dashboard.common import style_widget
 from toolkit.dashboard.widgets.assets import CSS
 from toolkit.dashboard.widgets.bridge import PageBridge
+
+if TYPE_CHECKING:
+    from toolkit.dashboard.assessment.actions_panel import ActionsPanel
+    from toolkit.dashboard.assessment.next_cycle import NextCycle
 
 __all__ = ["AssessmentLayout"]
 
@@ -44,12 +50,15 @@ class AssessmentLayout:
         board: Board,
         radar: RadarColumn,
         findings: Findings,
+        next_cycle: NextCycle | None = None,
+        actions: ActionsPanel | None = None,
         team: widgets.Widget | None = None,
     ) -> None:
         self.bridge = PageBridge(measure=".tf-radar-box")
         form_col = style_widget(
             widgets.VBox(
-                [entry.form, entry.prompts, settings.view], layout=widgets.Layout(grid_gap="10px")
+                [entry.form, entry.prompts, settings.view, *([actions.view] if actions else [])],
+                layout=widgets.Layout(grid_gap="10px"),
             ),
             "tf-form-col",
         )
@@ -58,6 +67,8 @@ class AssessmentLayout:
             widgets.GridBox([form_col, board_col, radar.view, findings.view]), "tf-body"
         )
         self.body.layout.display = "none"
+        if next_cycle is not None:  # "Switch engagement… > New from this one"
+            switcher.view.children = (*switcher.view.children, next_cycle.view)
         self.view = style_widget(
             widgets.VBox(
                 [

@@ -27,6 +27,7 @@ nothing is refused.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import os
@@ -372,6 +373,8 @@ class AssessmentSession:
         update = Update(
             tuple(added), tuple(changed), tuple(removed), others, settings, old.phase != new.phase
         )
+        if old.actions != new.actions:
+            update = dataclasses.replace(update, actions=True)
         if others:
             self._next(notice=text.changed_elsewhere(others, self.framework, blind=self.blind))
         elif old.phase != new.phase:

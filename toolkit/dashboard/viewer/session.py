@@ -27,8 +27,9 @@ import os
 from pathlib import Path
 
 from toolkit import access
+from toolkit.cycles import History, history
 from toolkit.dashboard.common import Tone
-from toolkit.dashboard.engagements import page_ref, previous_assessment, store_of
+from toolkit.dashboard.engagements import page_ref, store_of
 from toolkit.dashboard.viewer.state import Shown, ViewerView
 from toolkit.dashboard.widgets.bridge import PageSize
 from toolkit.errors import EngagementError
@@ -149,8 +150,9 @@ class ViewerSession:
                 raise EngagementError(f"{name}: there is no engagement of that name here") from None
             raise
         engagement = snapshot.engagement
-        found = previous_assessment(self.store, engagement, framework=self.framework)
-        return self._show(engagement, None if found is None else found[1], name=snapshot.ref)
+        # The linked previous cycle and the ones before it, for the comparison and a trend.
+        earlier = history(self.store, engagement, framework=self.framework, reader=self.reader)
+        return self._show(engagement, earlier, name=snapshot.ref)
 
     def receive(self, files: list[tuple[str, bytes]]) -> Shown:
         """Show engagement files chosen on the page: one, or two of the same client (the
@@ -203,12 +205,22 @@ class ViewerSession:
         return shown.previous if shown is not None else None
 
     def _show(
-        self, engagement: Engagement, previous: Engagement | None, *, name: str | None, **kw: str
+        self,
+        engagement: Engagement,
+        previous: Engagement | History | None,
+        *,
+        name: str | None,
+        **kw: str,
     ) -> Shown:
         engagement = access.whole(engagement, self.reader, what="this view")
-        if previous is not None and access.blind(previous, self.reader):
-            previous = None  # an earlier assessment still in a blind rating is not compared
-        content = build_content(engagement, framework=self.framework, previous=previous)
+        if isinstance(previous, History):  # read through the reader: blind cycles left out
+            earlier: Engagement | History | None = previous
+            previous = previous.previous
+        else:
+            if previous is not None and access.blind(previous, self.reader):
+                previous = None  # an earlier assessment still in a blind rating is not compared
+            earlier = previous
+        content = build_content(engagement, framework=self.framework, previous=earlier)
         shown = Shown(engagement, previous, content, name, **kw)
         top = frozenset(a.factor for a in content.next_steps.actions[:OPEN_AT_FIRST])
         self._next(shown=shown, open_panels=top, expanded=False, message="", dropped="")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from toolkit.dashboard.common import esc, findings_table_html
 from toolkit.findings import Engagement
+from toolkit.framework import format_score
 from toolkit.report import ReportContent
 from toolkit.report.content import FactorSection
 from toolkit.report.next_steps import Action, Flag
@@ -204,10 +205,13 @@ def panel_html(content: ReportContent, section: FactorSection, *, open: bool, no
         f'<div class="tf-msg tf-msg-info">{esc(f.explanation)}</div>'
         for f in steps.flags.get(section.factor, ())
     )
+    trend = trend_html(content, section)
+    if trend:
+        head[-1] += " " + _spark(section)  # beside the last item, not after a separator
     remedies = "".join(f"<li>{esc(r)}</li>" for r in section.remedies)
     body = (
         f'<div class="tf-muted">Fails as: {esc(section.failure_mode)} · confidence '
-        f"{esc(section.confidence)}</div>{flags}{override}{_anchors(section)}"
+        f"{esc(section.confidence)}</div>{trend}{flags}{override}{_anchors(section)}"
         '<div class="tf-panel-cols">'
         f'<div class="tf-panel-evidence"><div class="tf-section">Evidence</div>'
         f"{_evidence(content, section)}</div>"
@@ -218,4 +222,39 @@ def panel_html(content: ReportContent, section: FactorSection, *, open: bool, no
         f'<details class="tf-factor" id="tf-factor-{esc(section.factor)}" '
         f'data-factor="{esc(section.factor)}" data-n="{nonce}"{" open" if open else ""}>'
         f"<summary>{rank}{' · '.join(head)}</summary>{body}</details>"
+    )
+
+
+#: What a cycle without a score reads in a trend.
+_DASH = "\u2013"
+
+
+def _spark(section: FactorSection) -> str:
+    """A small line of the factor's scores over the client's cycles, for the panel's title."""
+    t = section.trend
+    points = t.points(48, 14) if t is not None else ""
+    if t is None or not points:
+        return ""
+    return (
+        '<svg class="tf-spark" style="vertical-align: middle" viewBox="-2 -2 52 18" width="52" '
+        f'height="18" role="img" '
+        f'aria-label="Trend {esc(t.line)}"><title>Trend: {esc(t.line)}</title>'
+        f'<polyline points="{points}" fill="none" stroke="#1f78c8" stroke-width="1.6"/></svg>'
+    )
+
+
+def trend_html(content: ReportContent, section: FactorSection) -> str:
+    """The factor's score in each of the client's cycles (three or more), oldest first, with
+    their dates; empty with fewer cycles."""
+    trend, row = content.trend, section.trend
+    if trend is None or row is None:
+        return ""
+    cycles = " → ".join(
+        f'<span title="{esc(day)}">{_DASH if v is None else esc(format_score(v))}</span>'
+        for day, v in zip(trend.dates, row.values, strict=False)
+    )
+    return (
+        f'<div class="tf-trend tf-muted" data-factor="{esc(section.factor)}">Trend over '
+        f"{len(trend.dates)} assessments, {esc(trend.dates[0])} to {esc(trend.dates[-1])}: "
+        f"{cycles}</div>"
     )
