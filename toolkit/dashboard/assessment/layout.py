@@ -20,7 +20,7 @@ from toolkit.dashboard.assessment.panels import (
     Switcher,
     Toolbar,
 )
-from toolkit.dashboard.common import style_widget
+from toolkit.dashboard.common import set_shown, style_widget
 from toolkit.dashboard.widgets.assets import CSS
 from toolkit.dashboard.widgets.bridge import PageBridge
 
@@ -56,7 +56,7 @@ class AssessmentLayout:
         self.body = style_widget(
             widgets.GridBox([form_col, board_col, radar.view, findings.view]), "tf-body"
         )
-        self.body.layout.display = "none"
+        set_shown(self.body, False)
         self.view = style_widget(
             widgets.VBox(
                 [
