@@ -80,48 +80,45 @@ def settle(page: Any) -> None:
     page.wait_for_function(FITTED, timeout=60_000)
 
 
-#: Every control on the screen whose text is cut, as "what: text (needed>room)". A button, a
+#: Every control on the screen whose text is cut, as "tag: text (needed>room)". A button, a
 #: label or any text set to end in an ellipsis is cut when its text is wider than its box; a
 #: text box when its value or placeholder is wider than the room inside it; a dropdown when any
-#: of its choices (a person may pick each) is wider than the room beside its arrow. Only what a
-#: person can see counts.
+#: of its choices (a person may pick each) is wider than the room beside its arrow (Chromium
+#: draws a native dropdown's arrow, about 20 px, inside its padding box). Only what a person can
+#: see counts.
 CUT = """() => {
     const ctx = document.createElement('canvas').getContext('2d');
-    const width = (e, text) => {
-        const s = getComputedStyle(e);
-        ctx.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
-        return ctx.measureText(text).width;
-    };
     const room = (e) => {
         const s = getComputedStyle(e);
-        return e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+        const arrow = e.tagName === 'SELECT' && s.appearance !== 'none' ? 20 : 0;
+        return e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - arrow;
     };
-    const seen = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
-    const out = [];
-    for (const e of document.querySelectorAll('select')) {
-        if (!seen(e)) continue;
-        // Chromium draws a native dropdown's arrow inside its padding box (about 20 px).
-        const arrow = getComputedStyle(e).appearance === 'none' ? 0 : 20;
-        for (const o of e.options) {
-            const need = width(e, o.text);
-            if (need > room(e) - arrow + 0.5) out.push(`select: ${o.text} (${Math.ceil(need)}>${Math.floor(room(e) - arrow)})`);
-        }
-    }
-    for (const e of document.querySelectorAll('input[type=text], input:not([type])')) {
-        if (!seen(e)) continue;
-        for (const text of [e.value, e.placeholder]) {
-            const need = width(e, text || '');
-            if (need > room(e) + 0.5) out.push(`input: ${text} (${Math.ceil(need)}>${Math.floor(room(e))})`);
-        }
-    }
-    const boxes = document.querySelectorAll('button, label, .widget-label, .widget-toggle-button, *');
-    for (const e of new Set(boxes)) {
-        if (!seen(e) || e.tagName === 'SELECT' || e.tagName === 'INPUT') continue;
+    const cut = (e, text) => {
         const s = getComputedStyle(e);
+        ctx.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+        const need = ctx.measureText(text || '').width;
+        return need > room(e) + 0.5 ? `${text} (${Math.ceil(need)}>${Math.floor(room(e))})` : null;
+    };
+    const seen = (e) => e.getClientRects().length > 0
+        && getComputedStyle(e).visibility !== 'hidden';
+    const out = [];
+    for (const e of [...document.querySelectorAll('*')].filter(seen)) {
+        const texts = e.tagName === 'SELECT' ? [...e.options].map(o => o.text)
+            : e.tagName === 'INPUT' && ['text', 'search', ''].includes(e.getAttribute('type') || '')
+            ? [e.value, e.placeholder] : null;
+        if (texts) {
+            for (const why of texts.map(t => cut(e, t)).filter(Boolean)) {
+                out.push(`${e.tagName.toLowerCase()}: ${why}`);
+            }
+            continue;
+        }
         const control = e.matches('button, label, .widget-label');
-        if (!control && s.textOverflow !== 'ellipsis') continue;
-        if (!e.textContent.trim() || e.closest('svg')) continue;
-        if (e.scrollWidth > e.clientWidth + 1) out.push(`${e.tagName.toLowerCase()}: ${e.textContent.trim()} (${e.scrollWidth}>${e.clientWidth})`);
+        if (!control && getComputedStyle(e).textOverflow !== 'ellipsis') continue;
+        if (!e.textContent.trim() || e.closest('svg') || e.scrollWidth <= e.clientWidth + 1) {
+            continue;
+        }
+        out.push(`${e.tagName.toLowerCase()}: ${e.textContent.trim()} `
+                 + `(${e.scrollWidth}>${e.clientWidth})`);
     }
     return out;
 }"""

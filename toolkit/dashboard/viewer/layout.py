@@ -4,7 +4,8 @@
 notices, the drop zone for an engagement file, and the body: the headline sentences and "Where
 to act first" beside the radar, the ranked chart under the radar, then each factor's panel in
 priority order. The body is a fluid grid (two columns from 980 pixels wide, so the radar is in
-the first screen of a 1024-pixel laptop, nothing of fixed width). :class:`~toolkit.dashboard.viewer.app.ViewerApp` wires the handlers in one place.
+the first screen of a 1024-pixel laptop, nothing of fixed width).
+:class:`~toolkit.dashboard.viewer.app.ViewerApp` wires the handlers in one place.
 
 The engagement picker exists only in a portfolio viewer: otherwise no other engagement's name
 is ever sent to the page.
