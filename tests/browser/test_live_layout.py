@@ -138,6 +138,9 @@ def test_the_present_button_leaves_only_what_the_client_should_see(
     for name in ("Present", "Close consensus", "Start blind rating", "Undo", "Record consensus"):
         assert page.get_by_role("button", name=name).count() == 0, name
     shoot(page, "present-button-1366x768")
+    assert page.evaluate(SIDEWAYS) == []  # the radar takes the room the board left
+    radar = page.locator(".tf-radar-box svg").first.bounding_box()
+    assert radar is not None and radar["width"] >= 0.4 * 1366
     # A notice that matters reaches the room: the engagement file turns unreadable (a broken
     # sync, say) while the client looks on.
     board.write_text("[1, 2", encoding="utf-8")
