@@ -44,6 +44,7 @@ class AssessmentLayout:
         board: Board,
         radar: RadarColumn,
         findings: Findings,
+        team: widgets.Widget | None = None,
     ) -> None:
         self.bridge = PageBridge(measure=".tf-radar-box")
         form_col = style_widget(
@@ -65,6 +66,7 @@ class AssessmentLayout:
                     header.header,
                     toolbar.view,
                     switcher.view,
+                    *([] if team is None else [team]),
                     header.phase_note,
                     header.message,
                     self.body,
