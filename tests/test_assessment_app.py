@@ -291,7 +291,7 @@ def test_an_empty_folder_says_how_to_start(tmp_path: Path) -> None:
     app = AssessmentApp(tmp_path)
     app.ui.bridge.handle({"event": "opened", "search": ""})
     assert "Switch engagement" in app.message_text
-    assert app.session.engagement is None and app.ui.body.layout.display == "none"
+    assert app.session.engagement is None and app.ui.body.layout.visibility == "hidden"
 
 
 def test_a_click_on_a_radar_label_selects_that_factor(app: AssessmentApp) -> None:

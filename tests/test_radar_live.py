@@ -145,3 +145,29 @@ def test_an_overlay_keeps_the_levels_a_factor_has_and_compares_by_value(
     assert hash(RadarOptions(previous=may)) == hash(RadarOptions(previous=overlay(scores)))
     assert overlay({"purpose": 2.0}) == (("purpose", 2.0),)
     assert overlay(pd.Series(dtype="float64")) == ()  # a series drawn in the legend, no point
+
+
+def test_a_shape_checked_later_is_checked_and_a_bad_one_is_forgotten(
+    scores: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from altair.utils.schemapi import SchemaValidationError
+
+    from toolkit.charts.radar import RadarChart
+
+    live = LiveRadar()
+    live.spec(scores, later=True)
+    checked: list[dict[str, Any]] = []
+    real = RadarChart.check
+    monkeypatch.setattr(RadarChart, "check", lambda self, spec: checked.append(spec))
+    live.check()
+    assert len(checked) == 1 and live.built == 1
+    live.check()  # nothing left to check
+    assert len(checked) == 1
+    monkeypatch.setattr(RadarChart, "check", real)
+    broken = LiveRadar()
+    spec = broken.spec(scores, RadarOptions(size=500), later=True)
+    spec["layer"][0]["mark"] = {"type": "no-such-mark"}  # the shape itself, as a bug would
+    with pytest.raises(SchemaValidationError):
+        broken.check()
+    broken.spec(scores, RadarOptions(size=500))  # built (and checked) again
+    assert broken.built == 2

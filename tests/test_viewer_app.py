@@ -78,7 +78,7 @@ def test_nothing_is_in_the_page_before_a_browser_opens_it(folder: Path) -> None:
     app = ViewerApp(folder)  # what Voila runs in a preheated kernel
     state = page_state(app)
     assert [c for c in CLIENTS.values() if c in state] == []
-    assert app.ui.body.layout.display == "none"
+    assert app.ui.body.layout.visibility == "hidden"
 
 
 @pytest.mark.parametrize("name", sorted(CLIENTS))
@@ -106,7 +106,7 @@ def test_a_missing_engagement_shows_nothing_else_and_says_so(folder: Path) -> No
     app.ui.bridge.handle({"event": "opened", "search": "?engagement=acme-2026-01.json"})
     assert "acme-2026-01.json: there is no engagement of that name here" in app.message_text
     assert "Check the link you were sent" in app.message_text
-    assert app.ui.body.layout.display == "none"
+    assert app.ui.body.layout.visibility == "hidden"
     assert [c for c in CLIENTS.values() if c in page_state(app)] == []
 
 
@@ -287,7 +287,7 @@ def test_failures_become_messages_never_tracebacks(folder: Path) -> None:
     (folder / NOVEMBER).write_text("[1, 2", encoding="utf-8")
     app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}"})
     assert f"{NOVEMBER}: not valid JSON" in app.message_text
-    assert app.ui.body.layout.display == "none"
+    assert app.ui.body.layout.visibility == "hidden"
 
 
 def test_the_radar_is_fitted_to_the_room_the_page_measured(folder: Path) -> None:
@@ -300,6 +300,19 @@ def test_the_radar_is_fitted_to_the_room_the_page_measured(folder: Path) -> None
     assert app.radar.spec["width"] > first
     assert app.radar.spec["width"] <= 1000 and app.radar.spec["height"] <= 1080 - 160
     assert "room 1920x1080 column 1000 at 160" in app.radar.spec["description"]
+
+
+def test_the_first_radar_shown_is_already_fitted_to_the_room_measured_at_opening(
+    folder: Path,
+) -> None:
+    # The hidden body keeps its width, so the page sends its room with "opened": the radar a
+    # person first sees is drawn for it, never a small first drawing that grows a moment later.
+    app = ViewerApp(folder)
+    size = {"width": 1920, "height": 1080, "column_width": 1000, "column_top": 160}
+    app.ui.bridge.handle({"event": "opened", "search": f"?engagement={NOVEMBER}", **size})
+    assert "room 1920x1080 column 1000 at 160" in app.radar.spec["description"]
+    assert app.radar.spec["width"] > 540
+    assert app.ui.body.layout.visibility is None
 
 
 def test_on_binder_the_first_screen_asks_for_the_visitors_file(folder: Path) -> None:

@@ -78,3 +78,47 @@ FITTED = """() => {
 def settle(page: Any) -> None:
     """Wait until the radar has been redrawn for the room the page measured."""
     page.wait_for_function(FITTED, timeout=60_000)
+
+
+#: Every control on the screen whose text is cut, as "tag: text (needed>room)". A button, a
+#: label or any text set to end in an ellipsis is cut when its text is wider than its box; a
+#: text box when its value or placeholder is wider than the room inside it; a dropdown when any
+#: of its choices (a person may pick each) is wider than the room beside its arrow (Chromium
+#: draws a native dropdown's arrow, about 20 px, inside its padding box). Only what a person can
+#: see counts.
+CUT = """() => {
+    const ctx = document.createElement('canvas').getContext('2d');
+    const room = (e) => {
+        const s = getComputedStyle(e);
+        const arrow = e.tagName === 'SELECT' && s.appearance !== 'none' ? 20 : 0;
+        return e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - arrow;
+    };
+    const cut = (e, text) => {
+        const s = getComputedStyle(e);
+        ctx.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+        const need = ctx.measureText(text || '').width;
+        return need > room(e) + 0.5 ? `${text} (${Math.ceil(need)}>${Math.floor(room(e))})` : null;
+    };
+    const seen = (e) => e.getClientRects().length > 0
+        && getComputedStyle(e).visibility !== 'hidden';
+    const out = [];
+    for (const e of [...document.querySelectorAll('*')].filter(seen)) {
+        const texts = e.tagName === 'SELECT' ? [...e.options].map(o => o.text)
+            : e.tagName === 'INPUT' && ['text', 'search', ''].includes(e.getAttribute('type') || '')
+            ? [e.value, e.placeholder] : null;
+        if (texts) {
+            for (const why of texts.map(t => cut(e, t)).filter(Boolean)) {
+                out.push(`${e.tagName.toLowerCase()}: ${why}`);
+            }
+            continue;
+        }
+        const control = e.matches('button, label, .widget-label');
+        if (!control && getComputedStyle(e).textOverflow !== 'ellipsis') continue;
+        if (!e.textContent.trim() || e.closest('svg') || e.scrollWidth <= e.clientWidth + 1) {
+            continue;
+        }
+        out.push(`${e.tagName.toLowerCase()}: ${e.textContent.trim()} `
+                 + `(${e.scrollWidth}>${e.clientWidth})`);
+    }
+    return out;
+}"""

@@ -1,8 +1,9 @@
 """The stakeholders' viewer on real screens: laptops with ordinary scrollbars and a large screen.
 
-At each size nothing scrolls sideways, chart text is at least 12 px and no two pieces of chart
-text overlap, in the radar and in the ranked chart. At 1280x720 the first screen shows the
-headline sentences and the first three "Where to act first" items without scrolling.
+At each size nothing scrolls sideways, the radar is whole in the first screen beside the
+headline, no control's text is cut, chart text is at least 12 px and no two pieces of chart text
+overlap, in the radar and in the ranked chart. At 1280x720 the first screen shows the headline
+sentences and the first three "Where to act first" items without scrolling.
 Screenshots go to ``TENFOLD_SCREENSHOTS`` when it is set, to be looked at.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser.screen import CHART_TEXT, SCROLLBAR, SIDEWAYS, overlapping, settle, shoot
+from browser.screen import CHART_TEXT, CUT, SCROLLBAR, SIDEWAYS, overlapping, settle, shoot
 
 from toolkit.testing import VoilaServer
 
@@ -39,7 +40,11 @@ def test_the_viewer_fits_the_screen(
         assert overlapping(text) == []
         assert min(t["size"] for t in text) >= 12
     radar = page.locator(".tf-radar-box svg").first.bounding_box()
-    assert radar is not None and radar["x"] >= 0 and radar["x"] + radar["width"] <= width
+    assert radar is not None and radar["x"] >= 0 and radar["y"] >= 0
+    assert radar["x"] + radar["width"] <= width and radar["y"] + radar["height"] <= height
+    headline = page.locator(".tf-headline").bounding_box()
+    assert headline is not None and headline["x"] + headline["width"] <= radar["x"]  # beside
+    assert page.evaluate(CUT) == []
     assert offline.errors == []
 
 

@@ -70,11 +70,15 @@ class RadarChart(alt.LayerChart):
     ) -> dict[str, Any]:
         spec = super().to_dict(validate=False, format=format, ignore=ignore, context=context)
         if validate and format == "vega-lite" and context is None:
-            try:
-                self.validate({**spec, "datasets": {key: [] for key in spec.get("datasets", {})}})
-            except jsonschema.ValidationError as err:  # reported as Altair reports any chart's
-                raise SchemaValidationError(self, err) from None
+            self.check(spec)
         return spec
+
+    def check(self, spec: dict[str, Any]) -> None:
+        """Validate ``spec`` (this chart's ``to_dict``) with its datasets emptied."""
+        try:
+            self.validate({**spec, "datasets": {key: [] for key in spec.get("datasets", {})}})
+        except jsonschema.ValidationError as err:  # reported as Altair reports any chart's
+            raise SchemaValidationError(self, err) from None
 
 
 def _shape(
@@ -218,14 +222,22 @@ class LiveRadar:
     legends) depends only on the chart's size, fonts, series and groups, which rarely change
     during a session; it is validated once when built, and the rows are recomputed on every
     call in plain Python.
+
+    Checking a new shape against the Vega-Lite schema is most of what building it costs (over
+    a second on a busy laptop). With ``later=True`` the spec is returned unchecked and the check
+    waits for :meth:`check`, which a dashboard calls once the chart is on its way to the page:
+    a person opening the page does not wait for it, and a shape that fails it still fails loudly.
     """
 
     def __init__(self, *, keep: int = 16) -> None:
         self._keep = keep
         self._shapes: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._unchecked: list[tuple[RadarChart, dict[str, Any]]] = []
         self.built = 0  # how many shapes were built and validated
 
-    def spec(self, scores: pd.DataFrame, options: RadarOptions | None = None) -> dict[str, Any]:
+    def spec(
+        self, scores: pd.DataFrame, options: RadarOptions | None = None, *, later: bool = False
+    ) -> dict[str, Any]:
         """The radar's Vega-Lite spec (see the class docstring)."""
         o = options or RadarOptions()
         frame = radar_frame(scores, o)
@@ -233,7 +245,10 @@ class LiveRadar:
         key = (*frame.shape_key, o.pickable)
         shape = self._shapes.get(key)
         if shape is None:
-            shape = _shape(frame, None, pickable=o.pickable).to_dict()
+            chart = _shape(frame, None, pickable=o.pickable)
+            shape = chart.to_dict(validate=not later)
+            if later:
+                self._unchecked.append((chart, shape))
             self.built += 1
             self._shapes[key] = shape
             while len(self._shapes) > self._keep:
@@ -241,6 +256,23 @@ class LiveRadar:
         else:
             self._shapes.move_to_end(key)
         return {**shape, "datasets": datasets}
+
+    def check(self) -> None:
+        """Check the shapes built with ``later=True`` against the Vega-Lite schema.
+
+        Raises
+        ------
+        altair.utils.schemapi.SchemaValidationError
+            A shape is not valid Vega-Lite (it is forgotten, so the next spec builds it again).
+        """
+        while self._unchecked:
+            chart, shape = self._unchecked.pop()
+            try:
+                chart.check(shape)
+            except SchemaValidationError:
+                for key in [k for k, v in self._shapes.items() if v is shape]:
+                    del self._shapes[key]
+                raise
 
 
 def _fit_size(scores: pd.DataFrame, width: float, height: float, options: RadarOptions) -> float:

@@ -25,6 +25,7 @@ __all__ = [
     "message_html",
     "plain_text",
     "plural",
+    "set_shown",
     "style_widget",
     "summary_html",
 ]
@@ -47,6 +48,19 @@ def style_widget(widget: widgets.Widget, *classes: str) -> widgets.Widget:
     for cls in classes:
         widget.add_class(cls)
     return widget
+
+
+def set_shown(widget: widgets.Widget, shown: bool) -> None:
+    """Show ``widget``, or keep it out of sight with its width kept on the page.
+
+    A hidden body stays in the page's flow, invisible and of no height: its columns keep the
+    widths they will have, so the page measures the radar's room before anything is shown, and
+    the first radar a person sees is already drawn to fit (never a small one that grows a
+    moment later).
+    """
+    widget.layout.visibility = None if shown else "hidden"
+    widget.layout.height = None if shown else "0px"
+    widget.layout.overflow = None if shown else "hidden"
 
 
 def plain_text(markup: str) -> str:

@@ -43,7 +43,7 @@ from toolkit.dashboard.assessment.panels import (
 )
 from toolkit.dashboard.assessment.session import AssessmentSession
 from toolkit.dashboard.assessment.updates import Update
-from toolkit.dashboard.common import Tone, message_html, plain_text
+from toolkit.dashboard.common import Tone, message_html, plain_text, set_shown
 from toolkit.dashboard.engagements import default_framework
 from toolkit.dashboard.reports import report_buttons
 from toolkit.dashboard.widgets.bridge import Ticker, every
@@ -193,7 +193,7 @@ class AssessmentApp:
         s, v, ui = r.session, r.new, self.ui
         e = s.engagement
         if r.opened:
-            ui.body.layout.display = "none" if e is None else "grid"
+            set_shown(ui.body, e is not None)
             ui.bridge.title = f"{e.client} · Tenfold" if e is not None else "Tenfold"
         if r.opened or r.changed("phase", "rater", "present"):
             on = {

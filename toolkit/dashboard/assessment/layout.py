@@ -22,7 +22,7 @@ from toolkit.dashboard.assessment.panels import (
     Switcher,
     Toolbar,
 )
-from toolkit.dashboard.common import style_widget
+from toolkit.dashboard.common import set_shown, style_widget
 from toolkit.dashboard.widgets.assets import CSS
 from toolkit.dashboard.widgets.bridge import PageBridge
 
@@ -66,7 +66,7 @@ class AssessmentLayout:
         self.body = style_widget(
             widgets.GridBox([form_col, board_col, radar.view, findings.view]), "tf-body"
         )
-        self.body.layout.display = "none"
+        set_shown(self.body, False)
         if next_cycle is not None:  # "Switch engagement… > New from this one"
             switcher.view.children = (*switcher.view.children, next_cycle.view)
         self.view = style_widget(

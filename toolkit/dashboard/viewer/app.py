@@ -25,7 +25,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from toolkit.charts import RadarOptions, overlay, staff_overlay
-from toolkit.dashboard.common import Tone, header_html, message_html, plain_text
+from toolkit.dashboard.common import Tone, header_html, message_html, plain_text, set_shown
 from toolkit.dashboard.engagements import default_framework
 from toolkit.dashboard.reports import report_buttons
 from toolkit.dashboard.viewer import text as html
@@ -283,7 +283,7 @@ class ViewerApp:
     def _show(self, view: ViewerView) -> None:
         """Show the engagement of ``view`` everywhere (or nothing when none is shown)."""
         ui, shown = self.ui, view.shown
-        ui.body.layout.display = "none" if shown is None else "grid"
+        set_shown(ui.body, shown is not None)
         ui.bridge.title = f"{shown.engagement.client} · Tenfold" if shown else "Tenfold"
         ui.header.value = header_html(shown.engagement if shown else None, subtitle=SUBTITLE)
         for button in ui.downloads:

@@ -3,8 +3,9 @@
 :class:`ViewerLayout` builds the header (client, title, date and the report downloads), the
 notices, the drop zone for an engagement file, and the body: the headline sentences and "Where
 to act first" beside the radar, the ranked chart under the radar, then each factor's panel in
-priority order. The body is a fluid grid (two columns from 1100 pixels wide, nothing of fixed
-width). :class:`~toolkit.dashboard.viewer.app.ViewerApp` wires the handlers in one place.
+priority order. The body is a fluid grid (two columns from 980 pixels wide, so the radar is in
+the first screen of a 1024-pixel laptop, nothing of fixed width).
+:class:`~toolkit.dashboard.viewer.app.ViewerApp` wires the handlers in one place.
 
 The engagement picker exists only in a portfolio viewer: otherwise no other engagement's name
 is ever sent to the page.
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
-from toolkit.dashboard.common import header_html, style_widget
+from toolkit.dashboard.common import header_html, set_shown, style_widget
 from toolkit.dashboard.widgets.assets import CSS
 from toolkit.dashboard.widgets.bridge import PageBridge
 from toolkit.dashboard.widgets.upload import FileDrop
@@ -58,7 +59,7 @@ class ViewerLayout:
         self.message = widgets.HTML("")
         self.withheld = widgets.HTML("")
         self.body = self._build_body()
-        self.body.layout.display = "none"
+        set_shown(self.body, False)
         self.bridge = PageBridge(measure=".tf-viewer .tf-radar-box")
         self.view = style_widget(
             widgets.VBox(

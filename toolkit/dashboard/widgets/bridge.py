@@ -83,8 +83,9 @@ class PageBridge(anywidget.AnyWidget):
         event = content.get("event")
         if event == "opened":
             self.opened += 1
-            self.on_open(parse_query(str(content.get("search", ""))))
+            # The room first: what the page opens is then drawn once, already fitted to it.
             self._size(content)
+            self.on_open(parse_query(str(content.get("search", ""))))
         elif event == "size":
             self._size(content)
         elif event == "step":

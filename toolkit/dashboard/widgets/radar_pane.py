@@ -137,9 +137,10 @@ class RadarPane:
             self.widget.selections.observe(self._picked, list(PICKS))
             self.box.children = [self.widget]
         self.factors = tuple(str(f) for f in scores.index)
-        spec = self._live.spec(scores, options)
+        spec = self._live.spec(scores, options, later=True)
         spec["description"] = stamp(revision, room, options.highlight)
-        self.widget.spec = spec
+        self.widget.spec = spec  # sent to the page now
+        self._live.check()  # a new shape is checked while the page draws it
 
     def prepare(self, options: RadarOptions) -> None:
         """Draw an empty radar of ``options``' framework now, before any page asks for one.
