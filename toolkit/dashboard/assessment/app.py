@@ -39,6 +39,7 @@ from toolkit.dashboard.assessment.panels import (
     Toolbar,
 )
 from toolkit.dashboard.assessment.session import AssessmentSession
+from toolkit.dashboard.assessment.survey_panel import SurveyPanel
 from toolkit.dashboard.assessment.updates import Update
 from toolkit.dashboard.common import Tone, message_html, plain_text
 from toolkit.dashboard.engagements import default_framework
@@ -104,6 +105,7 @@ class AssessmentApp:
         self.board = Board(s, act)
         self.radar_column = RadarColumn(s, act, downloads)
         self.findings = Findings(s, act)
+        self.survey = SurveyPanel(s, act)
         self.panels = (
             self.header,
             self.toolbar,
@@ -113,6 +115,7 @@ class AssessmentApp:
             self.board,
             self.radar_column,
             self.findings,
+            self.survey,
         )
         self.ui = AssessmentLayout(*self.panels)
         self._watch: Watch | None = None

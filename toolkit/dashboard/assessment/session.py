@@ -321,7 +321,13 @@ class AssessmentSession:
             or old.overrides != new.overrides
         )
         update = Update(
-            tuple(added), tuple(changed), tuple(removed), others, settings, old.phase != new.phase
+            tuple(added),
+            tuple(changed),
+            tuple(removed),
+            others,
+            settings,
+            old.phase != new.phase,
+            survey=old.survey != new.survey,
         )
         if others:
             self._next(notice=text.changed_elsewhere(others, self.framework, blind=self.blind))

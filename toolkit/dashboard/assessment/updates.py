@@ -50,6 +50,7 @@ class Update:
     settings: bool = False  # targets, not-applicable flags or overrides changed
     phase: bool = False  # the phase changed (what each person sees changes with it)
     opened: bool = False  # an engagement was opened: everything shown is new
+    survey: bool = False  # the staff survey was imported, replaced or removed
 
     @property
     def empty(self) -> bool:
@@ -61,6 +62,7 @@ class Update:
             or self.settings
             or self.phase
             or self.opened
+            or self.survey
         )
 
 
