@@ -79,7 +79,7 @@ def test_the_lead_drops_an_export_and_sees_what_was_imported_and_the_staff_serie
     shown = plain_text(app.survey.result.value)
     assert "12 respondents" in shown
     assert "9 of 32 statements matched" in shown
-    assert "suppressed for anonymity (k=5)" in shown
+    assert "3 of 4 groups shown, 1 suppressed for anonymity (fewer than k=5" in shown
     assert "Email" in shown and "Name" in shown  # named as not kept, never their values
     assert "Ama Mensah" not in path_of(app).read_text(encoding="utf-8")
     assert "Staff survey imported" in app.message_text

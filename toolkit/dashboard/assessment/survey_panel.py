@@ -122,8 +122,9 @@ def import_export(
     parts = [
         f"Staff survey imported from {name} ({found.tool}): {who}, "
         f"{len(found.matched)} of {asked} statements matched, "
-        f"{plural(len(s.groups), 'group')} kept, {suppressed} suppressed for anonymity "
-        f"(k={s.k}).",
+        f"{len(s.groups) - suppressed} of {plural(len(s.groups), 'group')} shown, "
+        f"{suppressed} suppressed for anonymity (fewer than k={s.k} respondents, or one that "
+        "could be worked out from the others).",
     ]
     if found.identifying:
         parts.append(f"Not kept, they identify people: {', '.join(found.identifying)}.")
