@@ -193,9 +193,10 @@ def priority_sensitivity(
         One row per assessed factor (index ``factor``), priorities first in rank order, then
         the others in framework order. Columns: ``label``; ``rule`` and ``mean``, the ranks
         under the rule and under the plain mean; one ``without <rater>`` column per rater
-        (alphabetical; none when only one rater has findings, whose readings are all there is); ``consensus``, True where the team agreed the level; ``stable``, False
-        only for a factor without consensus that some ``without`` reading puts on the other
-        side of the top ``top`` from the rule. Ranks are nullable integers: <NA> where the
+        (alphabetical; none when only one rater has findings, whose readings are all there
+        is); ``consensus``, True where the team agreed the level; ``stable``, False only for a
+        factor without consensus that some ``without`` reading puts on the other side of the
+        top ``top`` from the rule. Ranks are nullable integers: <NA> where the
         factor is not a priority in that reading (it meets its target, or has no findings
         left). The plain mean is shown for comparison; it never unsettles a factor.
     """

@@ -34,6 +34,7 @@ __all__ = [
     "Group",
     "ScaleLevel",
     "Statement",
+    "format_change",
     "format_score",
     "level_reached",
     "load_framework",
@@ -122,6 +123,24 @@ def format_score(
     if framework is None:
         return text
     return f"{text} ({framework.level_name(level_reached(value))})"
+
+
+#: A difference of two scores smaller than this reads as no change ("0.0").
+STEADY = 0.005
+
+
+def format_change(delta: float) -> str:
+    """A difference of two scores as every surface shows it: ``"+0.5"``, ``"+0.25"``,
+    ``"\u22121.0"``, ``"0.0"``.
+
+    Written as :func:`format_score` writes a score (two decimals, the second dropped when it
+    is 0), so the difference of two scores a reader sees adds up to the difference shown.
+    """
+    if abs(delta) < STEADY:
+        return "0.0"
+    text = f"{abs(delta):.2f}"
+    text = text[:-1] if text.endswith("0") else text
+    return f"+{text}" if delta > 0 else f"\u2212{text}"
 
 
 class _Frozen(BaseModel):

@@ -13,7 +13,7 @@ from typing import Any
 from toolkit.charts._layout import line_height, point_at, scored_runs
 from toolkit.charts._radar_frame import OUTER, RadarFrame
 from toolkit.charts._ring_labels import ring_label_places
-from toolkit.framework import format_score
+from toolkit.framework import format_change, format_score
 
 Rows = list[dict[str, Any]]
 #: The named datasets of a radar, in drawing order (the rings are generated in the browser).
@@ -283,7 +283,6 @@ def _moves(f: RadarFrame) -> Rows:
         x, y = point_at((then + now) / 2, f.thetas[i])
         degrees = math.degrees(f.thetas[i]) + (0 if now > then else 180)
         change = now - then
-        sign = "+" if change > 0 else "\u2212"
         rows.append(
             {
                 "x": x,
@@ -293,7 +292,7 @@ def _moves(f: RadarFrame) -> Rows:
                 "label": f.labels[i],
                 "previous": round(then, 4),
                 "current": round(now, 4),
-                "change": f"{sign}{abs(change):.1f}",
+                "change": format_change(change),
                 "note": "every rater's level now is beyond every rater's level then",
             }
         )

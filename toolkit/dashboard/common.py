@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from toolkit.findings import Engagement
-from toolkit.framework import Framework
+from toolkit.framework import Framework, format_score
 
 __all__ = [
     "Tone",
@@ -113,7 +113,7 @@ def summary_html(scores: pd.DataFrame, framework: Framework, *, priorities: int 
         cls = f"tf-pill {kind}".strip()
         return "".join(f'<span class="{cls}">{esc(labels[f])}</span>' for f in ids)
 
-    mean = "-" if math.isnan(s.mean_score) else f"{s.mean_score:.1f} of 4"
+    mean = "-" if math.isnan(s.mean_score) else f"{format_score(s.mean_score)} of 4"
     consensus = [str(f) for f in scores.index[scores["needs_consensus"].astype(bool)]]
     weakest = [str(f) for f in scores["score"].dropna().sort_values(kind="stable").index[:3]]
     rows = [

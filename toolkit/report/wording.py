@@ -11,7 +11,8 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
-from toolkit.framework import NOT_APPLICABLE, NOT_ASSESSED, format_score
+from toolkit.framework import NOT_APPLICABLE, NOT_ASSESSED, STEADY, format_score
+from toolkit.framework import format_change as signed
 
 __all__ = [
     "NOT_APPLICABLE",
@@ -25,16 +26,8 @@ __all__ = [
     "signed",
 ]
 
+
 #: A change smaller than this (half the last printed decimal of a score) reads as no change.
-STEADY = 0.005
-
-
-def _hundredths(value: float) -> str:
-    """Two decimals, the second dropped when it is 0: ``"0.5"``, ``"0.25"``."""
-    text = f"{value:.2f}"
-    return text[:-1] if text.endswith("0") else text
-
-
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``"1 rater"``, ``"3 raters"``; ``many`` for a word that does not take an "s"."""
     return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
@@ -46,17 +39,6 @@ def join_names(names: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def signed(delta: float) -> str:
-    """A difference of two scores as shown: ``"+0.5"``, ``"+0.25"``, ``"\u22121.0"``, ``"0.0"``.
-
-    Written as :func:`format_score` writes a score, so the difference of two scores a reader
-    sees adds up to the difference shown.
-    """
-    if abs(delta) < STEADY:
-        return "0.0"
-    return f"+{_hundredths(delta)}" if delta > 0 else f"\u2212{_hundredths(abs(delta))}"
 
 
 def change_mark(delta: float | None, *, real: bool = True) -> str:
