@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from screen import shoot
+from browser.screen import shoot
 
 from toolkit import load_engagement
 from toolkit.testing import VoilaServer
