@@ -160,3 +160,20 @@ def test_no_staff_figures_during_a_blind_rating(app: AssessmentApp) -> None:
     app.act(lambda: app.session.select("authority"))
     assert plain_text(app.survey.figures.value) == ("Staff survey: not shown during a blind rating")
     assert staff_points(app) == {}
+
+
+def test_the_viewer_caption_says_what_the_staff_marks_are() -> None:
+    from toolkit.dashboard.viewer.text import radar_caption_html
+    from toolkit.report.content import build_content
+    from toolkit.survey import import_survey, survey_from_bytes
+
+    e = load_engagement(SAMPLE)
+    assert "staff" not in plain_text(radar_caption_html(build_content(e)))
+    found = survey_from_bytes(PULSE.read_bytes(), PULSE.name)
+    with_survey = import_survey(found.survey, source=PULSE.name)(e)
+    caption = plain_text(radar_caption_html(build_content(with_survey)))
+    assert "the staff survey (12 staff respondents; a factor is shown only when at least 5" in (
+        caption
+    )
+    assert "7 factors without a staff mark" in caption
+    assert "A black diamond marks a factor where the assessment and the staff" in caption
