@@ -114,6 +114,8 @@ def test_the_lead_drops_an_export_and_the_staff_view_reaches_radar_panel_and_vie
     assert f"staff mean {mean:.1f}" in line and "12 respondents" in line
     assert "leaders see it better than staff do" in line
     shoot(page, "survey-assessment-1280x720")
+    page.locator(".tf-staff-figures").scroll_into_view_if_needed()
+    shoot(page, "survey-factor-line-1280x720")
     page.locator(".tf-survey-panel").scroll_into_view_if_needed()
     shoot(page, "survey-assessment-panel-1280x720")
     assert offline.errors == []
