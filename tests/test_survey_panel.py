@@ -149,6 +149,9 @@ def test_settings_reach_the_import_and_remove_takes_the_survey_out(app: Assessme
     assert "12 respondents of 20 (60%)" in plain_text(app.survey.result.value)
     assert not app.survey.remove.disabled
     app.survey.remove.click()
+    assert app.survey.remove.description == "Click again to remove"
+    assert load_engagement(path_of(app)).survey is not None  # one click asks again
+    app.survey.remove.click()
     assert load_engagement(path_of(app)).survey is None
     assert staff_points(app) == {}
     assert app.survey.remove.disabled

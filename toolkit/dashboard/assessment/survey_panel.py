@@ -199,6 +199,7 @@ class SurveyPanel:
         self.result = style_widget(widgets.HTML(""), "tf-survey-result")
         self.remove = widgets.Button(description="Remove staff survey", icon="trash", disabled=True)
         self.note = widgets.HTML("")
+        self._confirming = False
         settings = widgets.HBox(
             [self.k, self.expected, self.segment],
             layout=widgets.Layout(grid_gap="6px", flex_flow="row wrap", align_items="center"),
@@ -258,7 +259,21 @@ class SurveyPanel:
 
         self.drop.on_files = dropped
         self.drop.on_refused = refused
-        self.remove.on_click(lambda _b: act(removed))
+
+        def remove_clicked(_b: widgets.Button) -> None:
+            if not self._confirming:  # the figures cannot be got back but by importing again
+                self._confirm(True)
+                return
+            self._confirm(False)
+            act(removed)
+
+        self.remove.on_click(remove_clicked)
+
+    def _confirm(self, on: bool) -> None:
+        """Ask for a second click before removing the survey (or stop asking)."""
+        self._confirming = on
+        self.remove.description = "Click again to remove" if on else "Remove staff survey"
+        self.remove.button_style = "danger" if on else ""
 
     def _refused(self, source: str, problems: list[str]) -> None:
         self.drop.status = "Not imported"
@@ -277,6 +292,8 @@ class SurveyPanel:
         if r.opened:
             self.result.value = ""
             self.drop.status = ""
+        if r.data or r.changed("rater", "factor"):
+            self._confirm(False)
         if e is not None and (r.data or r.changed("rater", "phase")):
             lead = s.reader.is_lead(e)
             self.remove.disabled = not lead or e.survey is None
