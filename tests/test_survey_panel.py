@@ -180,3 +180,21 @@ def test_the_viewer_caption_says_what_the_staff_marks_are() -> None:
     )
     assert "7 factors without a staff mark" in caption
     assert "A black diamond marks a factor where the assessment and the staff" in caption
+
+
+def test_the_drop_takes_one_export_within_the_import_limit_decided_in_the_kernel(
+    app: AssessmentApp,
+) -> None:
+    before = path_of(app).read_bytes()
+    zone = app.survey.drop
+    two = [{"name": "a.csv", "size": 10}, {"name": "b.csv", "size": 10}]
+    zone.handle({"event": "start", "upload": "u", "files": two})
+    assert "2 files dropped; drop one survey export" in app.message_text
+    big = {"name": "huge.csv", "size": 10**9}
+    zone.handle({"event": "start", "upload": "v", "files": [big]})
+    assert "huge.csv: the file is" in app.message_text and "Nothing was imported" in (
+        app.message_text
+    )
+    zone.handle({"event": "chunk", "upload": "v", "file": 0}, [b"x" * 1000])
+    assert zone.held == 0  # nothing of a refused upload is kept
+    assert path_of(app).read_bytes() == before
