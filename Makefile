@@ -46,8 +46,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+## Tests without a browser on every core; then the browser tests one at a time (each drives its
+## own Chromium and Voila server, which would fight for the cores). Both run; either failing fails.
 unit: $(STAMP)
-	$(BIN)/pytest
+	status=0; \
+	$(BIN)/pytest -m "not browser" -n auto || status=1; \
+	$(BIN)/pytest -m browser || status=1; \
+	exit $$status
 
 notebooks: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider --nbval-lax --nbval-current-env \

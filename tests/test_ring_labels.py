@@ -48,11 +48,13 @@ def covered(spec: dict[str, Any]) -> list[tuple[str, str, float]]:
     font = float(ring["fontSize"])
     found = []
     for label in rows(spec, "ring-labels"):
-        half_w = text_width(label["text"], font) / 2 + HALO
-        half_h = (font + 2) / 2 + HALO
+        half_w = text_width(label["text"], font) / 2
+        half_h = (font + 2) / 2
         cx, cy = label["x"] * k, label["y"] * k
         for name in POINT_LAYERS:
-            r = _mark_radius(layer_named(spec, name))
+            # The halo is a stroke round the glyphs: it reaches HALO from the text's box in
+            # every direction, so round its corners rather than squaring them.
+            r = _mark_radius(layer_named(spec, name)) + HALO
             for p in rows(spec, name):
                 px, py = p["x"] * k, p["y"] * k
                 dx = max(abs(px - cx) - half_w, 0.0)
