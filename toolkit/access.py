@@ -82,7 +82,9 @@ __all__ = [
     "check",
     "check_lead",
     "may",
+    "read_only",
     "seen",
+    "undo_action",
     "whole",
 ]
 
@@ -170,6 +172,24 @@ def may(reader: Reader, action: Action) -> bool:
     Where nobody signs in (``role`` None) everything is allowed, as on a laptop.
     """
     return reader.role is None or action in WRITES[reader.role]
+
+
+def read_only(reader: Reader) -> bool:
+    """Whether ``reader`` may change nothing at all (a stakeholder): their page has no form.
+
+    :func:`may` answers the same for every action; this asks it once for the page.
+    """
+    return not any(may(reader, action) for action in ACTIONS)
+
+
+def undo_action(kind: str) -> Action:
+    """What undoing a change log entry of the kind ``kind`` changes, for :func:`check`: a
+    finding's for the finding kinds, a consensus for a consensus, the lead's otherwise."""
+    if kind in ("finding added", "finding changed", "finding deleted"):
+        return "change own finding"
+    if kind == "consensus":
+        return "consensus"
+    return "settings"
 
 
 def check(reader: Reader, action: Action, *, where: str) -> None:

@@ -25,6 +25,7 @@ import os
 from typing import Any
 
 from toolkit.access import BlindRatingError
+from toolkit.dashboard.assessment.access_panel import AccessPanel
 from toolkit.dashboard.assessment.exports import Exports
 from toolkit.dashboard.assessment.layout import AssessmentLayout
 from toolkit.dashboard.assessment.panels import (
@@ -106,6 +107,7 @@ class AssessmentApp:
         self.radar_column = RadarColumn(s, act, downloads)
         self.findings = Findings(s, act)
         self.survey = SurveyPanel(s, act)
+        self.access = AccessPanel(s, act)
         self.panels = (
             self.header,
             self.toolbar,
@@ -116,8 +118,9 @@ class AssessmentApp:
             self.radar_column,
             self.findings,
             self.survey,
+            self.access,
         )
-        self.ui = AssessmentLayout(*self.panels)
+        self.ui = AssessmentLayout(*self.panels[:-1], team=self.access.view)
         self._watch: Watch | None = None
         self._ticker: Ticker | None = None
         self._wire()
@@ -189,6 +192,7 @@ class AssessmentApp:
                 "tf-present": v.present,
                 "tf-blind": s.blind,
                 "tf-consensus": v.phase == "consensus",
+                "tf-read-only": s.read_only,
             }
             for cls, wanted in on.items():
                 (ui.view.add_class if wanted else ui.view.remove_class)(cls)

@@ -46,6 +46,7 @@ class AssessmentLayout:
         radar: RadarColumn,
         findings: Findings,
         survey: SurveyPanel,
+        team: widgets.Widget | None = None,
     ) -> None:
         self.bridge = PageBridge(measure=".tf-radar-box")
         # The staff's figures for the factor sit under its title line, beside its score.
@@ -70,6 +71,7 @@ class AssessmentLayout:
                     header.header,
                     toolbar.view,
                     switcher.view,
+                    *([] if team is None else [team]),
                     header.phase_note,
                     header.message,
                     self.body,

@@ -148,6 +148,7 @@ class Toolbar:
             tooltip="Each rater records alone, seeing only their own findings, until the lead "
             "reveals the panel",
         )
+        self.phase.add_class("tf-phase-button")
         self.saved = widgets.HTML("")
         self.notice = widgets.HTML("")
         editing = style_widget(
@@ -171,7 +172,7 @@ class Toolbar:
         e = s.engagement
         if e is not None and (r.opened or r.changed("phase", "rater")):
             _next, button, tip = text.NEXT_PHASE[e.phase]
-            is_lead = s.by == e.lead
+            is_lead = s.reader.is_lead(e)
             self.phase.description = button
             self.phase.disabled = not is_lead
             self.phase.tooltip = tip if is_lead else f"Only the lead, {e.lead}, can do this"
@@ -245,7 +246,7 @@ class FindingEntry:
 
     def __init__(self, session: AssessmentSession, act: Act) -> None:
         fw = session.framework
-        self.form = FindingForm(fw)
+        self.form = FindingForm(fw, signed_in=session.identity or "")
         self.prompts = style_widget(widgets.HTML(""), "tf-card", "tf-prompts")
 
         def submit(seq: int, draft: Draft) -> None:

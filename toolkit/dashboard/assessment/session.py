@@ -14,6 +14,15 @@ What the person at the page may see is :mod:`toolkit.access`'s rule: everything 
 out here (table rows, scores and radar, history, undo, the board, the preview, the downloads)
 is read from :attr:`AssessmentSession.seen`, the engagement as this page's :attr:`reader` may
 see it, or from :meth:`AssessmentSession.whole` for what needs every rater's findings.
+
+Where the store signs its user in (a PostgreSQL store opened with a person's own login, as in a
+JupyterHub server), the person at the page is that user (:attr:`AssessmentSession.identity`):
+every finding is credited to them and every change logged as theirs, whatever the page sends as
+a rater's name, and their role in the engagement open (:attr:`AssessmentSession.role`) decides
+what they may change. Every write goes through :meth:`AssessmentSession.apply`, which asks
+:func:`toolkit.access.check` first: a stakeholder changes nothing, a rater only their own
+findings. On a laptop (a folder store, nobody signs in) the Rater box names the person, and
+nothing is refused.
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ from typing import Any
 import pandas as pd
 
 from toolkit import access, changes
-from toolkit.access import Reader
+from toolkit.access import Action, Reader, Role
 from toolkit.charts import RadarOptions
 from toolkit.charts._radar_options import StaffOverlay, overlay, staff_overlay
 from toolkit.dashboard.assessment import text
@@ -63,7 +72,11 @@ class AssessmentSession:
     ) -> None:
         self.framework = framework
         self.store = store_of(store)
-        self.view = AssessmentView(factor=framework.factor_ids[0])
+        #: Who the store signed in as (the person at this page), or None where nobody signs in.
+        self.identity: str | None = self.store.identity
+        #: Their role in the engagement open (None where nobody signs in, or none is open).
+        self.role: Role | None = None
+        self.view = AssessmentView(factor=framework.factor_ids[0], rater=self.identity or "")
         self.snapshot: Snapshot | None = None
         self.scores: pd.DataFrame | None = None
         self.previous: EngagementInfo | None = None
@@ -90,14 +103,32 @@ class AssessmentSession:
 
     @property
     def by(self) -> str:
-        """Who is making changes here: the rater named in this tab, else the engagement lead."""
+        """Who is making changes here: the signed-in user; on a laptop the rater named in this
+        tab, else the engagement lead."""
+        if self.identity is not None:
+            return self.identity
         e = self.engagement
         return self.view.rater.strip() or (e.lead if e is not None else "")
 
     @property
     def reader(self) -> Reader:
-        """Who reads here: the rater named in this tab, else the lead (:mod:`toolkit.access`)."""
-        return Reader(self.by)
+        """Who reads here (:mod:`toolkit.access`): the signed-in user with their role; on a
+        laptop the rater named in this tab, else the lead."""
+        return Reader(self.by, role=self.role)
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the person here may change nothing of the engagement open (a stakeholder)."""
+        return self.snapshot is not None and access.read_only(self.reader)
+
+    def may(self, action: Action) -> bool:
+        """Whether the person here may make a change of the kind ``action`` (:func:`access.may`)."""
+        return access.may(self.reader, action)
+
+    def check(self, action: Action) -> None:
+        """:class:`~toolkit.access.AccessError`, in words, unless the person here :meth:`may`."""
+        e = self._require().engagement
+        access.check(self.reader, action, where=e.client)
 
     @property
     def seen(self) -> Engagement | None:
@@ -167,8 +198,11 @@ class AssessmentSession:
             self._next(switching=on)
 
     def set_rater(self, rater: str) -> bool:
-        """Name the person at this page; ``True`` when what they may see changed with it."""
-        if rater == self.view.rater:
+        """Name the person at this page; ``True`` when what they may see changed with it.
+
+        Where the store signs its user in, the person is that user: a name typed changes nothing.
+        """
+        if self.identity is not None or rater == self.view.rater:
             return False
         before = self.blind
         self._next(rater=rater)
@@ -180,6 +214,7 @@ class AssessmentSession:
     def edit(self, finding_id: str) -> Finding:
         """Start editing a finding; returns it (the form shows its fields)."""
         finding = self._seen_finding(finding_id)
+        self.check(self._finding_action(finding))
         self._next(editing=finding_id, factor=finding.factor, preview=finding.level)
         return finding
 
@@ -230,8 +265,10 @@ class AssessmentSession:
                 )
             ref = readable[0].ref
         snapshot = self.store.load(page_ref(ref), framework=self.framework)
+        role = None if self.identity is None else self.store.role(snapshot.ref)
         found = previous_assessment(self.store, snapshot.engagement, framework=self.framework)
         self.snapshot = snapshot
+        self.role = role
         self._own.clear()
         self.previous = None if found is None else found[0]
         self.previous_scores = (
@@ -251,6 +288,7 @@ class AssessmentSession:
 
     def close(self) -> None:
         self.snapshot = None
+        self.role = None
         self.scores = self.previous = self.previous_scores = None
         self._next(engagement=None, phase=None, editing=None, preview=None, notice="")
 
@@ -281,20 +319,31 @@ class AssessmentSession:
         assert seen is not None
         return seen.finding(finding_id)
 
+    def _finding_action(self, finding: Finding) -> Action:
+        """What changing ``finding`` is, for :mod:`toolkit.access`: one's own, or another's."""
+        return "change own finding" if finding.rater == self.by else "credit another rater"
+
     def _require(self) -> Snapshot:
         if self.snapshot is None:
             raise EngagementError("open or create an engagement first")
         return self.snapshot
 
     # -- saving -------------------------------------------------------------------------------
-    def apply(self, change: changes.Change, note: str = "") -> Update:
+    def apply(
+        self, change: changes.Change, note: str = "", *, action: Action = "settings"
+    ) -> Update:
         """Apply ``change`` to the latest state in the store and save it; rescore; say ``note``.
+
+        ``action`` is what the change does (:data:`toolkit.access.ACTIONS`); unless the person
+        here :meth:`may`, :class:`~toolkit.access.AccessError` says so and nothing is written.
+        A change that names none is the lead's (``"settings"``).
 
         Raises what the change or the store raises, with nothing written: an engagement error,
         or :class:`~toolkit.errors.StoreError` (its ``StoreUnavailableError`` when the database
         cannot be reached; the message names the server, never a password).
         """
         known = self._require()
+        self.check(action)
 
         def logged(current: Engagement) -> Engagement:
             new = change(current)
@@ -367,7 +416,7 @@ class AssessmentSession:
         self.set_rater(draft.rater)
         label = self.framework.factor(draft.factor).label
         if draft.editing is not None:
-            self._seen_finding(draft.editing)
+            action = self._finding_action(self._seen_finding(draft.editing))
             change = changes.update_finding(
                 draft.editing,
                 by=self.by,
@@ -377,7 +426,7 @@ class AssessmentSession:
                 evidence=draft.evidence.strip(),
                 source=draft.source,
             )
-            update = self.apply(change, f"Finding changed in {label}.")
+            update = self.apply(change, f"Finding changed in {label}.", action=action)
             if self.view.editing == draft.editing:
                 self._next(editing=None)
             self._next(preview=None)
@@ -387,18 +436,20 @@ class AssessmentSession:
             level=int(draft.level),
             evidence=draft.evidence.strip(),
             source=draft.source,
-            rater=draft.rater.strip() or None,
+            rater=self.identity or draft.rater.strip() or None,
             by=self.by,
             framework=self.framework,
         )
-        update = self.apply(change, f"Finding added to {label}.")
+        rater = self.identity or draft.rater.strip() or self.by
+        added: Action = "add own finding" if rater == self.by else "credit another rater"
+        update = self.apply(change, f"Finding added to {label}.", action=added)
         self._next(preview=None)  # the page cleared the level it saved
         return fid, update
 
     def delete(self, finding_id: str) -> Update:
-        self._seen_finding(finding_id)
+        action = self._finding_action(self._seen_finding(finding_id))
         change = changes.remove_finding(finding_id, by=self.by, framework=self.framework)
-        update = self.apply(change, "Finding deleted (Undo puts it back).")
+        update = self.apply(change, "Finding deleted (Undo puts it back).", action=action)
         if self.view.editing == finding_id:
             self._next(editing=None, preview=None)
         return update
@@ -406,8 +457,9 @@ class AssessmentSession:
     def set_target(self, factor: str, level: int | None) -> Update:
         """Set (or clear) ``factor``'s target; nothing is saved when it is already that."""
         e = self._require().engagement
-        if e.targets.get(factor) == level:
+        if e.targets.get(factor) == level:  # a render heard back: nothing to save
             return Update()
+        self.check("settings")
         change = changes.set_target(factor, level, by=self.by, framework=self.framework)
         return self.apply(change, "Target saved.")
 
@@ -416,6 +468,7 @@ class AssessmentSession:
         e = self._require().engagement
         if (factor in e.not_applicable) == value:
             return Update()
+        self.check("settings")
         change = changes.set_not_applicable(factor, value, by=self.by, framework=self.framework)
         return self.apply(change, "Saved.")
 
@@ -424,6 +477,7 @@ class AssessmentSession:
     ) -> Update:
         """Set the team's consensus level (a reason and who agreed it are required), or clear it."""
         e = self._require().engagement
+        self.check("consensus")
         if self.blind:
             raise EngagementError(
                 "consensus levels are recorded once the lead reveals the panel; during a blind "
@@ -446,7 +500,9 @@ class AssessmentSession:
             framework=self.framework,
         )
         return self.apply(
-            change, f"Consensus on {label} saved." if level is not None else "Consensus cleared."
+            change,
+            f"Consensus on {label} saved." if level is not None else "Consensus cleared.",
+            action="consensus",
         )
 
     # -- blind rating, then consensus ------------------------------------------------------------
@@ -456,7 +512,10 @@ class AssessmentSession:
         Only the engagement's lead may (see :func:`toolkit.changes.set_phase`).
         """
         _next, button, _tip = text.NEXT_PHASE[self._require().engagement.phase]
-        return self.apply(changes.set_phase(phase, by=self.by), f"{button}: done.")
+        e = self._require().engagement
+        as_lead = self.role is not None and self.reader.is_lead(e)  # signed in as its lead
+        change = changes.set_phase(phase, by=self.by, as_lead=as_lead)
+        return self.apply(change, f"{button}: done.", action="phase")
 
     def next_phase(self) -> Update:
         """Move to the next phase: a blind rating, then the panel revealed, then open again."""
@@ -482,7 +541,11 @@ class AssessmentSession:
         entry = self.undoable()
         if entry is None:
             raise EngagementError("nothing of yours to undo")
-        return entry, self.apply(changes.undo(entry.id, by=self.by), f"Undone: {entry.summary}.")
+        return entry, self.apply(
+            changes.undo(entry.id, by=self.by),
+            f"Undone: {entry.summary}.",
+            action=access.undo_action(entry.kind),
+        )
 
     def history(self, factor: str) -> list[LoggedChange]:
         """The change log entries about ``factor``, newest first (in a blind rating, only this

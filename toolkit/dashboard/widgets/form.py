@@ -48,6 +48,8 @@ class FindingForm(anywidget.AnyWidget):
     levels = traitlets.List(traitlets.Dict()).tag(sync=True)
     sources = traitlets.List(traitlets.Unicode()).tag(sync=True)
     lead = traitlets.Unicode("").tag(sync=True)
+    #: Who signed in (a team's server): shown in the Rater box, which then takes no typing.
+    signed_in = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, framework: Framework, **kwargs: Any) -> None:
         super().__init__(

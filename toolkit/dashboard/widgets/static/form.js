@@ -284,18 +284,32 @@ function render({ model, el }) {
   });
   cancelButton.addEventListener("click", () => leaveEdit());
 
+  // Signed in (a team's server): the rater is who signed in, shown and not typed; the kernel
+  // credits them whatever a page sends.
+  const signedIn = () => model.get("signed_in") || "";
   const stored = window.sessionStorage.getItem("tenfold.rater") || "";
-  rater.value = stored;
+  rater.value = signedIn() || stored;
   // Sent on every keystroke (a few bytes): whoever acts next is credited, even a moment later.
   rater.addEventListener("input", () => {
+    if (signedIn()) return;
     window.sessionStorage.setItem("tenfold.rater", rater.value.trim());
     send({ op: "rater", rater: rater.value.trim() });
   });
   const setPlaceholder = () => {
     rater.placeholder = model.get("lead") ? `${model.get("lead")} (lead)` : "your name";
   };
+  const setSignedIn = () => {
+    const who = signedIn();
+    rater.readOnly = Boolean(who);
+    rater.classList.toggle("tf-signed-in", Boolean(who));
+    rater.title = who ? `Signed in as ${who}: your findings are credited to you` : "";
+    rater.setAttribute("aria-label", who ? "Rater (signed in)" : "Rater");
+    if (who) rater.value = who;
+  };
   model.on("change:lead", setPlaceholder);
+  model.on("change:signed_in", setSignedIn);
   setPlaceholder();
+  setSignedIn();
 
   const visible = () => el.offsetParent !== null;
   const onKey = (event) => {

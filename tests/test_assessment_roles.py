@@ -1,0 +1,165 @@
+"""The assessment dashboard signed in to a PostgreSQL store: the person at the page is the
+store's user, their role decides what the kernel lets them change, and the lead grants roles
+from the page. Driven through the app's own handlers (what the page's buttons call) and tried
+around them, straight on the session, as a person with a notebook could."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from folders import SAMPLE
+from test_roles import Team
+from test_roles import team as team  # the fixture
+
+from toolkit import changes
+from toolkit.access import AccessError
+from toolkit.dashboard.assessment.access_panel import TeamAccess
+from toolkit.dashboard.assessment.app import AssessmentApp
+from toolkit.dashboard.assessment.updates import Draft
+from toolkit.errors import EngagementError, StoreError
+from toolkit.stores import Store
+
+CLIENT = "Harbourline"
+
+
+class People:
+    """A lead, a rater and a stakeholder of X, someone with no role, and their stores."""
+
+    def __init__(self, team: Team) -> None:
+        self.lead, self.rater, self.stakeholder, self.nobody = (
+            team.store(team.user(name)) for name in ("lead", "rater", "sam", "cy")
+        )
+        self.x = self.lead.push(SAMPLE.read_text(encoding="utf-8"))
+        self.lead.grant(self.x, self.name(self.rater), "rater")
+        self.lead.grant(self.x, self.name(self.stakeholder), "stakeholder")
+
+    @staticmethod
+    def name(store: Store) -> str:
+        assert store.identity is not None
+        return store.identity
+
+    def app(self, store: Store) -> AssessmentApp:
+        app = AssessmentApp(store)
+        app.page_opened({"engagement": self.x})
+        return app
+
+
+@pytest.fixture
+def people(team: Team) -> People:
+    return People(team)
+
+
+def _draft(rater: str = "", **fields: object) -> Draft:
+    values: dict[str, object] = {
+        "factor": "purpose",
+        "level": 2,
+        "evidence": "The rota is on the wall",
+        "source": "interview",
+        "rater": rater,
+    }
+    return Draft(**{**values, **fields})  # type: ignore[arg-type]
+
+
+def test_the_rater_is_who_signed_in_whatever_the_page_sends(people: People) -> None:
+    app = people.app(people.rater)
+    s, me = app.session, people.name(people.rater)
+    assert s.identity == me and s.role == "rater" and not s.read_only
+    assert app.entry.form.signed_in == me and s.view.rater == me
+    lead = people.name(people.lead)
+    assert not s.set_rater(lead) and s.by == me  # a name typed in the box changes nothing
+    fid, _update = s.submit(_draft(rater=lead))
+    saved = people.lead.load(people.x).engagement
+    assert saved.finding(fid).rater == me and saved.changes[-1].by == me
+    assert f"Signed in as <strong>{me}</strong>, rater" in app.access.who.value
+    # A rater changes their own findings only: a colleague's is refused in the kernel.
+    theirs = next(f for f in saved.findings if f.rater != me)
+    app.act(lambda: s.delete(theirs.id))
+    assert "may not write findings credited to someone else" in app.message_text
+    assert theirs.id in {f.id for f in people.lead.load(people.x).engagement.findings}
+    app.act(s.next_phase)
+    assert "may not change the phase" in app.message_text
+    assert app.toolbar.phase.disabled
+
+
+def test_a_stakeholder_reads_and_changes_nothing(people: People) -> None:
+    app = people.app(people.stakeholder)
+    s = app.session
+    assert s.role == "stakeholder" and s.read_only
+    assert "tf-read-only" in app.ui.view._dom_classes
+    app.act(lambda: s.select("authority"))  # the settings drawn anew are no attempt to save
+    assert app.message_text == ""
+    before = people.lead.load(people.x)
+    assert len(s.rows()) == len(before.engagement.findings)  # all of it, to read
+    fid = before.engagement.findings[0].id
+    attempts: dict[str, Callable[[], object]] = {
+        "add": lambda: s.submit(_draft()),
+        "edit": lambda: s.edit(fid),
+        "delete": lambda: s.delete(fid),
+        "target": lambda: s.set_target(
+            "purpose", 4 if before.engagement.targets.get("purpose") != 4 else 3
+        ),
+        "not applicable": lambda: s.set_not_applicable(
+            "purpose", "purpose" not in before.engagement.not_applicable
+        ),
+        "consensus": lambda: s.set_consensus("purpose", 2, reason="r", agreed_by="a"),
+        "phase": s.next_phase,
+        "apply": lambda: s.apply(changes.set_target("purpose", 1)),
+        "roles": lambda: TeamAccess(s).grant("someone", "rater"),
+    }
+    for what, attempt in attempts.items():
+        with pytest.raises(AccessError, match="stakeholder") as refused:
+            attempt()
+        assert "Traceback" not in str(refused.value), what
+        app.act(attempt)
+        assert "stakeholder sees the engagement and changes nothing" in app.message_text, what
+    assert not people.lead.changed_since(before)  # nothing was written
+    assert "stakeholder of this engagement" in app.access.who.value
+    assert app.access.toggle.layout.display == "none"
+
+
+def test_no_role_sees_nothing_of_the_engagement(people: People) -> None:
+    app = people.app(people.nobody)
+    s = app.session
+    assert s.engagement is None and s.engagements() == []
+    assert "no engagement with id" in app.message_text and CLIENT not in app.message_text
+    assert CLIENT not in app.ui.header.value
+    app.act(lambda: s.switch(True))
+    assert app.switcher.picker.options == ()
+
+
+def test_the_lead_grants_and_removes_roles_on_the_page(people: People) -> None:
+    app = people.app(people.lead)
+    panel, s = app.access, app.session
+    assert s.role == "lead" and panel.toggle.layout.display != "none"
+    panel.toggle.value = True
+    listed = panel.members.value
+    assert people.name(people.rater) in listed and people.name(people.stakeholder) in listed
+    cy = people.name(people.nobody)
+    panel.user.value, panel.role.value = cy, "stakeholder"
+    panel.grant.click()
+    assert f"{cy} is now stakeholder" in app.message_text and cy in panel.members.value
+    assert people.nobody.role(people.x) == "stakeholder"
+    panel.user.value = cy
+    panel.revoke.click()
+    assert f"{cy} holds no role" in app.message_text and cy not in panel.members.value
+    with pytest.raises(EngagementError, match="no engagement"):
+        people.nobody.role(people.x)
+    # A rater's kernel refuses it, whatever the page shows.
+    rater = people.app(people.rater)
+    assert rater.access.toggle.layout.display == "none"
+    with pytest.raises(AccessError, match="may not grant, revoke or list roles"):
+        TeamAccess(rater.session).grant(cy, "lead")
+    with pytest.raises(StoreError):
+        TeamAccess(s).grant("", "rater")
+
+
+def test_a_laptop_store_signs_nobody_in() -> None:
+    app = AssessmentApp(SAMPLE.parent)
+    app.page_opened({"engagement": SAMPLE.name})
+    s = app.session
+    assert s.identity is None and s.role is None and not s.read_only
+    assert app.entry.form.signed_in == "" and app.access.who.value == ""
+    s.set_rater("Tom")
+    assert s.by == "Tom" and s.reader.who == "Tom" and s.may("phase")
+    assert app.access.toggle.layout.display == "none"
