@@ -179,3 +179,26 @@ def test_a_stakeholder_cannot_add_and_a_rater_cannot_ask_for_the_whole_panel(
     code, _, err = run("--store", tom_url, "score", x, "--rater", "Maya Okafor")
     assert f"signed in to the store as {_name(tom_url)}" in _one_line_error(code, err)
     assert run("--store", lead_url, "score", x, "--whole-panel")[0] == 0
+
+
+def test_only_the_lead_imports_the_staff_survey_and_a_rater_cannot_write_it_around_the_cli(
+    run: Run, admin_url: str, lead_url: str, x: str
+) -> None:
+    from toolkit.stores import open_store
+    from toolkit.survey import import_survey, survey_from_bytes
+
+    pulse = Path(__file__).parent / "browser" / "data" / "harbourline-staff-pulse.csv"
+    tom_url = _user(run, admin_url, "tom")
+    run("--store", lead_url, "access", "grant", x, _name(tom_url), "rater")
+    code, _, err = run("--store", tom_url, "survey", "import", x, str(pulse))
+    assert "only the engagement's lead" in _one_line_error(code, err)
+    assert "may import the staff survey" in err
+    found = survey_from_bytes(pulse.read_bytes(), pulse.name)
+    with open_store(tom_url) as tom, pytest.raises(Exception, match="only the engagement's lead"):
+        tom.apply(x, import_survey(found.survey, source=pulse.name, by=_name(tom_url)))
+    code, out, err = run("--store", lead_url, "survey", "import", x, str(pulse))
+    assert code == 0, err
+    assert "12 responses" in out
+    with open_store(lead_url) as lead:
+        saved = lead.load(x).engagement
+    assert saved.survey is not None and saved.changes[-1].by == _name(lead_url)

@@ -51,6 +51,11 @@ rule for that user's own connection (row-level security, revision 0002 of the st
 migrations); this module is what the kernel decides before asking the database, so that a
 surface can say it in words. Where nobody signs in (``role`` None), nothing is refused, as it
 always was on a laptop.
+
+Some changes are the lead's alone in every phase and on every store, laptop included:
+importing or removing the staff survey (the dashboard's drop zone and ``tenfold survey
+import``). :func:`check_lead` decides them: the lead by role where people sign in, by name
+where nobody does.
 """
 
 from __future__ import annotations
@@ -75,6 +80,7 @@ __all__ = [
     "Role",
     "blind",
     "check",
+    "check_lead",
     "may",
     "plan_refusal",
     "read_only",
@@ -205,6 +211,21 @@ def check(reader: Reader, action: Action, *, where: str) -> None:
         why = "a rater adds and changes their own findings; the rest is the lead's"
     raise AccessError(
         f"{where}: {reader.who or 'you'} may not {_WORDS[action]} as its {role} ({why})"
+    )
+
+
+def check_lead(reader: Reader, engagement: Engagement, what: str) -> None:
+    """Raise :class:`AccessError` unless ``reader`` is ``engagement``'s lead.
+
+    For what is the lead's alone whatever the phase, such as importing or removing the staff
+    survey (``what``: ``"import the staff survey"``): by role where people sign in (the
+    database, too, lets only a lead change the engagement itself), by name on a laptop.
+    """
+    if reader.is_lead(engagement):
+        return
+    who = reader.who or "you"
+    raise AccessError(
+        f"only the engagement's lead, {engagement.lead}, may {what} ({who} is not the lead)"
     )
 
 

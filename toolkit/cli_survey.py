@@ -21,9 +21,10 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from toolkit import access
 from toolkit._files import write_atomic
 from toolkit.cli_context import framework_of, read_as, reader_options
-from toolkit.cli_store import change_named, load_named
+from toolkit.cli_store import change_named, load_named, signed_in
 from toolkit.errors import SurveyImportError, TenfoldError
 from toolkit.survey.importer import (
     import_survey,
@@ -121,7 +122,10 @@ def import_(
 ) -> None:
     """Import a survey tool's export (CSV or XLSX) into ENGAGEMENT: aggregates only."""
     fw = framework_of(ctx)
-    load_named(ctx, engagement, fw)  # a missing or broken engagement is said before the export
+    current = load_named(ctx, engagement, fw)  # a missing or broken one is said first
+    signed = signed_in(ctx, engagement)
+    if signed is not None:  # signed in to a store: the lead's alone (toolkit.access)
+        access.check_lead(signed, current, "import the staff survey")
     if expected is not None and expected < 1:
         raise TenfoldError(f"--expected: {expected} is not a headcount")
     data = _read(export)
@@ -139,7 +143,9 @@ def import_(
         mapping=mapping_text,
         mapping_source=str(mapping) if mapping is not None else "mapping",
     )
-    saved = change_named(ctx, engagement, import_survey(found.survey, source=export.name), fw)
+    by = signed.who if signed is not None else None
+    change = import_survey(found.survey, source=export.name, by=by)
+    saved = change_named(ctx, engagement, change, fw)
     s = saved.survey
     assert s is not None
     shown = sum(1 for g in s.groups if g.shown)
@@ -281,5 +287,10 @@ def count_as_rater(ctx: click.Context, engagement: Path, on: bool) -> None:
 @click.pass_context
 def remove(ctx: click.Context, engagement: Path) -> None:
     """Take the staff survey out of ENGAGEMENT."""
-    change_named(ctx, engagement, remove_survey(), framework_of(ctx))
+    fw = framework_of(ctx)
+    signed = signed_in(ctx, engagement)
+    if signed is not None:  # signed in to a store: the lead's alone (toolkit.access)
+        access.check_lead(signed, load_named(ctx, engagement, fw), "remove the staff survey")
+    by = signed.who if signed is not None else None
+    change_named(ctx, engagement, remove_survey(by=by), fw)
     click.echo(f"{engagement}: staff survey removed")

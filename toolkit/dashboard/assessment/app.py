@@ -42,6 +42,7 @@ from toolkit.dashboard.assessment.panels import (
     Toolbar,
 )
 from toolkit.dashboard.assessment.session import AssessmentSession
+from toolkit.dashboard.assessment.survey_panel import SurveyPanel
 from toolkit.dashboard.assessment.updates import Update
 from toolkit.dashboard.common import Tone, message_html, plain_text, set_shown
 from toolkit.dashboard.engagements import default_framework
@@ -107,6 +108,7 @@ class AssessmentApp:
         self.board = Board(s, act)
         self.radar_column = RadarColumn(s, act, downloads)
         self.findings = Findings(s, act)
+        self.survey = SurveyPanel(s, act)
         self.next_cycle = NextCycle(s, act)
         self.actions = ActionsPanel(s, act)
         self.access = AccessPanel(s, act)
@@ -119,6 +121,7 @@ class AssessmentApp:
             self.board,
             self.radar_column,
             self.findings,
+            self.survey,
             self.next_cycle,
             self.actions,
             self.access,

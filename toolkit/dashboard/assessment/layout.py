@@ -22,6 +22,7 @@ from toolkit.dashboard.assessment.panels import (
     Switcher,
     Toolbar,
 )
+from toolkit.dashboard.assessment.survey_panel import SurveyPanel
 from toolkit.dashboard.common import set_shown, style_widget
 from toolkit.dashboard.widgets.assets import CSS
 from toolkit.dashboard.widgets.bridge import PageBridge
@@ -50,14 +51,23 @@ class AssessmentLayout:
         board: Board,
         radar: RadarColumn,
         findings: Findings,
+        survey: SurveyPanel,
         next_cycle: NextCycle | None = None,
         actions: ActionsPanel | None = None,
         team: widgets.Widget | None = None,
     ) -> None:
         self.bridge = PageBridge(measure=".tf-radar-box")
+        # The staff's figures for the factor sit under its title line, beside its score.
+        settings.view.children = [settings.title, survey.figures, *settings.view.children[1:]]
         form_col = style_widget(
             widgets.VBox(
-                [entry.form, entry.prompts, settings.view, *([actions.view] if actions else [])],
+                [
+                    entry.form,
+                    entry.prompts,
+                    settings.view,
+                    *([actions.view] if actions else []),
+                    survey.view,
+                ],
                 layout=widgets.Layout(grid_gap="10px"),
             ),
             "tf-form-col",

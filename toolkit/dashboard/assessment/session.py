@@ -371,7 +371,13 @@ class AssessmentSession:
             or old.overrides != new.overrides
         )
         update = Update(
-            tuple(added), tuple(changed), tuple(removed), others, settings, old.phase != new.phase
+            tuple(added),
+            tuple(changed),
+            tuple(removed),
+            others,
+            settings,
+            old.phase != new.phase,
+            survey=old.survey != new.survey,
         )
         if old.actions != new.actions:
             update = dataclasses.replace(update, actions=True)

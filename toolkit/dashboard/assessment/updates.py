@@ -51,6 +51,7 @@ class Update:
     phase: bool = False  # the phase changed (what each person sees changes with it)
     opened: bool = False  # an engagement was opened: everything shown is new
     actions: bool = False  # the action plan changed
+    survey: bool = False  # the staff survey was imported, replaced or removed
 
     @property
     def empty(self) -> bool:
@@ -63,6 +64,7 @@ class Update:
             or self.phase
             or self.opened
             or self.actions
+            or self.survey
         )
 
 

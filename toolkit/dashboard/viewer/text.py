@@ -133,8 +133,40 @@ def radar_caption_html(content: ReportContent) -> str:
         marks.append("a hollow circle on the rim marks a factor with no score, never a zero")
     if marks:
         lines.append(join_names(marks).capitalize() + ".")
+    lines += _staff_caption(content)
     lines.append("Click a factor to open its panel below.")
     return f'<div class="tf-muted tf-radar-caption">{esc(" ".join(lines))}</div>'
+
+
+def _staff_caption(content: ReportContent) -> list[str]:
+    """What the staff survey's marks on the radar are: who answered, the threshold, the gaps."""
+    staff, survey = content.staff, content.engagement.survey
+    if staff is None or survey is None:
+        return []
+    drawn = staff.table["staff"].notna()
+    if not drawn.any():
+        return [
+            f"{staff.series_label}: no factor has the {survey.k} respondents it takes to be "
+            "shown, so the radar has no staff marks."
+        ]
+    who = (
+        f"{survey.respondents} staff respondents"
+        if survey.respondents is not None
+        else "staff respondents"
+    )
+    hidden = int((~drawn).sum())
+    unshown = f"; {plural(hidden, 'factor')} without a staff mark" if hidden else ""
+    out = [
+        f"Sky-blue dashes and squares: the staff survey ({who}; a factor is shown only when "
+        f"at least {survey.k} answered{unshown}), on the same 0-4 scale, with a pale sky-blue "
+        "bar for its 95% interval."
+    ]
+    if staff.table["flag"].astype(bool).any():
+        out.append(
+            "A black diamond marks a factor where the assessment and the staff are more than "
+            "a level apart."
+        )
+    return out
 
 
 def withheld_html(engagement: Engagement) -> str:

@@ -56,7 +56,7 @@ class FileDrop(anywidget.AnyWidget):
 
     ``on_refused(text)`` gets a sentence when an upload is beyond the limits or the page sent
     something else than it announced; ``status`` is a line shown in the zone (set it to say
-    what happened). ``prompt`` is the zone's invitation.
+    what happened). ``prompt`` is the zone's invitation, ``label`` its file chooser's name.
     """
 
     on_files: Callable[[list[tuple[str, bytes]]], Any] = ignore
@@ -65,6 +65,8 @@ class FileDrop(anywidget.AnyWidget):
     _esm = widget_module("upload.js")
     prompt = traitlets.Unicode("Drop an engagement file here").tag(sync=True)
     accept = traitlets.Unicode(".json,application/json").tag(sync=True)
+    #: The file chooser's accessible name (what a screen reader, and a test, calls it).
+    label = traitlets.Unicode("Choose an engagement file").tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
     max_bytes = traitlets.Int(0).tag(sync=True)
     max_files = traitlets.Int(0).tag(sync=True)

@@ -13,7 +13,6 @@ function render({ model, el }) {
   input.type = "file";
   input.multiple = true;
   input.className = "tf-drop-input";
-  input.setAttribute("aria-label", "Choose an engagement file");
   const prompt = document.createElement("span");
   prompt.className = "tf-drop-prompt";
   const choose = document.createElement("span");
@@ -28,11 +27,13 @@ function render({ model, el }) {
   const sync = () => {
     prompt.textContent = model.get("prompt");
     input.accept = model.get("accept");
+    input.setAttribute("aria-label", model.get("label"));
     status.textContent = model.get("status");
   };
   sync();
   model.on("change:prompt", sync);
   model.on("change:accept", sync);
+  model.on("change:label", sync);
   model.on("change:status", sync);
 
   const read = async (fileList) => {
