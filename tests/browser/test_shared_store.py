@@ -3,7 +3,8 @@
 Each consultant's browser talks to a server of their own (``tenfold dashboard --store URL`` on
 two machines); both servers read and write the same database, whose LISTEN/NOTIFY tells each
 server's kernels at once that the engagement changed. A save on one shows on the other without
-a click, with the line naming who saved it; the database holds both.
+a click, with the line naming who saved it (each signed in to the database with a login of
+their own, shown in the Rater box); the database holds both.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from toolkit import load_engagement
 from toolkit.dashboard.serve import dashboard_path
 from toolkit.stores import open_store
 from toolkit.stores.throwaway import Cluster
+from toolkit.stores.users import add_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,9 +35,11 @@ ANSWERED = """since => {
 
 
 def record(page: Any, rater: str, level: int, evidence: str) -> None:
-    """Record a finding as a person does: name oneself, a digit for the level, the evidence
-    typed, Ctrl+Enter; then wait for the page's own "saved"."""
-    page.get_by_label("Rater", exact=True).fill(rater)
+    """Record a finding as a person does on a team's server: the Rater box already shows who
+    signed in (nothing to type there), a digit for the level, the evidence typed, Ctrl+Enter;
+    then wait for the page's own "saved"."""
+    assert page.get_by_label("Rater (signed in)", exact=True).input_value() == rater
+    page.locator(".tf-form textarea").click()
     page.keyboard.press("Escape")  # leave the text box, so the digit chooses the level
     page.keyboard.press(str(level))
     page.keyboard.type(evidence, delay=8)
@@ -47,10 +51,15 @@ def test_a_colleagues_save_on_another_server_shows_live(
     postgres: Cluster, start_voila: Any, offline_at: Any, wait_for_dashboard: Any
 ) -> None:
     url = postgres.create_database(f"t_{uuid.uuid4().hex[:16]}", template="tenfold_template")
-    with open_store(url) as store:
-        ref = store.create(load_engagement(SAMPLE)).ref
-    office_a = start_voila(dashboard_path("assessment"), url)
-    office_b = start_voila(dashboard_path("assessment"), url)
+    # Each consultant signs in to the store with a login of their own: Tom leads, Ines rates.
+    tom_url = add_user(url, f"tom_{uuid.uuid4().hex[:6]}")
+    ines_url = add_user(url, f"ines_{uuid.uuid4().hex[:6]}")
+    with open_store(tom_url) as tom_store, open_store(ines_url) as ines_store:
+        tom, ines = tom_store.identity or "", ines_store.identity or ""
+        ref = tom_store.create(load_engagement(SAMPLE)).ref
+        tom_store.grant(ref, ines, "rater")
+    office_a = start_voila(dashboard_path("assessment"), tom_url)
+    office_b = start_voila(dashboard_path("assessment"), ines_url)
     pages = []
     for server, (width, height) in ((office_a, (1366, 768)), (office_b, (1280, 720))):
         page = offline_at(width, height).new_page()
@@ -60,17 +69,17 @@ def test_a_colleagues_save_on_another_server_shows_live(
         pages.append(page)
     mine, theirs = pages
 
-    record(theirs, "Ines Duarte", 1, "Colleague: nobody asked the agents")
+    record(theirs, ines, 1, "Colleague: nobody asked the agents")
     mine.wait_for_selector("td:text-is('Colleague: nobody asked the agents')", timeout=10_000)
-    mine.wait_for_selector("text=Ines Duarte added a finding to People connection")
-    record(mine, "Tom Reyes", 3, "Mine: the huddle names the purpose")
+    mine.wait_for_selector(f"text={ines} added a finding to People connection")
+    record(mine, tom, 3, "Mine: the huddle names the purpose")
     theirs.wait_for_selector("td:text-is('Mine: the huddle names the purpose')", timeout=10_000)
-    theirs.wait_for_selector("text=Tom Reyes added a finding to People connection")
+    theirs.wait_for_selector(f"text={tom} added a finding to People connection")
 
-    with open_store(url) as store:
+    with open_store(tom_url) as store:
         saved = store.load(ref).engagement
     assert [(f.evidence, f.rater) for f in saved.findings[-2:]] == [
-        ("Colleague: nobody asked the agents", "Ines Duarte"),
-        ("Mine: the huddle names the purpose", "Tom Reyes"),
+        ("Colleague: nobody asked the agents", ines),
+        ("Mine: the huddle names the purpose", tom),
     ]
     assert "harbourline" not in "".join(p.url for p in pages)  # an id, never a file name

@@ -110,6 +110,12 @@ def test_the_lead_drops_an_export_and_the_staff_view_reaches_radar_panel_and_vie
     assert mean is not None and staff and f"{mean:.2f}" in staff[0]
     assert marks(page, "Factor: Earned authority;", "Gap: Leaders see it better than staff do")
     assert marks(page, "series: Staff survey, n=12", "Factor: Executive sponsorship;") == []
+    # The factor's staff line is its own widget: it may reach the page just after the radar.
+    page.wait_for_function(
+        "() => (document.querySelector('.tf-staff-figures')?.textContent || '')"
+        ".includes('12 respondents')",
+        timeout=15_000,
+    )
     line = page.locator(".tf-staff-figures").inner_text()
     assert f"staff mean {mean:.1f}" in line and "12 respondents" in line
     assert "leaders see it better than staff do" in line
