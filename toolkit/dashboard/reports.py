@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from toolkit.cycles import History
 from toolkit.dashboard.widgets.download import DownloadButton
 from toolkit.errors import TenfoldError
 from toolkit.findings import Engagement
@@ -39,10 +40,10 @@ def report_buttons(
     framework: Framework,
     *,
     on_error: Callable[[Exception], None],
-    previous: Callable[[], Engagement | None] | None = None,
+    previous: Callable[[], Engagement | History | None] | None = None,
 ) -> list[DownloadButton]:
     """One download button per report format, each building the report of ``engagement()``
-    (against ``previous()``, the client's previous assessment, when given)."""
+    (against ``previous()``, the client's earlier cycles or previous assessment, when given)."""
     from toolkit.report import REPORT_FORMATS, report_bytes, report_filename
 
     def shown() -> Engagement:

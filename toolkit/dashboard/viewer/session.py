@@ -199,10 +199,11 @@ class ViewerSession:
             return None
         return access.whole(shown.engagement, self.reader, what="the client report")
 
-    def report_previous(self) -> Engagement | None:
-        """The previous assessment a report compares with (``None`` when there is none)."""
+    def report_previous(self) -> Engagement | History | None:
+        """What a report compares with, as the page does: the client's earlier cycles (their
+        trend too), the previous assessment alone, or ``None``."""
         shown = self.view.shown
-        return shown.previous if shown is not None else None
+        return shown.earlier if shown is not None else None
 
     def _show(
         self,
@@ -221,7 +222,7 @@ class ViewerSession:
                 previous = None  # an earlier assessment still in a blind rating is not compared
             earlier = previous
         content = build_content(engagement, framework=self.framework, previous=earlier)
-        shown = Shown(engagement, previous, content, name, **kw)
+        shown = Shown(engagement, previous, content, name, **kw, earlier=earlier)
         top = frozenset(a.factor for a in content.next_steps.actions[:OPEN_AT_FIRST])
         self._next(shown=shown, open_panels=top, expanded=False, message="", dropped="")
         return shown

@@ -12,6 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from toolkit.cycles import History
 from toolkit.dashboard.common import Tone
 from toolkit.dashboard.widgets.bridge import PageSize
 from toolkit.findings import Engagement
@@ -31,6 +32,9 @@ class Shown:
     name: str | None
     #: The name of the file chosen on the page (``""`` for one from the store).
     uploaded: str = ""
+    #: What the page and its reports compare with: the client's earlier cycles (a trend from
+    #: three), or the previous assessment alone (a file chosen beside it), or ``None``.
+    earlier: Engagement | History | None = None
 
 
 @dataclass(frozen=True)
