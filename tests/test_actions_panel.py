@@ -261,7 +261,9 @@ def test_the_viewer_draws_each_factors_trend_over_three_cycles(
     assert line.count("→") == 2 and ">4.0<" in line
     assert 'aria-label="Trend' in panel_html(content, section, open=True, nonce=1)
     # The report the page downloads compares as the page does: the trend over the three too.
-    report = report_bytes(viewer.report_engagement(), "html", previous=viewer.report_previous())
+    engagement = viewer.report_engagement()
+    assert engagement is not None
+    report = report_bytes(engagement, "html", previous=viewer.report_previous())
     assert b"Trend over 3 assessments" in report or b"Trend, 14 May 2026 to 10 May 2027" in report
     # Two cycles only: no trend.
     two = ViewerSession(framework, folder).open(SAMPLE.name).content
