@@ -46,11 +46,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-## Tests without a browser on every core; then the browser tests one at a time (each drives its
-## own Chromium and Voila server, which would fight for the cores). Both run; either failing fails.
+## Tests without a browser on every core; then, one at a time, the team hub's test and the
+## browser tests (each starts servers and kernels, or Chromium and Voila, which would fight for
+## the cores). All run; any failing fails.
 unit: $(STAMP)
 	status=0; \
-	$(BIN)/pytest -m "not browser" -n auto || status=1; \
+	$(BIN)/pytest -m "not browser" -n auto --ignore=tests/test_deploy_hub.py || status=1; \
+	$(BIN)/pytest tests/test_deploy_hub.py || status=1; \
 	$(BIN)/pytest -m browser || status=1; \
 	exit $$status
 
