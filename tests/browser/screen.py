@@ -11,6 +11,13 @@ from pathlib import Path
 from typing import Any
 
 #: Every element that scrolls sideways (or the page itself), as "tag.class scroll>client".
+#: Whether the kernel has answered every save the form sent, and saved after revision ``since``.
+ANSWERED = """since => {
+    const form = document.querySelector('.tf-form');
+    const stamp = document.querySelector('.tf-saved');
+    return form !== null && form.dataset.pending === '0'
+        && stamp !== null && Number(stamp.dataset.rev) > since;
+}"""
 SIDEWAYS = """() => [...document.querySelectorAll('*')].filter(e => {
     const s = getComputedStyle(e);
     const scrolls = e === document.scrollingElement || ['auto', 'scroll'].includes(s.overflowX);

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser.screen import ANSWERED
 from folders import SAMPLE
 from test_deploy_hub import PASSWORD, X_CLIENT, Y_FILE, Hub, Person
 from test_deploy_hub import hub as hub  # the fixture: one hub for this module
@@ -34,13 +35,6 @@ from toolkit.stores.users import add_user
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DASHBOARD = "voila/render/dashboards/assessment.ipynb"
-#: Resolves once the form's saves are all answered and the saved line is stamped after ``since``.
-ANSWERED = """since => {
-    const form = document.querySelector('.tf-form');
-    const stamp = document.querySelector('.tf-saved');
-    return form !== null && form.dataset.pending === '0'
-        && stamp !== null && Number(stamp.dataset.rev) > since;
-}"""
 #: Where to keep the screenshots of Ana's and Sam's pages (default: the test's own folder).
 SHOTS = os.environ.get("TENFOLD_HUB_SHOTS")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser.screen import settle
+from browser.screen import ANSWERED, settle
 
 from toolkit import Engagement, load_engagement, load_framework
 from toolkit.testing import VoilaServer
@@ -44,13 +44,6 @@ def open_page(context: Any, server: VoilaServer, query: str, wait: Any) -> Any:
 
 #: The revision of this page's last save (the "✔ saved" line's stamp), -1 before any.
 LAST_SAVE = "() => Number(document.querySelector('.tf-saved')?.dataset.rev ?? -1)"
-#: Whether the kernel has answered every save the form sent, and saved after revision ``since``.
-ANSWERED = """since => {
-    const form = document.querySelector('.tf-form');
-    const stamp = document.querySelector('.tf-saved');
-    return form !== null && form.dataset.pending === '0'
-        && stamp !== null && Number(stamp.dataset.rev) > since;
-}"""
 
 
 def last_save(page: Any) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser.screen import ANSWERED
 
 from toolkit import load_engagement
 from toolkit.dashboard.serve import dashboard_path
@@ -25,13 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
-#: Resolves once the form's saves are all answered and the saved line is stamped after ``since``.
-ANSWERED = """since => {
-    const form = document.querySelector('.tf-form');
-    const stamp = document.querySelector('.tf-saved');
-    return form !== null && form.dataset.pending === '0'
-        && stamp !== null && Number(stamp.dataset.rev) > since;
-}"""
 
 
 def record(page: Any, rater: str, level: int, evidence: str) -> None:
