@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from survey_exports import (
@@ -96,7 +97,7 @@ def test_the_input_source_recipe_followed_reads_a_new_tools_export(
     monkeypatch.setattr(layouts, "LAYOUTS", (*layouts.LAYOUTS, tool))
     header = ["Respondent", "Submitted at", "Work email", TEAM_QUESTION]
     header += [*COMPOSURE, AUTHORITY_1, COMMENT_QUESTION]
-    rows: list[list[object]] = [header]
+    rows: list[list[Any]] = [header]
     for i, r in enumerate(RESPONDENTS, start=1):
         rows.append([i, "2026-11-20 09:07", r[1], r[2], r[3], r[4], r[5], r[6], r[7]])
 
