@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_run import Run, cli_runner
 from folders import copy_engagements
 
 from toolkit import Engagement, Framework, load_engagement, load_framework
@@ -88,3 +89,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def _no_store_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's own TENFOLD_STORE must not redirect the tests' commands."""
     monkeypatch.delenv("TENFOLD_STORE", raising=False)
+
+
+@pytest.fixture
+def run() -> Run:
+    """``tenfold`` in this process: ``run(*args)`` is (exit status, stdout, stderr)."""
+    return cli_runner()
