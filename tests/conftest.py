@@ -7,13 +7,18 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from cli_run import Run, cli_runner
 from folders import copy_engagements
 
 from toolkit import Engagement, Framework, load_engagement, load_framework
 from toolkit.stores import throwaway
 from toolkit.stores.database import parse_url, upgrade
+
+if TYPE_CHECKING:
+    from toolkit.dashboard.assessment.session import AssessmentSession
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
@@ -46,6 +51,16 @@ def empty() -> Engagement:
 def folder(tmp_path: Path) -> Path:
     """A scratch copy of the engagements folder."""
     return copy_engagements(tmp_path / "engagements")
+
+
+@pytest.fixture
+def session(folder: Path, framework: Framework) -> AssessmentSession:
+    """The consultant dashboard's session, without widgets, on a scratch copy of the sample."""
+    from toolkit.dashboard.assessment.session import AssessmentSession
+
+    opened = AssessmentSession(framework, folder)
+    opened.open("harbourline-2026-11.json")
+    return opened
 
 
 # -- stores ------------------------------------------------------------------------------------
@@ -88,3 +103,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def _no_store_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's own TENFOLD_STORE must not redirect the tests' commands."""
     monkeypatch.delenv("TENFOLD_STORE", raising=False)
+
+
+@pytest.fixture
+def run() -> Run:
+    """``tenfold`` in this process: ``run(*args)`` is (exit status, stdout, stderr)."""
+    return cli_runner()

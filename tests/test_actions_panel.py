@@ -4,7 +4,6 @@ kernel saves, refuses, undoes and hears from a colleague; and the viewer's trend
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -34,20 +33,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
 MAY = ROOT / "engagements" / "harbourline-2026-05.json"
 DUE = (dt.date.today() + dt.timedelta(days=90)).isoformat()
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    for path in (SAMPLE, MAY):
-        shutil.copy(path, tmp_path / path.name)
-    return tmp_path
-
-
-@pytest.fixture
-def session(folder: Path, framework: Framework) -> AssessmentSession:
-    s = AssessmentSession(framework, folder)
-    s.open(SAMPLE.name)
-    return s
 
 
 def _from_remedy(framework: Framework, factor: str = "purpose") -> ActionDraft:

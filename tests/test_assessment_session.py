@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,20 +16,6 @@ from toolkit.survey.importer import import_survey, survey_from_bytes
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
 MAY = ROOT / "engagements" / "harbourline-2026-05.json"
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    for path in (SAMPLE, MAY):
-        shutil.copy(path, tmp_path / path.name)
-    return tmp_path
-
-
-@pytest.fixture
-def session(folder: Path, framework: Framework) -> AssessmentSession:
-    s = AssessmentSession(framework, folder)
-    s.open(SAMPLE.name)
-    return s
 
 
 def draft(factor: str, level: int | None, evidence: str, **kw: str) -> Draft:

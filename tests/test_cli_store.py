@@ -7,29 +7,14 @@ that does not exist, a database at another schema revision) use the throwaway Po
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_run import Run
 from folders import SAMPLE
 
-from toolkit.cli import cli
 from toolkit.stores import database as db
 from toolkit.stores import throwaway
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run() -> Run:
-    runner = CliRunner()
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        result = runner.invoke(cli, list(args), catch_exceptions=False)
-        return result.exit_code, result.stdout, result.stderr
-
-    return invoke
 
 
 @pytest.fixture

@@ -9,14 +9,13 @@ are called moves.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_run import Run
 
 from toolkit import access, changes
-from toolkit.cli import cli
 from toolkit.cycles import history, next_cycle, team_of
 from toolkit.errors import EngagementError
 from toolkit.findings import Engagement
@@ -25,19 +24,6 @@ from toolkit.moves import factor_moves, trend_table
 from toolkit.scoring import score_engagement
 from toolkit.store import load_engagement, update_engagement
 from toolkit.stores import Store, open_store
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run() -> Run:
-    runner = CliRunner()
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        result = runner.invoke(cli, list(args), catch_exceptions=False)
-        return result.exit_code, result.stdout, result.stderr
-
-    return invoke
 
 
 @pytest.fixture

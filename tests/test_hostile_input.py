@@ -12,26 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_run import Run
 
 from toolkit import Engagement, save_engagement
-from toolkit.cli import cli
 from toolkit.dashboard import AssessmentApp, ViewerApp
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run() -> Run:
-    runner = CliRunner()
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        result = runner.invoke(cli, list(args), catch_exceptions=False)  # a traceback raises
-        return result.exit_code, result.stdout, result.stderr
-
-    return invoke
 
 
 def one_line(code: int, err: str) -> str:
