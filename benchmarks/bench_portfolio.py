@@ -62,14 +62,17 @@ def write_portfolio(folder: Path, n: int, *, seed: int = 11) -> list[Path]:
         ]
         data = {
             "schema_version": SCHEMA_VERSION,
+            "changes": [],
             "client": f"Client {e // 2:05d}",
             "date": f"{2025 + e % 2}-{1 + e % 12:02d}-15",
             "findings": findings,
             "framework": {"id": fw.id, "version": fw.version},
+            "id": f"{seed:04x}{e:08x}",
             "lead": raters[0],
             "not_applicable": [ids[1]] if e % 7 == 0 else [],
             "notes": "",
             "overrides": {},
+            "phase": "open",
             "targets": {fid: 3 for fid in ids},
             "title": "Service management diagnostic",
         }

@@ -24,7 +24,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import toolkit as tf
-from toolkit.engagement_json import _fast_parse, _parse_slowly
+from toolkit.engagement_json import (
+    _fast_parse,
+    _parse_slowly,
+    engagement_from_json,
+    engagement_to_json,
+)
 from toolkit.errors import EngagementError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -231,3 +236,19 @@ def test_the_toolkit_builds_models_only_through_pydantics_public_validation() ->
         if private.search(line)
     ]
     assert offenders == []
+
+
+def test_the_portfolio_benchmark_s_files_are_what_the_store_writes(tmp_path: Path) -> None:
+    """Its generated files read in the one compiled pass and write back byte for byte, so the
+    benchmark times the path a store's files take (a file without an engagement id, say, takes
+    the slow one, and the benchmark would time that instead)."""
+    from benchmarks.bench_portfolio import SAMPLE as BENCH_SAMPLE
+    from benchmarks.bench_portfolio import copy_sample, write_portfolio
+
+    assert BENCH_SAMPLE == SAMPLE
+    for kind in ("generated", "sample"):
+        (tmp_path / kind).mkdir()
+    for path in write_portfolio(tmp_path / "generated", 8) + copy_sample(tmp_path / "sample", 1):
+        text = path.read_text(encoding="utf-8")
+        assert _fast_parse(text) is not None, path.name
+        assert engagement_to_json(engagement_from_json(text)) == text, path.name
