@@ -72,6 +72,24 @@ def test_load_portfolio_reads_every_engagement_in_client_then_date_order() -> No
     assert frame.loc["harbourline-2026-05", "date"] == pd.Timestamp("2026-05-14")
 
 
+def test_loading_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    import gc
+
+    for name in GENERATED[:3]:
+        shutil.copyfile(ENGAGEMENTS / name, tmp_path / name)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    portfolio = tf.load_portfolio(tmp_path)
+    # on again, and nothing left in the permanent generation, which it would never collect
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        tf.load_portfolio(tmp_path)
+        assert not gc.isenabled()  # a caller's own pause is kept
+    finally:
+        gc.enable()
+    assert len(portfolio) == 3
+
+
 def test_load_portfolio_ignores_backups_locks_and_hidden_files(tmp_path: Path) -> None:
     shutil.copy(ENGAGEMENTS / "northgate-2026-03.json", tmp_path / "a.json")
     (tmp_path / "a.json.bak").write_text("not json")

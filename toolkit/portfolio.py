@@ -130,10 +130,11 @@ def _collector_paused() -> Iterator[None]:
 
     Reading builds hundreds of thousands of objects that all stay alive; the collector kept
     walking them, finding nothing to free, and took about half the loading time. Reading makes
-    no reference cycles, so nothing is left for it to collect afterwards either: one pass over
-    the young generations then moves the new objects to the old one, where the collector walks
-    them only when the whole heap has grown (a full collection would also walk everything the
-    process held before, for nothing).
+    no reference cycles, so nothing is left for it to collect afterwards either. The new objects
+    are then moved to the oldest generation as they are (``gc.freeze()`` then ``gc.unfreeze()``,
+    which moves the lists without walking them), where the collector walks them only when the
+    whole heap has grown; a pass over the young generations, as before, walked every new object
+    once more, about a tenth of the loading time.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -141,8 +142,9 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
-            gc.collect(1)
 
 
 def load_portfolio(folder: str | Path, *, framework: Framework | None = None) -> Portfolio:
