@@ -9,6 +9,7 @@ their own, shown in the Rater box); the database holds both.
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,11 @@ def test_a_colleagues_save_on_another_server_shows_live(
     mine, theirs = pages
 
     record(theirs, ines, 1, "Colleague: nobody asked the agents")
+    saved_at = time.perf_counter()  # the saving page has its "saved"
     mine.wait_for_selector("td:text-is('Colleague: nobody asked the agents')", timeout=10_000)
+    # The aim is within 2 s; a timed assertion would fail on a busy machine for nothing, so the
+    # delay is said (pytest -s) and benchmarked (BENCHMARKS.md, the colleague's delay).
+    print(f"the colleague's finding showed {time.perf_counter() - saved_at:.2f} s after its save")
     mine.wait_for_selector(f"text={ines} added a finding to People connection")
     record(mine, tom, 3, "Mine: the huddle names the purpose")
     theirs.wait_for_selector("td:text-is('Mine: the huddle names the purpose')", timeout=10_000)
