@@ -1,6 +1,7 @@
 """The SQL store on PostgreSQL against the folder of files and against the database itself.
 
     .venv/bin/python -m benchmarks.bench_sql_store [--repeat K] [--trials N] [--engagements N]
+        [--saves-only]
 
 Three figures, each a ratio to a baseline measured in the same run:
 
@@ -216,7 +217,9 @@ def portfolio(url: str, n: int, repeat: int) -> dict[str, float]:
     return {"select_s": base_s, "scores_s": score_s, "ratio": score_s / base_s}
 
 
-def main(repeat: int = 15, trials: int = 20, engagements: int = 10_000) -> dict[str, Any]:
+def main(
+    repeat: int = 15, trials: int = 20, engagements: int = 10_000, *, saves_only: bool = False
+) -> dict[str, Any]:
     if throwaway.find_bindir() is None:
         print("PostgreSQL is not installed here (make system-deps): skipped")
         return {}
@@ -226,6 +229,8 @@ def main(repeat: int = 15, trials: int = 20, engagements: int = 10_000) -> dict[
         pg_url = cluster.create_database("bench")
         upgrade(parse_url(pg_url))
         results["saves"] = saves(pg_url, repeat)
+        if saves_only:
+            return results
         print()
         with tempfile.TemporaryDirectory(prefix="tenfold-bench-") as tmp:
             sqlite_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
@@ -254,5 +259,6 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--engagements", type=int, default=10_000)
+    parser.add_argument("--saves-only", action="store_true", help="time only the saves (1.)")
     args = parser.parse_args()
-    main(args.repeat, args.trials, args.engagements)
+    main(args.repeat, args.trials, args.engagements, saves_only=args.saves_only)

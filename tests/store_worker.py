@@ -1,7 +1,9 @@
 """A second program working on a store, for the store contract tests.
 
 python tests/store_worker.py add URL REF COUNT RATER READY GO
-    wait until the file GO exists (after writing READY), then add COUNT findings one by one
+    wait until the file GO exists (after writing READY), then add COUNT findings one by one,
+    each saved with the snapshot the last save gave back, as the dashboard saves (current
+    unless a colleague saved in between)
 python tests/store_worker.py hang URL REF INSIDE
     import 500 findings, but stop half-way through writing them: write the file INSIDE and
     sleep, to be killed with SIGKILL in the middle of the transaction
@@ -23,6 +25,7 @@ from toolkit.stores import open_store
 
 def add(url: str, ref: str, count: int, rater: str, ready: Path, go: Path) -> None:
     with open_store(url) as store:
+        snapshot = store.load(ref)
         ready.touch()
         while not go.exists():
             time.sleep(0.01)
@@ -30,7 +33,7 @@ def add(url: str, ref: str, count: int, rater: str, ready: Path, go: Path) -> No
             _, change = changes.add_finding(
                 factor="purpose", level=i % 5, evidence=f"{rater} note {i}", rater=rater
             )
-            store.apply(ref, change)
+            snapshot = store.apply(ref, change, known=snapshot)
             # A moment between saves, as between two people's: with none, a program that has
             # just saved takes the lock back before a waiting one wakes (file locks and SQLite
             # poll), and on a loaded machine the waiting one can pass the 10 s lock timeout,

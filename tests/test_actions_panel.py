@@ -4,10 +4,12 @@ kernel saves, refuses, undoes and hears from a colleague; and the viewer's trend
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import Run
 
 from toolkit import EngagementError, load_engagement
 from toolkit import changes as ch
@@ -55,7 +57,7 @@ def test_a_remedy_becomes_an_action_saved_logged_and_listed(
     assert saved.remedy is not None and saved.remedy.number == 1
     assert saved.what == framework.factor("purpose").remedies[0]
     [row] = action_rows(session, "purpose")
-    assert (row["id"], row["owner"], row["remedy_number"], row["carried"]) == (
+    assert (row["id"], row["owner"], row["remedy"], row["carried"]) == (
         aid,
         "Ravi Patel",
         1,
@@ -192,7 +194,7 @@ def test_the_page_form_saves_through_the_kernel_and_answers(
 
 
 def test_new_from_this_one_carries_the_plan_and_links_the_previous(
-    session: AssessmentSession, folder: Path, framework: Framework
+    session: AssessmentSession, folder: Path, framework: Framework, run: Run
 ) -> None:
     open_id, _ = save_action(session, _from_remedy(framework))
     done_id, _ = save_action(session, _from_remedy(framework, "composure"))
@@ -211,6 +213,13 @@ def test_new_from_this_one_carries_the_plan_and_links_the_previous(
     assert "10 targets" in message and "1 open action" in message and "1 factor" in message
     [row] = action_rows(session, "purpose")
     assert row["carried"].startswith("carried from 16 Nov 2026")
+    # The page lists an action with the fields `tenfold action list --format json` gives it,
+    # under the same names, and the line it shows for a carried action:
+    code, out, err = run("action", "list", str(folder / ref), "--format", "json")
+    assert code == 0, err
+    [listed] = json.loads(out)
+    assert listed["remedy"] == 1 and listed["opened_in"] == previous.id
+    assert row == {**listed, "carried": row["carried"]}
 
 
 def test_new_from_an_engagement_dated_today_is_refused_with_nothing_written(

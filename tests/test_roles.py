@@ -272,6 +272,32 @@ def test_a_rater_writes_their_own_findings_and_nothing_else(
     assert own not in {f.id for f in lead.load(x).engagement.findings}
 
 
+def test_a_save_from_ones_current_snapshot_is_refused_or_kept_as_any_save(
+    team: Team, lead: SqlStore, x: str
+) -> None:
+    # The usual save (one statement from the caller's current snapshot) meets the same rules.
+    sam, tom = team.store(team.user("sam")), team.store(team.user("tom"))
+    lead.grant(x, sam.identity or "", "stakeholder")
+    lead.grant(x, tom.identity or "", "rater")
+    before = lead.load(x)
+    _, change = changes.add_finding(factor="purpose", level=1, evidence="x", rater=sam.identity)
+    with pytest.raises(access.AccessError, match="stakeholder"):
+        sam.apply(x, change, known=sam.load(x))
+    mine = tom.load(x)
+    _, credited = changes.add_finding(factor="purpose", level=4, evidence="x", rater="Maya Okafor")
+    with pytest.raises(StoreError, match="may not make this change"):
+        tom.apply(x, credited, known=mine)
+    with pytest.raises(StoreError, match="only the engagement's lead"):
+        tom.apply(x, changes.set_target("purpose", 4, by=tom.identity or ""), known=mine)
+    assert not lead.changed_since(before)
+    fid, own = changes.add_finding(factor="purpose", level=2, evidence="y", rater=tom.identity)
+    saved = tom.apply(x, own, known=mine)
+    assert isinstance(mine.version, int)
+    assert saved.version == mine.version + 1 and not tom.changed_since(saved)
+    assert saved.engagement.finding(fid).rater == tom.identity
+    assert lead.load(x).engagement == saved.engagement
+
+
 # -- blind rating ---------------------------------------------------------------------------------
 def test_in_a_blind_rating_a_rater_reads_only_their_own_findings_and_log(
     team: Team, lead: SqlStore, x: str
@@ -303,21 +329,25 @@ def test_in_a_blind_rating_a_rater_reads_only_their_own_findings_and_log(
         assert _count(conn, "findings", x) == 1
     assert sam.load(x).engagement.findings == ()
     assert [f.id for f in lead.load(x).engagement.findings] == [lead_finding]
+    # Each rater saves on from their own blind snapshot, current or a save old (Tom's last):
+    # every save lands, its log entry numbered on after those the rater cannot see.
+    old = tom.load(x)
+    for who, known in ((tom, None), (amy, None), (tom, old)):
+        fid, change = changes.add_finding(
+            factor="purpose", level=1, evidence="Later", rater=who.identity, by=who.identity
+        )
+        saved = who.apply(x, change, known=known or who.load(x))
+        assert fid in {f.id for f in saved.engagement.findings}
+        assert saved.engagement == who.load(x).engagement
     whole = lead.load(x, whole_panel=True).engagement
     assert {tom_finding, amy_finding, lead_finding} <= {f.id for f in whole.findings}
-    assert len(whole.findings) == 48 and whole.overrides["sponsorship"].level == 1
+    assert len(whole.findings) == 51 and whole.overrides["sponsorship"].level == 1
     # Raters saving blind kept everyone's work and the log in order:
     lead.apply(x, changes.set_phase("consensus", by="Maya Okafor"))
     revealed = tom.load(x).engagement
-    assert len(revealed.findings) == 48 and revealed.notes == "Tom thinks purpose is a 1"
+    assert len(revealed.findings) == 51 and revealed.notes == "Tom thinks purpose is a 1"
     assert len({c.id for c in revealed.changes}) == len(revealed.changes)
-    assert [c.kind for c in revealed.changes][-5:] == [
-        "phase",
-        "finding added",
-        "finding added",
-        "finding added",
-        "phase",
-    ]
+    assert [c.kind for c in revealed.changes][-8:] == ["phase", *["finding added"] * 6, "phase"]
 
 
 def test_a_lead_saving_during_a_blind_rating_loses_nobodys_findings(

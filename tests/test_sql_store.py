@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from alembic.script import ScriptDirectory
 from folders import SAMPLE
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 
 from toolkit import changes
 from toolkit.errors import EngagementError, StoreError, StoreSchemaError
@@ -174,6 +174,38 @@ def test_a_write_notifies_the_engagement_id_and_nothing_else(postgres: throwaway
         engagement_id = store.push(SAMPLE.read_text(encoding="utf-8"))
         heard = [n.payload for n in listener.notifies(timeout=5, stop_after=1)]
     assert heard == [engagement_id]
+
+
+# -- a save ---------------------------------------------------------------------------------------
+def test_a_save_from_the_current_snapshot_is_one_statement_on_postgresql(
+    postgres: throwaway.Cluster,
+) -> None:
+    url = postgres.create_database("t_one_statement", template="tenfold_template")
+    with open_store(url) as store:
+        engagement_id = store.push(SAMPLE.read_text(encoding="utf-8"))
+        first = store.load(engagement_id)
+        sent: list[str] = []
+        commits: list[object] = []
+        engine = store._engine  # type: ignore[attr-defined]
+        event.listen(engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
+        event.listen(engine, "commit", commits.append)
+        fid, change = changes.add_finding(factor="purpose", level=2, evidence="One statement")
+        second = store.apply(engagement_id, change, known=first)
+        assert len(sent) == 1 and sent[0].startswith("WITH bumped AS (UPDATE engagements")
+        assert commits == []  # the statement is its own transaction
+        assert isinstance(first.version, int) and isinstance(second.version, int)
+        assert second.version == first.version + 1
+        assert store.load(engagement_id).engagement == second.engagement
+        # From a snapshot a save old, the same change finds nothing to bump and goes the long way:
+        sent.clear()
+        _, stale = changes.add_finding(factor="purpose", level=3, evidence="The long way")
+        third = store.apply(engagement_id, stale, known=first)
+        assert len(sent) > 1 and " FOR UPDATE" in sent[1]
+        assert {fid, *(f.id for f in second.engagement.findings)} <= {
+            f.id for f in third.engagement.findings
+        }
+        assert third.version == second.version + 1
+        assert store.load(engagement_id).engagement == third.engagement
 
 
 def test_the_portfolio_names_an_engagement_that_does_not_fit_the_framework(tmp_path: Path) -> None:

@@ -458,6 +458,8 @@ def test_four_programs_adding_fifty_findings_each_keep_all_200(
         mine = [f.evidence for f in e.findings if f.rater == f"rater{k}"]
         assert sorted(mine) == sorted(f"rater{k} note {i}" for i in range(50))
     assert sum(c.kind == "finding added" for c in e.changes) == 200
+    assert len({c.id for c in e.changes}) == len(e.changes)
+    assert len({f.id for f in e.findings}) == len(e.findings)
 
 
 @pytest.mark.slow

@@ -27,7 +27,7 @@ from pydantic import BeforeValidator, Field, field_validator
 
 from toolkit._checks import TEXT_PATTERN, clean_text, control_character_problem, not_a_number
 from toolkit._model import Moment, Record, new_id, utcnow
-from toolkit.framework import LEVELS
+from toolkit.framework import LEVELS, Framework
 
 __all__ = [
     "ACTION_COLUMNS",
@@ -38,6 +38,7 @@ __all__ = [
     "PersonName",
     "Remedy",
     "action_json",
+    "action_row",
     "actions_frame",
     "is_open",
     "is_overdue",
@@ -173,6 +174,33 @@ def action_json(action: Action) -> dict[str, Any]:
     """An action as a log entry holds it in ``before`` or ``after``."""
     data: dict[str, Any] = action.model_dump(mode="json")
     return data
+
+
+def action_row(action: Action, framework: Framework, today: dt.date) -> dict[str, Any]:
+    """An action as a list shows it, in JSON's types: the rows of ``tenfold action list
+    --format json`` and of the action plan on the consultant's page.
+
+    ``id``, ``factor``, ``what``, ``owner``, ``status``, ``aim`` as the action has them;
+    ``label``, the factor's label in ``framework`` (its id when the framework has no such
+    factor); ``due`` and ``opened_on`` as ``YYYY-MM-DD``; ``overdue`` as of ``today``;
+    ``remedy``, the number of the framework remedy it came from (``None`` when none);
+    ``opened_in``, the id of the engagement (the cycle) that opened it.
+    """
+    factor = action.factor
+    return {
+        "id": action.id,
+        "factor": factor,
+        "label": framework.factor(factor).label if factor in framework.factor_ids else factor,
+        "what": action.what,
+        "owner": action.owner,
+        "due": action.due.isoformat(),
+        "status": action.status,
+        "overdue": action.overdue(today),
+        "aim": action.aim,
+        "remedy": action.remedy.number if action.remedy else None,
+        "opened_in": action.opened_in,
+        "opened_on": action.opened_on.isoformat(),
+    }
 
 
 def plan_author_problem(*, phase: str, lead: str, who: str) -> str | None:

@@ -24,7 +24,7 @@ import click
 
 from toolkit import access
 from toolkit.action_export import export_actions
-from toolkit.action_plan import ACTION_STATUSES, Action, person_problem
+from toolkit.action_plan import ACTION_STATUSES, action_row, person_problem
 from toolkit.changes import add_action, update_action
 from toolkit.cli_context import framework_of, read_as, reader_options
 from toolkit.cli_store import change_named, load_named
@@ -227,24 +227,6 @@ def _plan_of(
     return shown, fw
 
 
-def _row(a: Action, fw: Framework, today: dt.date) -> dict[str, Any]:
-    label = fw.factor(a.factor).label if a.factor in fw.factor_ids else a.factor
-    return {
-        "id": a.id,
-        "factor": a.factor,
-        "label": label,
-        "what": a.what,
-        "owner": a.owner,
-        "due": a.due.isoformat(),
-        "status": a.status,
-        "overdue": a.overdue(today),
-        "aim": a.aim,
-        "remedy": a.remedy.number if a.remedy else None,
-        "opened_in": a.opened_in,
-        "opened_on": a.opened_on.isoformat(),
-    }
-
-
 def _clip(text: str, width: int) -> str:
     line = " ".join(text.split())
     return line if len(line) <= width else line[: width - 1] + "\u2026"
@@ -281,7 +263,7 @@ def list_(
         for a in engagement.actions
         if (not only_open or a.open) and (wanted is None or a.factor == wanted)
     ]
-    rows = [_row(a, fw, today) for a in items]
+    rows = [action_row(a, fw, today) for a in items]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return

@@ -77,6 +77,14 @@ def test_a_remedy_becomes_an_action_carried_into_the_next_cycle_and_shown_to_sta
     assert f"Ravi Patel · due {due.isoformat()} · planned" in item.inner_text()
     _add_from_remedy(page, 2, "Ana Lima", due + dt.timedelta(days=30))
     page.wait_for_function(SAVED, arg=2, timeout=30_000)
+    # Opened for editing, an action says which remedy it came from; Esc leaves it as it was.
+    ana = plan.locator(".tf-plan-item").filter(has_text="Ana Lima")
+    ana.get_by_role("button", name="Edit").click()
+    origin = plan.locator(".tf-plan-origin")
+    assert origin.inner_text() == "Editing an action. Esc cancels. From remedy 2."
+    assert plan.get_by_label("What").evaluate("e => e === document.activeElement")
+    page.keyboard.press("Escape")
+    assert origin.is_hidden()
     shoot(page, "action-form-1366x768")
     item.get_by_role("button", name="Done").click()
     page.wait_for_function(STATUS, arg=[remedies[0], "done"], timeout=30_000)

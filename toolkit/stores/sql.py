@@ -5,7 +5,11 @@ Every change is one transaction (:meth:`SqlStore.apply`): the engagement's row i
 ``BEGIN IMMEDIATE``), the change function runs on the latest state (read again only when the
 caller's snapshot is not current), and only the differences are written: findings added,
 changed or removed, log entries appended, the row's fields and its version. On PostgreSQL the
-row's trigger then notifies listeners with the engagement's id (see :mod:`toolkit.stores.watch`).
+usual save, a change that appends findings and log entries to the caller's current snapshot, is
+one statement instead (:meth:`SqlStore._append`): the row's version bumped only where it is
+still the snapshot's, the new rows inserted only if it was, the new version returned; when a
+colleague saved in between, the save goes the long way above. On PostgreSQL the row's trigger
+then notifies listeners with the engagement's id (see :mod:`toolkit.stores.watch`).
 Two people saving at the same moment both land; a save that fails, or a process killed in the
 middle of one, leaves nothing behind.
 
@@ -20,6 +24,7 @@ added, changed or removed among those it can see, log entries appended at the en
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -107,6 +112,9 @@ class SqlStore(Store):
         self.postgres = self.url.get_backend_name() == "postgresql"
         self._engine = make_engine(self.url)
         self._writer = self._engine.execution_options(**{WRITE: True})
+        # A save that only appends to the caller's current snapshot is one statement, its own
+        # transaction (see _append): no BEGIN and COMMIT of their own to wait for.
+        self._one_statement = self._engine.execution_options(isolation_level="AUTOCOMMIT")
         # A load reads three tables: on PostgreSQL they must show one moment's state.
         self._reader = (
             self._engine.execution_options(isolation_level="REPEATABLE READ")
@@ -320,6 +328,17 @@ class SqlStore(Store):
         framework: Framework | None = None,
         whole_panel: bool = False,
     ) -> Snapshot:
+        if (
+            self.postgres
+            and not whole_panel
+            and known is not None
+            and known.ref == ref
+            and isinstance(known.detail, rows.Layout)
+        ):
+            saved = self._append(ref, change, known, known.detail, framework)
+            if saved is not None:
+                return saved
+
         def work(session: Session) -> Snapshot:
             locked = (
                 session.connection()
@@ -368,6 +387,60 @@ class SqlStore(Store):
             return Snapshot(ref, updated, version + 1, new_layout)
 
         return self._run(work, write=True, whole_panel=whole_panel)
+
+    def _append(
+        self,
+        ref: str,
+        change: Change,
+        known: Snapshot,
+        layout: rows.Layout,
+        framework: Framework | None,
+    ) -> Snapshot | None:
+        """The usual save on PostgreSQL in one statement: a change that appends findings and
+        log entries to the caller's snapshot, saved only if that snapshot is still the latest.
+
+        The statement bumps the engagement's version where it is still ``known.version`` (a
+        compare-and-set: a colleague's save in between, or no right to save, matches no row),
+        inserts the new findings and log entries only if it did, and returns the new version.
+        A colleague saving the same engagement at the same moment waits for this row's lock and
+        then matches nothing. ``None`` when this does not apply or did not match: the caller
+        then saves the long way, locking the row and applying the change to the latest state
+        (which also gives the words for a change that fails or may not be saved).
+        """
+        current, version = known.engagement, known.version
+        if not isinstance(version, int):
+            return None
+        try:
+            updated = change(current)
+            if framework is not None:
+                updated.check(framework)
+            if len(updated.findings) > len(current.findings):
+                check_size(updated, f"{self.location}, engagement {ref}", StoreError)
+        except Exception:  # said from the latest state, not from a snapshot that may be old
+            return None
+        n, log, m = len(current.findings), updated.changes, layout.log_length
+        if (
+            updated is current
+            or updated.id != current.id
+            or len(updated.findings) < n
+            or not all(map(operator.is_, current.findings, updated.findings[:n]))
+            or len(log) < m
+            or not _same(log[:m], current.changes)
+            or updated == current
+        ):
+            return None
+        was = rows.engagement_values(current)
+        columns = {k: v for k, v in rows.engagement_values(updated).items() if was[k] != v}
+        ids = [f.id for f in updated.findings]
+        new_positions = rows.positions(ids, layout.positions)
+        findings = [rows.finding_values(ref, f, new_positions[f.id]) for f in updated.findings[n:]]
+        entries = [rows.change_values(ref, c, i) for i, c in enumerate(log[m:])]
+        statement, params = _append_statement(ref, version, columns, findings, entries)
+        with database_errors(self.url), self._one_statement.connect() as conn:
+            bumped = conn.exec_driver_sql(statement, tuple(params)).scalar()
+        if bumped is None:
+            return None
+        return Snapshot(ref, updated, bumped, rows.Layout(new_positions, len(log)))
 
     def _write_differences(
         self,
@@ -538,6 +611,88 @@ class SqlStore(Store):
 
     def close(self) -> None:
         self._engine.dispose()
+
+
+#: Each column's placeholder in a saving statement: cast, as a ``VALUES`` list has no
+#: column types of its own.
+_FINDING_CASTS = {
+    "engagement_id": "text", "id": "text", "position": "bigint", "factor": "text",
+    "level": "smallint", "evidence": "text", "source": "text", "rater": "text",
+    "recorded_at": "timestamptz", "recorded_offset": "integer",
+}  # fmt: skip
+_LOG_CASTS = {
+    "engagement_id": "text", "position": "integer", "id": "text", "at": "timestamptz",
+    "at_offset": "integer", "by": "text", "kind": "text", "factor": "text", "subject": "text",
+    "summary": "text", "before": "json", "after": "json", "undoes": "text",
+}  # fmt: skip
+_ENGAGEMENT_CASTS = {
+    "client": "text", "title": "text", "lead": "text", "date": "date", "framework_id": "text",
+    "framework_version": "text", "phase": "text", "document": "jsonb", "schema_version": "integer",
+}  # fmt: skip
+
+
+def _bound(column: str, value: Any) -> Any:
+    """A value as psycopg sends it for ``column`` (what the schema's types do on a save)."""
+    from psycopg.types.json import Json, Jsonb
+
+    if value is None:
+        return None
+    if column in ("recorded_at", "at"):
+        return value.astimezone(dt.UTC)
+    if column == "document":
+        return Jsonb(value)
+    if column in ("before", "after"):
+        return Json(value)
+    return value
+
+
+def _values_list(
+    rows_: list[dict[str, Any]], casts: dict[str, str], params: list[Any]
+) -> tuple[str, str]:
+    """A ``VALUES`` list of ``rows_`` (each column cast), its column names; fills ``params``."""
+    names = list(casts)
+    row = "(" + ", ".join(f"%s::{casts[c]}" for c in names) + ")"
+    for values in rows_:
+        params.extend(_bound(c, values[c]) for c in names)
+    return ", ".join([row] * len(rows_)), ", ".join(f'"{c}"' for c in names)
+
+
+def _append_statement(
+    ref: str,
+    version: int,
+    columns: dict[str, Any],
+    findings: list[dict[str, Any]],
+    entries: list[dict[str, Any]],
+) -> tuple[str, list[Any]]:
+    """The one statement of :meth:`SqlStore._append` and its parameters. Log entries are
+    numbered on from the row's ``log_next`` as the statement finds it (``position`` in
+    ``entries`` counts from 0), so they follow entries this user cannot see."""
+    params: list[Any] = []
+    sets = "".join(f'"{c}" = %s::{_ENGAGEMENT_CASTS[c]}, ' for c in columns)
+    params.extend(_bound(c, v) for c, v in columns.items())
+    params.extend([len(entries), ref, version])
+    parts = [
+        "WITH bumped AS (UPDATE engagements SET "
+        f"{sets}version = version + 1, log_next = log_next + %s "
+        "WHERE id = %s AND version = %s RETURNING version, log_next)"
+    ]
+    if findings:
+        values, names = _values_list(findings, _FINDING_CASTS, params)
+        parts.append(
+            f"added AS (INSERT INTO findings ({names}) "
+            f"SELECT v.* FROM bumped, (VALUES {values}) AS v({names}))"
+        )
+    if entries:
+        values, names = _values_list(entries, _LOG_CASTS, params)
+        chosen = ", ".join(
+            f"b.log_next - {len(entries)} + v.position" if c == "position" else f'v."{c}"'
+            for c in _LOG_CASTS
+        )
+        parts.append(
+            f"logged AS (INSERT INTO change_log ({names}) "
+            f"SELECT {chosen} FROM bumped b, (VALUES {values}) AS v({names}))"
+        )
+    return ", ".join(parts) + " SELECT version FROM bumped", params
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:

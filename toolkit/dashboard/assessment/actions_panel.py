@@ -19,7 +19,7 @@ from typing import Any
 
 from toolkit import access, changes
 from toolkit._model import utcnow
-from toolkit.action_plan import ACTION_STATUSES, Action
+from toolkit.action_plan import ACTION_STATUSES, Action, action_row
 from toolkit.dashboard.assessment.panels import Act, Redraw
 from toolkit.dashboard.assessment.session import AssessmentSession
 from toolkit.dashboard.assessment.updates import Update
@@ -51,29 +51,25 @@ def action_rows(
     session: AssessmentSession, factor: str, *, today: dt.date | None = None
 ) -> list[dict[str, Any]]:
     """The actions of ``factor`` as this person may see them (:func:`toolkit.access.seen`: none
-    for a rater during a blind rating), open ones first, each as the action form lists it."""
+    for a rater during a blind rating), open ones first, each as the action form lists it:
+    :func:`toolkit.action_plan.action_row`'s fields and ``carried``, "carried from DATE" for
+    an action an earlier cycle opened ("" otherwise)."""
     e = session.seen
     if e is None:
         return []
     day = today or utcnow().date()
     items = [a for a in e.actions if a.factor == factor]
     items.sort(key=lambda a: (not a.open, a.due))
-    return [_row(a, e.id, day) for a in items]
+    return [_row(a, session, e.id, day) for a in items]
 
 
-def _row(a: Action, engagement_id: str, today: dt.date) -> dict[str, Any]:
+def _row(
+    a: Action, session: AssessmentSession, engagement_id: str, today: dt.date
+) -> dict[str, Any]:
+    # The list's fields (toolkit.action_plan.action_row, as `tenfold action list` gives them),
+    # and the line the page shows under an action carried from an earlier cycle.
     carried = "" if a.opened_in == engagement_id else f"carried from {_day(a.opened_on)}"
-    return {
-        "id": a.id,
-        "what": a.what,
-        "owner": a.owner,
-        "due": a.due.isoformat(),
-        "status": a.status,
-        "overdue": a.overdue(today),
-        "aim": a.aim,
-        "remedy_number": a.remedy.number if a.remedy else None,
-        "carried": carried,
-    }
+    return {**action_row(a, session.framework, today), "carried": carried}
 
 
 def _due(text: str) -> dt.date:

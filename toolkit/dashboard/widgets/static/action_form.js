@@ -111,7 +111,7 @@ function render({ model, el }) {
 
   function fill(a) {
     state.editing = a.id;
-    state.remedy = a.remedy_number ?? null;
+    state.remedy = a.remedy ?? null;
     what.value = a.what;
     owner.value = a.owner;
     due.value = a.due;
