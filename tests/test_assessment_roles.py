@@ -6,6 +6,7 @@ around them, straight on the session, as a person with a notebook could."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from folders import SAMPLE
@@ -136,13 +137,17 @@ def test_the_lead_grants_and_removes_roles_on_the_page(people: People) -> None:
     listed = panel.members.value
     assert people.name(people.rater) in listed and people.name(people.stakeholder) in listed
     cy = people.name(people.nobody)
-    panel.user.value, panel.role.value = cy, "stakeholder"
-    panel.grant.click()
+    answers: list[dict[str, object]] = []
+    panel.form.send = lambda content, buffers=None: answers.append(content)
+    # What the page sends on Grant (or Enter in the login box): the login and role together.
+    panel.form.handle({"op": "grant", "seq": 1, "user": f" {cy} ", "role": "stakeholder"})
     assert f"{cy} is now stakeholder" in app.message_text and cy in panel.members.value
     assert people.nobody.role(people.x) == "stakeholder"
-    panel.user.value = cy
-    panel.revoke.click()
+    assert answers[-1] == {"op": "done", "seq": 1, "user": f" {cy} "}  # the page empties its box
+    panel.form.handle({"op": "revoke", "seq": 2, "user": cy})
     assert f"{cy} holds no role" in app.message_text and cy not in panel.members.value
+    panel.form.handle({"op": "grant", "seq": 3, "user": cy, "role": "owner"})
+    assert "not a role" in app.message_text and answers[-1] == {"op": "refused", "seq": 3}
     with pytest.raises(EngagementError, match="no engagement"):
         people.nobody.role(people.x)
     # A rater's kernel refuses it, whatever the page shows.
@@ -163,3 +168,29 @@ def test_a_laptop_store_signs_nobody_in() -> None:
     s.set_rater("Tom")
     assert s.by == "Tom" and s.reader.who == "Tom" and s.may("phase")
     assert app.access.toggle.layout.display == "none"
+
+
+def test_whoever_creates_an_engagement_signed_in_is_its_lead(people: People) -> None:
+    app = people.app(people.rater)
+    me, switcher = people.name(people.rater), app.switcher
+    assert switcher.lead.value == me and switcher.lead.disabled  # shown, not asked for
+    assert switcher.lead.description == "Lead (signed in)"
+    switcher.client.value = "Quayside Ferries"
+    switcher.lead.value = people.name(people.lead)  # whatever the page sends
+    switcher.create.click()
+    s = app.session
+    assert s.engagement is not None and s.engagement.client == "Quayside Ferries"
+    assert s.engagement.lead == me and s.role == "lead"
+    assert people.rater.role(s.engagement.id) == "lead"
+    assert switcher.lead.value == me and switcher.client.value == ""
+    with pytest.raises(EngagementError, match="no engagement"):
+        people.lead.role(s.engagement.id)  # the lead of X was named, and holds no role in it
+
+
+def test_a_laptop_asks_who_leads_a_new_engagement(tmp_path: Path) -> None:
+    app = AssessmentApp(tmp_path)
+    switcher = app.switcher
+    assert switcher.lead.value == "" and not switcher.lead.disabled
+    switcher.client.value, switcher.lead.value = "Quayside Ferries", "Tom"
+    switcher.create.click()
+    assert app.session.engagement is not None and app.session.engagement.lead == "Tom"

@@ -201,7 +201,15 @@ class Switcher:
         self.open = widgets.Button(description="Open", button_style="primary")
         self.client = widgets.Text(description="Client", placeholder="Client name")
         self.title = widgets.Text(description="Title", value="Service management diagnostic")
-        self.lead = widgets.Text(description="Lead", placeholder="Engagement lead")
+        # Signed in, whoever creates an engagement is its lead: the box shows the login, to read.
+        signed_in = session.identity
+        self.lead = widgets.Text(
+            description="Lead (signed in)" if signed_in else "Lead",
+            placeholder="Engagement lead",
+            value=signed_in or "",
+            disabled=signed_in is not None,
+            style={"description_width": "initial"} if signed_in else {},
+        )
         self.create = widgets.Button(description="Create")
         for w in (self.client, self.title, self.lead):
             w.layout = widgets.Layout(width="auto", min_width="0", flex="1 1 220px")
@@ -220,7 +228,8 @@ class Switcher:
 
         def create() -> None:
             session.create(client=self.client.value, title=self.title.value, lead=self.lead.value)
-            self.client.value = self.lead.value = ""
+            self.client.value = ""
+            self.lead.value = signed_in or ""
 
         self.open.on_click(lambda _b: act(open_picked))
         self.create.on_click(lambda _b: act(create))

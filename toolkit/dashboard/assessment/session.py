@@ -294,8 +294,13 @@ class AssessmentSession:
         self._next(engagement=None, phase=None, editing=None, preview=None, notice="")
 
     def create(self, *, client: str, title: str, lead: str) -> str:
-        """Create a new engagement in the store and open it; returns its ref."""
-        client, title, lead = client.strip(), title.strip(), lead.strip()
+        """Create a new engagement in the store and open it; returns its ref.
+
+        Where the store signs its user in, its lead is that user whatever ``lead`` says (the
+        database makes whoever creates an engagement its lead, too).
+        """
+        client, title = client.strip(), title.strip()
+        lead = self.identity if self.identity is not None else lead.strip()
         missing = [n for n, v in (("client", client), ("title", title), ("lead", lead)) if not v]
         if missing:
             raise EngagementError(f"to create an engagement, fill in: {', '.join(missing)}")
