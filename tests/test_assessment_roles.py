@@ -14,9 +14,10 @@ from test_roles import Team
 from test_roles import team as team  # the fixture
 
 from toolkit import changes
-from toolkit.access import AccessError
-from toolkit.dashboard.assessment.access_panel import TeamAccess
+from toolkit.access import ROLES, AccessError, sees_assessment
+from toolkit.dashboard.assessment.access_panel import TeamAccess, viewer_href
 from toolkit.dashboard.assessment.app import AssessmentApp
+from toolkit.dashboard.assessment.next_cycle import start_from_open
 from toolkit.dashboard.assessment.updates import Draft
 from toolkit.errors import EngagementError, StoreError
 from toolkit.stores import Store
@@ -86,12 +87,22 @@ def test_the_rater_is_who_signed_in_whatever_the_page_sends(people: People) -> N
 def test_a_stakeholder_reads_and_changes_nothing(people: People) -> None:
     app = people.app(people.stakeholder)
     s = app.session
-    assert s.role == "stakeholder" and s.read_only
-    assert "tf-read-only" in app.ui.view._dom_classes
+    assert s.role == "stakeholder" and s.read_only and not s.sees_assessment
+    assert "tf-stakeholder" in app.ui.view._dom_classes
+    assert "tf-read-only" not in app.ui.view._dom_classes  # that page would hide the switcher
     app.act(lambda: s.select("authority"))  # the settings drawn anew are no attempt to save
     assert app.message_text == ""
     before = people.lead.load(people.x)
-    assert len(s.rows()) == len(before.engagement.findings)  # all of it, to read
+    # He reads X in its viewer: his assessment page holds the switcher and a link, and nothing
+    # of the findings reaches it (no rows, no scores, no history, no board).
+    assert before.engagement.findings and s.rows() == [] and s.history("purpose") == []
+    assert s.scores is not None and s.scores["score"].isna().all()
+    assert app.ui.body.layout.display == "none"
+    assert all(w.layout.display == "none" for w in (app.toolbar.undo, app.toolbar.phase))
+    assert app.toolbar.switch.layout.display != "none"
+    assert app.next_cycle.view.layout.display == "none"
+    href = f'href="viewer.ipynb?engagement={people.x}"'
+    assert href in app.access.who.value and f"Open {CLIENT}" in app.access.who.value
     fid = before.engagement.findings[0].id
     attempts: dict[str, Callable[[], object]] = {
         "add": lambda: s.submit(_draft()),
@@ -107,6 +118,7 @@ def test_a_stakeholder_reads_and_changes_nothing(people: People) -> None:
         "phase": s.next_phase,
         "apply": lambda: s.apply(changes.set_target("purpose", 1)),
         "roles": lambda: TeamAccess(s).grant("someone", "rater"),
+        "next cycle": lambda: start_from_open(s),
     }
     for what, attempt in attempts.items():
         with pytest.raises(AccessError, match="stakeholder") as refused:
@@ -194,3 +206,16 @@ def test_a_laptop_asks_who_leads_a_new_engagement(tmp_path: Path) -> None:
     switcher.client.value, switcher.lead.value = "Quayside Ferries", "Tom"
     switcher.create.click()
     assert app.session.engagement is not None and app.session.engagement.lead == "Tom"
+
+
+def test_only_a_stakeholder_reads_in_the_viewer_rather_than_on_the_assessment_page() -> None:
+    assert [r for r in ROLES if not sees_assessment(r)] == ["stakeholder"]
+    assert sees_assessment(None)  # a laptop: nobody signs in
+
+
+def test_the_viewer_link_follows_where_the_viewer_is_served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert viewer_href("3f9a 2b") == "viewer.ipynb?engagement=3f9a+2b"
+    monkeypatch.setenv("TENFOLD_VIEWER_URL", "http://127.0.0.1:8867/")
+    assert viewer_href("3f9a") == "http://127.0.0.1:8867/?engagement=3f9a"

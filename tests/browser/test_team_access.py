@@ -24,8 +24,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from browser.screen import ANSWERED
 
-from toolkit import load_engagement
+from toolkit import changes, load_engagement
 from toolkit.dashboard.serve import dashboard_path
 from toolkit.findings import Engagement
 from toolkit.stores import open_store
@@ -177,5 +178,75 @@ def test_the_lead_grants_and_removes_roles_and_the_database_follows(
     assert _rows(sam_url, x) == (1, findings)
     with open_store(sam_url) as sam_store:
         assert sam_store.role(x) == "stakeholder"
+    for state in browsers:
+        assert state.errors == [] and state.unexpected_blocked == []
+
+
+def _record(page: Any, login: str, level: int, evidence: str) -> None:
+    """Record a finding as a signed-in rater does: the Rater box already shows the login, a
+    digit for the level, the evidence typed, Ctrl+Enter; then wait for the page's "saved"."""
+    assert page.get_by_label("Rater (signed in)", exact=True).input_value() == login
+    page.locator(".tf-form textarea").click()
+    page.keyboard.press("Escape")  # leave the text box, so the digit chooses the level
+    page.keyboard.press(str(level))
+    page.keyboard.type(evidence, delay=8)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(ANSWERED, arg=-1, timeout=20_000)
+
+
+#: The table's rows once they are all ``login``'s, ``count`` of them.
+OWN_ROWS = """([login, count]) => {
+    const rows = [...document.querySelectorAll('.tf-findings-table tbody tr')];
+    return rows.length === count
+        && rows.every(r => r.querySelector('.tf-col-rater').textContent === login);
+}"""
+#: The radar's point for People connection, once it says the level ``name`` is reached.
+POINT = """name => [...document.querySelectorAll('.tf-radar-box svg g.points_marks path')]
+    .some(p => {
+        const label = p.getAttribute('aria-label') || '';
+        return label.includes('Factor: People connection;')
+            && label.includes(`Level reached: ${name}`);
+    })"""
+
+
+def test_blind_rating_by_login_each_rater_sees_only_their_own(
+    postgres: Cluster, start_voila: Any, offline_at: Any, wait_for_dashboard: Any
+) -> None:
+    url = postgres.create_database(f"t_{uuid.uuid4().hex[:16]}", template="tenfold_template")
+    tag = uuid.uuid4().hex[:6]
+    lea_url, cy_url = (add_user(url, f"{n}_{tag}") for n in ("lea", "cy"))
+    lea, cy = f"lea_{tag}", f"cy_{tag}"
+    with open_store(lea_url) as store:
+        x = store.create(Engagement.new(client=X_CLIENT, title="Blind rating", lead=lea)).ref
+        store.grant(x, cy, "rater")
+        store.apply(x, changes.set_phase("independent", by=lea, as_lead=True))
+    servers = [start_voila(dashboard_path("assessment"), u) for u in (lea_url, cy_url)]
+    browsers = [offline_at(1366, 768), offline_at(1024, 768)]
+    pages = []
+    for server, state in zip(servers, browsers, strict=True):
+        page = state.new_page()
+        page.goto(f"{server.url}?engagement={x}&factor=connection", timeout=90_000)
+        wait_for_dashboard(page)
+        page.wait_for_selector("text=Blind rating", timeout=20_000)
+        pages.append(page)
+    lea_page, cy_page = pages
+
+    # Each records a finding on People connection, neither typing a name.
+    _record(lea_page, lea, 3, "Lea: the huddle names the purpose")
+    _record(cy_page, cy, 1, "Cy: nobody asked the agents")
+    cy_page.wait_for_selector(f"text={lea} saved 1 change (kept from you", timeout=10_000)
+
+    for page, login, own, theirs, level in (
+        (lea_page, lea, "Lea: the huddle", "Cy: nobody asked", "Established"),
+        (cy_page, cy, "Cy: nobody asked", "Lea: the huddle", "Ad hoc"),
+    ):
+        page.get_by_label("Show factor").select_option(label="All factors")
+        page.wait_for_function(OWN_ROWS, arg=[login, 1], timeout=10_000)
+        page.wait_for_function(POINT, arg=level, timeout=10_000)  # their own level, no one else's
+        text = page.evaluate("() => document.body.textContent")
+        assert own in text and theirs not in text
+    with open_store(lea_url) as store:
+        saved = store.load(x).engagement
+    assert sorted((f.rater, f.level) for f in saved.findings) == sorted([(lea, 3), (cy, 1)])
     for state in browsers:
         assert state.errors == [] and state.unexpected_blocked == []

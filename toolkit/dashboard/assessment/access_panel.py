@@ -15,7 +15,9 @@ draws it and turns what the lead does into its calls.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import ipywidgets as widgets
 
@@ -27,14 +29,22 @@ from toolkit.dashboard.widgets.role_form import RoleForm
 from toolkit.errors import StoreError
 from toolkit.stores.base import Member
 
-__all__ = ["AccessPanel", "TeamAccess"]
+__all__ = ["AccessPanel", "TeamAccess", "viewer_href"]
 
 #: What each role may do, in the line under the toolbar.
 _ROLE_WORDS: dict[Role, str] = {
     "lead": "you record findings and run the engagement",
     "rater": "you record and change your own findings",
-    "stakeholder": "you see this engagement and change nothing",
+    "stakeholder": "you read this engagement in its viewer and change nothing",
 }
+
+
+def viewer_href(ref: str) -> str:
+    """Where the engagement ``ref``'s viewer is, from the assessment page: ``viewer.ipynb`` beside
+    it (JupyterHub, Binder, ``voila dashboards/``), or ``TENFOLD_VIEWER_URL`` where the viewer is
+    served apart (``tenfold dashboard --viewer`` on another port)."""
+    base = os.environ.get("TENFOLD_VIEWER_URL") or "viewer.ipynb"
+    return f"{base}?{urlencode({'engagement': ref})}"
 
 
 class TeamAccess:
@@ -85,10 +95,17 @@ def _who_html(session: AssessmentSession) -> str:
     role = session.role
     if session.identity is None or role is None:
         return ""
-    return (
+    line = (
         f'<div class="tf-signed-as tf-read-only-note">Signed in as '
         f"<strong>{esc(session.identity)}</strong>, {esc(role)} of this engagement: "
         f"{_ROLE_WORDS[role]}.</div>"
+    )
+    e = session.engagement
+    if session.sees_assessment or e is None or session.ref is None:
+        return line
+    return line + (
+        f'<div class="tf-card tf-viewer-link"><a href="{esc(viewer_href(session.ref))}">'
+        f"Open {esc(e.client)} in the viewer</a>: its results, to read and download.</div>"
     )
 
 

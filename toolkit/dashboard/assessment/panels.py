@@ -165,6 +165,9 @@ class Toolbar:
 
     def render(self, r: Redraw) -> None:
         s, v = r.session, r.new
+        if r.opened:  # a stakeholder's page: "Switch engagement…" only (they read in the viewer)
+            for tool in (self.undo, self.phase, self.present):
+                tool.layout.display = None if s.sees_assessment else "none"
         if r.data or r.changed("rater"):
             entry = s.undoable()
             self.undo.disabled = entry is None
