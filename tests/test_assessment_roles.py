@@ -14,12 +14,15 @@ from test_roles import Team
 from test_roles import team as team  # the fixture
 
 from toolkit import changes
-from toolkit.access import ROLES, AccessError, sees_assessment
+from toolkit.access import ROLES, AccessError, BlindRatingError, sees_assessment
 from toolkit.dashboard.assessment.access_panel import TeamAccess, viewer_href
 from toolkit.dashboard.assessment.app import AssessmentApp
 from toolkit.dashboard.assessment.next_cycle import start_from_open
+from toolkit.dashboard.assessment.text import changed_elsewhere
 from toolkit.dashboard.assessment.updates import Draft
+from toolkit.dashboard.viewer.session import ViewerSession
 from toolkit.errors import EngagementError, StoreError
+from toolkit.framework import load_framework
 from toolkit.stores import Store
 
 CLIENT = "Harbourline"
@@ -219,3 +222,28 @@ def test_the_viewer_link_follows_where_the_viewer_is_served(
     assert viewer_href("3f9a 2b") == "viewer.ipynb?engagement=3f9a+2b"
     monkeypatch.setenv("TENFOLD_VIEWER_URL", "http://127.0.0.1:8867/")
     assert viewer_href("3f9a") == "http://127.0.0.1:8867/?engagement=3f9a"
+
+
+def test_a_stakeholders_viewer_shows_only_what_he_holds_a_role_in(people: People) -> None:
+    y = people.lead.push((SAMPLE.parent / "meridian-2026-09.json").read_text(encoding="utf-8"))
+    viewer = ViewerSession(load_framework(), people.stakeholder, portfolio=True)
+    assert [ref for _label, ref in viewer.choices()] == [people.x]  # Y is not listed
+    shown = viewer.open(people.x)
+    assert shown.engagement.client.startswith(CLIENT) and shown.engagement.findings
+    with pytest.raises(EngagementError, match="no engagement of that name here") as refused:
+        viewer.open(y)
+    assert "Meridian" not in str(refused.value)
+    # During a blind rating the raters' work is theirs alone: the viewer shows none of it.
+    people.lead.apply(
+        people.x,
+        changes.set_phase("independent", by=people.name(people.lead), as_lead=True),
+    )
+    fresh = ViewerSession(load_framework(), people.stakeholder)
+    with pytest.raises(BlindRatingError, match="blind rating"):
+        fresh.open(people.x)
+
+
+def test_a_blind_rater_hears_that_a_colleague_saved_though_the_database_hides_who() -> None:
+    said = changed_elsewhere((), load_framework(), added=0, blind=True)
+    assert said == "A colleague saved a change (kept from you until the reveal)"
+    assert "file" not in said  # a database store holds no file

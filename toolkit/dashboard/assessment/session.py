@@ -416,7 +416,11 @@ class AssessmentSession:
         elif polled:
             self._next(
                 notice=text.changed_elsewhere(
-                    (), self.framework, added=len(update.added), removed=len(update.removed)
+                    (),
+                    self.framework,
+                    added=len(update.added),
+                    removed=len(update.removed),
+                    blind=self.blind,
                 )
             )
         return update
