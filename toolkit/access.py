@@ -52,6 +52,10 @@ migrations); this module is what the kernel decides before asking the database, 
 surface can say it in words. Where nobody signs in (``role`` None), nothing is refused, as it
 always was on a laptop.
 
+Where each role reads: a lead and a rater on the assessment page; a stakeholder in the
+engagement's viewer, their assessment page holding only the engagement switcher and a link to
+it (:func:`sees_assessment`).
+
 Some changes are the lead's alone in every phase and on every store, laptop included:
 importing or removing the staff survey (the dashboard's drop zone and ``tenfold survey
 import``). :func:`check_lead` decides them: the lead by role where people sign in, by name
@@ -85,6 +89,7 @@ __all__ = [
     "plan_refusal",
     "read_only",
     "seen",
+    "sees_assessment",
     "undo_action",
     "whole",
 ]
@@ -182,6 +187,18 @@ def read_only(reader: Reader) -> bool:
     :func:`may` answers the same for every action; this asks it once for the page.
     """
     return not any(may(reader, action) for action in ACTIONS)
+
+
+def sees_assessment(role: Role | None) -> bool:
+    """Whether someone of ``role`` works on an engagement's assessment page: its findings,
+    radar, form and tools.
+
+    A stakeholder does not: they read the engagement in its viewer, the stakeholders' view
+    (which shows nothing during a blind rating, :func:`whole`), and their assessment page holds
+    only the engagement switcher and a link to that viewer, with nothing of the findings in it.
+    Where nobody signs in (``role`` None) everyone does, as on a laptop.
+    """
+    return role != "stakeholder"
 
 
 def undo_action(kind: str) -> Action:

@@ -10,9 +10,11 @@ hub is the one tests/test_deploy_hub.py starts, one per module).
 Ana records a finding with the keys the page advertises, and it shows in Ben's open page within
 2 s credited to her, though neither typed a name (the Rater box shows who signed in and takes
 no typing). Cy's page and switcher show nothing of X, and X's address says there is no such
-engagement, in words; nothing of X's client reaches his page or its websocket. Sam reads X with
-no form and no way to change it (a change sent from his page anyway is refused in the kernel),
-and Y does not exist for him.
+engagement, in words; nothing of X's client reaches his page or its websocket. Sam, a
+stakeholder, reads X in its viewer: his assessment page holds only the engagement switcher
+(offering X alone) and a link to X's viewer, nothing of the findings, and a change sent from it
+anyway is refused in the kernel; he follows the link and reads X's radar there. Y does not exist
+for him, in the viewer or on the assessment page.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from folders import SAMPLE
 from test_deploy_hub import PASSWORD, X_CLIENT, Y_FILE, Hub, Person
 from test_deploy_hub import hub as hub  # the fixture: one hub for this module
 
+from toolkit import load_engagement
 from toolkit.stores.users import add_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -37,6 +40,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DASHBOARD = "voila/render/dashboards/assessment.ipynb"
 #: Where to keep the screenshots of Ana's and Sam's pages (default: the test's own folder).
 SHOTS = os.environ.get("TENFOLD_HUB_SHOTS")
+Y_CLIENT = load_engagement(Y_FILE).client
 
 
 @dataclass
@@ -190,21 +194,51 @@ def test_signed_in_people_see_and_change_what_their_role_allows(team: Team, tmp_
     assert "Traceback" not in shown and X_CLIENT not in shown
     assert not any(X_CLIENT in frame for frame in team.frames["cy"])
 
-    # Sam: X to read, all of it, with no form and no way to change it.
+    # Sam, X's stakeholder, reads it in its viewer: his assessment page holds the engagement
+    # switcher and a link there, and nothing of the assessment (no form, table or radar; Ana's
+    # finding is not in his page nor in what his websocket received).
     sam = team.pages["sam"]
     sam.wait_for_url(f"**engagement={x}**")
-    sam.wait_for_selector(".tf-read-only")
+    sam.wait_for_selector(".tf-stakeholder .tf-viewer-link a")
     assert sam.locator(".tf-signed-as").inner_text().startswith("Signed in as sam, stakeholder")
-    assert sam.locator(f"td:text-is('{evidence}')").is_visible()
-    for hidden in (".tf-form", ".tf-col-actions", ".tf-editing-tools", ".tf-phase-button"):
+    for hidden in (".tf-form", ".tf-body", ".tf-phase-button", ".tf-col-actions"):
         assert not sam.locator(hidden).first.is_visible(), hidden
     assert not sam.get_by_role("button", name="Team access…").is_visible()
+    assert not sam.get_by_role("button", name="Undo").is_visible()
+    assert evidence not in sam.content()
+    assert not any(evidence in frame for frame in team.frames["sam"])
+    # His switcher offers X, the one engagement he holds a role in; never Y.
+    sam.get_by_role("button", name="Switch engagement…").click()
+    options = sam.get_by_label("Engagement", exact=True).locator("option")
+    options.first.wait_for(state="attached", timeout=20_000)
+    offered = [o.replace("\xa0", " ") for o in options.all_inner_texts()]
+    assert len(offered) == 1 and X_CLIENT in offered[0], offered
+    assert Y_CLIENT not in sam.content()
+    sam.get_by_role("button", name="Switch engagement…").click()
+    options.first.wait_for(state="detached", timeout=20_000)  # closed: nothing listed
     print("sam's page:", _shot(sam, tmp_path, "hub-sam-1280x720.png"))
-    # A change sent from his page anyway (the hidden Delete of a finding) reaches the kernel,
-    # which refuses it in words; nothing is deleted.
-    sam.evaluate("document.querySelectorAll('.tf-col-actions button')[1].click()")
+    # A change sent from his page anyway (the lead's hidden Team access form, shown by hand)
+    # reaches the kernel, which refuses it in words.
+    sam.evaluate("document.querySelector('.tf-team-access').style.display = 'flex'")
+    sam.locator(".tf-team-access input[type=text]").click()
+    sam.keyboard.type("cy", delay=15)
+    sam.keyboard.press("Enter")
     sam.wait_for_selector("text=a stakeholder sees the engagement and changes nothing")
-    assert sam.locator(f"td:text-is('{evidence}')").is_visible()
+
+    # He follows the link to X's viewer: X's radar, to read.
+    link = sam.locator(".tf-viewer-link a")
+    assert X_CLIENT in link.inner_text()
+    link.click()
+    sam.wait_for_url(f"**/user/sam/voila/render/dashboards/viewer.ipynb?engagement={x}")
+    _drawn(sam).wait_for_selector(".tf-radar-box svg, .tf-radar-box canvas", timeout=120_000)
+    assert X_CLIENT in sam.locator(".tf-viewer-head").inner_text()
+    assert sam.locator("textarea, .tf-form").count() == 0  # nothing to write in
+    assert Y_CLIENT not in sam.content() and "Traceback" not in sam.content()
+    print("sam's viewer:", _shot(sam, tmp_path, "hub-sam-viewer-1280x720.png"))
+    # Y, by its address, is not there for him: in the viewer as on the assessment page.
+    sam.goto(f"{team.hub.url}/user/sam/voila/render/dashboards/viewer.ipynb?engagement={y}")
+    _drawn(sam).wait_for_selector("text=there is no engagement of that name here")
+    assert Y_CLIENT not in sam.content() and "Traceback" not in sam.content()
     sam = team.open("sam", f"?engagement={y}")
     sam.wait_for_selector(f"text=no engagement with id '{y}' that sam holds a role in")
     assert "Traceback" not in sam.content()

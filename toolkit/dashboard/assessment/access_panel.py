@@ -3,7 +3,8 @@
 Where the store signs its user in (a PostgreSQL store, a team's JupyterHub server), one line
 says who is signed in and as what (lead, rater, stakeholder of the engagement open), and the
 engagement's lead gets a small panel: who holds which role, a role granted to a user (or
-changed), a role taken away. It calls what ``tenfold access grant/revoke/list`` call
+changed), a role taken away (:class:`~toolkit.dashboard.widgets.role_form.RoleForm`: the login
+typed, a role, Grant or Enter, Remove role). It calls what ``tenfold access grant/revoke/list`` call
 (:meth:`Store.grant <toolkit.stores.Store.grant>`, ``revoke``, ``members``); the kernel asks
 :func:`toolkit.access.check` first (only a lead may), and the database checks again (row-level
 security). On a laptop (nobody signs in) the panel is not there.
@@ -14,23 +15,36 @@ draws it and turns what the lead does into its calls.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from urllib.parse import urlencode
+
 import ipywidgets as widgets
 
 from toolkit.access import ROLES, Role
 from toolkit.dashboard.assessment.panels import Act, Redraw
 from toolkit.dashboard.assessment.session import AssessmentSession
 from toolkit.dashboard.common import esc, style_widget
+from toolkit.dashboard.widgets.role_form import RoleForm
 from toolkit.errors import StoreError
 from toolkit.stores.base import Member
 
-__all__ = ["AccessPanel", "TeamAccess"]
+__all__ = ["AccessPanel", "TeamAccess", "viewer_href"]
 
 #: What each role may do, in the line under the toolbar.
 _ROLE_WORDS: dict[Role, str] = {
     "lead": "you record findings and run the engagement",
     "rater": "you record and change your own findings",
-    "stakeholder": "you see this engagement and change nothing",
+    "stakeholder": "you read this engagement in its viewer and change nothing",
 }
+
+
+def viewer_href(ref: str) -> str:
+    """Where the engagement ``ref``'s viewer is, from the assessment page: ``viewer.ipynb`` beside
+    it (JupyterHub, Binder, ``voila dashboards/``), or ``TENFOLD_VIEWER_URL`` where the viewer is
+    served apart (``tenfold dashboard --viewer`` on another port)."""
+    base = os.environ.get("TENFOLD_VIEWER_URL") or "viewer.ipynb"
+    return f"{base}?{urlencode({'engagement': ref})}"
 
 
 class TeamAccess:
@@ -81,10 +95,17 @@ def _who_html(session: AssessmentSession) -> str:
     role = session.role
     if session.identity is None or role is None:
         return ""
-    return (
+    line = (
         f'<div class="tf-signed-as tf-read-only-note">Signed in as '
         f"<strong>{esc(session.identity)}</strong>, {esc(role)} of this engagement: "
         f"{_ROLE_WORDS[role]}.</div>"
+    )
+    e = session.engagement
+    if session.sees_assessment or e is None or session.ref is None:
+        return line
+    return line + (
+        f'<div class="tf-card tf-viewer-link"><a href="{esc(viewer_href(session.ref))}">'
+        f"Open {esc(e.client)} in the viewer</a>: its results, to read and download.</div>"
     )
 
 
@@ -108,23 +129,16 @@ class AccessPanel:
             description="Team access…", tooltip="Who may see this engagement, and as what"
         )
         self.members = widgets.HTML("")
-        self.user = widgets.Text(
-            description="User",
-            placeholder="their sign-in name",
-            layout=widgets.Layout(width="auto", min_width="0", flex="1 1 200px"),
-        )
-        self.role = widgets.Dropdown(
-            options=list(ROLES), value="rater", description="Role", layout={"width": "auto"}
-        )
-        self.grant = widgets.Button(description="Grant", button_style="primary")
-        self.revoke = widgets.Button(description="Remove role")
-        row = widgets.HBox(
-            [self.user, self.role, self.grant, self.revoke],
-            layout=widgets.Layout(grid_gap="6px", align_items="center", flex_flow="row wrap"),
-        )
+        # The login and role travel with the press (Grant, Enter in the box, Remove role) in one
+        # message: a press straight after typing sends the whole login, never part of it.
+        self.form = RoleForm()
         self.panel = style_widget(
             widgets.VBox(
-                [widgets.HTML('<div class="tf-section">Team access</div>'), self.members, row],
+                [
+                    widgets.HTML('<div class="tf-section">Team access</div>'),
+                    self.members,
+                    self.form,
+                ],
                 layout=widgets.Layout(display="none", grid_gap="4px"),
             ),
             "tf-card",
@@ -138,25 +152,31 @@ class AccessPanel:
         def redraw_members() -> None:
             self.members.value = _members_html(self.team.members())
 
-        def grant() -> None:
-            done = self.team.grant(self.user.value, str(self.role.value))
-            self.user.value = ""
-            redraw_members()
-            session.say(done, "ok")
+        def answered(seq: int, user: str, do: Callable[[], str]) -> Callable[[], None]:
+            def event() -> None:
+                try:
+                    done = do()
+                except Exception:
+                    self.form.refused(seq)
+                    raise  # the app says why, in words
+                self.form.done(seq, user)
+                redraw_members()
+                session.say(done, "ok")
 
-        def revoke() -> None:
-            done = self.team.revoke(self.user.value)
-            self.user.value = ""
-            redraw_members()
-            session.say(done, "ok")
+            return event
+
+        self.form.on_grant = lambda seq, user, role: run(
+            answered(seq, user, lambda: self.team.grant(user, role))
+        )
+        self.form.on_revoke = lambda seq, user: run(
+            answered(seq, user, lambda: self.team.revoke(user))
+        )
 
         def toggled(on: bool) -> None:
-            self.panel.layout.display = "flex" if on else "none"
             if on:
-                redraw_members()
+                redraw_members()  # the lead's alone: anyone else's kernel refuses, nothing shown
+            self.panel.layout.display = "flex" if on else "none"
 
-        self.grant.on_click(lambda _b: run(grant))
-        self.revoke.on_click(lambda _b: run(revoke))
         self.toggle.observe(lambda ch: run(lambda: toggled(bool(ch["new"]))), "value")
 
     def render(self, r: Redraw) -> None:

@@ -197,13 +197,17 @@ class AssessmentApp:
         e = s.engagement
         if r.opened:
             set_shown(ui.body, e is not None)
+            # A stakeholder reads in the viewer (toolkit.access.sees_assessment): their page is
+            # the switcher and the link to it, with nothing of the assessment beneath.
+            ui.body.layout.display = None if s.sees_assessment else "none"
             ui.bridge.title = f"{e.client} · Tenfold" if e is not None else "Tenfold"
         if r.opened or r.changed("phase", "rater", "present"):
             on = {
                 "tf-present": v.present,
                 "tf-blind": s.blind,
                 "tf-consensus": v.phase == "consensus",
-                "tf-read-only": s.read_only,
+                "tf-read-only": s.read_only and s.sees_assessment,
+                "tf-stakeholder": not s.sees_assessment,
             }
             for cls, wanted in on.items():
                 (ui.view.add_class if wanted else ui.view.remove_class)(cls)

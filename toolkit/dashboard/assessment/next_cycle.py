@@ -48,6 +48,8 @@ def start_from_open(session: AssessmentSession) -> tuple[str, Update]:
     snapshot = session.snapshot
     if snapshot is None:
         raise EngagementError("open the engagement to start the next cycle from first")
+    if not session.sees_assessment:  # a stakeholder reads the engagement; its next is the lead's
+        session.check("settings")
     previous = snapshot.engagement
     created = start_next_cycle(
         session.store, snapshot.ref, framework=session.framework, by=session.by
@@ -87,6 +89,7 @@ class NextCycle:
         if not (r.opened or r.changed("switching")):
             return
         e = r.session.engagement
+        self.view.layout.display = None if r.session.sees_assessment else "none"
         self.button.disabled = e is None
         self.note.value = (
             ""

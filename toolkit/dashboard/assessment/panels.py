@@ -165,6 +165,9 @@ class Toolbar:
 
     def render(self, r: Redraw) -> None:
         s, v = r.session, r.new
+        if r.opened:  # a stakeholder's page: "Switch engagement…" only (they read in the viewer)
+            for tool in (self.undo, self.phase, self.present):
+                tool.layout.display = None if s.sees_assessment else "none"
         if r.data or r.changed("rater"):
             entry = s.undoable()
             self.undo.disabled = entry is None
@@ -201,7 +204,15 @@ class Switcher:
         self.open = widgets.Button(description="Open", button_style="primary")
         self.client = widgets.Text(description="Client", placeholder="Client name")
         self.title = widgets.Text(description="Title", value="Service management diagnostic")
-        self.lead = widgets.Text(description="Lead", placeholder="Engagement lead")
+        # Signed in, whoever creates an engagement is its lead: the box shows the login, to read.
+        signed_in = session.identity
+        self.lead = widgets.Text(
+            description="Lead (signed in)" if signed_in else "Lead",
+            placeholder="Engagement lead",
+            value=signed_in or "",
+            disabled=signed_in is not None,
+            style={"description_width": "initial"} if signed_in else {},
+        )
         self.create = widgets.Button(description="Create")
         for w in (self.client, self.title, self.lead):
             w.layout = widgets.Layout(width="auto", min_width="0", flex="1 1 220px")
@@ -220,7 +231,8 @@ class Switcher:
 
         def create() -> None:
             session.create(client=self.client.value, title=self.title.value, lead=self.lead.value)
-            self.client.value = self.lead.value = ""
+            self.client.value = ""
+            self.lead.value = signed_in or ""
 
         self.open.on_click(lambda _b: act(open_picked))
         self.create.on_click(lambda _b: act(create))

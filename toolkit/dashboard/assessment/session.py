@@ -132,11 +132,32 @@ class AssessmentSession:
         access.check(self.reader, action, where=e.client)
 
     @property
+    def sees_assessment(self) -> bool:
+        """Whether the person here works on this page (:func:`toolkit.access.sees_assessment`);
+        a stakeholder reads the engagement in its viewer instead."""
+        return access.sees_assessment(self.role)
+
+    @property
     def seen(self) -> Engagement | None:
         """The open engagement as this page's reader may see it (:func:`toolkit.access.seen`):
-        in a blind rating, their own findings and log entries only, and no consensus."""
+        in a blind rating, their own findings and log entries only, and no consensus. For a
+        stakeholder, who reads it in the viewer, its settings only: no findings, consensus,
+        notes, survey, plan or log reach this page."""
         e = self.engagement
-        return None if e is None else access.seen(e, self.reader)
+        if e is None:
+            return None
+        if not self.sees_assessment:
+            return e.model_copy(
+                update={
+                    "findings": (),
+                    "overrides": {},
+                    "notes": "",
+                    "survey": None,
+                    "actions": (),
+                    "changes": (),
+                }
+            )
+        return access.seen(e, self.reader)
 
     def whole(self, what: str) -> Engagement:
         """The open engagement for what is made from every rater's findings (a report);
@@ -294,8 +315,13 @@ class AssessmentSession:
         self._next(engagement=None, phase=None, editing=None, preview=None, notice="")
 
     def create(self, *, client: str, title: str, lead: str) -> str:
-        """Create a new engagement in the store and open it; returns its ref."""
-        client, title, lead = client.strip(), title.strip(), lead.strip()
+        """Create a new engagement in the store and open it; returns its ref.
+
+        Where the store signs its user in, its lead is that user whatever ``lead`` says (the
+        database makes whoever creates an engagement its lead, too).
+        """
+        client, title = client.strip(), title.strip()
+        lead = self.identity if self.identity is not None else lead.strip()
         missing = [n for n, v in (("client", client), ("title", title), ("lead", lead)) if not v]
         if missing:
             raise EngagementError(f"to create an engagement, fill in: {', '.join(missing)}")
@@ -316,6 +342,8 @@ class AssessmentSession:
     def _seen_finding(self, finding_id: str) -> Finding:
         """The finding ``finding_id`` if this person may see it (an error naming it otherwise)."""
         self._require()
+        if not self.sees_assessment:  # a stakeholder's page has no findings: say why in words
+            self.check("change own finding")
         seen = self.seen
         assert seen is not None
         return seen.finding(finding_id)
@@ -388,7 +416,11 @@ class AssessmentSession:
         elif polled:
             self._next(
                 notice=text.changed_elsewhere(
-                    (), self.framework, added=len(update.added), removed=len(update.removed)
+                    (),
+                    self.framework,
+                    added=len(update.added),
+                    removed=len(update.removed),
+                    blind=self.blind,
                 )
             )
         return update

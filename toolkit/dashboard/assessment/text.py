@@ -134,11 +134,15 @@ def changed_elsewhere(
     """One quiet sentence on what others changed: ``"Tom Reyes added a finding to Composure"``.
 
     Without log entries (a file written by an older tool), it says what changed in the findings.
-    In a blind rating it names who saved, never what or where: ``"Tom Reyes saved a change"``.
+    In a blind rating it names who saved, never what or where: ``"Tom Reyes saved a change"``;
+    where the store keeps even that from the rater (a PostgreSQL store's row-level security),
+    it says that a colleague saved.
     """
     if blind and entries:
         names = ", ".join(dict.fromkeys(e.by for e in entries))
         return f"{names} saved {plural(len(entries), 'change')} (kept from you until the reveal)"
+    if blind:  # signed in, the database itself keeps a colleague's entries from a blind rater
+        return "A colleague saved a change (kept from you until the reveal)"
     if not entries:
         parts = []
         if added:
