@@ -7,7 +7,9 @@
 Cold start: from starting the Voila server (as ``tenfold dashboard`` does, with the shared
 settings) to the radar drawn in the browser, as a ratio to a bare Voila notebook holding one
 slider and one offline Altair chart, served the same way in the same run (runs alternate).
-Opening the page again on a warm server (a preheated kernel) is reported the same way.
+Opening the page again on a warm server (a preheated kernel) is reported the same way; each
+such opening starts once the server has a pre-started kernel that has run its notebook
+(:func:`wait_for_pool`), as for a visitor who comes a little after the last.
 
 A finding saved live: in the assessment dashboard, as a consultant does it: Esc, a level key,
 the evidence typed, Ctrl+Enter. Timed inside the page (``performance.now()``) from the
@@ -24,11 +26,14 @@ Needs Debian's chromium at /usr/bin/chromium.
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import re
 import shutil
 import statistics
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +123,40 @@ def _server(notebook: Path, folder: Path) -> VoilaServer:
     return VoilaServer.launch(notebook, folder, log=log, timeout=60)
 
 
+#: What Voila logs when it starts a kernel, when a page takes a pre-started one, and when its
+#: pool of pre-started kernels is full again (the kernel is started then; the notebook may
+#: still be running in it).
+STARTED = re.compile(r"Kernel started: ([0-9a-f-]{36})")
+TAKEN = re.compile(r"Using pre-heated kernel: ([0-9a-f-]{36})")
+FILLED = "Kernel pool of "
+
+
+def wait_for_pool(server: VoilaServer, *, timeout: float = 120.0) -> str:
+    """Wait until the server has a pre-started kernel waiting that has run its notebook, and
+    return its id: the log says the pool is filled after starting a kernel no page has taken
+    yet, and the server's ``/api/kernels/<id>`` says that kernel has been idle for a second
+    (Voila's own "filled" line comes as soon as the kernel starts, seconds before that)."""
+    deadline = time.monotonic() + timeout
+    quiet_since: float | None = None
+    last = ""
+    while time.monotonic() < deadline:
+        text = server.log.read_text(encoding="utf-8", errors="replace")
+        taken = set(TAKEN.findall(text))
+        started = [k for k in STARTED.findall(text) if k not in taken]
+        if started and FILLED in text.split(f"Kernel started: {started[-1]}", 1)[1]:
+            with urllib.request.urlopen(f"{server.url}api/kernels/{started[-1]}") as answer:
+                kernel = json.load(answer)
+            now = f"{kernel['execution_state']} {kernel['last_activity']}"
+            if kernel["execution_state"] != "idle" or now != last:
+                quiet_since, last = None, now
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= 1.0:
+                return str(started[-1])
+        time.sleep(0.2)
+    raise RuntimeError(f"no pre-started kernel ready after {timeout:.0f} s:\n{server.log_tail()}")
+
+
 def _context(browser: Any) -> Any:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
@@ -140,7 +179,7 @@ def cold_and_warm(browser: Any, notebook: Path, folder: Path) -> tuple[float, fl
         page, _ = _open(context, server.url)
         cold = time.perf_counter() - server.started
         page.close()
-        time.sleep(3)  # let the pool refill its preheated kernel, as between two visitors
+        wait_for_pool(server)
         page, warm = _open(context, server.url)
         context.close()
         return cold, warm
@@ -148,7 +187,7 @@ def cold_and_warm(browser: Any, notebook: Path, folder: Path) -> tuple[float, fl
 
 def warm_opens(browser: Any, folder: Path, sizes: list[int]) -> dict[int, float]:
     """Seconds to open the assessment page on a warm server (a preheated kernel) at each size,
-    from the address typed to the radar drawn, each after the pool refilled its kernel."""
+    from the address typed to the radar drawn, each once the pool has a kernel waiting."""
     for n in sizes:
         save_engagement(engagement_of(n), folder / f"bench-{n}.json")
     out: dict[int, float] = {}
@@ -157,7 +196,7 @@ def warm_opens(browser: Any, folder: Path, sizes: list[int]) -> dict[int, float]
         page, _ = _open(context, server.url)  # the first visitor takes the preheated kernel
         page.close()
         for n in sizes:
-            time.sleep(3)  # let the pool refill its preheated kernel, as between two visitors
+            wait_for_pool(server)
             page, seconds = _open(context, f"{server.url}?engagement=bench-{n}.json")
             out[n] = seconds
             page.close()

@@ -97,6 +97,65 @@ def test_fit_radar_size_fills_the_box_without_overflowing(
     assert bigger.width + extra_w > width or bigger.height + extra_h > height
 
 
+def bisected_size(scores: pd.DataFrame, width: float, height: float, o: RadarOptions) -> float:
+    """The largest size that fits, found the slow way: 20 halvings between 160 and 2400."""
+
+    def fits(size: float) -> bool:
+        frame = radar_frame(scores, dataclasses.replace(o, size=size))
+        extra_w, extra_h = legend_size(frame)
+        return frame.width + extra_w + 10 <= width and frame.height + extra_h + 10 <= height
+
+    low, high = 160.0, 2400.0
+    if not fits(low):
+        return low
+    for _ in range(20):
+        mid = (low + high) / 2
+        low, high = (mid, high) if fits(mid) else (low, mid)
+    return low
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "font_size"),
+    [
+        (420, 380, 12),
+        (560, 620, 13),
+        (640, 520, 12),
+        (760, 540, 13),
+        (900, 560, 14),
+        (1024, 700, 13),
+        (1280, 640, 12),
+        (1500, 900, 16),
+        (1800, 1000, 13),
+        (2600, 2600, 12),
+    ],
+)
+def test_fit_radar_finds_the_bisected_size_in_a_few_layouts(
+    scores: pd.DataFrame,
+    monkeypatch: pytest.MonkeyPatch,
+    width: int,
+    height: int,
+    font_size: int,
+) -> None:
+    import toolkit.charts.radar as radar
+
+    layouts: list[float] = []
+
+    def counted(table: pd.DataFrame, options: RadarOptions) -> Any:
+        layouts.append(options.size)
+        return radar_frame(table, options)
+
+    monkeypatch.setattr(radar, "radar_frame", counted)
+    options = RadarOptions(font_size=font_size)
+    fit = fit_radar(scores, options, width=width, height=height)
+    assert len(layouts) <= 12, layouts  # the bisection it replaces laid out 30
+    monkeypatch.undo()
+    best = bisected_size(scores, width, height, dataclasses.replace(options, legend=fit.legend))
+    assert best - 0.5 <= fit.size <= best + 0.05
+    beside = bisected_size(scores, width, height, dataclasses.replace(options, legend="right"))
+    under = bisected_size(scores, width, height, dataclasses.replace(options, legend="bottom"))
+    assert fit.legend == ("bottom" if under >= 1.15 * beside else "right")
+
+
 def test_a_narrow_box_puts_the_legends_under_the_radar(scores: pd.DataFrame) -> None:
     options = RadarOptions(font_size=13)
     assert fit_radar(scores, options, width=560, height=620).legend == "bottom"

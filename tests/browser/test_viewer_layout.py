@@ -65,3 +65,41 @@ def test_at_1280x720_the_first_screen_shows_the_headline_and_three_items(
         page.evaluate("() => document.querySelector('.tf-radar-box').getBoundingClientRect().top")
         < 720
     )
+
+
+#: Records each radar drawing as a person first sees it (its box visible): the drawing's and the
+#: pane's left edge and width, in CSS pixels.
+SEEN = """
+window.__seen = [];
+const look = () => {
+  for (const svg of document.querySelectorAll('.tf-radar-box svg.marks')) {
+    const box = svg.closest('.tf-radar-box');
+    if (svg.__seen || getComputedStyle(box).visibility !== 'visible') continue;
+    if (box.getBoundingClientRect().width === 0) continue;
+    svg.__seen = true;
+    const b = box.getBoundingClientRect(), r = svg.getBoundingClientRect();
+    window.__seen.push({left: r.left, width: r.width, pane_left: b.left, pane_width: b.width});
+  }
+};
+new MutationObserver(look).observe(document, {childList: true, subtree: true, attributes: true});
+"""
+
+
+def test_at_1024x768_every_radar_seen_fits_its_pane_from_the_first(
+    offline_at: Any, viewer_server: VoilaServer, wait_for_dashboard: Any
+) -> None:
+    # The first drawing used to be the preheated kernel's empty radar, sized for no room: 540 px
+    # in a 508 px pane, its legend cut at the left ("ctor group"), until the refit replaced it.
+    offline = offline_at(1024, 768)
+    offline.context.add_init_script(SEEN)
+    page = offline.new_page()
+    page.goto(f"{viewer_server.url}?engagement=harbourline-2026-11.json", timeout=90_000)
+    wait_for_dashboard(page)
+    page.wait_for_selector(".tf-acts li", timeout=60_000)
+    settle(page)
+    seen = page.evaluate("window.__seen")
+    assert seen, "no radar seen"
+    for drawing in seen:
+        assert drawing["left"] >= drawing["pane_left"] - 0.5, seen
+        assert drawing["width"] <= drawing["pane_width"] + 0.5, seen
+    assert offline.errors == []

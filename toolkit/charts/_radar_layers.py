@@ -295,10 +295,17 @@ def radar_layers(f: RadarFrame, data: Callable[[str], Any] = named) -> list[alt.
             **enc(
                 {
                     "text": alt.Text("text:N"),
-                    "fill": alt.condition(
-                        "datum.assessed",
-                        alt.Fill("group:N", scale=groups, legend=None),
-                        alt.value(MUTED),
+                    # Built as the channel object: alt.condition() gives a dict, which
+                    # Altair turns into one by validating it (a fifth of a shape's cost).
+                    "fill": alt.FillValue(
+                        MUTED,
+                        condition={
+                            "test": "datum.assessed",
+                            "field": "group",
+                            "type": "nominal",
+                            "scale": groups,
+                            "legend": None,
+                        },
                     ),
                     "tooltip": tip,
                 }

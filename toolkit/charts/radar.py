@@ -15,6 +15,7 @@ change by computing rows only.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import OrderedDict
 from typing import Any, Literal, Unpack
 
@@ -275,21 +276,66 @@ class LiveRadar:
                 raise
 
 
-def _fit_size(scores: pd.DataFrame, width: float, height: float, options: RadarOptions) -> float:
-    """The largest size (at least 160) whose radar, with legends, fits ``width`` x ``height``."""
+#: The smallest and largest radar :func:`fit_radar` chooses, and how close (in pixels of
+#: ``size``) it gets to the largest that fits.
+FIT_MIN, FIT_MAX, FIT_TOLERANCE = 160.0, 2400.0, 0.5
 
-    def fits(size: float) -> bool:
+
+def _fit_size(scores: pd.DataFrame, width: float, height: float, options: RadarOptions) -> float:
+    """The largest size (at least 160) whose radar, with legends, fits ``width`` x ``height``.
+
+    Each trial lays the radar out (:func:`radar_frame`), so trials are few: the room a radar
+    needs grows almost linearly with its size (the ring is 0.76 x ``size``; labels, key and
+    legends add a constant, and a label moved to clear a neighbour only bends the line), so
+    the overflow measured before rounding to whole pixels is followed by false position to
+    where it crosses the box's edge. The answer fits, and a size 0.5 pixel larger does not.
+    """
+
+    def overflow(size: float) -> tuple[bool, float]:
+        """Whether ``size`` fits, and by how many pixels it overflows (negative: room to spare)."""
         frame = radar_frame(scores, dataclasses.replace(options, size=size))
         extra_w, extra_h = legend_size(frame)
-        w, h = frame.width + extra_w + 2 * PADDING, frame.height + extra_h + 2 * PADDING
-        return w <= width and h <= height
+        room_w = width - extra_w - 2 * PADDING
+        room_h = height - extra_h - 2 * PADDING
+        fits = frame.width <= room_w and frame.height <= room_h
+        # Before rounding to whole pixels (the domains are the extents in levels): a whole
+        # pixel count n fits in room r when the unrounded extent is under floor(r) + 0.5.
+        exact_w = (frame.x_dom[1] - frame.x_dom[0]) * frame.k
+        exact_h = (frame.y_dom[1] - frame.y_dom[0]) * frame.k
+        over = max(exact_w - math.floor(room_w) - 0.5, exact_h - math.floor(room_h) - 0.5)
+        return fits, over
 
-    low, high = 160.0, 2400.0
-    if not fits(low):
+    low = FIT_MIN
+    fits, low_over = overflow(low)
+    if not fits:
         return low
-    for _ in range(14):
-        mid = (low + high) / 2
-        low, high = (mid, high) if fits(mid) else (low, mid)
+    high: float | None = None
+    high_over = 0.0
+    slope = 0.76  # pixels of room per pixel of size, until two trials measure it
+    for trial in range(40):
+        if high is not None and high - low <= FIT_TOLERANCE:
+            break
+        if high is None:  # no size known too large yet: aim just past the edge
+            guess = min(max(low - low_over / slope, low) + FIT_TOLERANCE / 2, FIT_MAX)
+        elif trial >= 8 or high_over <= low_over:  # not converging: halve the interval
+            guess = (low + high) / 2
+        else:
+            root = low + (high - low) * -low_over / (high_over - low_over)
+            if root - low <= FIT_TOLERANCE * 0.9:
+                guess = low + FIT_TOLERANCE  # expected too large: closes the interval
+            elif high - root <= FIT_TOLERANCE * 0.9:
+                guess = high - FIT_TOLERANCE  # expected to fit: closes the interval
+            else:
+                guess = root - FIT_TOLERANCE / 2  # just inside the edge
+        fits, over = overflow(guess)
+        if fits:
+            if over > low_over and guess > low:
+                slope = (over - low_over) / (guess - low)
+            low, low_over = guess, over
+            if guess >= FIT_MAX:
+                return FIT_MAX
+        else:
+            high, high_over = guess, over
     return round(low, 1)
 
 

@@ -8,6 +8,10 @@ to 24 px on a projector in present mode), and the chart size and legend place th
 Each redraw sends a new spec whose shape :class:`toolkit.charts.LiveRadar` built and validated
 once; a click on a factor's point, hollow marker or label is passed on to ``on_pick``.
 
+The radar is hidden until it is drawn for a room the page measured, so the first radar a
+person sees is the engagement's, at the size that fits (never the empty one drawn in a
+preheated kernel, nor one sized before the page measured its column).
+
 Each drawing carries its stamp (:func:`stamp`): the revision of the view it was drawn from, the
 room it was fitted to and the factor picked out, as the chart's description, which Vega puts on
 the chart's element when it draws it. A page (and a browser test) can tell from it which state
@@ -140,6 +144,10 @@ class RadarPane:
         spec = self._live.spec(scores, options, later=True)
         spec["description"] = stamp(revision, room, options.highlight)
         self.widget.spec = spec  # sent to the page now
+        # Seen only once drawn for the room the page measured: a drawing for no room (the
+        # empty one of a preheated kernel, or one before the page measured) may be too large
+        # for the column, and is never what the page shows.
+        self.box.layout.visibility = None if room is not None else "hidden"
         self._live.check()  # a new shape is checked while the page draws it
 
     def prepare(self, options: RadarOptions) -> None:

@@ -41,16 +41,18 @@ function render({ model, el }) {
     root.dataset.tfRoom = roomKey(size);
   };
   // Something moved: measure again once the layout has settled (120 ms), and send what changed.
+  // The first room is sent at once: the radar waits for it before it is shown.
   const report = () => {
     clearTimeout(timer);
     root.dataset.tfMeasuring = "1";
+    const settle = last === "" ? 0 : 120;
     timer = setTimeout(() => {
       timer = null;
       const size = measure();
       const key = JSON.stringify(size);
       if (key !== last && size.column_width > 0 && send({ event: "size", ...size })) sent(size);
       delete root.dataset.tfMeasuring;
-    }, 120);
+    }, settle);
   };
   const observer = new ResizeObserver(report);
   let watched = null;
@@ -114,6 +116,15 @@ function render({ model, el }) {
   if (send({ event: "opened", search: window.location.search, ...first }) && first.column_width > 0) {
     sent(first);
   }
+  // Until a first room is sent (the column is drawn a moment after this widget), look for the
+  // column at every frame rather than twice a second, for the first ten seconds.
+  const until = performance.now() + 10000;
+  const early = () => {
+    if (last !== "" || gone || performance.now() > until) return;
+    watch();
+    requestAnimationFrame(early);
+  };
+  requestAnimationFrame(early);
   return () => {
     closed();
     clearInterval(poll);
