@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import examples
 import pytest
 from cli_run import Run
 
@@ -178,7 +179,7 @@ def test_every_download_of_both_dashboards_works_with_no_findings(
 # -- direction controls ------------------------------------------------------------------------
 
 #: Every bidirectional embedding, override and isolate: refused wherever text comes in.
-DIRECTION_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+DIRECTION_CONTROLS = list(examples.DIRECTION_CONTROLS)
 
 
 @pytest.mark.parametrize("char", DIRECTION_CONTROLS)

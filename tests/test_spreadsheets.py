@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from examples import examples
+from examples import REFUSED_CHARACTERS, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -385,7 +385,7 @@ TEXT = (
     st.lists(
         st.text(
             alphabet=st.characters(
-                blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"
+                blacklist_categories=("Cs", "Cc"), blacklist_characters=REFUSED_CHARACTERS
             ),
             max_size=8,
         )

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from examples import examples
+from examples import REFUSED_CHARACTERS, examples
 from filelock import FileLock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -336,7 +336,7 @@ def test_an_engagement_file_beyond_the_size_limit_is_not_read(
 @given(
     evidence=st.text(
         alphabet=st.characters(
-            blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"
+            blacklist_categories=("Cs", "Cc"), blacklist_characters=REFUSED_CHARACTERS
         )
         | st.sampled_from("\t\n\"\\/'"),
         min_size=1,
