@@ -18,6 +18,34 @@ ANSWERED = """since => {
     return form !== null && form.dataset.pending === '0'
         && stamp !== null && Number(stamp.dataset.rev) > since;
 }"""
+
+
+def record_signed_in(page: Any, login: str, level: int, evidence: str) -> None:
+    """Record a finding as a person signed in to a team's store does: the Rater box already
+    shows their login (nothing to type there), a digit for the level, the evidence typed,
+    Ctrl+Enter; then wait for the page's own "saved"."""
+    assert page.get_by_label("Rater (signed in)", exact=True).input_value() == login
+    page.locator(".tf-form textarea").click()
+    page.keyboard.press("Escape")  # leave the text box, so the digit chooses the level
+    page.keyboard.press(str(level))
+    page.keyboard.type(evidence, delay=8)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(ANSWERED, arg=-1, timeout=20_000)
+
+
+def open_each(at: list[tuple[Any, str]], wait_for_dashboard: Any, ready: str) -> list[Any]:
+    """Open each address in its browser (each person's machine: an ``offline_at`` context),
+    once the dashboard is drawn and ``ready`` (a selector) is on the page."""
+    pages = []
+    for browser, address in at:
+        page = browser.new_page()
+        page.goto(address, timeout=90_000)
+        wait_for_dashboard(page)
+        page.wait_for_selector(ready, timeout=60_000)
+        pages.append(page)
+    return pages
+
+
 SIDEWAYS = """() => [...document.querySelectorAll('*')].filter(e => {
     const s = getComputedStyle(e);
     const scrolls = e === document.scrollingElement || ['auto', 'scroll'].includes(s.overflowX);

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser.screen import ANSWERED
+from browser.screen import open_each, record_signed_in
 
 from toolkit import load_engagement
 from toolkit.dashboard.serve import dashboard_path
@@ -27,19 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "engagements" / "harbourline-2026-11.json"
-
-
-def record(page: Any, rater: str, level: int, evidence: str) -> None:
-    """Record a finding as a person does on a team's server: the Rater box already shows who
-    signed in (nothing to type there), a digit for the level, the evidence typed, Ctrl+Enter;
-    then wait for the page's own "saved"."""
-    assert page.get_by_label("Rater (signed in)", exact=True).input_value() == rater
-    page.locator(".tf-form textarea").click()
-    page.keyboard.press("Escape")  # leave the text box, so the digit chooses the level
-    page.keyboard.press(str(level))
-    page.keyboard.type(evidence, delay=8)
-    page.keyboard.press("Control+Enter")
-    page.wait_for_function(ANSWERED, arg=-1, timeout=20_000)
 
 
 def test_a_colleagues_save_on_another_server_shows_live(
@@ -55,23 +42,19 @@ def test_a_colleagues_save_on_another_server_shows_live(
         tom_store.grant(ref, ines, "rater")
     office_a = start_voila(dashboard_path("assessment"), tom_url)
     office_b = start_voila(dashboard_path("assessment"), ines_url)
-    pages = []
-    for server, (width, height) in ((office_a, (1366, 768)), (office_b, (1280, 720))):
-        page = offline_at(width, height).new_page()
-        page.goto(f"{server.url}?engagement={ref}&factor=connection", timeout=90_000)
-        wait_for_dashboard(page)
-        page.wait_for_selector(".tf-form textarea", timeout=60_000)
-        pages.append(page)
+    at = [f"{server.url}?engagement={ref}&factor=connection" for server in (office_a, office_b)]
+    browsers = [offline_at(1366, 768), offline_at(1280, 720)]
+    pages = open_each(list(zip(browsers, at, strict=True)), wait_for_dashboard, ".tf-form textarea")
     mine, theirs = pages
 
-    record(theirs, ines, 1, "Colleague: nobody asked the agents")
+    record_signed_in(theirs, ines, 1, "Colleague: nobody asked the agents")
     saved_at = time.perf_counter()  # the saving page has its "saved"
     mine.wait_for_selector("td:text-is('Colleague: nobody asked the agents')", timeout=10_000)
     # The aim is within 2 s; a timed assertion would fail on a busy machine for nothing, so the
     # delay is said (pytest -s) and benchmarked (BENCHMARKS.md, the colleague's delay).
     print(f"the colleague's finding showed {time.perf_counter() - saved_at:.2f} s after its save")
     mine.wait_for_selector(f"text={ines} added a finding to People connection")
-    record(mine, tom, 3, "Mine: the huddle names the purpose")
+    record_signed_in(mine, tom, 3, "Mine: the huddle names the purpose")
     theirs.wait_for_selector("td:text-is('Mine: the huddle names the purpose')", timeout=10_000)
     theirs.wait_for_selector(f"text={tom} added a finding to People connection")
 

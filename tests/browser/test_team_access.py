@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from browser.screen import ANSWERED, SIDEWAYS
+from browser.screen import SIDEWAYS, open_each, record_signed_in
 
 from toolkit import changes, load_engagement
 from toolkit.dashboard.serve import dashboard_path
@@ -183,18 +183,6 @@ def test_the_lead_grants_and_removes_roles_and_the_database_follows(
         assert state.errors == [] and state.unexpected_blocked == []
 
 
-def _record(page: Any, login: str, level: int, evidence: str) -> None:
-    """Record a finding as a signed-in rater does: the Rater box already shows the login, a
-    digit for the level, the evidence typed, Ctrl+Enter; then wait for the page's "saved"."""
-    assert page.get_by_label("Rater (signed in)", exact=True).input_value() == login
-    page.locator(".tf-form textarea").click()
-    page.keyboard.press("Escape")  # leave the text box, so the digit chooses the level
-    page.keyboard.press(str(level))
-    page.keyboard.type(evidence, delay=8)
-    page.keyboard.press("Control+Enter")
-    page.wait_for_function(ANSWERED, arg=-1, timeout=20_000)
-
-
 #: What a blind rater's page says when a colleague saved.
 HEARD = "A colleague saved a change (kept from you until the reveal)"
 #: The table's rows once they are all ``login``'s, ``count`` of them.
@@ -225,20 +213,15 @@ def test_blind_rating_by_login_each_rater_sees_only_their_own(
         store.apply(x, changes.set_phase("independent", by=lea, as_lead=True))
     servers = [start_voila(dashboard_path("assessment"), u) for u in (lea_url, cy_url)]
     browsers = [offline_at(1366, 768), offline_at(1024, 768)]
-    pages = []
-    for server, state in zip(servers, browsers, strict=True):
-        page = state.new_page()
-        page.goto(f"{server.url}?engagement={x}&factor=connection", timeout=90_000)
-        wait_for_dashboard(page)
-        page.wait_for_selector("text=Blind rating", timeout=20_000)
-        pages.append(page)
+    at = [f"{server.url}?engagement={x}&factor=connection" for server in servers]
+    pages = open_each(list(zip(browsers, at, strict=True)), wait_for_dashboard, "text=Blind rating")
     lea_page, cy_page = pages
 
     # Each records a finding on People connection, neither typing a name; each page hears the
     # other's save (the database keeps even who saved it from a blind rater) before it is read.
-    _record(lea_page, lea, 3, "Lea: the huddle names the purpose")
+    record_signed_in(lea_page, lea, 3, "Lea: the huddle names the purpose")
     cy_page.wait_for_selector(f"text={HEARD}", timeout=10_000)
-    _record(cy_page, cy, 1, "Cy: nobody asked the agents")
+    record_signed_in(cy_page, cy, 1, "Cy: nobody asked the agents")
     lea_page.wait_for_selector(f"text={HEARD}", timeout=10_000)
 
     for page, login, own, theirs, level in (
