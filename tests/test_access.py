@@ -77,6 +77,17 @@ def test_a_stakeholder_sees_nothing_of_a_blind_rating_and_everything_after() -> 
         assert access.whole(revealed, reader, what="x") is revealed
 
 
+def test_a_stakeholder_s_assessment_page_holds_the_settings_only() -> None:
+    e = blind_engagement().model_copy(update={"phase": "open", "notes": f"{ALICE_WORD} said so"})
+    shown = access.seen_on_assessment(e, Reader("", role="stakeholder"))
+    assert shown.findings == () and shown.changes == () and shown.notes == ""
+    assert shown.overrides == {} and shown.actions == () and shown.survey is None
+    assert (shown.client, shown.lead, shown.targets) == (e.client, e.lead, e.targets)
+    # whoever works on the page sees what access.seen gives them
+    assert access.seen_on_assessment(e, Reader(ALICE, role="rater")) == e
+    assert access.seen_on_assessment(e, Reader(ALICE)) == e
+
+
 def test_an_undo_shows_only_when_what_it_undoes_does() -> None:
     e = blind_engagement().model_copy(update={"phase": "open"})
     edit = next(c for c in e.changes if c.kind == "finding changed")

@@ -89,6 +89,7 @@ __all__ = [
     "plan_refusal",
     "read_only",
     "seen",
+    "seen_on_assessment",
     "sees_assessment",
     "undo_action",
     "whole",
@@ -298,6 +299,25 @@ def seen(engagement: Engagement, reader: Reader) -> Engagement:
             "survey": None,
             "actions": (),
             "changes": tuple(_own_entries(engagement.changes, who, raters)),
+        }
+    )
+
+
+def seen_on_assessment(engagement: Engagement, reader: Reader) -> Engagement:
+    """``engagement`` as ``reader``'s assessment page may show it: :func:`seen` for whoever
+    works there (:func:`sees_assessment`); for a stakeholder, who reads it in the viewer, its
+    settings only (client, title, lead, date, targets, ...): no findings, consensus, notes,
+    staff survey, action plan or change log."""
+    if sees_assessment(reader.role):
+        return seen(engagement, reader)
+    return engagement.model_copy(
+        update={
+            "findings": (),
+            "overrides": {},
+            "notes": "",
+            "survey": None,
+            "actions": (),
+            "changes": (),
         }
     )
 

@@ -144,20 +144,7 @@ class AssessmentSession:
         stakeholder, who reads it in the viewer, its settings only: no findings, consensus,
         notes, survey, plan or log reach this page."""
         e = self.engagement
-        if e is None:
-            return None
-        if not self.sees_assessment:
-            return e.model_copy(
-                update={
-                    "findings": (),
-                    "overrides": {},
-                    "notes": "",
-                    "survey": None,
-                    "actions": (),
-                    "changes": (),
-                }
-            )
-        return access.seen(e, self.reader)
+        return None if e is None else access.seen_on_assessment(e, self.reader)
 
     def whole(self, what: str) -> Engagement:
         """The open engagement for what is made from every rater's findings (a report);
