@@ -273,3 +273,22 @@ def test_without_postgresql_its_tests_skip_with_a_message_unless_required(
     else:
         assert run.returncode == 0 and "1 skipped" in run.stdout
         assert "PostgreSQL is not installed" in run.stdout
+
+
+def test_the_one_statement_save_writes_every_column_of_each_row() -> None:
+    """The one-statement save lists each table's columns with their types; a column the schema
+    gains must be listed there too, or that save would leave it empty."""
+    from toolkit import changes as changes_
+    from toolkit import load_engagement as load
+    from toolkit.stores import rows, schema, sql
+
+    _fid, add = changes_.add_finding(
+        factor="purpose", level=2, evidence="The rota is on the wall", rater="Ana"
+    )
+    e = add(load(SAMPLE))
+    assert set(sql._FINDING_CASTS) == set(schema.FindingRow.__table__.columns.keys())
+    assert set(sql._FINDING_CASTS) == set(rows.finding_values("x", e.findings[-1], 1))
+    assert set(sql._LOG_CASTS) == set(schema.ChangeRow.__table__.columns.keys())
+    assert set(sql._LOG_CASTS) == set(rows.change_values("x", e.changes[-1], 0))
+    # an engagement's row: every column a change may set (its id never changes)
+    assert set(sql._ENGAGEMENT_CASTS) == set(rows.engagement_values(e)) - {"id"}
