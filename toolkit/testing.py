@@ -30,6 +30,12 @@ from toolkit.dashboard.serve import free_port, voila_command, voila_env
 __all__ = ["BackgroundServer", "VoilaServer", "free_port"]
 
 
+#: How many free ports :meth:`VoilaServer.launch` tries before it gives up.
+_PORT_ATTEMPTS = 3
+#: What Voila logs when the port it was given is taken.
+_PORT_TAKEN = "is already in use"
+
+
 @dataclass
 class BackgroundServer:
     """A server running in the background, in its own process group, its output in ``log``.
@@ -191,15 +197,24 @@ class VoilaServer(BackgroundServer):
             the last lines of its log.
         """
         notebook = Path(notebook).resolve()
-        port = free_port()
-        server = BackgroundServer.start(
-            voila_command(notebook, port=port),
-            url=f"http://127.0.0.1:{port}/",
-            log=log,
-            env=voila_env(engagements, base=env),
-            cwd=notebook.parent,
-            timeout=timeout,
-        )
+        for attempt in range(_PORT_ATTEMPTS):
+            port = free_port()
+            try:
+                server = BackgroundServer.start(
+                    voila_command(notebook, port=port),
+                    url=f"http://127.0.0.1:{port}/",
+                    log=log,
+                    env=voila_env(engagements, base=env),
+                    cwd=notebook.parent,
+                    timeout=timeout,
+                )
+            except RuntimeError as exc:
+                # Found free, then taken before Voila listened (a kernel's port, another
+                # server's): Voila stops rather than move, and another free port is tried.
+                if _PORT_TAKEN not in str(exc) or attempt == _PORT_ATTEMPTS - 1:
+                    raise
+            else:
+                break
         return cls(
             server.url,
             server.process,

@@ -176,7 +176,12 @@ def engagement_in(folder: Path, engagement: str | Path) -> str:
 def voila_command(
     notebook: str | Path, *, port: int, open_browser: bool = False, host: str = "127.0.0.1"
 ) -> list[str]:
-    """The command line starting Voila on ``host:port`` for one dashboard notebook."""
+    """The command line starting Voila on ``host:port`` for one dashboard notebook.
+
+    Voila is told to take that port or stop: left to itself it moves to a neighbouring port when
+    the one asked for is taken (by a kernel that took it since it was found free, say), and the
+    address printed or waited on would then be someone else's.
+    """
     voila = Path(sys.executable).with_name("voila")
     head = [str(voila)] if voila.exists() else [sys.executable, "-m", "voila"]
     return [
@@ -184,6 +189,7 @@ def voila_command(
         str(notebook),
         f"--port={port}",
         f"--Voila.ip={host}",
+        "--Voila.port_retries=0",
         "--Voila.open_browser=" + ("True" if open_browser else "False"),
     ]
 
