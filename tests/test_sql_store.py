@@ -276,8 +276,9 @@ def test_without_postgresql_its_tests_skip_with_a_message_unless_required(
 
 
 def test_the_one_statement_save_writes_every_column_of_each_row() -> None:
-    """The one-statement save lists each table's columns with their types; a column the schema
-    gains must be listed there too, or that save would leave it empty."""
+    """The one-statement save casts each table's columns by the schema's own types; the rows the
+    store writes must hold every one of those columns, or that save would fail or leave one
+    empty."""
     from toolkit import changes as changes_
     from toolkit import load_engagement as load
     from toolkit.stores import rows, schema, sql
@@ -286,9 +287,11 @@ def test_the_one_statement_save_writes_every_column_of_each_row() -> None:
         factor="purpose", level=2, evidence="The rota is on the wall", rater="Ana"
     )
     e = add(load(SAMPLE))
-    assert set(sql._FINDING_CASTS) == set(schema.FindingRow.__table__.columns.keys())
+    assert list(sql._FINDING_CASTS) == list(schema.FindingRow.__table__.columns.keys())
     assert set(sql._FINDING_CASTS) == set(rows.finding_values("x", e.findings[-1], 1))
-    assert set(sql._LOG_CASTS) == set(schema.ChangeRow.__table__.columns.keys())
+    assert list(sql._LOG_CASTS) == list(schema.ChangeRow.__table__.columns.keys())
     assert set(sql._LOG_CASTS) == set(rows.change_values("x", e.changes[-1], 0))
     # an engagement's row: every column a change may set (its id never changes)
     assert set(sql._ENGAGEMENT_CASTS) == set(rows.engagement_values(e)) - {"id"}
+    assert sql._FINDING_CASTS["recorded_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert sql._ENGAGEMENT_CASTS["document"] == "JSONB" and sql._LOG_CASTS["before"] == "JSON"

@@ -29,7 +29,8 @@ import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import URL, bindparam, delete, insert, select, text, update
+from sqlalchemy import URL, FromClause, bindparam, delete, insert, select, text, update
+from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.orm import Session
 
 from toolkit.access import ROLES, AccessError, Role
@@ -613,35 +614,33 @@ class SqlStore(Store):
         self._engine.dispose()
 
 
-#: Each column's placeholder in a saving statement: cast, as a ``VALUES`` list has no
-#: column types of its own.
-_FINDING_CASTS = {
-    "engagement_id": "text", "id": "text", "position": "bigint", "factor": "text",
-    "level": "smallint", "evidence": "text", "source": "text", "rater": "text",
-    "recorded_at": "timestamptz", "recorded_offset": "integer",
-}  # fmt: skip
-_LOG_CASTS = {
-    "engagement_id": "text", "position": "integer", "id": "text", "at": "timestamptz",
-    "at_offset": "integer", "by": "text", "kind": "text", "factor": "text", "subject": "text",
-    "summary": "text", "before": "json", "after": "json", "undoes": "text",
-}  # fmt: skip
-_ENGAGEMENT_CASTS = {
-    "client": "text", "title": "text", "lead": "text", "date": "date", "framework_id": "text",
-    "framework_version": "text", "phase": "text", "document": "jsonb", "schema_version": "integer",
-}  # fmt: skip
+def _casts(table: FromClause, *, leave: tuple[str, ...] = ()) -> dict[str, str]:
+    """Each column of ``table`` (but ``leave``) with its PostgreSQL type, in the table's order:
+    a saving statement's placeholders are cast, as a ``VALUES`` list has no column types of its
+    own. Read from the schema, so a column it gains is written by the one-statement save too."""
+    dialect = PGDialect()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it unannotated
+    return {c.name: c.type.compile(dialect=dialect) for c in table.columns if c.name not in leave}
 
 
-def _bound(column: str, value: Any) -> Any:
-    """A value as psycopg sends it for ``column`` (what the schema's types do on a save)."""
+_FINDING_CASTS = _casts(FindingRow.__table__)
+_LOG_CASTS = _casts(ChangeRow.__table__)
+#: What a change may set on an engagement's row (its id never changes; the version and the log's
+#: next position are counted by the statement itself).
+_ENGAGEMENT_CASTS = _casts(EngagementRow.__table__, leave=("id", "version", "log_next"))
+
+
+def _bound(cast_to: str, value: Any) -> Any:
+    """A value as psycopg sends it for a column of type ``cast_to`` (what the schema's types do
+    on a save)."""
     from psycopg.types.json import Json, Jsonb
 
     if value is None:
         return None
-    if column in ("recorded_at", "at"):
+    if cast_to == "TIMESTAMP WITH TIME ZONE":
         return value.astimezone(dt.UTC)
-    if column == "document":
+    if cast_to == "JSONB":
         return Jsonb(value)
-    if column in ("before", "after"):
+    if cast_to == "JSON":
         return Json(value)
     return value
 
@@ -653,7 +652,7 @@ def _values_list(
     names = list(casts)
     row = "(" + ", ".join(f"%s::{casts[c]}" for c in names) + ")"
     for values in rows_:
-        params.extend(_bound(c, values[c]) for c in names)
+        params.extend(_bound(casts[c], values[c]) for c in names)
     return ", ".join([row] * len(rows_)), ", ".join(f'"{c}"' for c in names)
 
 
@@ -669,7 +668,7 @@ def _append_statement(
     ``entries`` counts from 0), so they follow entries this user cannot see."""
     params: list[Any] = []
     sets = "".join(f'"{c}" = %s::{_ENGAGEMENT_CASTS[c]}, ' for c in columns)
-    params.extend(_bound(c, v) for c, v in columns.items())
+    params.extend(_bound(_ENGAGEMENT_CASTS[c], v) for c, v in columns.items())
     params.extend([len(entries), ref, version])
     parts = [
         "WITH bumped AS (UPDATE engagements SET "
