@@ -11,6 +11,8 @@
 #   TENFOLD_AUTH               "entra" (default): Microsoft Entra ID; "test": a shared password,
 #                              servers run as root (CI and trying it out only)
 #   TENFOLD_USERS              who may sign in (space-separated); TENFOLD_HUB_ADMINS: hub admins
+#   TENFOLD_STAKEHOLDERS       clients' people who may sign in (space-separated): their store
+#                              logins read what they are given and create nothing
 # Entra ID (an app registration of the firm's tenant, redirect URI
 # https://HOST/hub/oauth_callback):
 #   AAD_TENANT_ID, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_CALLBACK_URL
@@ -27,7 +29,8 @@ here = Path(__file__).resolve().parent
 repo = here.parent  # the tenfold checkout, installed in this Python's environment
 state = Path(os.environ["TENFOLD_STATE"])
 auth = os.environ.get("TENFOLD_AUTH", "entra")
-users = set(os.environ.get("TENFOLD_USERS", "").split())
+stakeholders = set(os.environ.get("TENFOLD_STAKEHOLDERS", "").split())
+users = set(os.environ.get("TENFOLD_USERS", "").split()) | stakeholders
 admins = set(os.environ.get("TENFOLD_HUB_ADMINS", "").split())
 
 # -- where it listens: the proxy for people, the hub and the proxy's API on loopback only -------
@@ -95,11 +98,13 @@ def _home(spawner) -> Path:
 
 async def give_the_user_their_store(spawner):
     """TENFOLD_STORE for this user's server: their own login to the store, with a new password
-    (the one their previous server had stops working)."""
+    (the one their previous server had stops working); a stakeholder's login for the clients'
+    people named in TENFOLD_STAKEHOLDERS."""
     from toolkit.stores.users import add_user
 
     admin_url = Path(os.environ["TENFOLD_ADMIN_STORE_FILE"]).read_text(encoding="utf-8").strip()
-    url = await asyncio.to_thread(add_user, admin_url, spawner.user.name)
+    name = spawner.user.name
+    url = await asyncio.to_thread(add_user, admin_url, name, stakeholder=name in stakeholders)
     # The dashboards' folder of engagement files: the user's own (~/engagements), never the
     # checkout's samples, which every user could read. Engagements a team shares live in the store.
     home = _home(spawner)

@@ -5,6 +5,7 @@ around them, straight on the session, as a person with a notebook could."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from toolkit.dashboard.viewer.session import ViewerSession
 from toolkit.errors import EngagementError, StoreError
 from toolkit.framework import load_framework
 from toolkit.stores import Store
+from toolkit.stores.users import add_user
 
 CLIENT = "Harbourline"
 
@@ -200,6 +202,33 @@ def test_whoever_creates_an_engagement_signed_in_is_its_lead(people: People) -> 
     assert switcher.lead.value == me and switcher.client.value == ""
     with pytest.raises(EngagementError, match="no engagement"):
         people.lead.role(s.engagement.id)  # the lead of X was named, and holds no role in it
+
+
+def test_a_clients_login_is_offered_no_new_engagement_and_creating_one_is_refused(
+    people: People, team: Team
+) -> None:
+    client = team.store(add_user(team.admin_url, f"sam_{uuid.uuid4().hex[:6]}", stakeholder=True))
+    people.lead.grant(people.x, people.name(client), "stakeholder")
+    app = people.app(client)
+    switcher = app.switcher
+    shown = _tree(switcher.view)
+    assert switcher.picker in shown and switcher.open in shown
+    assert not {switcher.client, switcher.title, switcher.lead, switcher.create} & shown
+    # A click sent anyway (the widget is still the kernel's): refused there, in words.
+    switcher.client.value = "Quayside Ferries"
+    switcher.create.click()
+    assert "signs in as a stakeholder" in app.message_text
+    assert [e.id for e in client.engagements()] == [people.x]
+    assert app.session.engagement is not None and app.session.engagement.id == people.x
+    # A consultant's login is offered it.
+    consultants = people.app(people.rater).switcher
+    assert consultants.create in _tree(consultants.view)
+
+
+def _tree(widget: object) -> set[object]:
+    """Every widget under ``widget``, itself included."""
+    children = getattr(widget, "children", ())
+    return {widget}.union(*(_tree(child) for child in children))
 
 
 def test_a_laptop_asks_who_leads_a_new_engagement(tmp_path: Path) -> None:

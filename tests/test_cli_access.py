@@ -60,6 +60,23 @@ def test_add_user_prints_the_users_own_url_with_a_new_password(
     assert code == 0 and f"signed in as {parsed.username}" in out
 
 
+def test_a_stakeholders_login_from_the_command_line_pushes_nothing(
+    run: Run, admin_url: str, lead_url: str, x: str
+) -> None:
+    name = f"sam_{uuid.uuid4().hex[:6]}"
+    code, out, err = run("store", "add-user", admin_url, name, "--stakeholder")
+    assert code == 0 and err == "", err
+    sam_url = out.strip()
+    code, _, err = run("--store", sam_url, "store", "push", str(SAMPLE))
+    assert "signs in as a stakeholder" in _one_line_error(code, err)
+    code, _, err = run("--store", lead_url, "access", "grant", x, name, "rater")
+    assert f"{name} signs in as a stakeholder" in _one_line_error(code, err)
+    code, _, err = run("--store", lead_url, "access", "grant", x, name, "stakeholder")
+    assert code == 0, err
+    code, out, _ = run("--store", sam_url, "store", "list")
+    assert code == 0 and x in out
+
+
 def test_add_user_needs_a_postgresql_store(run: Run, tmp_path: Path) -> None:
     code, _, err = run("store", "add-user", f"sqlite:///{tmp_path / 'x.db'}", "ana")
     assert "PostgreSQL store only" in _one_line_error(code, err)

@@ -9,7 +9,7 @@ around both with plain SQL on the login their server was given. The database dec
     ana  lead of engagements X and Y (she pushes both)
     ben  rater on X
     cy   no role anywhere
-    sam  stakeholder of X
+    sam  stakeholder of X, signing in as a client's person (TENFOLD_STAKEHOLDERS)
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from toolkit.stores import throwaway
 
 PASSWORD = "a-test-password"
 USERS = ("ana", "ben", "cy", "sam")
+STAKEHOLDERS = ("sam",)
 Y_FILE = ROOT / "engagements" / "meridian-2026-09.json"
 X_CLIENT = "Harbourline"
 
@@ -89,7 +90,8 @@ def hub() -> Iterator[Hub]:
         "TENFOLD_STATE": str(state),
         "TENFOLD_AUTH": "test",
         "TENFOLD_TEST_PASSWORD": PASSWORD,
-        "TENFOLD_USERS": " ".join(USERS),
+        "TENFOLD_USERS": " ".join(u for u in USERS if u not in STAKEHOLDERS),
+        "TENFOLD_STAKEHOLDERS": " ".join(STAKEHOLDERS),
         "TENFOLD_HUB_PORT": str(hub_port),
         "TENFOLD_HUB_API_PORT": str(api_port),
         "TENFOLD_PROXY_API_PORT": str(proxy_port),
@@ -413,6 +415,11 @@ def test_four_people_sign_in_and_the_database_decides_what_each_reads_and_writes
                 "subject, summary) VALUES (%s, 999, 'c', now(), 0, 'sam', 'note', 'x', 'x')",
                 ({x!r},))),
             "grant": refused(lambda: store.grant({x!r}, "cy", "rater")),
+            "push": refused(lambda: store.push(open({str(Y_FILE)!r}).read())),
+            "create": refused(lambda: sql.execute(
+                "INSERT INTO engagements (id, client, title, lead, date, framework_id, "
+                "framework_version, phase, document, schema_version, version) VALUES ('s', "
+                "'S', 'S', 'sam', '2026-12-01', 'f', '1', 'fact-finding', '{{}}', 1, 1)")),
             "y": refused(lambda: store.load({y!r})),
             "y_rows": count("SELECT count(*) FROM findings WHERE engagement_id = %s", {y!r}),
         }}))
@@ -426,6 +433,12 @@ def test_four_people_sign_in_and_the_database_decides_what_each_reads_and_writes
     assert sam_tries["update"] == 0, sam_tries
     assert "row-level security" in (sam_tries["insert"] or ""), sam_tries
     assert sam_tries["grant"], sam_tries
+    # A client's login creates nothing, not even an engagement of its own to lead.
+    assert "signs in as a stakeholder" in (sam_tries["push"] or ""), sam_tries
+    assert "row-level security" in (sam_tries["create"] or ""), sam_tries
+    # and holds no role but stakeholder: Ana cannot make Sam a rater, even by mistake.
+    made_rater = ana.run(f"print(refused(lambda: store.grant({x!r}, 'sam', 'rater')))")
+    assert "sam signs in as a stakeholder" in made_rater, made_rater
     assert "no engagement" in sam_tries["y"] and sam_tries["y_rows"] == 0, sam_tries
     assert "cy" not in ana.run(f"print([m.user for m in store.members({x!r})])")
 

@@ -18,7 +18,7 @@ from toolkit import Engagement, access, changes
 from toolkit.access import ACTIONS, Reader, Role
 from toolkit.errors import EngagementError, StoreError
 from toolkit.stores import Store, open_store, throwaway
-from toolkit.stores.database import parse_url, upgrade
+from toolkit.stores.database import head_revision, parse_url, upgrade
 from toolkit.stores.sql import SqlStore
 from toolkit.stores.users import add_user
 
@@ -160,6 +160,73 @@ def test_a_notification_carries_the_id_and_a_listener_without_a_role_reads_nothi
     assert heard == [x]
     with pytest.raises(EngagementError):
         outsider.load(heard[0])
+
+
+# -- a client's person: a stakeholder's login ----------------------------------------------------
+def test_a_stakeholders_login_reads_what_it_is_given_and_creates_nothing(
+    team: Team, lead: SqlStore, x: str
+) -> None:
+    sam_url = add_user(team.admin_url, f"sam_{uuid.uuid4().hex[:6]}", stakeholder=True)
+    sam_name = make_url(sam_url).username or ""
+    sam = team.store(sam_url)
+    assert not sam.may_create and lead.may_create
+    lead.grant(x, sam_name, "stakeholder")
+    assert sam.role(x) == "stakeholder" and len(sam.load(x).engagement.findings) == 45
+    # Through the store, in words: no engagement of its own, pushed or created.
+    other = Engagement.new(client="Sam's Own Co", lead=sam_name)
+    with pytest.raises(access.AccessError, match="signs in as a stakeholder"):
+        sam.create(other)
+    with pytest.raises(access.AccessError, match="signs in as a stakeholder"):
+        sam.push(SAMPLE.read_text(encoding="utf-8").replace(x, "5a3e0c1d9b77"))
+    # Around it, with plain SQL on the same login: the database refuses the row.
+    with (
+        connect(sam_url) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"),
+    ):
+        conn.execute(
+            "INSERT INTO engagements (id, client, title, lead, date, framework_id, "
+            "framework_version, phase, document, schema_version, version) VALUES "
+            "('5a3e0c1d9b77', 'S', 'S', %s, '2026-12-01', 'f', '1', 'fact-finding', '{}', "
+            "1, 1)",
+            (sam_name,),
+        )
+    assert [e.id for e in sam.engagements()] == [x]
+
+
+def test_a_stakeholders_login_holds_no_role_but_stakeholder(
+    team: Team, lead: SqlStore, x: str
+) -> None:
+    sam_url = add_user(team.admin_url, f"sam_{uuid.uuid4().hex[:6]}", stakeholder=True)
+    sam_name = make_url(sam_url).username or ""
+    for role in ("rater", "lead"):
+        with pytest.raises(StoreError, match=f"{sam_name} signs in as a stakeholder"):
+            lead.grant(x, sam_name, role)
+    lead.grant(x, sam_name, "stakeholder")
+    lead_url = lead.url.render_as_string(hide_password=False)
+    with (  # the lead's own SQL is refused the same
+        connect(lead_url) as conn,
+        pytest.raises(psycopg.Error, match="signs in as a stakeholder"),
+    ):
+        conn.execute(
+            "UPDATE membership SET role = 'rater' WHERE engagement_id = %s AND user_name = %s",
+            (x, sam_name),
+        )
+    assert team.store(sam_url).role(x) == "stakeholder"
+
+
+def test_a_consultant_becomes_a_stakeholder_only_without_a_working_role(
+    team: Team, lead: SqlStore, x: str
+) -> None:
+    ben_url = team.user("ben")
+    ben_name = make_url(ben_url).username or ""
+    lead.grant(x, ben_name, "rater")
+    with pytest.raises(StoreError, match=f"{ben_name} is lead or rater of 1 engagement"):
+        add_user(team.admin_url, ben_name, stakeholder=True)
+    assert team.store(ben_url).may_create  # refused whole: his password and login unchanged
+    lead.grant(x, ben_name, "stakeholder")
+    as_stakeholder = team.store(add_user(team.admin_url, ben_name, stakeholder=True))
+    assert not as_stakeholder.may_create and as_stakeholder.role(x) == "stakeholder"
+    assert team.store(add_user(team.admin_url, ben_name)).may_create  # and back again
 
 
 # -- the lead ------------------------------------------------------------------------------------
@@ -507,7 +574,7 @@ def test_upgrading_a_store_with_engagements_keeps_them_and_gives_them_a_lead(
             [rows.change_values(engagement.id, c, i) for i, c in enumerate(engagement.changes)],
         )
     engine.dispose()
-    assert upgrade(parsed) == ("0001", "0002")
+    assert upgrade(parsed) == ("0001", head_revision())
     with open_store(url) as migrator:
         assert migrator.pull(engagement.id) == engagement_to_json(engagement)
         assert [(m.user, m.role) for m in migrator.members(engagement.id)] == [("postgres", "lead")]
@@ -520,3 +587,41 @@ def test_upgrading_a_store_with_engagements_keeps_them_and_gives_them_a_lead(
         log = tom.load(engagement.id).engagement.changes
         assert [c.kind for c in log] == ["finding added", "finding added"]
         assert [c.by for c in log] == ["Ana", tom_name]
+
+
+def test_the_stakeholder_logins_revision_goes_down_and_up_again(
+    postgres: throwaway.Cluster,
+) -> None:
+    from alembic import command
+
+    from toolkit.stores.database import _config, make_engine
+
+    url = postgres.create_database(f"t_{uuid.uuid4().hex[:12]}")
+    parsed = parse_url(url)
+    upgrade(parsed)
+
+    def rules() -> tuple[set[str], set[str]]:
+        with connect(url) as conn:
+            policies = conn.execute(
+                "SELECT policyname FROM pg_policies WHERE tablename = 'engagements'"
+            ).fetchall()
+            triggers = conn.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'membership'::regclass "
+                "AND NOT tgisinternal"
+            ).fetchall()
+        return {p for (p,) in policies}, {t for (t,) in triggers}
+
+    policies, triggers = rules()
+    assert "consultants_create" in policies and "anyone_creates" not in policies
+    assert "membership_stakeholder_only" in triggers
+    engine = make_engine(parsed)
+    config = _config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0002")
+    engine.dispose()
+    policies, triggers = rules()
+    assert "anyone_creates" in policies and "consultants_create" not in policies
+    assert "membership_stakeholder_only" not in triggers
+    assert upgrade(parsed) == ("0002", head_revision())
+    assert "consultants_create" in rules()[0]

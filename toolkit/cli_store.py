@@ -144,14 +144,20 @@ def init(ctx: click.Context, url: str | None) -> None:
 @store.command(name="add-user")
 @click.argument("url")
 @click.argument("name")
-def add_user(url: str, name: str) -> None:
+@click.option(
+    "--stakeholder",
+    is_flag=True,
+    help="A client's login: reads the engagements it is given a role in, creates none, and may "
+    "hold the stakeholder role only (without it, a consultant's login).",
+)
+def add_user(url: str, name: str, stakeholder: bool) -> None:
     """Make NAME's own login to the PostgreSQL store URL (an administrator's URL); print the
     URL NAME connects with (a new password each time: the old one stops working)."""
     from toolkit.stores.users import add_user as make_login
 
     if not is_database(url):
         raise StoreError(f"{url}: give the PostgreSQL store's URL, signed in as an administrator")
-    click.echo(make_login(url, name))
+    click.echo(make_login(url, name, stakeholder=stakeholder))
 
 
 @store.command()

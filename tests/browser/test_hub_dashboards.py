@@ -115,8 +115,8 @@ def team(browser: Any, hub: Hub) -> Iterator[Team]:
     # Ben's and Sam's store logins, as `tenfold store add-user` makes them for the administrator
     # (the hub renews each one's password when their server starts).
     admin_url = (hub.state / "admin-store.url").read_text(encoding="utf-8").strip()
-    for name in ("ben", "sam"):
-        add_user(admin_url, name)
+    add_user(admin_url, "ben")
+    add_user(admin_url, "sam", stakeholder=True)  # a client's person (TENFOLD_STAKEHOLDERS)
     ana = Person(hub, "ana")
     try:
         pushed = ana.run(f"""
@@ -214,6 +214,9 @@ def test_signed_in_people_see_and_change_what_their_role_allows(team: Team, tmp_
     offered = [o.replace("\xa0", " ") for o in options.all_inner_texts()]
     assert len(offered) == 1 and X_CLIENT in offered[0], offered
     assert Y_CLIENT not in sam.content()
+    # A client's login creates no engagement: the panel offers none.
+    assert not sam.get_by_role("button", name="Create").is_visible()
+    assert "or a new engagement" not in sam.locator(".tf-app").inner_text()
     sam.get_by_role("button", name="Switch engagement…").click()
     options.first.wait_for(state="detached", timeout=20_000)  # closed: nothing listed
     print("sam's page:", _shot(sam, tmp_path, "hub-sam-1280x720.png"))

@@ -177,6 +177,11 @@ class Store(abc.ABC):
     def identity(self) -> str | None:
         """Who the store signs in as (the database user), or None where nobody signs in."""
 
+    @property
+    def may_create(self) -> bool:
+        """Whether this user may create (or push) engagements: not a stakeholder's login."""
+        return True
+
     @abc.abstractmethod
     def engagements(self) -> list[EngagementInfo]:
         """The engagements this user may see, newest assessment first."""

@@ -125,11 +125,12 @@ class SqlStore(Store):
         try:
             with database_errors(self.url), self._engine.connect() as conn:
                 check_schema(conn, self.url)
-                self._identity: str | None = (
-                    conn.execute(text("SELECT session_user")).scalar_one()
-                    if self.postgres
-                    else None
-                )
+                self._identity: str | None = None
+                self._may_create = True
+                if self.postgres:
+                    self._identity, self._may_create = conn.execute(
+                        text("SELECT session_user, NOT tenfold_stakeholder_only(session_user)")
+                    ).one()
         except TenfoldError:
             self._engine.dispose()
             raise
@@ -143,6 +144,10 @@ class SqlStore(Store):
     @property
     def identity(self) -> str | None:
         return self._identity
+
+    @property
+    def may_create(self) -> bool:
+        return self._may_create
 
     def _run(
         self, work: Callable[[Session], T], *, write: bool = False, whole_panel: bool = False
@@ -286,6 +291,11 @@ class SqlStore(Store):
     # -- writing ------------------------------------------------------------------------------
     def create(self, engagement: Engagement, *, name: str | None = None) -> Snapshot:
         check_size(engagement, self.location, StoreError)
+        if not self._may_create:  # in words; the database refuses it anyway (revision 0003)
+            raise AccessError(
+                f"{self.location}: {self._identity} signs in as a stakeholder, who reads the "
+                "engagements they are given and creates none; nothing was saved"
+            )
 
         def work(session: Session) -> rows.Layout:
             taken = session.execute(

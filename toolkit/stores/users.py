@@ -13,7 +13,10 @@ same function each time it starts a user's server, handing the URL to that serve
 ``admin_url`` signs in as an administrator: a login with CREATEROLE (not a superuser) on a
 database whose schema ``tenfold store init`` has made. The login made is a member of
 ``tenfold_users`` and nothing else: no superuser, no BYPASSRLS, no CREATEROLE or CREATEDB.
-Its password travels to the server already hashed (SCRAM-SHA-256), so it is in no log there.
+A client's person gets a stakeholder's login (``stakeholder=True``): a member of
+``tenfold_stakeholders`` too, which the database lets create no engagement and hold no role
+but stakeholder (revision 0003). Its password travels to the server already hashed
+(SCRAM-SHA-256), so it is in no log there.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ __all__ = ["NAME_PATTERN", "add_user", "check_name"]
 #: The names a user's login may have: what JupyterHub and identity providers give (``ana``,
 #: ``ana.lima``, ``ana@firm.example``), at most 63 characters (PostgreSQL's limit).
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,62}$")
-_RESERVED = ("tenfold_owner", "tenfold_users", "public", "postgres")
+_RESERVED = ("tenfold_owner", "tenfold_users", "tenfold_stakeholders", "public", "postgres")
+_STAKEHOLDERS = "tenfold_stakeholders"
 #: Characters of a generated password (URL-safe: it goes into a connection URL unescaped).
 PASSWORD_BYTES = 24
 
@@ -47,12 +51,18 @@ def check_name(name: str) -> str:
     return name
 
 
-def add_user(admin_url: str, name: str, *, password: str | None = None) -> str:
+def add_user(
+    admin_url: str, name: str, *, password: str | None = None, stakeholder: bool = False
+) -> str:
     """Make ``name``'s login (or give an existing Tenfold user a new password); return the
     user's own store URL, with the password in it (see the module docstring).
 
+    ``stakeholder``: the login is a stakeholder's, which reads the engagements it is given and
+    creates none; otherwise a consultant's. An existing user's login becomes what is asked.
+
     Refuses a name that belongs to a login which is not a Tenfold user (an administrator's,
-    say): its password is not Tenfold's to change.
+    say): its password is not Tenfold's to change; and making a stakeholder of a user who
+    still holds a lead's or rater's role in an engagement.
     """
     url = parse_url(admin_url)
     if url.get_backend_name() != "postgresql":
@@ -92,7 +102,27 @@ def add_user(admin_url: str, name: str, *, password: str | None = None) -> str:
             else:
                 statement = sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}")
             cursor.execute(statement.format(sql.Identifier(name), sql.Literal(hashed)))
+            if stakeholder and existing is not None:
+                _check_no_working_roles(cursor, url, name)
+            change = "GRANT {} TO {}" if stakeholder else "REVOKE {} FROM {}"
+            cursor.execute(
+                sql.SQL(change).format(sql.Identifier(_STAKEHOLDERS), sql.Identifier(name))
+            )
     finally:
         engine.dispose()
     user_url = url.set(username=name, password=password)
     return user_url.render_as_string(hide_password=False)
+
+
+def _check_no_working_roles(cursor: Any, url: Any, name: str) -> None:
+    """Refuse to make a stakeholder of ``name`` while they lead or rate an engagement (the
+    administrator's login, which ran ``tenfold store init``, reads every role)."""
+    cursor.execute(
+        "SELECT count(*) FROM membership WHERE user_name = %s AND role <> 'stakeholder'", (name,)
+    )
+    (held,) = cursor.fetchone()
+    if held:
+        raise StoreError(
+            f"{server(url)}: {name} is lead or rater of {held} engagement(s); a stakeholder "
+            "holds the stakeholder role only: revoke those roles first (tenfold access revoke)"
+        )

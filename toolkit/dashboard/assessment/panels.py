@@ -216,12 +216,17 @@ class Switcher:
         self.create = widgets.Button(description="Create")
         for w in (self.client, self.title, self.lead):
             w.layout = widgets.Layout(width="auto", min_width="0", flex="1 1 220px")
-        panel = widgets.VBox(
+        # A stakeholder's login creates no engagement (the store refuses it): nothing to offer.
+        creating = (
             [
-                _row(self.picker, self.open),
                 widgets.HTML('<div class="tf-muted">or a new engagement:</div>'),
                 _row(self.client, self.title, self.lead, self.create),
-            ],
+            ]
+            if session.store.may_create
+            else []
+        )
+        panel = widgets.VBox(
+            [_row(self.picker, self.open), *creating],
             layout=widgets.Layout(display="none", grid_gap="4px"),
         )
         self.view = style_widget(panel, "tf-card", "tf-editing-tools")
