@@ -217,6 +217,7 @@ def test_signed_in_people_see_and_change_what_their_role_allows(team: Team, tmp_
     # A client's login creates no engagement: the panel offers none.
     assert not sam.get_by_role("button", name="Create").is_visible()
     assert "or a new engagement" not in sam.locator(".tf-app").inner_text()
+    print("sam's switcher:", _shot(sam, tmp_path, "hub-sam-switcher-1280x720.png"))
     sam.get_by_role("button", name="Switch engagement…").click()
     options.first.wait_for(state="detached", timeout=20_000)  # closed: nothing listed
     print("sam's page:", _shot(sam, tmp_path, "hub-sam-1280x720.png"))
