@@ -81,7 +81,8 @@ def add_user(
             cursor.execute(
                 "SELECT rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb "
                 "OR pg_has_role(rolname, 'tenfold_owner', 'MEMBER'), "
-                "pg_has_role(rolname, 'tenfold_users', 'MEMBER') "
+                "pg_has_role(rolname, 'tenfold_users', 'MEMBER'), "
+                "pg_has_role(rolname, 'tenfold_stakeholders', 'MEMBER') "
                 "FROM pg_roles WHERE rolname = %s",
                 (name,),
             )
@@ -102,12 +103,14 @@ def add_user(
             else:
                 statement = sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}")
             cursor.execute(statement.format(sql.Identifier(name), sql.Literal(hashed)))
-            if stakeholder and existing is not None:
-                _check_no_working_roles(cursor, url, name)
-            change = "GRANT {} TO {}" if stakeholder else "REVOKE {} FROM {}"
-            cursor.execute(
-                sql.SQL(change).format(sql.Identifier(_STAKEHOLDERS), sql.Identifier(name))
-            )
+            was_stakeholder = existing is not None and existing[2]
+            if stakeholder != was_stakeholder:
+                if stakeholder and existing is not None:
+                    _check_no_working_roles(cursor, url, name)
+                change = "GRANT {} TO {}" if stakeholder else "REVOKE {} FROM {}"
+                cursor.execute(
+                    sql.SQL(change).format(sql.Identifier(_STAKEHOLDERS), sql.Identifier(name))
+                )
     finally:
         engine.dispose()
     user_url = url.set(username=name, password=password)
