@@ -82,7 +82,7 @@ def add_user(
                 "SELECT rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb "
                 "OR pg_has_role(rolname, 'tenfold_owner', 'MEMBER'), "
                 "pg_has_role(rolname, 'tenfold_users', 'MEMBER'), "
-                "pg_has_role(rolname, 'tenfold_stakeholders', 'MEMBER') "
+                "tenfold_stakeholder_only(rolname) "  # the database's own rule (0003)
                 "FROM pg_roles WHERE rolname = %s",
                 (name,),
             )
